@@ -1,0 +1,23 @@
+//===- qopt.cpp - qmlir's mlir-opt ----------------------------------------===//
+//
+// Every qmlir dialect and pass, plus the upstream dialects and passes that
+// qmlir pipelines use, behind mlir-opt's driver.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qmlir::qnn::QNNDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "qmlir optimizer driver\n", registry));
+}
