@@ -1,0 +1,247 @@
+//===- GraphImporter.h - ONNX graph to qnn (private) ------------*- C++ -*-===//
+//
+// The state shared by the graph walk and the op handlers: every ONNX value
+// name maps to its MLIR value in ONNX layout and/or in qnn's NHWC layout, or
+// to a constant known at import time. Handlers ask for an input in the layout
+// they need; conversions are created once and cached.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+#define QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+
+#include "qmlir/Import/ONNX/ONNXImporter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qmlir::onnx_import {
+
+/// Where a value's dimensions are.
+enum class Layout {
+  /// As the model declares it: NCHW activations, OIHW conv weights.
+  ONNX,
+  /// qnn's channel-last layout: NHWC activations, OHWI conv weights.
+  NHWC,
+};
+
+/// Permutations between the two layouts of a rank-4 tensor.
+inline constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
+inline constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
+
+/// A tensor whose data the importer knows (initializers, Constant nodes), in
+/// ONNX layout. float32 tensors keep `floats`; integer tensors (shapes, axes)
+/// keep `ints`.
+struct HostTensor {
+  llvm::SmallVector<int64_t> shape;
+  bool isFloat = true;
+  std::vector<float> floats;
+  std::vector<int64_t> ints;
+
+  int64_t numElements() const;
+  /// The same data with dimensions permuted (output dim i = input dim
+  /// perm[i]).
+  HostTensor transposed(llvm::ArrayRef<int64_t> perm) const;
+  /// The same data with new leading 1-dims up to `rank`.
+  HostTensor withRank(int64_t rank) const;
+};
+
+/// Reads an ONNX TensorProto. Fails with a message in `error` on external
+/// data, unsupported element types and data that does not match the shape.
+mlir::FailureOr<HostTensor> readTensor(const onnx::TensorProto &tensor,
+                                       std::string &error);
+
+/// Returns `shape` permuted: result[i] = shape[perm[i]].
+llvm::SmallVector<int64_t> permuteShape(llvm::ArrayRef<int64_t> shape,
+                                        llvm::ArrayRef<int64_t> perm);
+
+/// Formats a shape as 1x3x8x8.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+/// Formats an attribute list as [1, 2].
+std::string formatList(llvm::ArrayRef<int64_t> values);
+
+/// The name of an ONNX element type (e.g. "INT64").
+std::string elementTypeName(int32_t dataType);
+
+class NodeImporter;
+/// Imports one node: creates its ops and defines its outputs, or emits an
+/// error through NodeImporter::emitError and fails.
+using OpHandler = mlir::LogicalResult (*)(NodeImporter &);
+/// Handlers keyed by op_type (default ONNX domain).
+using HandlerTable = llvm::StringMap<OpHandler>;
+
+/// The handler table, built once.
+const HandlerTable &getHandlers();
+
+/// The node's name, or "<op_type>_<index>" for nodes without one.
+std::string nodeName(const onnx::NodeProto &node, size_t index);
+
+/// "node '<name>': unsupported op '<domain>::<op_type>' (opset N)" for the
+/// first node no handler imports, or "" when all are supported.
+std::string findUnsupportedOp(const onnx::ModelProto &model);
+
+/// One registration function per op family (one file each).
+void registerConvPoolHandlers(HandlerTable &table);
+void registerDenseHandlers(HandlerTable &table);
+void registerElementwiseHandlers(HandlerTable &table);
+void registerTensorHandlers(HandlerTable &table);
+
+/// Builds the func.func for a checked, opset-13, shape-inferred model.
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext &ctx, llvm::StringRef fileName,
+                const onnx::ModelProto &model,
+                const ONNXImportOptions &options);
+
+  /// Returns nullptr after emitting an error.
+  mlir::OwningOpRef<mlir::ModuleOp> run();
+
+  /// An error prefixed with the file name.
+  mlir::InFlightDiagnostic emitError();
+
+private:
+  friend class NodeImporter;
+
+  struct Entry {
+    /// Type in ONNX layout.
+    mlir::RankedTensorType onnxType;
+    /// Layout the producer defined the value in.
+    Layout native = Layout::ONNX;
+    mlir::Value onnx;
+    mlir::Value nhwc;
+    std::optional<HostTensor> constant;
+  };
+
+  using ErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
+
+  mlir::LogicalResult importInitializers();
+  /// Graph inputs that are not initializers become the function arguments.
+  mlir::LogicalResult importInputs(llvm::SmallVectorImpl<mlir::Type> &argTypes,
+                                   llvm::SmallVectorImpl<llvm::StringRef> &names);
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  mlir::LogicalResult importOutputs();
+
+  /// The value of `name` in `layout`, converting (once) if needed. Returns
+  /// null after emitting an error with `emitError`.
+  mlir::Value getValue(llvm::StringRef name, Layout layout, ErrorFn emitError);
+  /// Creates an arith.constant holding `t` (float32 only).
+  mlir::Value materialize(const HostTensor &t, mlir::Location loc,
+                          ErrorFn emitError, llvm::StringRef name);
+  /// The static float32 tensor type ONNX inferred for `name` (ONNX layout),
+  /// or null after emitting an error naming `what` (e.g. "input").
+  mlir::RankedTensorType inferredType(llvm::StringRef name,
+                                      llvm::StringRef what, ErrorFn emitError);
+  mlir::Location nameLoc(llvm::StringRef name);
+
+  mlir::MLIRContext &ctx;
+  std::string fileName;
+  const onnx::ModelProto &model;
+  const ONNXImportOptions &options;
+  mlir::OpBuilder builder;
+  mlir::Location fileLoc;
+  /// Location of the node being imported (conversions get it too).
+  mlir::Location currentLoc;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  /// Shared so that Identity outputs share their input's conversions.
+  llvm::StringMap<std::shared_ptr<Entry>> values;
+  llvm::StringMap<const onnx::TypeProto *> types;
+  /// Value names that some node or the graph outputs read.
+  llvm::StringSet<> used;
+  int64_t opset = 0;
+};
+
+/// What a handler sees of the node it imports.
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               llvm::StringRef name, mlir::Location loc)
+      : builder(graph.builder), loc(loc), graph(graph), node(node),
+        name(name.str()) {}
+
+  mlir::OpBuilder &builder;
+  mlir::Location loc;
+
+  const onnx::NodeProto &proto() const { return node; }
+  llvm::StringRef opType() const { return node.op_type(); }
+
+  /// An error naming the file and the node.
+  mlir::InFlightDiagnostic emitError();
+  /// "unsupported attribute <attr> = <value> (<why>)".
+  mlir::LogicalResult unsupportedAttr(llvm::StringRef attr,
+                                      llvm::StringRef value,
+                                      llvm::StringRef why);
+
+  //===--------------------------------------------------------------------===//
+  // Inputs
+  //===--------------------------------------------------------------------===//
+
+  /// Whether optional input `i` is given.
+  bool hasInput(unsigned i) const;
+  llvm::StringRef inputName(unsigned i) const { return node.input(i); }
+  /// Type of input `i` in ONNX layout.
+  mlir::RankedTensorType inputType(unsigned i) const;
+  /// Layout the producer of input `i` defined it in.
+  Layout inputLayout(unsigned i) const;
+  /// Input `i` in `layout` (NHWC needs rank 4). Null after an error.
+  mlir::Value input(unsigned i, Layout layout);
+  /// Input `i` in the layout its producer defined it in.
+  mlir::Value inputAsIs(unsigned i) { return input(i, inputLayout(i)); }
+  /// The data of input `i` if it is known at import time, else null.
+  const HostTensor *constantInput(unsigned i) const;
+
+  /// An arith.constant for data derived from an input (e.g. a transposed
+  /// weight); `what` names it in errors. Null after an error.
+  mlir::Value materialize(const HostTensor &t, llvm::StringRef what);
+
+  //===--------------------------------------------------------------------===//
+  // Outputs
+  //===--------------------------------------------------------------------===//
+
+  unsigned numOutputs() const { return node.output_size(); }
+  bool hasOutput(unsigned i) const;
+  /// The static float32 type ONNX inferred for output `i` (ONNX layout), or
+  /// null after an error.
+  mlir::RankedTensorType outputType(unsigned i);
+  void setOutput(unsigned i, mlir::Value value, Layout layout);
+  void setConstantOutput(unsigned i, HostTensor tensor);
+  /// Output `i` is input `inputIdx` (Identity, inference Dropout).
+  void forwardInput(unsigned i, unsigned inputIdx);
+  /// Fails unless the node's outputs from `first` on are absent.
+  mlir::LogicalResult checkNoOutputsFrom(unsigned first, llvm::StringRef what);
+
+  //===--------------------------------------------------------------------===//
+  // Attributes
+  //===--------------------------------------------------------------------===//
+
+  const onnx::AttributeProto *attr(llvm::StringRef attrName) const;
+  /// Attribute readers: the default when absent, failure (with an error)
+  /// when present with the wrong type.
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef attrName, int64_t dflt);
+  mlir::FailureOr<float> floatAttr(llvm::StringRef attrName, float dflt);
+  mlir::FailureOr<std::string> stringAttr(llvm::StringRef attrName,
+                                          llvm::StringRef dflt);
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  intsAttr(llvm::StringRef attrName, llvm::ArrayRef<int64_t> dflt);
+
+private:
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  std::string name;
+};
+
+} // namespace qmlir::onnx_import
+
+#endif // QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H

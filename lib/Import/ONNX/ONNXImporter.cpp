@@ -1,0 +1,217 @@
+//===- ONNXImporter.cpp - ONNX model loading and preparation --------------===//
+//
+// The library boundary: reads the model, lets libonnx check it, convert it to
+// opset 13 and infer static shapes, then hands it to the GraphImporter.
+// libonnx and protobuf report errors by throwing; every exception is caught
+// here and becomes one diagnostic line naming the file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Import/ONNX/ONNXImporter.h"
+
+#include "GraphImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/checker.h>
+#include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <climits>
+#include <exception>
+
+using namespace mlir;
+using namespace qmlir;
+using namespace qmlir::onnx_import;
+
+/// The opset every model is converted to; handlers implement its semantics.
+static constexpr int kTargetOpset = 13;
+
+namespace {
+/// Reports failures as "<file>: <message>" on one line.
+class Reporter {
+public:
+  Reporter(MLIRContext &ctx, StringRef file) : ctx(ctx), file(file) {}
+
+  InFlightDiagnostic error() {
+    return mlir::emitError(UnknownLoc::get(&ctx)) << file << ": ";
+  }
+  /// libonnx messages span lines; diagnostics here are one line each.
+  static std::string oneLine(StringRef msg) {
+    std::string s;
+    for (char c : msg.trim())
+      s += (c == '\n' || c == '\r') ? ' ' : c;
+    return s;
+  }
+
+private:
+  MLIRContext &ctx;
+  StringRef file;
+};
+} // namespace
+
+/// ONNX text starts with '<' once whitespace and '#' comments are skipped; a
+/// binary ModelProto starts with a field tag, never with those.
+static bool isTextModel(StringRef bufferName, StringRef contents) {
+  if (bufferName.ends_with(".onnxtxt"))
+    return true;
+  StringRef rest = contents;
+  while (true) {
+    rest = rest.ltrim();
+    if (!rest.starts_with("#"))
+      break;
+    rest = rest.drop_until([](char c) { return c == '\n'; });
+  }
+  return rest.starts_with("<");
+}
+
+static int64_t defaultDomainOpset(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      return o.version();
+  return -1;
+}
+
+/// Dim 0 of every graph input that is not an initializer becomes
+/// `batchSize` when symbolic or unknown; any other unknown dim is an error.
+static LogicalResult fixInputDims(onnx::ModelProto &model, int64_t batchSize,
+                                  Reporter &report) {
+  onnx::GraphProto *graph = model.mutable_graph();
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &t : graph->initializer())
+    initializers.insert(t.name());
+  for (onnx::ValueInfoProto &vi : *graph->mutable_input()) {
+    if (initializers.contains(vi.name()))
+      continue;
+    if (!vi.type().has_tensor_type())
+      return report.error() << "input '" << vi.name() << "' is not a tensor";
+    onnx::TypeProto_Tensor *tt = vi.mutable_type()->mutable_tensor_type();
+    if (tt->elem_type() != onnx::TensorProto::FLOAT)
+      return report.error() << "input '" << vi.name() << "' has element type "
+                            << elementTypeName(tt->elem_type())
+                            << "; only float32 is supported";
+    if (!tt->has_shape())
+      return report.error() << "input '" << vi.name() << "' has no shape";
+    for (auto [i, dim] : llvm::enumerate(*tt->mutable_shape()->mutable_dim())) {
+      if (dim.has_dim_value() && dim.dim_value() >= 0)
+        continue;
+      if (i == 0) {
+        dim.set_dim_value(batchSize);
+        continue;
+      }
+      return report.error()
+             << "input '" << vi.name() << "' has a non-static dimension " << i
+             << (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
+                                     : std::string())
+             << "; only dimension 0 (the batch) may be symbolic";
+    }
+  }
+  return success();
+}
+
+static OwningOpRef<ModuleOp> importModel(StringRef contents,
+                                         StringRef bufferName,
+                                         MLIRContext &ctx,
+                                         const ONNXImportOptions &options) {
+  Reporter report(ctx, bufferName);
+  if (options.batchSize < 1) {
+    report.error() << "batch size must be positive, got "
+                   << options.batchSize;
+    return nullptr;
+  }
+
+  onnx::ModelProto model;
+  if (isTextModel(bufferName, contents)) {
+    std::string text = contents.str();
+    onnx::Common::Status status = onnx::OnnxParser::Parse(model, text.c_str());
+    if (!status.IsOK()) {
+      report.error() << "not a valid ONNX text model: "
+                     << Reporter::oneLine(status.ErrorMessage());
+      return nullptr;
+    }
+  } else if (contents.size() > INT_MAX ||
+             !model.ParseFromArray(contents.data(),
+                                   static_cast<int>(contents.size()))) {
+    report.error() << "not a valid ONNX model (protobuf parsing failed: "
+                      "truncated or corrupt file?)";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    report.error() << "not a valid ONNX model (no graph)";
+    return nullptr;
+  }
+
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    report.error() << "ONNX checker failed: " << Reporter::oneLine(e.what());
+    return nullptr;
+  }
+
+  // Report unsupported ops with the model's own opset, before the converter
+  // or shape inference trip over them.
+  std::string unsupported = findUnsupportedOp(model);
+  if (!unsupported.empty()) {
+    report.error() << unsupported;
+    return nullptr;
+  }
+
+  int64_t opset = defaultDomainOpset(model);
+  if (opset != kTargetOpset) {
+    try {
+      model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
+    } catch (const std::exception &e) {
+      report.error() << "cannot convert from opset " << opset << " to "
+                     << kTargetOpset << ": " << Reporter::oneLine(e.what());
+      return nullptr;
+    }
+  }
+
+  if (failed(fixInputDims(model, options.batchSize, report)))
+    return nullptr;
+
+  try {
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(),
+        onnx::ShapeInferenceOptions{/*check_type=*/true, /*strict_mode=*/1,
+                                    /*data_prop=*/false});
+  } catch (const std::exception &e) {
+    report.error() << "shape inference failed: "
+                   << Reporter::oneLine(e.what());
+    return nullptr;
+  }
+
+  ctx.loadDialect<arith::ArithDialect, func::FuncDialect, qnn::QNNDialect>();
+  return GraphImporter(ctx, bufferName, model, options).run();
+}
+
+OwningOpRef<ModuleOp>
+qmlir::importONNXString(StringRef contents, StringRef bufferName,
+                        MLIRContext &ctx, const ONNXImportOptions &options) {
+  Reporter report(ctx, bufferName);
+  try {
+    return importModel(contents, bufferName, ctx, options);
+  } catch (const std::exception &e) {
+    report.error() << "ONNX import failed: " << Reporter::oneLine(e.what());
+  } catch (...) {
+    report.error() << "ONNX import failed with an unknown exception";
+  }
+  return nullptr;
+}
+
+OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext &ctx,
+                                            const ONNXImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    mlir::emitError(UnknownLoc::get(&ctx))
+        << path << ": cannot open: " << buffer.getError().message();
+    return nullptr;
+  }
+  return importONNXString((*buffer)->getBuffer(), path, ctx, options);
+}

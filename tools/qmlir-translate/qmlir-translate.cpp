@@ -1,0 +1,50 @@
+//===- qmlir-translate.cpp - qmlir's mlir-translate -----------------------===//
+//
+// Imports and exports behind mlir-translate's driver. `--import-onnx` reads
+// a binary or textual ONNX model and prints the qnn module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Support/LogicalResult.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/SourceMgr.h"
+
+static llvm::cl::opt<int64_t>
+    batchSize("batch",
+              llvm::cl::desc("--import-onnx: value of a symbolic or unknown "
+                             "dimension 0 of the model inputs"),
+              llvm::cl::init(1));
+
+static void registerImportONNX() {
+  static mlir::TranslateToMLIRRegistration importONNX(
+      "import-onnx", "import an ONNX model (binary or text) into qnn",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         mlir::MLIRContext *ctx) -> mlir::OwningOpRef<mlir::Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        qmlir::ONNXImportOptions options;
+        options.batchSize = batchSize;
+        mlir::OwningOpRef<mlir::ModuleOp> module = qmlir::importONNXString(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), *ctx,
+            options);
+        return mlir::OwningOpRef<mlir::Operation *>(
+            module ? module.release().getOperation() : nullptr);
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        qmlir::qnn::QNNDialect>();
+      });
+}
+
+int main(int argc, char **argv) {
+  registerImportONNX();
+  return mlir::failed(
+      mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));
+}
