@@ -547,7 +547,7 @@ LogicalResult NodeImporter::checkNoOutputsFrom(unsigned first,
   for (unsigned i = first; i < numOutputs(); ++i)
     if (hasOutput(i))
       return emitError() << "the " << what << " output ('" << node.output(i)
-                         << ") of " << opType() << " is not supported";
+                         << "') of " << opType() << " is not supported";
   return success();
 }
 

@@ -1,6 +1,6 @@
 //===- ONNXImporter.cpp - ONNX model loading and preparation --------------===//
 //
-// The library boundary: reads the model, lets libonnx check it, convert it to
+// The library boundary: reads the model, lets libonnx check it, upgrade it to
 // opset 13 and infer static shapes, then hands it to the GraphImporter.
 // libonnx and protobuf report errors by throwing; every exception is caught
 // here and becomes one diagnostic line naming the file.
@@ -29,7 +29,8 @@ using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::onnx_import;
 
-/// The opset every model is converted to; handlers implement its semantics.
+/// The opset older models are converted to; handlers implement its
+/// semantics (and those of 14..17, which are the same for supported ops).
 static constexpr int kTargetOpset = 13;
 
 namespace {
@@ -146,6 +147,15 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     return nullptr;
   }
 
+  // The checker would look for external data relative to the working
+  // directory; the importer does not read it anyway.
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+      report.error() << "initializer '" << t.name()
+                     << "' uses external data, which is not supported";
+      return nullptr;
+    }
+
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
@@ -161,8 +171,16 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     return nullptr;
   }
 
+  // Older models are upgraded. libonnx 1.12 has no adapters to go down from
+  // 14..17, and every supported op means the same for float32 there as in
+  // 13 (handlers check the attributes those versions added), so newer models
+  // are imported as they are.
   int64_t opset = defaultDomainOpset(model);
-  if (opset != kTargetOpset) {
+  if (opset < 0) {
+    report.error() << "the model imports no opset of the default ONNX domain";
+    return nullptr;
+  }
+  if (opset < kTargetOpset) {
     try {
       model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
     } catch (const std::exception &e) {
