@@ -310,7 +310,12 @@ Value GraphImporter::materialize(const HostTensor &t, Location loc,
   }
   auto type = RankedTensorType::get(t.shape, builder.getF32Type());
   auto attr = DenseElementsAttr::get(type, ArrayRef<float>(t.floats));
-  return arith::ConstantOp::create(builder, loc, attr);
+  // Attributes are uniqued: one arith.constant per distinct tensor, however
+  // many initializers or host transposes produce it.
+  Value &cached = constants[attr];
+  if (!cached)
+    cached = arith::ConstantOp::create(builder, loc, attr);
+  return cached;
 }
 
 Value GraphImporter::getValue(StringRef name, Layout layout,

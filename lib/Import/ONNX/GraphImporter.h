@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -157,6 +158,8 @@ private:
   mlir::OwningOpRef<mlir::ModuleOp> module;
   /// Shared so that Identity outputs share their input's conversions.
   llvm::StringMap<std::shared_ptr<Entry>> values;
+  /// Materialized constants by value.
+  llvm::DenseMap<mlir::Attribute, mlir::Value> constants;
   llvm::StringMap<const onnx::TypeProto *> types;
   /// Value names that some node or the graph outputs read.
   llvm::StringSet<> used;
