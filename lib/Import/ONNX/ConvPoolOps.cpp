@@ -135,12 +135,21 @@ static LogicalResult importConv(NodeImporter &n) {
     return failure();
   RankedTensorType in = n.inputType(0);
   RankedTensorType weightType = n.inputType(1);
+  if (weightType.getRank() != 4)
+    return n.emitError() << "weight '" << n.inputName(1) << "' has rank "
+                         << weightType.getRank() << ", expected 4";
   ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
   FailureOr<int64_t> group = n.intAttr("group", 1);
   FailureOr<SmallVector<int64_t>> kernelShape =
       n.intsAttr("kernel_shape", kernel);
   if (failed(group) || failed(kernelShape))
     return failure();
+  if (*group < 1 ||
+      in.getDimSize(1) != weightType.getDimSize(1) * *group ||
+      weightType.getDimSize(0) % *group != 0)
+    return n.emitError() << "input channels " << in.getDimSize(1)
+                         << ", weight " << formatShape(weightType.getShape())
+                         << " and group " << *group << " do not match";
   if (ArrayRef<int64_t>(*kernelShape) != kernel)
     return n.unsupportedAttr("kernel_shape", formatList(*kernelShape),
                              "differs from the weight's " +
@@ -254,10 +263,15 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
   if (!x)
     return failure();
   SmallVector<Value, 4> params;
+  int64_t channels = n.inputType(0).getDimSize(1);
   for (unsigned i = 1; i <= 4; ++i) {
     if (!n.constantInput(i))
       return n.emitError() << "parameter '" << n.inputName(i)
                            << "' must be a constant";
+    if (n.inputType(i).getShape() != ArrayRef<int64_t>{channels})
+      return n.emitError() << "parameter '" << n.inputName(i) << "' has shape "
+                           << formatShape(n.inputType(i).getShape())
+                           << ", expected " << channels;
     params.push_back(n.input(i, Layout::ONNX));
     if (!params.back())
       return failure();

@@ -466,8 +466,27 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (auto [i, vi] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "qnn.name", builder.getStringAttr(vi.name()));
 
-  if (failed(verify(*module)))
+  // Handlers check what the qnn verifiers check; should something slip
+  // through, it is still one line naming the node.
+  std::string verifierError;
+  LogicalResult verified = success();
+  {
+    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error &&
+          verifierError.empty()) {
+        llvm::raw_string_ostream os(verifierError);
+        if (auto name = dyn_cast<NameLoc>(diag.getLocation()))
+          os << "node '" << name.getName().getValue() << "': ";
+        os << diag.str();
+      }
+      return success();
+    });
+    verified = verify(*module);
+  }
+  if (failed(verified)) {
+    emitError() << "the importer produced invalid IR: " << verifierError;
     return nullptr;
+  }
   return std::move(module);
 }
 
@@ -507,7 +526,8 @@ const HostTensor *NodeImporter::constantInput(unsigned i) const {
 }
 
 Value NodeImporter::materialize(const HostTensor &t, StringRef what) {
-  return graph.materialize(t, loc, [&] { return emitError(); }, what);
+  return graph.materialize(t, graph.nameLoc(what), [&] { return emitError(); },
+                           what);
 }
 
 bool NodeImporter::hasOutput(unsigned i) const {

@@ -205,8 +205,8 @@ public:
   /// The data of input `i` if it is known at import time, else null.
   const HostTensor *constantInput(unsigned i) const;
 
-  /// An arith.constant for data derived from an input (e.g. a transposed
-  /// weight); `what` names it in errors. Null after an error.
+  /// An arith.constant for data derived from input `what` (e.g. a
+  /// transposed weight), located at that name. Null after an error.
   mlir::Value materialize(const HostTensor &t, llvm::StringRef what);
 
   //===--------------------------------------------------------------------===//

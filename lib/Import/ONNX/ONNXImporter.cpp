@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <onnx/checker.h>
@@ -42,11 +43,17 @@ public:
   InFlightDiagnostic error() {
     return mlir::emitError(UnknownLoc::get(&ctx)) << file << ": ";
   }
-  /// libonnx messages span lines; diagnostics here are one line each.
+  /// libonnx messages span lines and indent; diagnostics here are one line
+  /// each, with runs of whitespace collapsed.
   static std::string oneLine(StringRef msg) {
     std::string s;
-    for (char c : msg.trim())
-      s += (c == '\n' || c == '\r') ? ' ' : c;
+    for (char c : msg.trim()) {
+      bool space = llvm::isSpace(c);
+      if (!space)
+        s += c;
+      else if (!s.empty() && s.back() != ' ')
+        s += ' ';
+    }
     return s;
   }
 
@@ -115,6 +122,64 @@ static LogicalResult fixInputDims(onnx::ModelProto &model, int64_t batchSize,
   return success();
 }
 
+/// Checks what libonnx's checker lets through but its version converter
+/// assumes (it crashes otherwise): graph outputs are defined, and inputs that
+/// have an initializer declare the initializer's type.
+static LogicalResult checkConsistency(const onnx::ModelProto &model,
+                                      Reporter &report) {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers[t.name()] = &t;
+  for (const onnx::ValueInfoProto &vi : graph.input()) {
+    auto it = initializers.find(vi.name());
+    if (it == initializers.end() || !vi.type().has_tensor_type())
+      continue;
+    const onnx::TypeProto_Tensor &tt = vi.type().tensor_type();
+    const onnx::TensorProto &init = *it->second;
+    bool same = tt.elem_type() == init.data_type();
+    if (tt.has_shape()) {
+      same &= tt.shape().dim_size() == init.dims_size();
+      for (int i = 0; same && i < init.dims_size(); ++i)
+        same &= !tt.shape().dim(i).has_dim_value() ||
+                tt.shape().dim(i).dim_value() == init.dims(i);
+    }
+    if (!same) {
+      InFlightDiagnostic diag = report.error();
+      diag << "input '" << vi.name() << "' is declared as "
+           << elementTypeName(tt.elem_type()) << "[";
+      if (tt.has_shape())
+        llvm::interleave(
+            tt.shape().dim(), diag,
+            [&](const onnx::TensorShapeProto_Dimension &d) {
+              if (d.has_dim_value())
+                diag << d.dim_value();
+              else
+                diag << "?";
+            },
+            ",");
+      diag << "] but its initializer is " << elementTypeName(init.data_type())
+           << "[";
+      llvm::interleave(init.dims(), diag, ",");
+      return diag << "]";
+    }
+  }
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    defined.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    defined.insert(t.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      defined.insert(out);
+  for (const onnx::ValueInfoProto &vi : graph.output())
+    if (!defined.contains(vi.name()))
+      return report.error() << "graph output '" << vi.name()
+                            << "' is not defined by any node, input or "
+                               "initializer";
+  return success();
+}
+
 static OwningOpRef<ModuleOp> importModel(StringRef contents,
                                          StringRef bufferName,
                                          MLIRContext &ctx,
@@ -162,6 +227,9 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     report.error() << "ONNX checker failed: " << Reporter::oneLine(e.what());
     return nullptr;
   }
+
+  if (failed(checkConsistency(model, report)))
+    return nullptr;
 
   // Report unsupported ops with the model's own opset, before the converter
   // or shape inference trip over them.
