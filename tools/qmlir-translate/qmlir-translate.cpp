@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -22,11 +23,36 @@ static llvm::cl::opt<int64_t>
                              "dimension 0 of the model inputs"),
               llvm::cl::init(1));
 
+static llvm::StringRef severityName(mlir::DiagnosticSeverity severity) {
+  switch (severity) {
+  case mlir::DiagnosticSeverity::Error:
+    return "error";
+  case mlir::DiagnosticSeverity::Warning:
+    return "warning";
+  case mlir::DiagnosticSeverity::Note:
+    return "note";
+  case mlir::DiagnosticSeverity::Remark:
+    return "remark";
+  }
+  return "error";
+}
+
 static void registerImportONNX() {
   static mlir::TranslateToMLIRRegistration importONNX(
       "import-onnx", "import an ONNX model (binary or text) into qnn",
       [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
          mlir::MLIRContext *ctx) -> mlir::OwningOpRef<mlir::Operation *> {
+        // Import errors name the file in their text and have no source
+        // position; print them as "error: <file>: ..." rather than with the
+        // source manager's "<unknown>:0:" prefix.
+        mlir::ScopedDiagnosticHandler plainErrors(
+            ctx, [](mlir::Diagnostic &diag) -> mlir::LogicalResult {
+              if (!llvm::isa<mlir::UnknownLoc>(diag.getLocation()))
+                return mlir::failure();
+              llvm::errs() << severityName(diag.getSeverity()) << ": " << diag
+                           << "\n";
+              return mlir::success();
+            });
         const llvm::MemoryBuffer *buffer =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
         qmlir::ONNXImportOptions options;
