@@ -11,9 +11,13 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  qmlir::qnn::registerQNNFoldBatchNormPass();
+  qmlir::qnn::registerQNNInsertCalibrationPass();
+  qmlir::qnn::registerQNNQuantizePass();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
