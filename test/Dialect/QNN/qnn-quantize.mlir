@@ -22,7 +22,8 @@
 // W4: qnn.quantize %arg0 {{.*}} -> tensor<1x4x4x1x!quant.uniform<i8<-32:31>:f32, 0.015873015873015872:-32>>
 // W4: arith.constant dense<{{\[\[\[\[}}7]]], {{\[\[\[}}-4]]]]> : tensor<2x1x1x1xi8>
 // W4: tensor<2x1x1x1x!quant.uniform<i8<-7:7>:f32, 0.071428571428571425>>
-// W4: tensor<2x!quant.uniform<i32:f32, 0.0011337868480725624>>
+// W4: arith.constant dense<[88, -176]> : tensor<2xi32>
+// W4: tensor<2x!quant.uniform<i32:f32, 0.001133786848072562{{[0-9]}}>>
 func.func @net(%x: tensor<1x4x4x1xf32> {qnn.name = "input"}) -> tensor<1x2xf32> {
   %x0 = qnn.observe %x {name = "input", min = 0.0, max = 1.0} : tensor<1x4x4x1xf32>
   %w = arith.constant dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>
