@@ -10,10 +10,14 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "qmlir/Conversion/Passes.h"
+#include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  qmlir::registerQMLIRConversionPasses();
+  qmlir::registerQNNPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
