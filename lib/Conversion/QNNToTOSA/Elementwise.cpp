@@ -252,7 +252,9 @@ struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
           "quantized softmax is not supported: dequantize its input first");
     auto type = op.getInput().getType();
     int64_t rank = type.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
     SmallVector<int64_t> reduced(type.getShape());
     reduced[axis] = 1;
     auto reducedType = type.clone(reduced);
