@@ -33,6 +33,26 @@ LogicalResult createLinalgCopy(OpBuilder &b, Location loc, Value from,
   return success();
 }
 
+/// Gives every repeated operand of a return its own tensor (a copy).
+/// promoteBufferResultsToOutParams crashes on a function that returns the
+/// same buffer twice (LLVM 22), and each out-parameter needs its own buffer
+/// anyway.
+void copyRepeatedResults(func::FuncOp func) {
+  func.walk([](func::ReturnOp ret) {
+    llvm::SmallPtrSet<Value, 8> seen;
+    OpBuilder b(ret);
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value v = operand.get();
+      if (!isa<RankedTensorType>(v.getType()) || seen.insert(v).second)
+        continue;
+      auto copy = bufferization::AllocTensorOp::create(
+          b, ret.getLoc(), cast<RankedTensorType>(v.getType()),
+          /*dynamicSizes=*/ValueRange(), /*copy=*/v);
+      operand.set(copy);
+    }
+  });
+}
+
 struct CPUBufferizePass
     : qmlir::impl::CPUBufferizePassBase<CPUBufferizePass> {
   void runOnOperation() override {
@@ -53,6 +73,9 @@ struct CPUBufferizePass
         marked.push_back({func, i});
       }
     }
+
+    for (auto func : module.getOps<func::FuncOp>())
+      copyRepeatedResults(func);
 
     bufferization::OneShotBufferizationOptions options;
     options.bufferizeFunctionBoundaries = true;
