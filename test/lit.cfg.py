@@ -17,6 +17,10 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%python", config.python_executable))
+# RUN lines `import qref` (test/Inputs/qref.py): the NumPy reference of the
+# qnn op semantics used to compute expected outputs.
+config.environment["PYTHONPATH"] = os.path.join(config.qmlir_src_root, "test",
+                                                "Inputs")
 
 llvm_config.use_default_substitutions()
 # `not`, FileCheck and count live in LLVM's tools dir.

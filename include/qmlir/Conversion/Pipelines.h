@@ -1,0 +1,27 @@
+//===- Pipelines.h - qmlir pass pipelines -----------------------*- C++ -*-===//
+//
+// Pass pipelines that take a qnn module to executable form.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_CONVERSION_PIPELINES_H
+#define QMLIR_CONVERSION_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace qmlir {
+
+/// Appends the passes that lower a module of qnn (or TOSA, or linalg on
+/// tensors) functions to the LLVM dialect, ready for the JIT or for
+/// translation to LLVM IR: qnn -> TOSA -> linalg -> bufferized loops -> LLVM.
+/// `pm` must be anchored on `builtin.module`. Functions keep their names;
+/// results become trailing out-parameters (see docs/Lowering.md).
+void buildQNNToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// Registers `--qnn-lower-to-llvm` (buildQNNToLLVMPipeline) with the
+/// command-line pass pipeline registry.
+void registerQNNPipelines();
+
+} // namespace qmlir
+
+#endif // QMLIR_CONVERSION_PIPELINES_H

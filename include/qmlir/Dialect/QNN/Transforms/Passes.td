@@ -1,0 +1,123 @@
+//===- Passes.td - qnn transformation passes ---------------*- tablegen -*-===//
+//
+// Graph and quantization passes on the qnn dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
+#define QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QNNFoldBatchNormPass : Pass<"qnn-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold batch normalization into the preceding conv2d or dense";
+  let description = [{
+    A `qnn.batch_norm` whose input is the only use of a `qnn.conv2d` or
+    `qnn.dense` with constant weights (and constant or absent bias) is folded
+    into that layer: with `a = scale / sqrt(variance + epsilon)`, the weights
+    of output channel `o` are multiplied by `a[o]` and the bias becomes
+    `(bias - mean) * a + shift`. Batch norms that cannot be folded are left
+    alone and keep running in float.
+
+    ```mlir
+    // Before
+    %0 = qnn.conv2d %x, %w : (...) -> tensor<1x8x8x4xf32>
+    %1 = qnn.batch_norm %0, %g, %b, %m, %v : (...) -> tensor<1x8x8x4xf32>
+    // After
+    %1 = qnn.conv2d %x, %w_folded, %b_folded : (...) -> tensor<1x8x8x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QNNInsertCalibrationPass
+    : Pass<"qnn-insert-calibration", "mlir::func::FuncOp"> {
+  let summary = "Insert a qnn.observe probe on every tensor to be quantized";
+  let description = [{
+    Adds a `qnn.observe` after every float function argument and every float
+    result of a layer op (conv2d, dense, activations, elementwise, pooling,
+    concat, pad, softmax). Layout-only ops (reshape, transpose) keep their
+    input's quantization and get no probe. Each probe is named after the
+    tensor: the op's location name (the model's node name) with `:N` for
+    result N, or the function argument's `qnn.name`.
+
+    ```mlir
+    // Before
+    %0 = qnn.relu %x : tensor<4xf32> loc("relu1")
+    // After
+    %x0 = qnn.observe %x {name = "input"} : tensor<4xf32>
+    %0 = qnn.relu %x0 : tensor<4xf32> loc("relu1")
+    %1 = qnn.observe %0 {name = "relu1:0"} : tensor<4xf32>
+    ```
+  }];
+}
+
+def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
+  let summary = "Run the float model on samples and record tensor ranges";
+  let description = [{
+    JIT-compiles a copy of the module in which every `qnn.observe` input is
+    an extra result of the entry function, runs it over the samples (batch
+    by batch, at the batch size the model was compiled for) and writes the
+    minimum and maximum seen by each probe into its `min` and `max`
+    attributes. A progress bar goes to stderr.
+
+    ```mlir
+    // Before
+    %1 = qnn.observe %0 {name = "conv1:0"} : tensor<1x8x8x4xf32>
+    // After (qnn-calibrate{samples=calib.npy})
+    %1 = qnn.observe %0 {max = 3.2 : f64, min = -1.5 : f64, name = "conv1:0"}
+      : tensor<1x8x8x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"samples", "samples", "std::string", "\"\"",
+           "Path of a .npy file of calibration inputs (first dimension: samples)">,
+    Option<"numSamples", "num-samples", "int64_t", "0",
+           "Use at most this many samples (0: all)">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "Name of the function to calibrate">,
+  ];
+}
+
+def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite calibrated float ops into quantized ops";
+  let description = [{
+    Reads the ranges recorded in `qnn.observe` probes and rewrites every op
+    that has integer semantics (conv2d, dense, relu, clip, add, mul, pooling,
+    reshape, transpose, concat, pad) to operate on `!quant.uniform` tensors:
+    activations get asymmetric (or symmetric) parameters from their range,
+    weights symmetric per-axis or per-tensor parameters from their values,
+    biases 32 bits with scale `input_scale * weight_scale`. A relu or clip
+    that is the only user of its input shares one type with it, so the layer
+    before it saturates at the activation's bounds. Ops without integer
+    semantics (softmax, batch_norm) stay float between `qnn.dequantize` and
+    `qnn.quantize`. Float function inputs get a `qnn.quantize`, outputs a
+    `qnn.dequantize`, so the function signature is unchanged.
+
+    ```mlir
+    // Before
+    %x0 = qnn.observe %x {name = "input", min = 0.0, max = 1.0} : tensor<1x4xf32>
+    %y = qnn.dense %x0, %w : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
+    %y0 = qnn.observe %y {name = "fc:0", min = -2.0, max = 2.0} : tensor<1x2xf32>
+    // After
+    %q = qnn.quantize %x : (tensor<1x4xf32>) -> tensor<1x4x!quant.uniform<i8:f32, 0.0039:-128>>
+    %wq = quant.scast %w_i8 : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {...}>>
+    %yq = qnn.dense %q, %wq : (...) -> tensor<1x2x!quant.uniform<i8:f32, 0.0157:0>>
+    %y = qnn.dequantize %yq : (...) -> tensor<1x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Bit width of weights (2-16)">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Bit width of activations (1-16)">,
+    Option<"perAxisWeights", "per-axis-weights", "bool", "true",
+           "Quantize weights per output channel (else per tensor)">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Use zero point 0 for activations">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+#endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD

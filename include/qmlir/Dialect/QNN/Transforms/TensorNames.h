@@ -1,0 +1,32 @@
+//===- TensorNames.h - stable names for tensors -----------------*- C++ -*-===//
+//
+// Calibration probes, configs and reports name tensors the same way: by the
+// model's node name (the op's NameLoc) and result index, or by the function
+// argument's `qnn.name`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_QNN_TRANSFORMS_TENSORNAMES_H
+#define QMLIR_DIALECT_QNN_TRANSFORMS_TENSORNAMES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Location.h"
+
+#include <string>
+
+namespace qmlir::qnn {
+
+/// The first name found in `loc` (through fused and call-site locations), or
+/// an empty string.
+std::string locationName(mlir::Location loc);
+
+/// `<op name>:<result index>`, with the op mnemonic and a counter standing
+/// in for a missing location name.
+std::string resultName(mlir::OpResult result);
+
+/// The argument's `qnn.name` attribute, or `arg<N>`.
+std::string argumentName(mlir::func::FuncOp func, unsigned index);
+
+} // namespace qmlir::qnn
+
+#endif // QMLIR_DIALECT_QNN_TRANSFORMS_TENSORNAMES_H

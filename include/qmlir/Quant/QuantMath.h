@@ -1,0 +1,74 @@
+//===- QuantMath.h - the one definition of qmlir's integer semantics -*- C++ -*-===//
+//
+// Scalar reference functions for quantization, dequantization and
+// requantization. Every backend (the CPU lowering through TOSA, the
+// accelerator simulator, exports) must agree with these bit for bit; the
+// lowering tests compare against them. See docs/Quantization.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_QUANT_QUANTMATH_H
+#define QMLIR_QUANT_QUANTMATH_H
+
+#include <cstdint>
+#include <optional>
+
+namespace qmlir::qmath {
+
+/// An integer approximation of a positive real scale:
+/// scale ~= multiplier * 2^-shift, as TOSA RESCALE takes it with scale32.
+struct Rescale {
+  int32_t multiplier = 0; ///< In [2^30, 2^31) unless the scale is tiny.
+  int32_t shift = 0;      ///< In [2, 62].
+};
+
+/// Decomposes `scale` into a 32-bit multiplier and a shift in [2, 62].
+/// Scales too small for shift 62 get a smaller multiplier (down to 0, which
+/// maps everything to 0). Returns nullopt for scale <= 0, NaN, infinity, or a
+/// scale >= 2^29 that no shift >= 2 can represent.
+std::optional<Rescale> computeRescale(double scale);
+
+/// TOSA `apply_scale_32` with single rounding:
+/// (int64(value) * multiplier + 2^(shift-1)) >> shift (arithmetic shift),
+/// i.e. round half towards +infinity, saturated to int32.
+int32_t applyRescale(int32_t value, Rescale r);
+
+/// TOSA RESCALE on one value: clamp(applyRescale(value - inputZp) + outputZp,
+/// qmin, qmax), with the subtraction done in 64 bits and saturated to int32.
+int64_t requantize(int64_t value, int64_t inputZp, Rescale r,
+                   int64_t outputZp, int64_t qmin, int64_t qmax);
+
+/// Quantizes a real value: clamp(round_half_even(x * float(1/scale)) +
+/// zeroPoint, qmin, qmax). The reciprocal is rounded to float once, so that
+/// a multiply by a constant reproduces it exactly in any backend.
+int64_t quantize(float x, double scale, int64_t zeroPoint, int64_t qmin,
+                 int64_t qmax);
+
+/// real = float(q - zeroPoint) * float(scale).
+float dequantize(int64_t q, double scale, int64_t zeroPoint);
+
+/// Scale, zero point and storage range of one quantized tensor (or channel).
+struct QuantParams {
+  double scale = 1.0;
+  int64_t zeroPoint = 0;
+  int64_t qmin = -128;
+  int64_t qmax = 127;
+};
+
+/// Parameters for a `bits`-wide signed type covering [min, max] (widened to
+/// contain 0 so that 0 is exact). Symmetric: zero point 0 and the narrow range
+/// [-(2^(bits-1)-1), 2^(bits-1)-1]; asymmetric: the full range
+/// [-2^(bits-1), 2^(bits-1)-1] with the zero point rounded to an integer in
+/// range. bits must be in [1, 16]; a symmetric type needs two levels of each
+/// sign, so 1 bit is always asymmetric over [-1, 0]. A degenerate range
+/// (min == max == 0) yields scale 1.
+QuantParams paramsForRange(double min, double max, unsigned bits,
+                           bool symmetric);
+
+/// Quantizes a bias value to int32 with scale `scale` (input scale times
+/// weight scale) and zero point 0, saturating.
+int32_t quantizeBias(float b, double scale);
+
+} // namespace qmlir::qmath
+
+#endif // QMLIR_QUANT_QUANTMATH_H

@@ -1,0 +1,84 @@
+//===- JIT.h - compile and run qnn modules on the host CPU ------*- C++ -*-===//
+//
+// JITModule lowers a module with buildQNNToLLVMPipeline, compiles it with
+// the MLIR ExecutionEngine (LLVM -O3, host CPU features) and calls the entry
+// function on HostTensors without copying them. See docs/Lowering.md for the
+// calling convention.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_RUNTIME_JIT_H
+#define QMLIR_RUNTIME_JIT_H
+
+#include "qmlir/Runtime/HostTensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace qmlir {
+
+/// Name, element type and static shape of one entry-function argument or
+/// result. Quantized tensors report their storage type.
+struct TensorSpec {
+  std::string name;
+  ElementType type;
+  llvm::SmallVector<int64_t, 4> shape;
+};
+
+struct JITOptions {
+  /// LLVM optimization level of the generated code (0-3).
+  unsigned optLevel = 3;
+};
+
+class JITModule {
+public:
+  /// Lowers a clone of `module` (qnn/tosa/linalg on tensors; `module` is not
+  /// modified) with buildQNNToLLVMPipeline and compiles the function `entry`.
+  /// The dialects and translations the lowering needs are registered with
+  /// the module's context.
+  static llvm::Expected<std::unique_ptr<JITModule>>
+  compile(mlir::ModuleOp module, llvm::StringRef entry = "main",
+          const JITOptions &options = {});
+
+  /// Names come from the `qnn.name` argument/result attributes (fallback
+  /// "input<i>"/"output<i>").
+  llvm::ArrayRef<TensorSpec> inputs() const { return inputSpecs; }
+  llvm::ArrayRef<TensorSpec> outputs() const { return outputSpecs; }
+
+  /// One call; input count, element types and shapes must match exactly
+  /// (errors name the input and both shapes).
+  llvm::Expected<std::vector<HostTensor>>
+  run(llvm::ArrayRef<HostTensor> inputs);
+
+  /// Inputs whose dim 0 is a multiple k of the compiled dim 0 (the same k for
+  /// every input) run in k chunks; outputs are concatenated along dim 0.
+  /// `progress(done, total)` is called after each chunk.
+  llvm::Expected<std::vector<HostTensor>>
+  runBatched(llvm::ArrayRef<HostTensor> inputs,
+             llvm::function_ref<void(int64_t, int64_t)> progress = {});
+
+  ~JITModule();
+
+private:
+  JITModule();
+  llvm::Expected<int64_t> checkInputs(llvm::ArrayRef<HostTensor> inputs,
+                                      bool batched) const;
+
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*entryFn)(void **) = nullptr;
+  std::vector<TensorSpec> inputSpecs;
+  std::vector<TensorSpec> outputSpecs;
+};
+
+} // namespace qmlir
+
+#endif // QMLIR_RUNTIME_JIT_H

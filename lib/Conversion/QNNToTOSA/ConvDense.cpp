@@ -1,0 +1,373 @@
+//===- ConvDense.cpp - qnn conv2d, dense and batch_norm to TOSA -----------===//
+//
+// Quantized convolutions and dense layers accumulate in 32 bits with the
+// zero points as TOSA operands (i8) or subtracted up front (wider storage,
+// non-uniform weight zero points), add the int32 bias, and requantize the
+// accumulator with one multiplier/shift per output channel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Utils.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace qmlir;
+using namespace qmlir::qnn_to_tosa;
+
+namespace {
+
+/// The quantization of a conv/dense op: input, weight, output and bias.
+struct LayerQuant {
+  QuantInfo input, weight, output;
+  std::optional<QuantInfo> bias;
+};
+
+/// Reads and checks the quantization of a conv or dense op; nullopt for a
+/// float op.
+FailureOr<std::optional<LayerQuant>> getLayerQuant(Operation *op, Value input,
+                                                   Value weight, Value bias,
+                                                   Value output) {
+  auto in = getSupportedQuantInfo(op, input.getType(), "input");
+  if (failed(in))
+    return failure();
+  if (!*in)
+    return std::optional<LayerQuant>();
+  LayerQuant q;
+  auto inInfo = getPerTensorQuantInfo(op, input.getType(), "input");
+  auto outInfo = getPerTensorQuantInfo(op, output.getType(), "output");
+  auto wInfo = getSupportedQuantInfo(op, weight.getType(), "weight");
+  if (failed(inInfo) || failed(outInfo) || failed(wInfo))
+    return failure();
+  q.input = *inInfo;
+  q.output = *outInfo;
+  q.weight = **wInfo;
+  if (q.weight.isPerAxis() && q.weight.axis != 0)
+    return op->emitOpError("per-axis weights must be quantized along dim 0");
+  if (bias) {
+    auto bInfo = getSupportedQuantInfo(op, bias.getType(), "bias");
+    if (failed(bInfo))
+      return failure();
+    q.bias = **bInfo;
+    if (q.bias->storageType.getWidth() != 32)
+      return op->emitOpError("quantized bias must have i32 storage");
+    int64_t channels = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+    for (int64_t c = 0; c < channels; ++c) {
+      double expected = q.input.scale() * q.weight.scale(c);
+      if (!scalesEqual(q.bias->scale(c), expected))
+        return op->emitOpError()
+               << "bias scale " << q.bias->scale(c) << " of channel " << c
+               << " must equal input scale times weight scale (" << expected
+               << ")";
+      if (q.bias->zeroPoint(c) != 0)
+        return op->emitOpError("quantized bias must have zero point 0");
+    }
+  }
+  return std::optional<LayerQuant>(q);
+}
+
+/// Requantization of the int32 accumulator of a conv/dense with
+/// `reduction` products per output, channels along `axis`.
+FailureOr<RescaleSpec> accumulatorSpec(Operation *op, const LayerQuant &q,
+                                       int64_t channels, int64_t reduction,
+                                       Value bias, int64_t axis) {
+  SmallVector<double> ratios;
+  for (int64_t c = 0; c < (q.weight.isPerAxis() ? channels : 1); ++c)
+    ratios.push_back(q.input.scale() * q.weight.scale(c) / q.output.scale());
+  auto rescales = computeRescales(op, ratios, "accumulator");
+  if (failed(rescales))
+    return failure();
+  RescaleSpec spec;
+  spec.rescales = *rescales;
+  spec.outZps = {q.output.zeroPoint()};
+  spec.axis = axis;
+  spec.outType = q.output.storageType;
+  spec.qmin = q.output.qmin;
+  spec.qmax = q.output.qmax;
+  // Bound the accumulator so that the rescale can use 32-bit intermediates
+  // whenever that is exact.
+  double biasMax = 2147483648.0;
+  if (DenseElementsAttr attr = getConstantElements(bias)) {
+    biasMax = 0.0;
+    for (const APInt &v : attr.getValues<APInt>())
+      biasMax = std::max(biasMax, std::fabs(double(v.getSExtValue())));
+  } else if (!bias) {
+    biasMax = 0.0;
+  }
+  double bound = double(reduction) * double(maxAbsCentered(q.input)) *
+                     double(maxAbsCentered(q.weight)) +
+                 biasMax;
+  bound = std::min(bound, 2147483648.0);
+  spec.inLo = -static_cast<int64_t>(bound);
+  spec.inHi = std::min<int64_t>(static_cast<int64_t>(bound), INT32_MAX);
+  return spec;
+}
+
+/// True when the TOSA op can take the i8 tensors and zero points directly.
+bool useNativeI8(const LayerQuant &q) {
+  return q.input.storageType.getWidth() == 8 &&
+         q.weight.storageType.getWidth() == 8 && q.weight.hasUniformZeroPoint();
+}
+
+/// Widens input and weight to i32 with the zero points subtracted, for the
+/// cases TOSA's i8 operands cannot express. Weights are per channel along 0.
+void centerToI32(OpBuilder &b, Location loc, const LayerQuant &q, Value &x,
+                 Value &w) {
+  Type i32 = b.getI32Type();
+  int64_t xRank = cast<RankedTensorType>(x.getType()).getRank();
+  int64_t wRank = cast<RankedTensorType>(w.getType()).getRank();
+  x = castTo(b, loc, x, i32);
+  if (q.input.zeroPoint() != 0)
+    x = sub(b, loc, x,
+            channelConstInt(b, loc, {q.input.zeroPoint()}, i32, xRank, 0));
+  w = castTo(b, loc, w, i32);
+  if (llvm::any_of(q.weight.zeroPoints, [](int64_t z) { return z != 0; }))
+    w = sub(b, loc, w,
+            channelConstInt(b, loc, q.weight.zeroPoints, i32, wRank, 0));
+}
+
+/// qnn depthwise weights [C*M, KH, KW, 1] as TOSA's [KH, KW, C, M].
+Value depthwiseWeights(OpBuilder &b, Location loc, Value w, int64_t channels) {
+  auto type = cast<RankedTensorType>(w.getType());
+  int64_t o = type.getDimSize(0), kh = type.getDimSize(1),
+          kw = type.getDimSize(2);
+  Value t = transpose(b, loc, w, {1, 2, 3, 0});
+  return reshape(b, loc, t, {kh, kw, channels, o / channels});
+}
+
+//===----------------------------------------------------------------------===//
+// conv2d
+//===----------------------------------------------------------------------===//
+
+struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::Conv2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto quant = getLayerQuant(op, op.getInput(), op.getWeight(), op.getBias(),
+                               op.getOutput());
+    if (failed(quant))
+      return failure();
+    auto outType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    auto inType = op.getInput().getType();
+    auto wType = op.getWeight().getType();
+    if (!inType.hasStaticShape() || !wType.hasStaticShape())
+      return op.emitOpError("requires static shapes");
+    int64_t n = inType.getDimSize(0), channels = inType.getDimSize(3);
+    int64_t o = wType.getDimSize(0), kh = wType.getDimSize(1),
+            kw = wType.getDimSize(2), cg = wType.getDimSize(3);
+    int64_t groups = op.getGroups();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+
+    Value x = adaptor.getInput(), w = adaptor.getWeight(),
+          bias = adaptor.getBias();
+    SmallVector<int64_t> pad;
+    x = fixWindows2d(rewriter, loc, x,
+                     {(kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1},
+                     strides, op.getPadding(), pad);
+    auto xType = cast<RankedTensorType>(x.getType());
+
+    Type accType, elemType;
+    Value inZp, wZp;
+    if (*quant) {
+      const LayerQuant &q = **quant;
+      accType = rewriter.getI32Type();
+      if (useNativeI8(q)) {
+        inZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                              q.input.zeroPoint());
+        wZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.weight.zeroPoint());
+      } else {
+        centerToI32(rewriter, loc, q, x, w);
+        inZp = wZp = zeroPointConst(rewriter, loc, accType, 0);
+      }
+      if (!bias)
+        bias = constInt(rewriter, loc, {0}, accType, {o});
+      elemType = accType;
+    } else {
+      elemType = xType.getElementType();
+      accType = rewriter.getF32Type();
+      inZp = wZp = zeroPointConst(rewriter, loc, elemType, 0);
+      if (!bias)
+        bias = constFloat(rewriter, loc, {0.0}, elemType, {o});
+    }
+    auto accTensor = outType.clone(elemType);
+
+    Value acc;
+    if (groups == 1) {
+      acc = tosa::Conv2DOp::create(rewriter, loc, accTensor, x, w, bias, inZp,
+                                   wZp, pad, strides, dilations, accType);
+    } else if (groups == channels && cg == 1) {
+      Value dw = depthwiseWeights(rewriter, loc, w, channels);
+      acc = tosa::DepthwiseConv2DOp::create(rewriter, loc, accTensor, x, dw,
+                                            bias, inZp, wZp, pad, strides,
+                                            dilations, accType);
+    } else {
+      // Grouped: one convolution per group on channel slices, concatenated.
+      int64_t og = o / groups;
+      SmallVector<Value> parts;
+      for (int64_t g = 0; g < groups; ++g) {
+        Value xs = slice(rewriter, loc, x, {0, 0, 0, g * cg},
+                         {n, xType.getDimSize(1), xType.getDimSize(2), cg});
+        Value ws = slice(rewriter, loc, w, {g * og, 0, 0, 0}, {og, kh, kw, cg});
+        Value bs = slice(rewriter, loc, bias, {g * og}, {og});
+        auto partType = accTensor.clone(
+            {accTensor.getDimSize(0), accTensor.getDimSize(1),
+             accTensor.getDimSize(2), og});
+        parts.push_back(tosa::Conv2DOp::create(rewriter, loc, partType, xs, ws,
+                                               bs, inZp, wZp, pad, strides,
+                                               dilations, accType));
+      }
+      acc = tosa::ConcatOp::create(rewriter, loc, accTensor, parts,
+                                   /*axis=*/3u);
+    }
+
+    if (!*quant) {
+      rewriter.replaceOp(op, acc);
+      return success();
+    }
+    auto spec = accumulatorSpec(op, **quant, o, kh * kw * cg, bias, 3);
+    if (failed(spec))
+      return failure();
+    rewriter.replaceOp(op, emitRescale(rewriter, loc, acc, *spec));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// dense
+//===----------------------------------------------------------------------===//
+
+struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DenseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto quant = getLayerQuant(op, op.getInput(), op.getWeight(), op.getBias(),
+                               op.getOutput());
+    if (failed(quant))
+      return failure();
+    auto outType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    auto inType = op.getInput().getType();
+    if (!inType.hasStaticShape() || !op.getWeight().getType().hasStaticShape())
+      return op.emitOpError("requires static shapes");
+    int64_t k = inType.getShape().back();
+    int64_t rows = inType.getNumElements() / std::max<int64_t>(k, 1);
+    int64_t m = op.getWeight().getType().getDimSize(0);
+
+    Value x = adaptor.getInput(), w = adaptor.getWeight(),
+          bias = adaptor.getBias();
+    Type elemType;
+    Value aZp, bZp;
+    if (*quant) {
+      const LayerQuant &q = **quant;
+      elemType = rewriter.getI32Type();
+      if (useNativeI8(q)) {
+        aZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.input.zeroPoint());
+        bZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.weight.zeroPoint());
+      } else {
+        centerToI32(rewriter, loc, q, x, w);
+        aZp = bZp = zeroPointConst(rewriter, loc, elemType, 0);
+      }
+    } else {
+      elemType = cast<RankedTensorType>(x.getType()).getElementType();
+      aZp = bZp = zeroPointConst(rewriter, loc, elemType, 0);
+    }
+    Value a = reshape(rewriter, loc, x, {1, rows, k});
+    Value bmat = reshape(rewriter, loc, transpose(rewriter, loc, w, {1, 0}),
+                         {1, k, m});
+    Value acc = tosa::MatMulOp::create(
+        rewriter, loc, tensorOf({1, rows, m}, elemType), a, bmat, aZp, bZp);
+    if (bias)
+      acc = add(rewriter, loc, acc, reshape(rewriter, loc, bias, {1, 1, m}));
+    if (*quant) {
+      auto spec = accumulatorSpec(op, **quant, m, k, bias, 2);
+      if (failed(spec))
+        return failure();
+      acc = emitRescale(rewriter, loc, acc, *spec);
+    }
+    rewriter.replaceOp(op, reshape(rewriter, loc, acc, outType.getShape()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// batch_norm
+//===----------------------------------------------------------------------===//
+
+/// x * a + b with a = scale / sqrt(variance + epsilon) and
+/// b = bias - mean * a per channel (last dimension).
+struct BatchNormLowering : OpConversionPattern<qnn::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getInput().getType();
+    int64_t rank = type.getRank();
+    int64_t c = type.getShape().back();
+    Type elemType = type.getElementType();
+    double eps = op.getEpsilon().convertToDouble();
+    SmallVector<int64_t> paramShape(rank, 1);
+    paramShape.back() = c;
+
+    Value a, b;
+    DenseElementsAttr s = getConstantElements(adaptor.getScale()),
+                      bi = getConstantElements(adaptor.getBias()),
+                      mean = getConstantElements(adaptor.getMean()),
+                      var = getConstantElements(adaptor.getVariance());
+    if (s && bi && mean && var) {
+      auto values = [](DenseElementsAttr attr) {
+        SmallVector<double> out;
+        for (const APFloat &v : attr.getValues<APFloat>())
+          out.push_back(v.convertToDouble());
+        return out;
+      };
+      SmallVector<double> sv = values(s), bv = values(bi), mv = values(mean),
+                          vv = values(var), av, cv;
+      for (int64_t i = 0; i < c; ++i) {
+        float ai = static_cast<float>(sv[i] / std::sqrt(vv[i] + eps));
+        av.push_back(ai);
+        cv.push_back(static_cast<float>(bv[i] - mv[i] * double(ai)));
+      }
+      a = constFloat(rewriter, loc, av, elemType, paramShape);
+      b = constFloat(rewriter, loc, cv, elemType, paramShape);
+    } else {
+      auto vecType = tensorOf({c}, elemType);
+      Value epsilon = constFloat(rewriter, loc, {eps}, elemType, {1});
+      Value inv = tosa::RsqrtOp::create(
+          rewriter, loc, vecType,
+          add(rewriter, loc, adaptor.getVariance(), epsilon));
+      a = mul(rewriter, loc, adaptor.getScale(), inv);
+      b = sub(rewriter, loc, adaptor.getBias(),
+              mul(rewriter, loc, adaptor.getMean(), a));
+      a = reshape(rewriter, loc, a, paramShape);
+      b = reshape(rewriter, loc, b, paramShape);
+    }
+    Value y = mul(rewriter, loc, adaptor.getInput(), a);
+    rewriter.replaceOp(op, add(rewriter, loc, y, b));
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_tosa::populateConvDensePatterns(TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
+  patterns.add<Conv2dLowering, DenseLowering, BatchNormLowering>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,34 @@
+//===- Patterns.h - qnn-to-TOSA pattern groups ------------------*- C++ -*-===//
+//
+// One populate function per op family; only QNNToTOSA.cpp calls them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_CONVERSION_QNNTOTOSA_PATTERNS_H
+#define QMLIR_LIB_CONVERSION_QNNTOTOSA_PATTERNS_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace qmlir::qnn_to_tosa {
+
+/// qnn.conv2d (plain, depthwise, grouped), qnn.dense, qnn.batch_norm.
+void populateConvDensePatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+/// qnn.max_pool2d, qnn.avg_pool2d, qnn.global_avg_pool.
+void populatePoolingPatterns(mlir::TypeConverter &converter,
+                             mlir::RewritePatternSet &patterns);
+/// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax.
+void populateElementwisePatterns(mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+/// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad.
+void populateLayoutPatterns(mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns);
+/// qnn.quantize, qnn.dequantize, qnn.requantize, qnn.observe and the quant
+/// dialect's scast/qcast/dcast.
+void populateQuantOpsPatterns(mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
+
+} // namespace qmlir::qnn_to_tosa
+
+#endif // QMLIR_LIB_CONVERSION_QNNTOTOSA_PATTERNS_H

@@ -1,0 +1,47 @@
+//===- TensorNames.cpp - stable names for tensors -------------------------===//
+
+#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+
+std::string qmlir::qnn::locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    // A folded layer carries the names of every op folded into it; the last
+    // one is the op whose output the tensor now is.
+    for (Location inner : llvm::reverse(fused.getLocations())) {
+      std::string name = locationName(inner);
+      if (!name.empty())
+        return name;
+    }
+  }
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return locationName(callSite.getCallee());
+  return "";
+}
+
+std::string qmlir::qnn::resultName(OpResult result) {
+  Operation *op = result.getOwner();
+  std::string name = locationName(op->getLoc());
+  if (name.empty()) {
+    // Unnamed ops (hand-written IR): the op mnemonic and its position in the
+    // block keep names unique and stable across runs.
+    unsigned position = 0;
+    for (Operation &other : *op->getBlock()) {
+      if (&other == op)
+        break;
+      ++position;
+    }
+    name = op->getName().stripDialect().str() + "_" + std::to_string(position);
+  }
+  return name + ":" + std::to_string(result.getResultNumber());
+}
+
+std::string qmlir::qnn::argumentName(func::FuncOp func, unsigned index) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(index, "qnn.name"))
+    return name.str();
+  return "arg" + std::to_string(index);
+}

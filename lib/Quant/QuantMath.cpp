@@ -1,0 +1,108 @@
+//===- QuantMath.cpp - scalar reference of qmlir's integer semantics ------===//
+
+#include "qmlir/Quant/QuantMath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace qmlir::qmath;
+
+std::optional<Rescale> qmlir::qmath::computeRescale(double scale) {
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    return std::nullopt;
+  int exponent = 0;
+  double mantissa = std::frexp(scale, &exponent); // scale = m * 2^e, m in [0.5,1)
+  int64_t multiplier = std::llround(mantissa * (1ll << 31));
+  if (multiplier == (1ll << 31)) { // rounding reached 1.0
+    multiplier /= 2;
+    ++exponent;
+  }
+  int64_t shift = 31 - exponent;
+  if (shift < 2)
+    return std::nullopt;
+  if (shift > 62) {
+    // Keep shift at TOSA's maximum and move the rest into the multiplier,
+    // rounding half up like the shift itself.
+    int64_t extra = shift - 62;
+    multiplier = extra >= 63 ? 0 : (multiplier + (1ll << (extra - 1))) >> extra;
+    shift = 62;
+  }
+  return Rescale{static_cast<int32_t>(multiplier), static_cast<int32_t>(shift)};
+}
+
+static int64_t saturate(int64_t v, int64_t lo, int64_t hi) {
+  return std::min(std::max(v, lo), hi);
+}
+
+int32_t qmlir::qmath::applyRescale(int32_t value, Rescale r) {
+  int64_t round = int64_t(1) << (r.shift - 1);
+  int64_t result = (static_cast<int64_t>(value) * r.multiplier + round) >> r.shift;
+  return static_cast<int32_t>(saturate(result,
+                                       std::numeric_limits<int32_t>::min(),
+                                       std::numeric_limits<int32_t>::max()));
+}
+
+int64_t qmlir::qmath::requantize(int64_t value, int64_t inputZp, Rescale r,
+                                 int64_t outputZp, int64_t qmin,
+                                 int64_t qmax) {
+  int64_t centered = saturate(value - inputZp,
+                              std::numeric_limits<int32_t>::min(),
+                              std::numeric_limits<int32_t>::max());
+  int64_t scaled = applyRescale(static_cast<int32_t>(centered), r);
+  return saturate(scaled + outputZp, qmin, qmax);
+}
+
+int64_t qmlir::qmath::quantize(float x, double scale, int64_t zeroPoint,
+                               int64_t qmin, int64_t qmax) {
+  float inverse = static_cast<float>(1.0 / scale);
+  float scaled = x * inverse;
+  if (std::isnan(scaled))
+    return saturate(zeroPoint, qmin, qmax);
+  // Clamp before converting so that huge values cannot overflow int64.
+  float clamped = std::min(std::max(scaled, -9.0e18f), 9.0e18f);
+  int64_t rounded = static_cast<int64_t>(std::nearbyint(clamped)); // ties to even
+  return saturate(rounded + zeroPoint, qmin, qmax);
+}
+
+float qmlir::qmath::dequantize(int64_t q, double scale, int64_t zeroPoint) {
+  return static_cast<float>(q - zeroPoint) * static_cast<float>(scale);
+}
+
+QuantParams qmlir::qmath::paramsForRange(double min, double max,
+                                         unsigned bits, bool symmetric) {
+  QuantParams p;
+  bits = std::clamp(bits, 1u, 16u);
+  int64_t half = int64_t(1) << (bits - 1);
+  min = std::min(min, 0.0);
+  max = std::max(max, 0.0);
+  if (symmetric && bits >= 2) {
+    p.qmax = half - 1;
+    p.qmin = -p.qmax;
+    double absMax = std::max(-min, max);
+    p.scale = absMax > 0.0 ? absMax / static_cast<double>(p.qmax) : 1.0;
+    p.zeroPoint = 0;
+    return p;
+  }
+  p.qmin = -half;
+  p.qmax = half - 1;
+  double range = max - min;
+  if (!(range > 0.0)) {
+    p.scale = 1.0;
+    p.zeroPoint = 0;
+    return p;
+  }
+  p.scale = range / static_cast<double>(p.qmax - p.qmin);
+  // The zero point that maps `min` to qmin, rounded into the range so that
+  // the real value 0 is exactly representable.
+  double zp = static_cast<double>(p.qmin) - min / p.scale;
+  p.zeroPoint = saturate(std::llround(zp), p.qmin, p.qmax);
+  return p;
+}
+
+int32_t qmlir::qmath::quantizeBias(float b, double scale) {
+  double q = std::nearbyint(static_cast<double>(b) / scale);
+  q = std::min(std::max(q, double(std::numeric_limits<int32_t>::min())),
+               double(std::numeric_limits<int32_t>::max()));
+  return static_cast<int32_t>(q);
+}

@@ -1,0 +1,417 @@
+//===- JIT.cpp - compile and run qnn modules on the host CPU --------------===//
+//
+// Calling convention (after qnn-cpu-bufferize and func-to-llvm with
+// llvm.emit_c_interface): `void _mlir_ciface_<entry>(in_0*, ..., in_n*,
+// out_0*, ..., out_m*)` where each argument points to a strided memref
+// descriptor {allocated, aligned, offset, sizes[rank], strides[rank]}. The
+// descriptors point straight into the HostTensor buffers, so inputs and
+// outputs are never copied; batched runs move the aligned pointers chunk by
+// chunk.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Runtime/JIT.h"
+
+#include "qmlir/Conversion/Pipelines.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstring>
+#include <mutex>
+
+using namespace mlir;
+using namespace qmlir;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+//===----------------------------------------------------------------------===//
+// Types and signatures
+//===----------------------------------------------------------------------===//
+
+/// The runtime element type of a tensor element type (quantized types by
+/// their storage type).
+static std::optional<ElementType> toElementType(Type type) {
+  if (auto q = dyn_cast<quant::QuantizedType>(type)) {
+    if (!q.isSigned())
+      return q.getStorageTypeIntegralWidth() == 8
+                 ? std::optional<ElementType>(ElementType::U8)
+                 : std::nullopt;
+    type = q.getStorageType();
+  }
+  if (type.isF32())
+    return ElementType::F32;
+  if (type.isF64())
+    return ElementType::F64;
+  if (auto i = dyn_cast<IntegerType>(type)) {
+    if (i.isUnsigned())
+      return i.getWidth() == 8 ? std::optional<ElementType>(ElementType::U8)
+                               : std::nullopt;
+    switch (i.getWidth()) {
+    case 1:
+      return ElementType::I1;
+    case 8:
+      return ElementType::I8;
+    case 16:
+      return ElementType::I16;
+    case 32:
+      return ElementType::I32;
+    case 64:
+      return ElementType::I64;
+    default:
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+static llvm::Expected<TensorSpec> makeSpec(Type type, DictionaryAttr attrs,
+                                           llvm::StringRef fallback) {
+  TensorSpec spec;
+  spec.name = fallback.str();
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>("qnn.name"))
+      spec.name = name.getValue().str();
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape()) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << type;
+    return makeError("'" + spec.name + "' has type " + s +
+                     ": only statically shaped tensors are supported");
+  }
+  std::optional<ElementType> et = toElementType(tensor.getElementType());
+  if (!et) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << tensor.getElementType();
+    return makeError("'" + spec.name + "' has element type " + s +
+                     ", which the runtime does not support");
+  }
+  spec.type = *et;
+  spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  return spec;
+}
+
+static std::string describe(const TensorSpec &spec) {
+  return formatShape(spec.shape) + " " +
+         stringifyElementType(spec.type).str();
+}
+
+static std::string describe(const HostTensor &t) {
+  return formatShape(t.shape) + " " + stringifyElementType(t.type).str();
+}
+
+//===----------------------------------------------------------------------===//
+// memrefCopy fallback
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct UnrankedDescriptor {
+  int64_t rank;
+  void *descriptor;
+};
+} // namespace
+
+/// The C runner utilities' memrefCopy, for the rare copy that the lowering
+/// leaves as memref.copy of a non-contiguous view.
+extern "C" void qmlirMemrefCopy(int64_t elementSize, UnrankedDescriptor *src,
+                                UnrankedDescriptor *dst) {
+  int64_t rank = src->rank;
+  auto *s = static_cast<int64_t *>(src->descriptor);
+  auto *d = static_cast<int64_t *>(dst->descriptor);
+  char *srcPtr = reinterpret_cast<char *>(s[1]) + s[2] * elementSize;
+  char *dstPtr = reinterpret_cast<char *>(d[1]) + d[2] * elementSize;
+  const int64_t *sizes = s + 3, *srcStrides = s + 3 + rank,
+                *dstStrides = d + 3 + rank;
+  for (int64_t i = 0; i < rank; ++i)
+    if (sizes[i] == 0)
+      return;
+  llvm::SmallVector<int64_t> index(rank, 0);
+  while (true) {
+    int64_t so = 0, dof = 0;
+    for (int64_t i = 0; i < rank; ++i) {
+      so += index[i] * srcStrides[i];
+      dof += index[i] * dstStrides[i];
+    }
+    std::memcpy(dstPtr + dof * elementSize, srcPtr + so * elementSize,
+                elementSize);
+    int64_t i = rank - 1;
+    for (; i >= 0; --i) {
+      if (++index[i] < sizes[i])
+        break;
+      index[i] = 0;
+    }
+    if (i < 0)
+      return;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// JITModule
+//===----------------------------------------------------------------------===//
+
+JITModule::JITModule() = default;
+JITModule::~JITModule() = default;
+
+/// Collects diagnostics into one line.
+namespace {
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(MLIRContext *ctx)
+      : handler(ctx, [this](Diagnostic &diag) {
+          if (diag.getSeverity() != DiagnosticSeverity::Error)
+            return success();
+          std::string s;
+          llvm::raw_string_ostream os(s);
+          os << diag.getLocation() << ": " << diag;
+          if (!message.empty())
+            message += "; ";
+          message += s;
+          return success();
+        }) {}
+  std::string message;
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+} // namespace
+
+llvm::Expected<std::unique_ptr<JITModule>>
+JITModule::compile(ModuleOp module, llvm::StringRef entry,
+                   const JITOptions &options) {
+  static std::once_flag initTargets;
+  std::call_once(initTargets, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+
+  auto func = dyn_cast_or_null<func::FuncOp>(
+      SymbolTable::lookupSymbolIn(module, entry));
+  if (!func || func.isExternal())
+    return makeError("no function '" + entry + "' with a body in the module");
+
+  std::unique_ptr<JITModule> jit(new JITModule());
+  FunctionType fnType = func.getFunctionType();
+  for (unsigned i = 0; i < fnType.getNumInputs(); ++i) {
+    auto spec = makeSpec(fnType.getInput(i), func.getArgAttrDict(i),
+                         "input" + std::to_string(i));
+    if (!spec)
+      return makeError("input " + llvm::Twine(i) + " " +
+                       llvm::toString(spec.takeError()));
+    jit->inputSpecs.push_back(std::move(*spec));
+  }
+  for (unsigned i = 0; i < fnType.getNumResults(); ++i) {
+    auto spec = makeSpec(fnType.getResult(i), func.getResultAttrDict(i),
+                         "output" + std::to_string(i));
+    if (!spec)
+      return makeError("output " + llvm::Twine(i) + " " +
+                       llvm::toString(spec.takeError()));
+    jit->outputSpecs.push_back(std::move(*spec));
+  }
+
+  MLIRContext *ctx = module.getContext();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<qnn::QNNDialect>();
+  ctx->appendDialectRegistry(registry);
+
+  OwningOpRef<ModuleOp> lowered = module.clone();
+  auto loweredFunc = cast<func::FuncOp>(
+      SymbolTable::lookupSymbolIn(*lowered, entry));
+  loweredFunc->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                       UnitAttr::get(ctx));
+  {
+    DiagnosticCollector diags(ctx);
+    PassManager pm(ctx);
+    buildQNNToLLVMPipeline(pm);
+    if (failed(pm.run(*lowered)))
+      return makeError("lowering '" + entry + "' failed: " +
+                       (diags.message.empty() ? std::string("unknown error")
+                                              : diags.message));
+  }
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  llvm::CodeGenOptLevel cgLevel =
+      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                              : llvm::CodeGenOptLevel::Default;
+  tmBuilder->setCodeGenOptLevel(cgLevel);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+  // The optimizer needs the target machine for its cost models (so that the
+  // loop vectorizer uses the host's vector width).
+  auto transformer = makeOptimizingTransformer(std::min(options.optLevel, 3u),
+                                               /*sizeLevel=*/0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = cgLevel;
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  std::unique_ptr<llvm::TargetMachine> engineTm;
+  if (auto other = tmBuilder->createTargetMachine())
+    engineTm = std::move(*other);
+  else
+    return other.takeError();
+  DiagnosticCollector diags(ctx);
+  auto engine =
+      ExecutionEngine::create(*lowered, engineOptions, std::move(engineTm));
+  if (!engine)
+    return makeError("JIT compilation of '" + entry + "' failed: " +
+                     llvm::toString(engine.takeError()) + diags.message);
+  jit->engine = std::move(*engine);
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("memrefCopy")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&qmlirMemrefCopy),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  auto fn = jit->engine->lookupPacked(("_mlir_ciface_" + entry).str());
+  if (!fn)
+    return makeError("JIT compilation of '" + entry +
+                     "' failed: " + llvm::toString(fn.takeError()));
+  jit->entryFn = *fn;
+  return std::move(jit);
+}
+
+llvm::Expected<int64_t>
+JITModule::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
+  if (inputs.size() != inputSpecs.size())
+    return makeError("expected " + llvm::Twine(inputSpecs.size()) +
+                     " inputs, got " + llvm::Twine(inputs.size()));
+  int64_t chunks = -1;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const HostTensor &t = inputs[i];
+    const TensorSpec &spec = inputSpecs[i];
+    auto mismatch = [&]() {
+      return makeError("input '" + spec.name + "' (#" + llvm::Twine(i) +
+                       "): expected " + describe(spec) +
+                       (batched ? " (or a multiple along dim 0)" : "") +
+                       ", got " + describe(t));
+    };
+    if (t.type != spec.type || t.shape.size() != spec.shape.size() ||
+        !t.rawData())
+      return mismatch();
+    if (!llvm::equal(llvm::ArrayRef(t.shape).drop_front(),
+                     llvm::ArrayRef(spec.shape).drop_front()))
+      return mismatch();
+    int64_t k = 1;
+    if (!spec.shape.empty() && t.shape[0] != spec.shape[0]) {
+      if (!batched || spec.shape[0] == 0 || t.shape[0] % spec.shape[0] != 0 ||
+          t.shape[0] == 0)
+        return mismatch();
+      k = t.shape[0] / spec.shape[0];
+    }
+    if (chunks >= 0 && k != chunks)
+      return makeError("input '" + spec.name + "' (#" + llvm::Twine(i) +
+                       ") has " + llvm::Twine(k) +
+                       " batches of the compiled size but an earlier input "
+                       "has " +
+                       llvm::Twine(chunks));
+    chunks = k;
+  }
+  return chunks < 0 ? 1 : chunks;
+}
+
+namespace {
+/// A strided memref descriptor: allocated, aligned, offset, sizes, strides.
+struct Descriptor {
+  llvm::SmallVector<int64_t, 11> words;
+
+  Descriptor(void *data, llvm::ArrayRef<int64_t> shape) {
+    words.push_back(reinterpret_cast<intptr_t>(data));
+    words.push_back(reinterpret_cast<intptr_t>(data));
+    words.push_back(0);
+    llvm::append_range(words, shape);
+    llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
+    for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * shape[d + 1];
+    llvm::append_range(words, strides);
+  }
+  void setData(void *data) {
+    words[0] = words[1] = reinterpret_cast<intptr_t>(data);
+  }
+};
+} // namespace
+
+llvm::Expected<std::vector<HostTensor>>
+JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
+                      llvm::function_ref<void(int64_t, int64_t)> progress) {
+  auto chunksOr = checkInputs(inputs, /*batched=*/true);
+  if (!chunksOr)
+    return chunksOr.takeError();
+  int64_t chunks = *chunksOr;
+
+  std::vector<HostTensor> outputs;
+  for (const TensorSpec &spec : outputSpecs) {
+    llvm::SmallVector<int64_t, 4> shape(spec.shape);
+    if (chunks > 1) {
+      if (shape.empty())
+        return makeError("output '" + spec.name +
+                         "' is a scalar and cannot be concatenated along "
+                         "dim 0 for a batched run");
+      shape[0] *= chunks;
+    }
+    outputs.push_back(HostTensor::allocate(spec.type, shape));
+  }
+
+  std::vector<Descriptor> descriptors;
+  for (auto [t, spec] : llvm::zip(inputs, inputSpecs))
+    descriptors.emplace_back(const_cast<void *>(t.rawData()), spec.shape);
+  for (auto [t, spec] : llvm::zip(outputs, outputSpecs))
+    descriptors.emplace_back(t.rawData(), spec.shape);
+  std::vector<void *> descriptorPtrs;
+  for (Descriptor &d : descriptors)
+    descriptorPtrs.push_back(d.words.data());
+  std::vector<void *> args;
+  for (void *&p : descriptorPtrs)
+    args.push_back(&p);
+
+  size_t numInputs = inputs.size();
+  for (int64_t c = 0; c < chunks; ++c) {
+    if (c > 0) {
+      for (size_t i = 0; i < descriptors.size(); ++i) {
+        bool isInput = i < numInputs;
+        const HostTensor &t =
+            isInput ? inputs[i] : outputs[i - numInputs];
+        size_t chunkBytes = t.byteSize() / chunks;
+        char *base = const_cast<char *>(static_cast<const char *>(t.rawData()));
+        descriptors[i].setData(base + c * chunkBytes);
+      }
+    }
+    entryFn(args.data());
+    if (progress)
+      progress(c + 1, chunks);
+  }
+  return std::move(outputs);
+}
+
+llvm::Expected<std::vector<HostTensor>>
+JITModule::run(llvm::ArrayRef<HostTensor> inputs) {
+  auto chunks = checkInputs(inputs, /*batched=*/false);
+  if (!chunks)
+    return chunks.takeError();
+  return runBatched(inputs);
+}

@@ -1,0 +1,81 @@
+// RUN: qopt %s --qnn-quantize --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: qopt %s --qnn-quantize="per-axis-weights=false weight-bits=4 activation-bits=6" --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=W4
+
+// A calibrated conv -> relu -> pool -> flatten -> softmax chain: the input is
+// quantized, the conv takes the relu's range, pooling and layout ops keep
+// their input's type, softmax stays float after a dequantize.
+// CHECK-LABEL: func @net
+// CHECK: %[[X:.*]] = qnn.quantize %arg0 : (tensor<1x4x4x1xf32>) -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
+// CHECK: %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
+// CHECK: %[[W:.*]] = quant.scast %[[WI]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.001968503937007874}>>
+// CHECK: %[[BI:.*]] = arith.constant dense<[6477, -25908]> : tensor<2xi32>
+// CHECK: %[[B:.*]] = quant.scast %[[BI]] : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {1.5439246564767639E-5,7.7196232823838196E-6}>>
+// CHECK: %[[C:.*]] = qnn.conv2d %[[X]], %[[W]], %[[B]] {{.*}} -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
+// CHECK: %[[R:.*]] = qnn.relu %[[C]] : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
+// CHECK: %[[G:.*]] = qnn.global_avg_pool %[[R]] {{.*}} -> tensor<1x1x1x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
+// CHECK: %[[F:.*]] = qnn.reshape %[[G]] {{.*}} -> tensor<1x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
+// CHECK: %[[D:.*]] = qnn.dequantize %[[F]] {{.*}} -> tensor<1x2xf32>
+// CHECK: %[[S:.*]] = qnn.softmax %[[D]]
+// CHECK-NOT: qnn.observe
+// CHECK: return %[[S]]
+// W4-LABEL: func @net
+// W4: qnn.quantize %arg0 {{.*}} -> tensor<1x4x4x1x!quant.uniform<i8<-32:31>:f32, 0.015873015873015872:-32>>
+// W4: arith.constant dense<{{\[\[\[\[}}7]]], {{\[\[\[}}-4]]]]> : tensor<2x1x1x1xi8>
+// W4: tensor<2x1x1x1x!quant.uniform<i8<-7:7>:f32, 0.071428571428571425>>
+// W4: arith.constant dense<[88, -176]> : tensor<2xi32>
+// W4: tensor<2x!quant.uniform<i32:f32, 0.001133786848072562{{[0-9]}}>>
+func.func @net(%x: tensor<1x4x4x1xf32> {qnn.name = "input"}) -> tensor<1x2xf32> {
+  %x0 = qnn.observe %x {name = "input", min = 0.0, max = 1.0} : tensor<1x4x4x1xf32>
+  %w = arith.constant dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense<[0.1, -0.2]> : tensor<2xf32>
+  %0 = qnn.conv2d %x0, %w, %b : (tensor<1x4x4x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x4x4x2xf32> loc("conv")
+  %1 = qnn.observe %0 {name = "conv:0", min = -0.5, max = 0.6} : tensor<1x4x4x2xf32>
+  %2 = qnn.relu %1 : tensor<1x4x4x2xf32> loc("relu")
+  %3 = qnn.observe %2 {name = "relu:0", min = 0.0, max = 0.6} : tensor<1x4x4x2xf32>
+  %4 = qnn.global_avg_pool %3 : (tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> loc("gap")
+  %5 = qnn.observe %4 {name = "gap:0", min = 0.0, max = 0.5} : tensor<1x1x1x2xf32>
+  %6 = qnn.reshape %5 : (tensor<1x1x1x2xf32>) -> tensor<1x2xf32> loc("flatten")
+  %7 = qnn.softmax %6 : (tensor<1x2xf32>) -> tensor<1x2xf32> loc("softmax")
+  %8 = qnn.observe %7 {name = "softmax:0", min = 0.0, max = 1.0} : tensor<1x2xf32>
+  return %8 : tensor<1x2xf32>
+}
+
+// -----
+// Add of two calibrated tensors: output from its own range; a constant
+// operand is quantized with its own values.
+// CHECK-LABEL: func @add_const
+// CHECK: %[[X:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK: %[[CI:.*]] = arith.constant dense<[127, -128, -43, 42]> : tensor<4xi8>
+// CHECK: %[[C:.*]] = quant.scast %[[CI]]
+// CHECK: %[[A:.*]] = qnn.add %[[X]], %[[C]] {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.023529411764705882:-43>>
+// CHECK: qnn.dequantize %[[A]]
+func.func @add_const(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0} : tensor<4xf32>
+  %c = arith.constant dense<[2.0, -1.0, 0.0, 1.0]> : tensor<4xf32>
+  %0 = qnn.add %x0, %c : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = qnn.observe %0 {name = "add", min = -2.0, max = 4.0} : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+// Concat inputs of different ranges are requantized to the output's type.
+// CHECK-LABEL: func @concat
+// CHECK-DAG: %[[A:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<2x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
+// CHECK-DAG: %[[B:.*]] = qnn.quantize %arg1 {{.*}} -> tensor<2x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
+// CHECK: %[[RA:.*]] = qnn.requantize %[[A]] {{.*}} -> tensor<2x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
+// CHECK: qnn.concat %[[RA]], %[[B]]
+func.func @concat(%a: tensor<2xf32>, %b: tensor<2xf32>) -> tensor<4xf32> {
+  %a0 = qnn.observe %a {name = "a", min = 0.0, max = 1.0} : tensor<2xf32>
+  %b0 = qnn.observe %b {name = "b", min = 0.0, max = 2.0} : tensor<2xf32>
+  %0 = qnn.concat %a0, %b0 {axis = 0} : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+  %1 = qnn.observe %0 {name = "cat", min = 0.0, max = 2.0} : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+// A probe without a range is an error naming the tensor.
+func.func @uncalibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{tensor 'x' has no calibrated range: run qnn-calibrate first}}
+  %0 = qnn.observe %x {name = "x"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -1,0 +1,312 @@
+"""NumPy reference of qnn op semantics for qmlir's end-to-end tests.
+
+The integer rules mirror include/qmlir/Quant/QuantMath.h (computeRescale,
+applyRescale, requantize, quantize, dequantize) and docs/Lowering.md (how each
+quantized op is built from them). Layouts are qnn's: NHWC activations, OHWI
+convolution weights, [out, in] dense weights.
+
+lit puts this directory on PYTHONPATH, so RUN lines can `import qref as q`.
+"""
+import math
+
+import numpy as np
+
+I32_MIN = -(1 << 31)
+I32_MAX = (1 << 31) - 1
+
+
+def rng(seed):
+    return np.random.default_rng(seed)
+
+
+def save(prefix, **arrays):
+    """Saves each keyword array as <prefix>.<name>.npy."""
+    for name, a in arrays.items():
+        np.save("%s.%s.npy" % (prefix, name), np.ascontiguousarray(a))
+
+
+def ints(r, lo, hi, shape, dtype=np.int8):
+    """Uniform integers in [lo, hi]."""
+    return r.integers(lo, hi + 1, shape).astype(dtype)
+
+
+# ---------------------------------------------------------------------------
+# QuantMath
+# ---------------------------------------------------------------------------
+
+def compute_rescale(scale):
+    """(multiplier, shift) of qmath::computeRescale."""
+    if not (scale > 0.0) or not math.isfinite(scale):
+        raise ValueError("bad scale %r" % scale)
+    mantissa, exponent = math.frexp(scale)
+    multiplier = int(math.floor(mantissa * (1 << 31) + 0.5))
+    if multiplier == (1 << 31):
+        multiplier //= 2
+        exponent += 1
+    shift = 31 - exponent
+    if shift < 2:
+        raise ValueError("scale %r too large" % scale)
+    if shift > 62:
+        extra = shift - 62
+        multiplier = 0 if extra >= 63 else (multiplier + (1 << (extra - 1))) >> extra
+        shift = 62
+    return multiplier, shift
+
+
+def _rescales(scales):
+    """Arrays of multipliers and shifts for one or more scales."""
+    pairs = [compute_rescale(float(s)) for s in np.atleast_1d(scales)]
+    m = np.array([p[0] for p in pairs], dtype=object)
+    s = np.array([p[1] for p in pairs], dtype=object)
+    return m, s
+
+
+def apply_rescale(v, multiplier, shift):
+    """qmath::applyRescale (round half up, saturated to int32), exact."""
+    v = np.asarray(v).astype(object)
+    r = (v * multiplier + (np.left_shift(1, shift - 1) if isinstance(shift, np.ndarray)
+                           else (1 << (shift - 1)))) >> shift
+    return np.clip(r, I32_MIN, I32_MAX).astype(np.int64)
+
+
+def requantize(v, in_zp, scales, out_zp, qmin, qmax, axis=-1):
+    """qmath::requantize with multiplier/shift from `scales` (one per channel
+    along `axis`, or one)."""
+    v = np.asarray(v, dtype=np.int64)
+    m, s = _rescales(scales)
+    shape = [1] * v.ndim
+    if len(m) > 1:
+        shape[axis] = len(m)
+    m = m.reshape(shape)
+    s = s.reshape(shape)
+    in_zp = np.asarray(in_zp, dtype=np.int64).reshape(shape if np.size(in_zp) > 1 else ())
+    out_zp = np.asarray(out_zp, dtype=np.int64).reshape(shape if np.size(out_zp) > 1 else ())
+    centered = np.clip(v - in_zp, I32_MIN, I32_MAX)
+    scaled = apply_rescale(centered, m, s)
+    return np.clip(scaled + out_zp, qmin, qmax)
+
+
+def quantize(x, scale, zp, qmin, qmax, axis=-1, dtype=np.int8):
+    """qmath::quantize (per channel along `axis` when scale is a list)."""
+    x = np.asarray(x, dtype=np.float32)
+    scale = np.atleast_1d(np.asarray(scale, dtype=np.float64))
+    zp = np.atleast_1d(np.asarray(zp, dtype=np.int64))
+    shape = [1] * x.ndim
+    if max(len(scale), len(zp)) > 1:
+        shape[axis] = max(len(scale), len(zp))
+    inv = (1.0 / scale).astype(np.float32).reshape(shape if len(scale) > 1 else ())
+    zp = zp.reshape(shape if len(zp) > 1 else ())
+    scaled = x * inv
+    nan = np.isnan(scaled)
+    scaled = np.where(nan, 0.0, np.clip(scaled, -9.0e18, 9.0e18)).astype(np.float32)
+    q = np.rint(scaled).astype(np.int64)
+    q = np.where(nan, zp, q + zp)
+    return np.clip(q, qmin, qmax).astype(dtype)
+
+
+def dequantize(q, scale, zp, axis=-1):
+    """qmath::dequantize: float(q - zp) * float(scale)."""
+    q = np.asarray(q, dtype=np.int64)
+    scale = np.atleast_1d(np.asarray(scale, dtype=np.float64)).astype(np.float32)
+    zp = np.atleast_1d(np.asarray(zp, dtype=np.int64))
+    shape = [1] * q.ndim
+    if max(len(scale), len(zp)) > 1:
+        shape[axis] = max(len(scale), len(zp))
+    scale = scale.reshape(shape if len(scale) > 1 else ())
+    zp = zp.reshape(shape if len(zp) > 1 else ())
+    return (q - zp).astype(np.float32) * scale
+
+
+# ---------------------------------------------------------------------------
+# Layer ops (float in float64 then rounded to float32; integer in int64)
+# ---------------------------------------------------------------------------
+
+def _conv_core(x, w, strides, padding, dilations, groups, pad_value=0):
+    """Direct NHWC x OHWI convolution without bias, in x's dtype."""
+    n, h, wd, c = x.shape
+    o, kh, kw, cg = w.shape
+    pt, pb, pl, pr = padding
+    sh, sw = strides
+    dh, dw = dilations
+    xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=pad_value)
+    oh = (h + pt + pb - dh * (kh - 1) - 1) // sh + 1
+    ow = (wd + pl + pr - dw * (kw - 1) - 1) // sw + 1
+    og = o // groups
+    out = np.zeros((n, oh, ow, o), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            patch = xp[:, i * dh: i * dh + (oh - 1) * sh + 1: sh,
+                       j * dw: j * dw + (ow - 1) * sw + 1: sw, :]
+            for g in range(groups):
+                out[..., g * og:(g + 1) * og] += np.einsum(
+                    "nhwc,oc->nhwo", patch[..., g * cg:(g + 1) * cg],
+                    w[g * og:(g + 1) * og, i, j, :])
+    return out
+
+
+def conv2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0), dilations=(1, 1),
+           groups=1):
+    y = _conv_core(x.astype(np.float64), w.astype(np.float64), strides, padding,
+                   dilations, groups)
+    if b is not None:
+        y = y + b.astype(np.float64)
+    return y.astype(np.float32)
+
+
+def conv2d_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128, qmax=127,
+             strides=(1, 1), padding=(0, 0, 0, 0), dilations=(1, 1), groups=1,
+             dtype=np.int8):
+    """Quantized conv: int32 accumulator of (qx - zx)(qw - zw) plus the bias,
+    requantized per output channel by sx * sw[o] / so."""
+    sw = np.atleast_1d(sw)
+    zw = np.atleast_1d(zw)
+    xc = qx.astype(np.int64) - zx
+    wc = qw.astype(np.int64) - zw.reshape(-1, 1, 1, 1)
+    acc = _conv_core(xc, wc, strides, padding, dilations, groups)
+    if qb is not None:
+        acc = acc + qb.astype(np.int64)
+    scales = [sx * float(s) / so for s in sw]
+    return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
+
+
+def dense(x, w, b=None):
+    y = x.astype(np.float64) @ w.astype(np.float64).T
+    if b is not None:
+        y = y + b
+    return y.astype(np.float32)
+
+
+def dense_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128, qmax=127,
+            dtype=np.int8):
+    sw = np.atleast_1d(sw)
+    zw = np.atleast_1d(zw)
+    acc = (qx.astype(np.int64) - zx) @ (qw.astype(np.int64) - zw.reshape(-1, 1)).T
+    if qb is not None:
+        acc = acc + qb.astype(np.int64)
+    scales = [sx * float(s) / so for s in sw]
+    return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
+
+
+def batch_norm(x, scale, bias, mean, var, eps=1e-5):
+    a = scale.astype(np.float64) / np.sqrt(var.astype(np.float64) + eps)
+    return (x * a + (bias - mean * a)).astype(np.float32)
+
+
+def _windows(x, kernel, strides, padding, dilations, pad_value):
+    """Yields the (kh, kw) strided views of the padded input."""
+    n, h, w, c = x.shape
+    pt, pb, pl, pr = padding
+    xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=pad_value)
+    oh = (h + pt + pb - dilations[0] * (kernel[0] - 1) - 1) // strides[0] + 1
+    ow = (w + pl + pr - dilations[1] * (kernel[1] - 1) - 1) // strides[1] + 1
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            yield xp[:, i * dilations[0]: i * dilations[0] + (oh - 1) * strides[0] + 1: strides[0],
+                     j * dilations[1]: j * dilations[1] + (ow - 1) * strides[1] + 1: strides[1], :]
+
+
+def max_pool2d(x, kernel, strides=(1, 1), padding=(0, 0, 0, 0), dilations=(1, 1)):
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    views = list(_windows(x, kernel, strides, padding, dilations, low))
+    return np.maximum.reduce(views).astype(x.dtype)
+
+
+def _pool_counts(x, kernel, strides, padding, count_include_pad):
+    ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=np.int64)
+    if count_include_pad:
+        ones = np.pad(ones, ((0, 0), (padding[0], padding[1]), (padding[2], padding[3]), (0, 0)),
+                      constant_values=1)
+        padding = (0, 0, 0, 0)
+    return sum(_windows(ones, kernel, strides, padding, (1, 1), 0))
+
+
+def avg_pool2d(x, kernel, strides=(1, 1), padding=(0, 0, 0, 0), count_include_pad=False):
+    total = sum(v.astype(np.float64) for v in _windows(x, kernel, strides, padding, (1, 1), 0))
+    return (total / _pool_counts(x, kernel, strides, padding, count_include_pad)).astype(np.float32)
+
+
+def _tosa_divide(total, count):
+    """TOSA AVG_POOL2D's integer division: reciprocal multiplier, apply_scale."""
+    total = np.asarray(total, dtype=np.int64)
+    count = np.broadcast_to(np.asarray(count, dtype=np.int64), total.shape)
+    out = np.empty(total.shape, dtype=np.int64)
+    for idx in np.ndindex(total.shape):
+        c = int(count[idx])
+        k = (c - 1).bit_length()
+        multiplier = (((1 << 30) + 1) << k) // c
+        shift = 30 + k
+        out[idx] = (int(total[idx]) * multiplier + (1 << (shift - 1))) >> shift
+    return out
+
+
+def avg_pool2d_q(q, zi, zo, kernel, strides=(1, 1), padding=(0, 0, 0, 0),
+                 count_include_pad=False, qmin=-128, qmax=127, dtype=np.int8):
+    """Quantized average pool (equal input/output scales): TOSA's algorithm on
+    the sum of (q - zi) over the counted positions."""
+    qc = q.astype(np.int64) - zi
+    total = sum(_windows(qc, kernel, strides, padding, (1, 1), 0))
+    count = _pool_counts(q, kernel, strides, padding, count_include_pad)
+    info = np.iinfo(dtype)
+    out = np.clip(_tosa_divide(total, count) + zo, info.min, info.max)
+    return np.clip(out, qmin, qmax).astype(dtype)
+
+
+def global_avg_pool(x):
+    return x.astype(np.float64).mean(axis=(1, 2), keepdims=True).astype(np.float32)
+
+
+def global_avg_pool_q(q, zi, zo, qmin=-128, qmax=127, dtype=np.int8):
+    h, w = q.shape[1], q.shape[2]
+    return avg_pool2d_q(q, zi, zo, (h, w), qmin=qmin, qmax=qmax, dtype=dtype)
+
+
+def relu_q(q, zp):
+    return np.maximum(q, zp).astype(q.dtype)
+
+
+def clip_q(q, lo, hi, scale, zp, qmin=-128, qmax=127):
+    a = quantize(np.float32(lo), scale, zp, qmin, qmax, dtype=np.int64)
+    b = quantize(np.float32(hi), scale, zp, qmin, qmax, dtype=np.int64)
+    return np.clip(q, a, b).astype(q.dtype)
+
+
+def add_shift(za, sa, qa_type, zb, sb, qb_type):
+    """The left shift L of quantized add: 20 for <= 8-bit inputs, 15 for
+    wider ones, lowered while the sum of the rescaled inputs could overflow
+    32 bits."""
+    ia, ib = np.iinfo(qa_type), np.iinfo(qb_type)
+    shift = 20 if ia.bits <= 8 and ib.bits <= 8 else 15
+    smax = max(sa, sb)
+    while True:
+        sa_l = sa / smax * math.ldexp(1.0, shift)
+        sb_l = sb / smax * math.ldexp(1.0, shift)
+        hi = (requantize([ia.max], za, sa_l, 0, I32_MIN, I32_MAX)[0]
+              + requantize([ib.max], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
+        lo = (requantize([ia.min], za, sa_l, 0, I32_MIN, I32_MAX)[0]
+              + requantize([ib.min], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
+        if (lo >= I32_MIN and hi <= I32_MAX) or shift == 0:
+            return shift
+        shift -= 1
+
+
+def add_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+    """a32 = requantize(qa, za, sa/max * 2^L, 0), same for b, then
+    requantize(a32 + b32, 0, max / 2^L / so, zo)."""
+    shift = add_shift(za, sa, qa.dtype, zb, sb, qb.dtype)
+    smax = max(sa, sb)
+    a32 = requantize(qa, za, sa / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
+    b32 = requantize(qb, zb, sb / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
+    return requantize(a32 + b32, 0, smax / math.ldexp(1.0, shift) / so, zo,
+                      qmin, qmax).astype(dtype)
+
+
+def mul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+    """requantize((qa - za) * (qb - zb), 0, sa * sb / so, zo)."""
+    prod = (qa.astype(np.int64) - za) * (qb.astype(np.int64) - zb)
+    return requantize(prod, 0, sa * sb / so, zo, qmin, qmax).astype(dtype)
+
+
+def softmax(x, axis=-1):
+    x = x.astype(np.float64)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return (e / e.sum(axis=axis, keepdims=True)).astype(np.float32)

@@ -1,0 +1,319 @@
+//===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
+//
+//   qrun model.mlir [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
+//        [--labels y.npy]
+//
+// Compiles the entry function with the JIT, runs it (in chunks when the
+// inputs hold a multiple of the compiled batch), writes and compares the
+// outputs, and reports top-1 accuracy against labels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Runtime/JIT.h"
+#include "qmlir/Runtime/Npy.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+using namespace qmlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory qrunCategory("qrun options");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.mlir | model.mlirbc>"),
+                                      cl::cat(qrunCategory));
+static cl::opt<std::string> entryName("entry", cl::init("main"),
+                                      cl::desc("Function to run"),
+                                      cl::cat(qrunCategory));
+static cl::list<std::string>
+    inputFiles("input", cl::desc("Input .npy file, in argument order"),
+               cl::value_desc("x.npy"), cl::cat(qrunCategory));
+static cl::list<std::string>
+    namedInputs("i", cl::desc("Input by name: -i name=x.npy"),
+                cl::value_desc("name=x.npy"), cl::cat(qrunCategory));
+static cl::list<std::string>
+    outputFiles("output", cl::desc("Write output i to the i-th file"),
+                cl::value_desc("out.npy"), cl::cat(qrunCategory));
+static cl::list<std::string>
+    expectFiles("expect",
+                cl::desc("Compare output i with the i-th .npy file; exit 1 "
+                         "on a mismatch"),
+                cl::value_desc("e.npy"), cl::cat(qrunCategory));
+static cl::opt<double> absTol("atol", cl::init(1e-5),
+                            cl::desc("Absolute tolerance for float outputs"),
+                            cl::cat(qrunCategory));
+static cl::opt<double> relTol("rtol", cl::init(1e-5),
+                            cl::desc("Relative tolerance for float outputs"),
+                            cl::cat(qrunCategory));
+static cl::opt<std::string>
+    labelsPath("labels",
+               cl::desc("Integer labels: print the top-1 accuracy of output 0 "
+                        "(argmax over its last dimension)"),
+               cl::value_desc("y.npy"), cl::cat(qrunCategory));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "qrun: error: " << message << "\n";
+  return 1;
+}
+
+/// Loads a model file. .mlir and .mlirbc are parsed here; ONNX models
+/// (.onnx) will be imported through the ONNX importer library
+/// (lib/Import/ONNX) once it lands: call it from this function.
+static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
+                                                       MLIRContext &ctx) {
+  if (path.ends_with(".onnx"))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        path + ": ONNX models are not supported by qrun yet (the ONNX "
+               "importer is not linked in); convert to .mlir first");
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &ctx);
+  if (!module)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot load model " + path);
+  return std::move(module);
+}
+
+static bool isFloat(ElementType t) {
+  return t == ElementType::F32 || t == ElementType::F64;
+}
+
+static double getDouble(const HostTensor &t, int64_t i) {
+  switch (t.type) {
+  case ElementType::F32:
+    return t.data<float>()[i];
+  case ElementType::F64:
+    return t.data<double>()[i];
+  default:
+    break;
+  }
+  llvm_unreachable("not a float tensor");
+}
+
+static int64_t getInt(const HostTensor &t, int64_t i) {
+  switch (t.type) {
+  case ElementType::I8:
+    return t.data<int8_t>()[i];
+  case ElementType::U8:
+  case ElementType::I1:
+    return t.data<uint8_t>()[i];
+  case ElementType::I16:
+    return t.data<int16_t>()[i];
+  case ElementType::I32:
+    return t.data<int32_t>()[i];
+  case ElementType::I64:
+    return t.data<int64_t>()[i];
+  default:
+    break;
+  }
+  llvm_unreachable("not an integer tensor");
+}
+
+static double getNumber(const HostTensor &t, int64_t i) {
+  return isFloat(t.type) ? getDouble(t, i) : static_cast<double>(getInt(t, i));
+}
+
+/// Compares one output with its expectation; returns the mismatch count or
+/// an error for a dtype/shape mismatch.
+static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
+                                       const HostTensor &out,
+                                       const HostTensor &expected,
+                                       llvm::StringRef path) {
+  if (expected.type != out.type || expected.shape != out.shape)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "output '" + spec.name + "' (#" + llvm::Twine(index) + ") is " +
+            formatShape(out.shape) + " " + stringifyElementType(out.type) +
+            " but " + path + " holds " + formatShape(expected.shape) + " " +
+            stringifyElementType(expected.type));
+  int64_t mismatches = 0;
+  double maxError = 0.0;
+  for (int64_t i = 0, e = out.numElements(); i < e; ++i) {
+    if (isFloat(out.type)) {
+      double a = getDouble(out, i), b = getDouble(expected, i);
+      if (std::isnan(a) && std::isnan(b))
+        continue;
+      double err = std::fabs(a - b);
+      if (!(err <= absTol + relTol * std::fabs(b)))
+        ++mismatches;
+      if (std::isnan(err) || err > maxError)
+        maxError = std::isnan(err) ? INFINITY : err;
+    } else {
+      int64_t a = getInt(out, i), b = getInt(expected, i);
+      if (a != b)
+        ++mismatches;
+      maxError = std::max(maxError, std::fabs(double(a) - double(b)));
+    }
+  }
+  llvm::outs() << "output " << index << " '" << spec.name
+               << "': max abs error " << llvm::format("%g", maxError) << ", "
+               << mismatches << " mismatches of " << out.numElements();
+  if (isFloat(out.type))
+    llvm::outs() << " (atol " << llvm::format("%g", double(absTol)) << ", rtol "
+                 << llvm::format("%g", double(relTol)) << ")";
+  llvm::outs() << "\n";
+  return mismatches;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(qrunCategory);
+  cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<qnn::QNNDialect>();
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  auto module = loadModel(modelPath, ctx);
+  if (!module)
+    return fail(llvm::toString(module.takeError()));
+  auto jit = JITModule::compile(**module, entryName);
+  if (!jit)
+    return fail(llvm::toString(jit.takeError()));
+  llvm::ArrayRef<TensorSpec> specs = (*jit)->inputs();
+
+  // Which file feeds which argument.
+  std::vector<std::string> paths(specs.size());
+  if (inputFiles.size() > specs.size())
+    return fail("got " + llvm::Twine(inputFiles.size()) +
+                " --input files but '" + entryName + "' takes " +
+                llvm::Twine(specs.size()) + " inputs");
+  for (auto [i, p] : llvm::enumerate(inputFiles))
+    paths[i] = p;
+  for (const std::string &named : namedInputs) {
+    auto [name, path] = llvm::StringRef(named).split('=');
+    if (path.empty())
+      return fail("-i expects name=file.npy, got '" + named + "'");
+    auto it = llvm::find_if(specs, [&, &name = name](const TensorSpec &s) {
+      return s.name == name;
+    });
+    if (it == specs.end())
+      return fail("'" + entryName + "' has no input named '" + name + "'");
+    size_t idx = it - specs.begin();
+    if (!paths[idx].empty())
+      return fail("input '" + name + "' is given twice");
+    paths[idx] = path.str();
+  }
+
+  std::vector<HostTensor> inputs;
+  for (auto [i, spec] : llvm::enumerate(specs)) {
+    if (paths[i].empty())
+      return fail("missing input '" + spec.name + "' (#" + llvm::Twine(i) +
+                  "): pass --input or -i " + spec.name + "=file.npy");
+    auto t = readNpy(paths[i]);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    bool ok = t->type == spec.type && t->shape.size() == spec.shape.size() &&
+              llvm::equal(llvm::ArrayRef(t->shape).drop_front(),
+                          llvm::ArrayRef(spec.shape).drop_front());
+    if (ok && !spec.shape.empty())
+      ok = spec.shape[0] > 0 && t->shape[0] > 0 &&
+           t->shape[0] % spec.shape[0] == 0;
+    if (!ok)
+      return fail("input '" + spec.name + "' (#" + llvm::Twine(i) +
+                  ") from " + paths[i] + ": expected " +
+                  formatShape(spec.shape) + " " +
+                  stringifyElementType(spec.type) +
+                  (spec.shape.empty() ? "" : " (or a multiple along dim 0)") +
+                  ", got " + formatShape(t->shape) + " " +
+                  stringifyElementType(t->type));
+    inputs.push_back(std::move(*t));
+  }
+
+  int64_t chunks = 1;
+  auto start = std::chrono::steady_clock::now();
+  auto outputs = (*jit)->runBatched(
+      inputs, [&](int64_t, int64_t total) { chunks = total; });
+  if (!outputs)
+    return fail(llvm::toString(outputs.takeError()));
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  llvm::ArrayRef<TensorSpec> outSpecs = (*jit)->outputs();
+  llvm::outs() << "ran '" << entryName << "' " << chunks
+               << (chunks == 1 ? " time" : " times") << " in "
+               << llvm::format("%.3f", seconds) << " s\n";
+  for (auto [i, t] : llvm::enumerate(*outputs))
+    llvm::outs() << "output " << i << " '" << outSpecs[i].name
+                 << "': " << formatShape(t.shape) << " "
+                 << stringifyElementType(t.type) << "\n";
+
+  if (outputFiles.size() > outputs->size())
+    return fail("got " + llvm::Twine(outputFiles.size()) +
+                " --output files for " + llvm::Twine(outputs->size()) +
+                " outputs");
+  for (auto [i, path] : llvm::enumerate(outputFiles))
+    if (llvm::Error err = writeNpy(path, (*outputs)[i]))
+      return fail(llvm::toString(std::move(err)));
+
+  int status = 0;
+  if (expectFiles.size() > outputs->size())
+    return fail("got " + llvm::Twine(expectFiles.size()) +
+                " --expect files for " + llvm::Twine(outputs->size()) +
+                " outputs");
+  int64_t totalMismatches = 0;
+  for (auto [i, path] : llvm::enumerate(expectFiles)) {
+    auto expected = readNpy(path);
+    if (!expected)
+      return fail(llvm::toString(expected.takeError()));
+    auto mismatches = compare(outSpecs[i], i, (*outputs)[i], *expected, path);
+    if (!mismatches)
+      return fail(llvm::toString(mismatches.takeError()));
+    totalMismatches += *mismatches;
+  }
+  if (totalMismatches) {
+    llvm::errs() << "qrun: FAILED: " << totalMismatches
+                 << " elements differ from the expected outputs\n";
+    status = 1;
+  }
+
+  if (!labelsPath.empty()) {
+    auto labels = readNpy(labelsPath);
+    if (!labels)
+      return fail(llvm::toString(labels.takeError()));
+    if (isFloat(labels->type))
+      return fail(labelsPath + ": labels must be integers, got " +
+                  stringifyElementType(labels->type));
+    if (outputs->empty())
+      return fail("--labels needs an output");
+    const HostTensor &logits = outputs->front();
+    int64_t classes = logits.shape.empty() ? 1 : logits.shape.back();
+    int64_t rows = classes ? logits.numElements() / classes : 0;
+    if (rows != labels->numElements())
+      return fail(labelsPath + " holds " +
+                  llvm::Twine(labels->numElements()) +
+                  " labels but output 0 has " + llvm::Twine(rows) +
+                  " rows of " + llvm::Twine(classes) + " classes");
+    int64_t correct = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (getNumber(logits, r * classes + c) >
+            getNumber(logits, r * classes + best))
+          best = c;
+      correct += best == getInt(*labels, r);
+    }
+    llvm::outs() << "top-1: "
+                 << llvm::format("%.4f", rows ? double(correct) / rows : 0.0)
+                 << " (" << correct << "/" << rows << ")\n";
+  }
+  return status;
+}

@@ -1,0 +1,193 @@
+//===- QuantMathTest.cpp - tests of the integer reference semantics -------===//
+
+#include "qmlir/Quant/QuantMath.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace qmlir::qmath;
+
+namespace {
+
+// A multiplier/shift pair reproduces the scale to 31 bits of precision.
+TEST(ComputeRescale, ReproducesScale) {
+  for (double scale : {0.75, 0.5, 1.0, 1.5, 3.0e-3, 1.0e-6, 0.999999999,
+                       1234.5}) {
+    auto r = computeRescale(scale);
+    ASSERT_TRUE(r.has_value()) << scale;
+    EXPECT_GE(r->shift, 2);
+    EXPECT_LE(r->shift, 62);
+    EXPECT_GE(r->multiplier, 1 << 30) << scale;
+    double back = r->multiplier * std::ldexp(1.0, -r->shift);
+    EXPECT_NEAR(back / scale, 1.0, 1.0e-9) << scale;
+  }
+}
+
+// Exact powers of two give multiplier 2^30.
+TEST(ComputeRescale, PowerOfTwo) {
+  auto r = computeRescale(0.25);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->multiplier, 1 << 30);
+  EXPECT_EQ(r->shift, 32);
+}
+
+// A mantissa that rounds up to 1.0 moves into the exponent.
+TEST(ComputeRescale, MantissaRoundsUp) {
+  auto r = computeRescale(std::nextafter(1.0, 0.0));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->multiplier, 1 << 30);
+  EXPECT_EQ(r->shift, 30);
+}
+
+// Tiny scales keep shift 62 and shrink the multiplier.
+TEST(ComputeRescale, TinyScale) {
+  auto r = computeRescale(std::ldexp(0.75, -40));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->shift, 62);
+  EXPECT_EQ(r->multiplier, (3 << 29) >> 9);
+  auto zero = computeRescale(1.0e-30);
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->multiplier, 0);
+  EXPECT_EQ(applyRescale(1 << 30, *zero), 0);
+}
+
+// Non-positive, non-finite and too-large scales are rejected.
+TEST(ComputeRescale, Rejects) {
+  EXPECT_FALSE(computeRescale(0.0));
+  EXPECT_FALSE(computeRescale(-1.0));
+  EXPECT_FALSE(computeRescale(std::nan("")));
+  EXPECT_FALSE(computeRescale(INFINITY));
+  EXPECT_FALSE(computeRescale(std::ldexp(1.0, 30)));
+}
+
+// Single rounding rounds halves towards +infinity, like TOSA SINGLE_ROUND.
+TEST(ApplyRescale, RoundsHalfUp) {
+  Rescale half{1 << 30, 31}; // 0.5
+  EXPECT_EQ(applyRescale(3, half), 2);   // 1.5 -> 2
+  EXPECT_EQ(applyRescale(-3, half), -1); // -1.5 -> -1
+  EXPECT_EQ(applyRescale(5, half), 3);   // 2.5 -> 3
+  EXPECT_EQ(applyRescale(-5, half), -2); // -2.5 -> -2
+  EXPECT_EQ(applyRescale(4, half), 2);
+  EXPECT_EQ(applyRescale(0, half), 0);
+}
+
+// applyRescale matches the exact rational result rounded half up, on random
+// values and scales.
+TEST(ApplyRescale, MatchesExactRounding) {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int32_t> values(-(1 << 24), 1 << 24);
+  std::uniform_real_distribution<double> logScale(-20.0, 4.0);
+  for (int i = 0; i < 20000; ++i) {
+    auto r = computeRescale(std::exp2(logScale(rng)));
+    ASSERT_TRUE(r);
+    int32_t v = values(rng);
+    // value * multiplier / 2^shift, rounded half up, in long double.
+    long double exact = std::ldexp((long double)v * r->multiplier, -r->shift);
+    long double expected = std::floor(exact + 0.5L);
+    if (expected > std::numeric_limits<int32_t>::max() ||
+        expected < std::numeric_limits<int32_t>::min())
+      continue;
+    EXPECT_EQ(applyRescale(v, *r), (int32_t)expected) << v << " " << r->multiplier << " " << r->shift;
+  }
+}
+
+// Results beyond int32 saturate.
+TEST(ApplyRescale, Saturates) {
+  auto big = computeRescale(1000.0);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(applyRescale(std::numeric_limits<int32_t>::max(), *big),
+            std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(applyRescale(std::numeric_limits<int32_t>::min(), *big),
+            std::numeric_limits<int32_t>::min());
+}
+
+// Requantize subtracts the input zero point, adds the output zero point and
+// saturates to the storage range (here a 4-bit range in 8-bit storage).
+TEST(Requantize, ZeroPointsAndSaturation) {
+  auto r = computeRescale(0.5);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(requantize(10, 4, *r, 1, -8, 7), 4);    // (10-4)*0.5+1
+  EXPECT_EQ(requantize(100, 0, *r, 0, -8, 7), 7);   // saturates high
+  EXPECT_EQ(requantize(-100, 0, *r, 0, -8, 7), -8); // saturates low
+  EXPECT_EQ(requantize(-128, 127, *r, 0, -128, 127), -127); // -255*0.5 = -127.5 -> -127
+}
+
+// Quantize rounds ties to even and saturates.
+TEST(Quantize, TiesToEvenAndSaturation) {
+  EXPECT_EQ(quantize(2.5f, 1.0, 0, -128, 127), 2);
+  EXPECT_EQ(quantize(3.5f, 1.0, 0, -128, 127), 4);
+  EXPECT_EQ(quantize(-2.5f, 1.0, 0, -128, 127), -2);
+  EXPECT_EQ(quantize(0.25f, 0.1, -3, -128, 127), -1); // 2.5 -> 2, -3
+  EXPECT_EQ(quantize(1000.0f, 0.1, 0, -128, 127), 127);
+  EXPECT_EQ(quantize(-1.0e30f, 0.1, 0, -128, 127), -128);
+  EXPECT_EQ(quantize(std::nanf(""), 0.1, 5, -128, 127), 5);
+}
+
+// Dequantize inverts quantize within half a step.
+TEST(Quantize, RoundTripWithinHalfStep) {
+  const double scale = 0.037;
+  for (float x = -4.0f; x <= 4.0f; x += 0.01f) {
+    int64_t q = quantize(x, scale, 7, -128, 127);
+    EXPECT_LE(std::fabs(dequantize(q, scale, 7) - x), scale / 2 + 1e-6);
+  }
+}
+
+// Symmetric parameters: zero point 0 and a narrow range.
+TEST(ParamsForRange, Symmetric) {
+  QuantParams p = paramsForRange(-2.0, 1.0, 8, /*symmetric=*/true);
+  EXPECT_EQ(p.zeroPoint, 0);
+  EXPECT_EQ(p.qmin, -127);
+  EXPECT_EQ(p.qmax, 127);
+  EXPECT_DOUBLE_EQ(p.scale, 2.0 / 127);
+  QuantParams p4 = paramsForRange(-1.0, 0.5, 4, true);
+  EXPECT_EQ(p4.qmin, -7);
+  EXPECT_EQ(p4.qmax, 7);
+  EXPECT_DOUBLE_EQ(p4.scale, 1.0 / 7);
+}
+
+// Asymmetric parameters: min maps to qmin and zero is exact.
+TEST(ParamsForRange, Asymmetric) {
+  QuantParams p = paramsForRange(0.0, 6.0, 8, /*symmetric=*/false);
+  EXPECT_EQ(p.qmin, -128);
+  EXPECT_EQ(p.qmax, 127);
+  EXPECT_DOUBLE_EQ(p.scale, 6.0 / 255);
+  EXPECT_EQ(p.zeroPoint, -128);
+  EXPECT_EQ(quantize(0.0f, p.scale, p.zeroPoint, p.qmin, p.qmax), -128);
+  QuantParams q = paramsForRange(-1.0, 3.0, 8, false);
+  EXPECT_EQ(q.zeroPoint, -64); // -128 + 1/(4/255) = -64.25 -> -64
+  EXPECT_EQ(quantize(0.0f, q.scale, q.zeroPoint, q.qmin, q.qmax), q.zeroPoint);
+}
+
+// Ranges not containing zero are widened to contain it.
+TEST(ParamsForRange, WidensToZero) {
+  QuantParams p = paramsForRange(2.0, 4.0, 8, false);
+  EXPECT_DOUBLE_EQ(p.scale, 4.0 / 255);
+  EXPECT_EQ(p.zeroPoint, -128);
+}
+
+// Degenerate ranges and 1-bit types.
+TEST(ParamsForRange, EdgeCases) {
+  QuantParams z = paramsForRange(0.0, 0.0, 8, false);
+  EXPECT_DOUBLE_EQ(z.scale, 1.0);
+  EXPECT_EQ(z.zeroPoint, 0);
+  QuantParams b = paramsForRange(0.0, 1.0, 1, true);
+  EXPECT_EQ(b.qmin, -1);
+  EXPECT_EQ(b.qmax, 0);
+  EXPECT_EQ(b.zeroPoint, -1);
+  EXPECT_DOUBLE_EQ(b.scale, 1.0);
+  QuantParams w = paramsForRange(-1.0, 1.0, 16, true);
+  EXPECT_EQ(w.qmax, 32767);
+}
+
+// Bias quantization rounds to nearest and saturates to int32.
+TEST(QuantizeBias, RoundsAndSaturates) {
+  EXPECT_EQ(quantizeBias(1.0f, 0.01), 100);
+  EXPECT_EQ(quantizeBias(-0.375f, 0.25), -2); // -1.5 -> -2 (ties to even)
+  EXPECT_EQ(quantizeBias(0.625f, 0.25), 2);   // 2.5 -> 2 (ties to even)
+  EXPECT_EQ(quantizeBias(1.0e10f, 1.0e-3), std::numeric_limits<int32_t>::max());
+}
+
+} // namespace
