@@ -58,8 +58,7 @@ static void registerImportONNX() {
         qmlir::ONNXImportOptions options;
         options.batchSize = batchSize;
         mlir::OwningOpRef<mlir::ModuleOp> module = qmlir::importONNXString(
-            buffer->getBuffer(), buffer->getBufferIdentifier(), *ctx,
-            options);
+            buffer->getBuffer(), buffer->getBufferIdentifier(), *ctx, options);
         return mlir::OwningOpRef<mlir::Operation *>(
             module ? module.release().getOperation() : nullptr);
       },

@@ -43,9 +43,8 @@ static FailureOr<Window> readWindow(NodeImporter &n, RankedTensorType in,
        {std::pair<StringRef, ArrayRef<int64_t>>{"kernel_shape", kernel},
         {"strides", *strides},
         {"dilations", *dilations}})
-    if (values.size() != 2 || llvm::any_of(values, [](int64_t v) {
-          return v < 1;
-        }))
+    if (values.size() != 2 ||
+        llvm::any_of(values, [](int64_t v) { return v < 1; }))
       return n.unsupportedAttr(attrName, formatList(values),
                                "expected 2 values >= 1");
   w.strides = *strides;
@@ -63,10 +62,10 @@ static FailureOr<Window> readWindow(NodeImporter &n, RankedTensorType in,
   } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
     for (int d = 0; d < 2; ++d) {
       int64_t out = (inHW[d] + w.strides[d] - 1) / w.strides[d];
-      int64_t total = std::max<int64_t>(
-          (out - 1) * w.strides[d] + (kernel[d] - 1) * w.dilations[d] + 1 -
-              inHW[d],
-          0);
+      int64_t total =
+          std::max<int64_t>((out - 1) * w.strides[d] +
+                                (kernel[d] - 1) * w.dilations[d] + 1 - inHW[d],
+                            0);
       // SAME_UPPER puts the odd padding at the end, SAME_LOWER at the start.
       int64_t lo = *autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
       onnxPads[d] = lo;
@@ -144,21 +143,18 @@ static LogicalResult importConv(NodeImporter &n) {
       n.intsAttr("kernel_shape", kernel);
   if (failed(group) || failed(kernelShape))
     return failure();
-  if (*group < 1 ||
-      in.getDimSize(1) != weightType.getDimSize(1) * *group ||
+  if (*group < 1 || in.getDimSize(1) != weightType.getDimSize(1) * *group ||
       weightType.getDimSize(0) % *group != 0)
-    return n.emitError() << "input channels " << in.getDimSize(1)
-                         << ", weight " << formatShape(weightType.getShape())
-                         << " and group " << *group << " do not match";
+    return n.emitError() << "input channels " << in.getDimSize(1) << ", weight "
+                         << formatShape(weightType.getShape()) << " and group "
+                         << *group << " do not match";
   if (ArrayRef<int64_t>(*kernelShape) != kernel)
     return n.unsupportedAttr("kernel_shape", formatList(*kernelShape),
-                             "differs from the weight's " +
-                                 formatList(kernel));
+                             "differs from the weight's " + formatList(kernel));
   FailureOr<Window> w = readWindow(n, in, kernel);
   if (failed(w))
     return failure();
-  RankedTensorType type =
-      windowResultType(n, in, weightType.getDimSize(0), *w);
+  RankedTensorType type = windowResultType(n, in, weightType.getDimSize(0), *w);
   if (!type)
     return failure();
   // NHWC of an OIHW weight is OHWI: constants are transposed on the host.
@@ -167,15 +163,14 @@ static LogicalResult importConv(NodeImporter &n) {
   Value bias = n.hasInput(2) ? n.input(2, Layout::ONNX) : Value();
   if (!x || !weight || (n.hasInput(2) && !bias))
     return failure();
-  auto conv = qnn::Conv2dOp::create(n.builder, n.loc, type, x, weight, bias,
-                                    w->strides, w->padding, w->dilations,
-                                    *group);
+  auto conv =
+      qnn::Conv2dOp::create(n.builder, n.loc, type, x, weight, bias, w->strides,
+                            w->padding, w->dilations, *group);
   n.setOutput(0, conv, Layout::NHWC);
   return success();
 }
 
-template <typename PoolOp>
-static LogicalResult importPool(NodeImporter &n) {
+template <typename PoolOp> static LogicalResult importPool(NodeImporter &n) {
   constexpr bool isMax = std::is_same_v<PoolOp, qnn::MaxPool2dOp>;
   if (failed(requireRank4(n, "2-D pooling")))
     return failure();
@@ -220,9 +215,9 @@ static LogicalResult importPool(NodeImporter &n) {
     pool = qnn::MaxPool2dOp::create(n.builder, n.loc, type, x, w->kernel,
                                     w->strides, w->padding, w->dilations);
   else
-    pool = qnn::AvgPool2dOp::create(n.builder, n.loc, type, x, w->kernel,
-                                    w->strides, w->padding,
-                                    *countIncludePad != 0);
+    pool =
+        qnn::AvgPool2dOp::create(n.builder, n.loc, type, x, w->kernel,
+                                 w->strides, w->padding, *countIncludePad != 0);
   n.setOutput(0, pool, Layout::NHWC);
   return success();
 }
@@ -234,8 +229,8 @@ static LogicalResult importGlobalAveragePool(NodeImporter &n) {
   Value x = n.input(0, Layout::NHWC);
   if (!inferred || !x)
     return failure();
-  auto type = RankedTensorType::get(
-      permuteShape(inferred.getShape(), kToNHWC), inferred.getElementType());
+  auto type = RankedTensorType::get(permuteShape(inferred.getShape(), kToNHWC),
+                                    inferred.getElementType());
   n.setOutput(0, qnn::GlobalAvgPoolOp::create(n.builder, n.loc, type, x),
               Layout::NHWC);
   return success();
@@ -277,8 +272,8 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
       return failure();
   }
   auto bn = qnn::BatchNormOp::create(n.builder, n.loc, x.getType(), x,
-                                     params[0], params[1], params[2],
-                                     params[3], APFloat(*epsilon));
+                                     params[0], params[1], params[2], params[3],
+                                     APFloat(*epsilon));
   n.setOutput(0, bn, layout);
   return success();
 }

@@ -70,16 +70,15 @@ static LogicalResult importGemm(NodeImporter &n) {
     weight = n.input(1, Layout::ONNX);
     if (weight && *transB == 0) {
       auto t = cast<RankedTensorType>(weight.getType());
-      auto type = RankedTensorType::get(
-          {t.getDimSize(1), t.getDimSize(0)}, t.getElementType());
+      auto type = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
+                                        t.getElementType());
       weight = qnn::TransposeOp::create(n.builder, n.loc, type, weight,
                                         ArrayRef<int64_t>{1, 0});
     }
   }
   if (!weight)
     return failure();
-  int64_t outFeatures =
-      cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  int64_t outFeatures = cast<RankedTensorType>(weight.getType()).getDimSize(0);
 
   // C is a dense bias when it holds one value per output feature (or a
   // scalar, broadcast on the host); otherwise it is added after.

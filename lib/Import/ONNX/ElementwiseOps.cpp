@@ -41,8 +41,7 @@ static LogicalResult importClip(NodeImporter &n) {
     bounds[i - 1] = c->floats[0];
   }
   if (bounds[0] > bounds[1])
-    return n.emitError() << "min " << bounds[0] << " exceeds max "
-                         << bounds[1];
+    return n.emitError() << "min " << bounds[0] << " exceeds max " << bounds[1];
   Value x = n.inputAsIs(0);
   if (!x)
     return failure();
@@ -62,8 +61,7 @@ static LogicalResult importDropout(NodeImporter &n) {
   if (n.hasInput(2)) {
     const HostTensor *training = n.constantInput(2);
     if (!training || training->numElements() != 1 ||
-        (training->isFloat ? training->floats[0] != 0
-                           : training->ints[0] != 0))
+        (training->isFloat ? training->floats[0] != 0 : training->ints[0] != 0))
       return n.emitError() << "training_mode '" << n.inputName(2)
                            << "' must be a constant false";
   }
@@ -75,8 +73,7 @@ namespace {
 enum class BinaryKind { Add, Sub, Mul };
 } // namespace
 
-template <BinaryKind kind>
-static LogicalResult importBinary(NodeImporter &n) {
+template <BinaryKind kind> static LogicalResult importBinary(NodeImporter &n) {
   // Sub is an add of the negated constant; qnn has no subtraction.
   if (kind == BinaryKind::Sub && !n.constantInput(1))
     return n.emitError() << "Sub is only supported with a constant right "
@@ -134,11 +131,11 @@ static LogicalResult importBinary(NodeImporter &n) {
   auto type = RankedTensorType::get(shape, inferred.getElementType());
   Value result;
   if (kind == BinaryKind::Mul)
-    result = qnn::MulOp::create(n.builder, n.loc, type, operands[0],
-                                operands[1]);
+    result =
+        qnn::MulOp::create(n.builder, n.loc, type, operands[0], operands[1]);
   else
-    result = qnn::AddOp::create(n.builder, n.loc, type, operands[0],
-                                operands[1]);
+    result =
+        qnn::AddOp::create(n.builder, n.loc, type, operands[0], operands[1]);
   n.setOutput(0, result, layout);
   return success();
 }

@@ -169,14 +169,14 @@ qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
     return t;
   default:
     error = "has element type " + elementTypeName(tensor.data_type()) +
-            "; only FLOAT (and INT64, INT32, BOOL for shapes and flags) are supported";
+            "; only FLOAT (and INT64, INT32, BOOL for shapes and flags) are "
+            "supported";
     return failure();
   }
 }
 
-SmallVector<int64_t>
-qmlir::onnx_import::permuteShape(ArrayRef<int64_t> shape,
-                                 ArrayRef<int64_t> perm) {
+SmallVector<int64_t> qmlir::onnx_import::permuteShape(ArrayRef<int64_t> shape,
+                                                      ArrayRef<int64_t> perm) {
   SmallVector<int64_t> out;
   for (int64_t p : perm)
     out.push_back(shape[p]);
@@ -232,15 +232,15 @@ qmlir::onnx_import::findUnsupportedOp(const onnx::ModelProto &model) {
   for (auto [i, node] : llvm::enumerate(model.graph().node())) {
     if (isDefaultDomain(node.domain()) && handlers.count(node.op_type()))
       continue;
-    StringRef domain = isDefaultDomain(node.domain()) ? "ai.onnx"
-                                                      : StringRef(node.domain());
+    StringRef domain =
+        isDefaultDomain(node.domain()) ? "ai.onnx" : StringRef(node.domain());
     std::string version = "?";
     for (const onnx::OperatorSetIdProto &o : model.opset_import())
       if (isDefaultDomain(o.domain()) == isDefaultDomain(node.domain()) &&
           (isDefaultDomain(o.domain()) || o.domain() == node.domain()))
         version = std::to_string(o.version());
-    return "node '" + nodeName(node, i) + "': unsupported op '" +
-           domain.str() + "::" + node.op_type() + "' (opset " + version + ")";
+    return "node '" + nodeName(node, i) + "': unsupported op '" + domain.str() +
+           "::" + node.op_type() + "' (opset " + version + ")";
   }
   return "";
 }
@@ -357,8 +357,8 @@ LogicalResult GraphImporter::importInitializers() {
       return emitError() << "initializer '" << init.name() << "' " << error;
     auto entry = std::make_shared<Entry>();
     entry->onnxType = RankedTensorType::get(
-        t->shape, t->isFloat ? Type(builder.getF32Type())
-                             : Type(builder.getI64Type()));
+        t->shape,
+        t->isFloat ? Type(builder.getF32Type()) : Type(builder.getI64Type()));
     entry->constant = std::move(*t);
     values[init.name()] = std::move(entry);
   }
@@ -391,8 +391,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (!isDefaultDomain(node.domain()) || it == handlers.end())
     return emitError() << "node '" << name << "': unsupported op '"
                        << (node.domain().empty() ? "ai.onnx" : node.domain())
-                       << "::" << node.op_type() << "' (opset " << opset
-                       << ")";
+                       << "::" << node.op_type() << "' (opset " << opset << ")";
   if (failed(it->second(n)))
     return failure();
   // Outputs a handler leaves undefined (Dropout's mask) are fine as long as
@@ -498,8 +497,8 @@ InFlightDiagnostic NodeImporter::emitError() {
   return graph.emitError() << "node '" << name << "': ";
 }
 
-LogicalResult NodeImporter::unsupportedAttr(StringRef attrName,
-                                            StringRef value, StringRef why) {
+LogicalResult NodeImporter::unsupportedAttr(StringRef attrName, StringRef value,
+                                            StringRef why) {
   return emitError() << "unsupported attribute " << attrName << " = " << value
                      << " (" << why << ")";
 }
@@ -526,8 +525,8 @@ const HostTensor *NodeImporter::constantInput(unsigned i) const {
 }
 
 Value NodeImporter::materialize(const HostTensor &t, StringRef what) {
-  return graph.materialize(t, graph.nameLoc(what), [&] { return emitError(); },
-                           what);
+  return graph.materialize(
+      t, graph.nameLoc(what), [&] { return emitError(); }, what);
 }
 
 bool NodeImporter::hasOutput(unsigned i) const {
@@ -557,18 +556,18 @@ void NodeImporter::setOutput(unsigned i, Value value, Layout layout) {
 void NodeImporter::setConstantOutput(unsigned i, HostTensor tensor) {
   auto e = std::make_shared<GraphImporter::Entry>();
   e->onnxType = RankedTensorType::get(
-      tensor.shape, tensor.isFloat ? Type(builder.getF32Type())
-                                   : Type(builder.getI64Type()));
+      tensor.shape,
+      tensor.isFloat ? Type(builder.getF32Type()) : Type(builder.getI64Type()));
   e->constant = std::move(tensor);
   graph.values[node.output(i)] = std::move(e);
 }
 
 void NodeImporter::forwardInput(unsigned i, unsigned inputIdx) {
-  graph.values[node.output(i)] = graph.values.find(node.input(inputIdx))->second;
+  graph.values[node.output(i)] =
+      graph.values.find(node.input(inputIdx))->second;
 }
 
-LogicalResult NodeImporter::checkNoOutputsFrom(unsigned first,
-                                               StringRef what) {
+LogicalResult NodeImporter::checkNoOutputsFrom(unsigned first, StringRef what) {
   for (unsigned i = first; i < numOutputs(); ++i)
     if (hasOutput(i))
       return emitError() << "the " << what << " output ('" << node.output(i)
@@ -611,8 +610,8 @@ FailureOr<std::string> NodeImporter::stringAttr(StringRef attrName,
   return a->s();
 }
 
-FailureOr<SmallVector<int64_t>>
-NodeImporter::intsAttr(StringRef attrName, ArrayRef<int64_t> dflt) {
+FailureOr<SmallVector<int64_t>> NodeImporter::intsAttr(StringRef attrName,
+                                                       ArrayRef<int64_t> dflt) {
   const onnx::AttributeProto *a = attr(attrName);
   if (!a)
     return SmallVector<int64_t>(dflt);

@@ -130,8 +130,9 @@ private:
 
   mlir::LogicalResult importInitializers();
   /// Graph inputs that are not initializers become the function arguments.
-  mlir::LogicalResult importInputs(llvm::SmallVectorImpl<mlir::Type> &argTypes,
-                                   llvm::SmallVectorImpl<llvm::StringRef> &names);
+  mlir::LogicalResult
+  importInputs(llvm::SmallVectorImpl<mlir::Type> &argTypes,
+               llvm::SmallVectorImpl<llvm::StringRef> &names);
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   mlir::LogicalResult importOutputs();
 

@@ -181,13 +181,11 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
 }
 
 static OwningOpRef<ModuleOp> importModel(StringRef contents,
-                                         StringRef bufferName,
-                                         MLIRContext &ctx,
+                                         StringRef bufferName, MLIRContext &ctx,
                                          const ONNXImportOptions &options) {
   Reporter report(ctx, bufferName);
   if (options.batchSize < 1) {
-    report.error() << "batch size must be positive, got "
-                   << options.batchSize;
+    report.error() << "batch size must be positive, got " << options.batchSize;
     return nullptr;
   }
 
@@ -267,8 +265,7 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
         onnx::ShapeInferenceOptions{/*check_type=*/true, /*strict_mode=*/1,
                                     /*data_prop=*/false});
   } catch (const std::exception &e) {
-    report.error() << "shape inference failed: "
-                   << Reporter::oneLine(e.what());
+    report.error() << "shape inference failed: " << Reporter::oneLine(e.what());
     return nullptr;
   }
 

@@ -87,9 +87,9 @@ static LogicalResult importReshape(NodeImporter &n) {
     int64_t d = target->ints[i];
     if (d == 0 && !*allowZero) {
       if (i >= in.size())
-        return n.emitError() << "shape " << formatList(target->ints)
-                             << " copies dimension " << i
-                             << " of a rank-" << in.size() << " input";
+        return n.emitError()
+               << "shape " << formatList(target->ints) << " copies dimension "
+               << i << " of a rank-" << in.size() << " input";
       d = in[i];
     }
     if (d == -1) {

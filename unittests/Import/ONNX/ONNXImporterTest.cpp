@@ -43,8 +43,8 @@ struct Importer {
 TEST(ONNXImporter, MissingFileNamesFileAndReason) {
   Importer imp;
   qmlir::ONNXImportOptions options;
-  auto module = qmlir::importONNXFile("/nonexistent/model.onnx", imp.ctx,
-                                      options);
+  auto module =
+      qmlir::importONNXFile("/nonexistent/model.onnx", imp.ctx, options);
   EXPECT_FALSE(module);
   ASSERT_EQ(imp.errors.size(), 1u);
   EXPECT_EQ(imp.errors[0],
