@@ -226,22 +226,31 @@ std::string qmlir::onnx_import::nodeName(const onnx::NodeProto &node,
   return node.op_type() + "_" + std::to_string(index);
 }
 
+/// Whether a handler imports `node`.
+static bool isSupported(const onnx::NodeProto &node) {
+  return isDefaultDomain(node.domain()) && getHandlers().count(node.op_type());
+}
+
+/// "node '<name>': unsupported op '<domain>::<op_type>' (opset N)" with the
+/// version `model` imports for the node's domain.
+static std::string unsupportedOpMessage(const onnx::ModelProto &model,
+                                        const onnx::NodeProto &node,
+                                        size_t index) {
+  bool isDefault = isDefaultDomain(node.domain());
+  std::string version = "?";
+  for (const onnx::OperatorSetIdProto &o : model.opset_import())
+    if (isDefault ? isDefaultDomain(o.domain()) : o.domain() == node.domain())
+      version = std::to_string(o.version());
+  return "node '" + nodeName(node, index) + "': unsupported op '" +
+         (isDefault ? std::string("ai.onnx") : node.domain()) +
+         "::" + node.op_type() + "' (opset " + version + ")";
+}
+
 std::string
 qmlir::onnx_import::findUnsupportedOp(const onnx::ModelProto &model) {
-  const HandlerTable &handlers = getHandlers();
-  for (auto [i, node] : llvm::enumerate(model.graph().node())) {
-    if (isDefaultDomain(node.domain()) && handlers.count(node.op_type()))
-      continue;
-    StringRef domain =
-        isDefaultDomain(node.domain()) ? "ai.onnx" : StringRef(node.domain());
-    std::string version = "?";
-    for (const onnx::OperatorSetIdProto &o : model.opset_import())
-      if (isDefaultDomain(o.domain()) == isDefaultDomain(node.domain()) &&
-          (isDefaultDomain(o.domain()) || o.domain() == node.domain()))
-        version = std::to_string(o.version());
-    return "node '" + nodeName(node, i) + "': unsupported op '" + domain.str() +
-           "::" + node.op_type() + "' (opset " + version + ")";
-  }
+  for (auto [i, node] : llvm::enumerate(model.graph().node()))
+    if (!isSupported(node))
+      return unsupportedOpMessage(model, node, i);
   return "";
 }
 
@@ -386,13 +395,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   std::string name = nodeName(node, index);
   currentLoc = nameLoc(name);
   NodeImporter n(*this, node, name, currentLoc);
-  const HandlerTable &handlers = getHandlers();
-  auto it = handlers.find(node.op_type());
-  if (!isDefaultDomain(node.domain()) || it == handlers.end())
-    return emitError() << "node '" << name << "': unsupported op '"
-                       << (node.domain().empty() ? "ai.onnx" : node.domain())
-                       << "::" << node.op_type() << "' (opset " << opset << ")";
-  if (failed(it->second(n)))
+  // Unsupported ops were reported before conversion; this catches ops the
+  // version converter introduced.
+  if (!isSupported(node))
+    return emitError() << unsupportedOpMessage(model, node, index);
+  for (const std::string &in : node.input())
+    if (!in.empty() && !values.count(in))
+      return n.emitError() << "input '" << in << "' is not defined";
+  if (failed(getHandlers().lookup(node.op_type())(n)))
     return failure();
   // Outputs a handler leaves undefined (Dropout's mask) are fine as long as
   // nothing reads them.
@@ -405,9 +415,6 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
   const onnx::GraphProto &graph = model.graph();
-  for (const onnx::OperatorSetIdProto &o : model.opset_import())
-    if (isDefaultDomain(o.domain()))
-      opset = o.version();
   for (const onnx::ValueInfoProto &vi : graph.input())
     types[vi.name()] = &vi.type();
   for (const onnx::ValueInfoProto &vi : graph.value_info())

@@ -100,7 +100,7 @@ void registerDenseHandlers(HandlerTable &table);
 void registerElementwiseHandlers(HandlerTable &table);
 void registerTensorHandlers(HandlerTable &table);
 
-/// Builds the func.func for a checked, opset-13, shape-inferred model.
+/// Builds the func.func for a checked, shape-inferred model of opset >= 13.
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext &ctx, llvm::StringRef fileName,
@@ -164,7 +164,6 @@ private:
   llvm::StringMap<const onnx::TypeProto *> types;
   /// Value names that some node or the graph outputs read.
   llvm::StringSet<> used;
-  int64_t opset = 0;
 };
 
 /// What a handler sees of the node it imports.
