@@ -98,27 +98,16 @@ static bool applyCeilMode(Window &w, RankedTensorType in) {
   return added;
 }
 
-/// The NHWC result type of a window op with `channels` output channels.
-/// Fails when qnn's size rule disagrees with the shape ONNX inferred, so a
-/// semantic mismatch never imports silently.
+/// The NHWC result type of a window op with `channels` output channels,
+/// computed with qnn's size rule and checked against ONNX's.
 static RankedTensorType windowResultType(NodeImporter &n, RankedTensorType in,
                                          int64_t channels, const Window &w) {
-  RankedTensorType inferred = n.outputType(0);
-  if (!inferred)
-    return {};
-  SmallVector<int64_t> expected = {in.getDimSize(0), channels};
+  SmallVector<int64_t> shape = {in.getDimSize(0), channels};
   for (int d = 0; d < 2; ++d)
-    expected.push_back(qnn::slidingWindowOutputSize(
+    shape.push_back(qnn::slidingWindowOutputSize(
         in.getDimSize(2 + d), w.kernel[d], w.strides[d], w.padding[2 * d],
         w.padding[2 * d + 1], w.dilations[d]));
-  if (inferred.getShape() != ArrayRef<int64_t>(expected)) {
-    n.emitError() << "ONNX infers output shape "
-                  << formatShape(inferred.getShape()) << " but qnn computes "
-                  << formatShape(expected);
-    return {};
-  }
-  return RankedTensorType::get(permuteShape(expected, kToNHWC),
-                               inferred.getElementType());
+  return n.outputType(0, shape, Layout::NHWC);
 }
 
 static LogicalResult requireRank4(NodeImporter &n, StringRef what) {
@@ -225,12 +214,12 @@ template <typename PoolOp> static LogicalResult importPool(NodeImporter &n) {
 static LogicalResult importGlobalAveragePool(NodeImporter &n) {
   if (failed(requireRank4(n, "GlobalAveragePool")))
     return failure();
-  RankedTensorType inferred = n.outputType(0);
+  RankedTensorType in = n.inputType(0);
+  RankedTensorType type =
+      n.outputType(0, {in.getDimSize(0), in.getDimSize(1), 1, 1}, Layout::NHWC);
   Value x = n.input(0, Layout::NHWC);
-  if (!inferred || !x)
+  if (!type || !x)
     return failure();
-  auto type = RankedTensorType::get(permuteShape(inferred.getShape(), kToNHWC),
-                                    inferred.getElementType());
   n.setOutput(0, qnn::GlobalAvgPoolOp::create(n.builder, n.loc, type, x),
               Layout::NHWC);
   return success();

@@ -119,16 +119,10 @@ template <BinaryKind kind> static LogicalResult importBinary(NodeImporter &n) {
     return n.emitError() << "operand shapes " << formatShape(lhsType.getShape())
                          << " and " << formatShape(rhsType.getShape())
                          << " do not broadcast";
-  RankedTensorType inferred = n.outputType(0);
-  if (!inferred)
+  RankedTensorType type =
+      n.outputType(0, nhwc ? permuteShape(shape, kToNCHW) : shape, layout);
+  if (!type)
     return failure();
-  SmallVector<int64_t> onnxShape =
-      nhwc ? permuteShape(shape, kToNCHW) : SmallVector<int64_t>(shape);
-  if (inferred.getShape() != ArrayRef<int64_t>(onnxShape))
-    return n.emitError() << "ONNX infers output shape "
-                         << formatShape(inferred.getShape())
-                         << " but qnn computes " << formatShape(onnxShape);
-  auto type = RankedTensorType::get(shape, inferred.getElementType());
   Value result;
   if (kind == BinaryKind::Mul)
     result =

@@ -545,6 +545,24 @@ RankedTensorType NodeImporter::outputType(unsigned i) {
                             [&] { return emitError(); });
 }
 
+RankedTensorType NodeImporter::outputType(unsigned i,
+                                          ArrayRef<int64_t> computed,
+                                          Layout layout) {
+  RankedTensorType inferred = outputType(i);
+  if (!inferred)
+    return {};
+  if (inferred.getShape() != computed) {
+    emitError() << "ONNX infers output shape "
+                << formatShape(inferred.getShape())
+                << " but the importer computes " << formatShape(computed);
+    return {};
+  }
+  if (layout == Layout::ONNX)
+    return inferred;
+  return RankedTensorType::get(permuteShape(computed, kToNHWC),
+                               inferred.getElementType());
+}
+
 void NodeImporter::setOutput(unsigned i, Value value, Layout layout) {
   auto e = std::make_shared<GraphImporter::Entry>();
   auto type = cast<RankedTensorType>(value.getType());

@@ -218,6 +218,12 @@ public:
   /// The static float32 type ONNX inferred for output `i` (ONNX layout), or
   /// null after an error.
   mlir::RankedTensorType outputType(unsigned i);
+  /// The type of output `i` in `layout`, after checking that the shape the
+  /// importer computed (`computed`, ONNX layout) is the one ONNX inferred, so
+  /// that a semantic mismatch never imports silently. Null after an error.
+  mlir::RankedTensorType outputType(unsigned i,
+                                    llvm::ArrayRef<int64_t> computed,
+                                    Layout layout = Layout::ONNX);
   void setOutput(unsigned i, mlir::Value value, Layout layout);
   void setConstantOutput(unsigned i, HostTensor tensor);
   /// Output `i` is input `inputIdx` (Identity, inference Dropout).

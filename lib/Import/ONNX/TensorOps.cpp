@@ -55,15 +55,11 @@ static LogicalResult reshapeTo(NodeImporter &n, ArrayRef<int64_t> shape) {
     n.setConstantOutput(0, std::move(t));
     return success();
   }
-  RankedTensorType inferred = n.outputType(0);
+  RankedTensorType type = n.outputType(0, shape);
   Value x = n.input(0, Layout::ONNX);
-  if (!inferred || !x)
+  if (!type || !x)
     return failure();
-  if (inferred.getShape() != shape)
-    return n.emitError() << "ONNX infers output shape "
-                         << formatShape(inferred.getShape())
-                         << " but the importer computes " << formatShape(shape);
-  n.setOutput(0, qnn::ReshapeOp::create(n.builder, n.loc, inferred, x),
+  n.setOutput(0, qnn::ReshapeOp::create(n.builder, n.loc, type, x),
               Layout::ONNX);
   return success();
 }
