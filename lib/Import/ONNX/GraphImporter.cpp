@@ -84,6 +84,32 @@ std::string qmlir::onnx_import::elementTypeName(int32_t dataType) {
   return "data type " + std::to_string(dataType);
 }
 
+/// Reads `n` values into `out`: from `raw` (little-endian `Stored` values)
+/// when it is set, else from the typed repeated field `typed`.
+template <typename Stored, typename Field, typename Out>
+static LogicalResult readValues(const std::string &raw, const Field &typed,
+                                int64_t n, const std::string &shape,
+                                std::vector<Out> &out, std::string &error) {
+  if (raw.empty()) {
+    if (typed.size() != n) {
+      error = "has " + std::to_string(typed.size()) + " values but its shape " +
+              shape + " needs " + std::to_string(n);
+      return failure();
+    }
+    out.assign(typed.begin(), typed.end());
+    return success();
+  }
+  if (raw.size() != n * sizeof(Stored)) {
+    error = "has " + std::to_string(raw.size()) + " bytes of data but its " +
+            "shape " + shape + " needs " + std::to_string(n * sizeof(Stored));
+    return failure();
+  }
+  std::vector<Stored> values(n);
+  std::memcpy(values.data(), raw.data(), raw.size());
+  out.assign(values.begin(), values.end());
+  return success();
+}
+
 FailureOr<HostTensor>
 qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
                                std::string &error) {
@@ -106,66 +132,29 @@ qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
     return failure();
   }
   const std::string &raw = tensor.raw_data();
-  auto checkCount = [&](size_t have, size_t elemBytes) {
-    if (have == static_cast<size_t>(n))
-      return true;
-    error = "has " + std::to_string(have * elemBytes) + " bytes of data but " +
-            "its shape " + formatShape(t.shape) + " needs " +
-            std::to_string(n * elemBytes);
-    return false;
-  };
+  std::string shape = formatShape(t.shape);
+  t.isFloat = tensor.data_type() == onnx::TensorProto::FLOAT;
   switch (tensor.data_type()) {
   case onnx::TensorProto::FLOAT:
-    if (!raw.empty()) {
-      if (!checkCount(raw.size() / 4, 4) || raw.size() % 4)
-        return failure();
-      t.floats.resize(n);
-      std::memcpy(t.floats.data(), raw.data(), raw.size());
-    } else {
-      if (!checkCount(tensor.float_data_size(), 4))
-        return failure();
-      t.floats.assign(tensor.float_data().begin(), tensor.float_data().end());
-    }
+    if (failed(readValues<float>(raw, tensor.float_data(), n, shape, t.floats,
+                                 error)))
+      return failure();
     return t;
   case onnx::TensorProto::INT64:
-    t.isFloat = false;
-    if (!raw.empty()) {
-      if (!checkCount(raw.size() / 8, 8) || raw.size() % 8)
-        return failure();
-      t.ints.resize(n);
-      std::memcpy(t.ints.data(), raw.data(), raw.size());
-    } else {
-      if (!checkCount(tensor.int64_data_size(), 8))
-        return failure();
-      t.ints.assign(tensor.int64_data().begin(), tensor.int64_data().end());
-    }
+    if (failed(readValues<int64_t>(raw, tensor.int64_data(), n, shape, t.ints,
+                                   error)))
+      return failure();
     return t;
   case onnx::TensorProto::INT32:
-    t.isFloat = false;
-    if (!raw.empty()) {
-      if (!checkCount(raw.size() / 4, 4) || raw.size() % 4)
-        return failure();
-      std::vector<int32_t> v(n);
-      std::memcpy(v.data(), raw.data(), raw.size());
-      t.ints.assign(v.begin(), v.end());
-    } else {
-      if (!checkCount(tensor.int32_data_size(), 4))
-        return failure();
-      t.ints.assign(tensor.int32_data().begin(), tensor.int32_data().end());
-    }
+    if (failed(readValues<int32_t>(raw, tensor.int32_data(), n, shape, t.ints,
+                                   error)))
+      return failure();
     return t;
   case onnx::TensorProto::BOOL:
-    // Dropout's training_mode; one byte per value in raw_data.
-    t.isFloat = false;
-    if (!raw.empty()) {
-      if (!checkCount(raw.size(), 1))
-        return failure();
-      t.ints.assign(raw.begin(), raw.end());
-    } else {
-      if (!checkCount(tensor.int32_data_size(), 1))
-        return failure();
-      t.ints.assign(tensor.int32_data().begin(), tensor.int32_data().end());
-    }
+    // Dropout's training_mode: one byte per value in raw_data.
+    if (failed(readValues<uint8_t>(raw, tensor.int32_data(), n, shape, t.ints,
+                                   error)))
+      return failure();
     return t;
   default:
     error = "has element type " + elementTypeName(tensor.data_type()) +
