@@ -135,7 +135,10 @@ TEST_F(JITTest, InputErrors) {
   EXPECT_NE(e.find("expected 2x3 f32, got 4x3 f32"), std::string::npos) << e;
   HostTensor y3 = HostTensor::allocate(ElementType::F32, {9});
   e = errorOf(jit->runBatched({x4, y3}).takeError());
-  EXPECT_NE(e.find("earlier input has 2"), std::string::npos) << e;
+  EXPECT_NE(e.find("input 'input1' (#1) holds 3 batches of its compiled size "
+                   "but input 'x' holds 2"),
+            std::string::npos)
+      << e;
 }
 
 TEST_F(JITTest, CompileErrors) {
@@ -168,8 +171,7 @@ TEST_F(JITTest, RunBatched) {
   HostTensor x = HostTensor::allocate(ElementType::F32, {6, 3});
   for (int i = 0; i < 18; ++i)
     x.data<float>()[i] = float(i);
-  // The batch size of every input is a multiple: y is [3] compiled, so it
-  // needs 3 * 3 elements for three chunks.
+  // y is [3] compiled: given as 3 * 3 elements it is split too.
   HostTensor y = HostTensor::allocate(ElementType::F32, {9});
   for (int i = 0; i < 9; ++i)
     y.data<float>()[i] = 100.0f * (i / 3);
@@ -182,6 +184,15 @@ TEST_F(JITTest, RunBatched) {
   ASSERT_EQ((*out)[0].shape, (llvm::SmallVector<int64_t, 4>{6, 3}));
   for (int i = 0; i < 18; ++i)
     EXPECT_EQ((*out)[0].data<float>()[i], float(i) + 100.0f * (i / 6));
+
+  // An input of exactly its compiled shape is the same for every chunk.
+  HostTensor y1 = HostTensor::allocate(ElementType::F32, {3});
+  for (int i = 0; i < 3; ++i)
+    y1.data<float>()[i] = 10.0f * i;
+  out = jit->runBatched({x, y1});
+  ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+  for (int i = 0; i < 18; ++i)
+    EXPECT_EQ((*out)[0].data<float>()[i], float(i) + 10.0f * (i % 3));
 }
 
 // Builds a function from `body` with one input and one output type.
