@@ -194,6 +194,20 @@ TEST(Npy, Errors) {
   EXPECT_NE(e.find("truncated data"), std::string::npos) << e;
   EXPECT_NE(e.find(f.path), std::string::npos) << e;
 
+  f.write(npyBytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': "
+                      "(1000000000, 1000000000, 1000000000), }",
+                   ""));
+  e = errorOf(readNpy(f.path));
+  EXPECT_NE(e.find("too large"), std::string::npos) << e;
+
+  f.write(npyBytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': "
+                      "(100000, 100000), }",
+                   ""));
+  e = errorOf(readNpy(f.path));
+  EXPECT_NE(e.find("needs 80000000000 bytes, the file has 0"),
+            std::string::npos)
+      << e;
+
   f.write(npyBytes(4, "{}", ""));
   e = errorOf(readNpy(f.path));
   EXPECT_NE(e.find("unsupported .npy format version 4"), std::string::npos)
