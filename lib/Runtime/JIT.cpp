@@ -31,6 +31,7 @@
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -181,6 +182,7 @@ public:
           std::string s;
           llvm::raw_string_ostream os(s);
           os << diag.getLocation() << ": " << diag;
+          std::replace(s.begin(), s.end(), '\n', ' ');
           if (!message.empty())
             message += "; ";
           message += s;
