@@ -68,6 +68,7 @@ static cl::opt<std::string>
                cl::value_desc("y.npy"), cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
+  llvm::outs().flush();
   llvm::errs() << "qrun: error: " << message << "\n";
   return 1;
 }
@@ -280,6 +281,7 @@ int main(int argc, char **argv) {
     totalMismatches += *mismatches;
   }
   if (totalMismatches) {
+    llvm::outs().flush();
     llvm::errs() << "qrun: FAILED: " << totalMismatches
                  << " elements differ from the expected outputs\n";
     status = 1;
