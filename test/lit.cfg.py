@@ -27,6 +27,16 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
-tools = ["qopt", "qmlir-translate", "qrun"]
+# qopt and qmlir-translate print locations (the model's node names) by
+# default; tests check IR without them unless they ask for them.
+no_locs = ["--mlir-print-debuginfo=false"]
 llvm_config.add_tool_substitutions(
-    [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
+    [ToolSubst("qopt", extra_args=no_locs, unresolved="ignore"),
+     ToolSubst("qmlir-translate", extra_args=no_locs, unresolved="ignore"),
+     ToolSubst("qrun", unresolved="ignore")], tool_dirs)
+# The tools as users run them, with their default printing.
+config.substitutions.append(
+    ("%qopt_locs", os.path.join(config.qmlir_tools_dir, "qopt")))
+config.substitutions.append(
+    ("%translate_locs",
+     os.path.join(config.qmlir_tools_dir, "qmlir-translate")))

@@ -31,6 +31,7 @@
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -181,6 +182,7 @@ public:
           std::string s;
           llvm::raw_string_ostream os(s);
           os << diag.getLocation() << ": " << diag;
+          std::replace(s.begin(), s.end(), '\n', ' ');
           if (!message.empty())
             message += "; ";
           message += s;
@@ -301,7 +303,10 @@ JITModule::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
   if (inputs.size() != inputSpecs.size())
     return makeError("expected " + llvm::Twine(inputSpecs.size()) +
                      " inputs, got " + llvm::Twine(inputs.size()));
-  int64_t chunks = -1;
+  // How many compiled batches each input holds; inputs of exactly the
+  // compiled shape (1) are passed whole to every chunk.
+  int64_t chunks = 1;
+  size_t chunkedInput = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const HostTensor &t = inputs[i];
     const TensorSpec &spec = inputSpecs[i];
@@ -317,22 +322,22 @@ JITModule::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
     if (!llvm::equal(llvm::ArrayRef(t.shape).drop_front(),
                      llvm::ArrayRef(spec.shape).drop_front()))
       return mismatch();
-    int64_t k = 1;
-    if (!spec.shape.empty() && t.shape[0] != spec.shape[0]) {
-      if (!batched || spec.shape[0] == 0 || t.shape[0] % spec.shape[0] != 0 ||
-          t.shape[0] == 0)
-        return mismatch();
-      k = t.shape[0] / spec.shape[0];
-    }
-    if (chunks >= 0 && k != chunks)
+    if (spec.shape.empty() || t.shape[0] == spec.shape[0])
+      continue;
+    if (!batched || spec.shape[0] == 0 || t.shape[0] == 0 ||
+        t.shape[0] % spec.shape[0] != 0)
+      return mismatch();
+    int64_t k = t.shape[0] / spec.shape[0];
+    if (chunks > 1 && k != chunks)
       return makeError("input '" + spec.name + "' (#" + llvm::Twine(i) +
-                       ") has " + llvm::Twine(k) +
-                       " batches of the compiled size but an earlier input "
-                       "has " +
+                       ") holds " + llvm::Twine(k) +
+                       " batches of its compiled size but input '" +
+                       inputSpecs[chunkedInput].name + "' holds " +
                        llvm::Twine(chunks));
     chunks = k;
+    chunkedInput = i;
   }
-  return chunks < 0 ? 1 : chunks;
+  return chunks;
 }
 
 namespace {
@@ -396,6 +401,10 @@ JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
         bool isInput = i < numInputs;
         const HostTensor &t =
             isInput ? inputs[i] : outputs[i - numInputs];
+        // Unbatched inputs are the same for every chunk.
+        if (isInput && (t.shape.empty() ||
+                        t.shape[0] == inputSpecs[i].shape[0]))
+          continue;
         size_t chunkBytes = t.byteSize() / chunks;
         char *base = const_cast<char *>(static_cast<const char *>(t.rawData()));
         descriptors[i].setData(base + c * chunkBytes);

@@ -15,6 +15,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <limits>
 #include <optional>
 
 using namespace qmlir;
@@ -215,14 +216,21 @@ llvm::Expected<HostTensor> qmlir::readNpy(llvm::StringRef path) {
     return npyError(path, "Fortran-order arrays are not supported (save a "
                           "C-contiguous array)");
 
-  HostTensor tensor = HostTensor::allocate(*type, shape);
-  size_t available = data.size() - headerStart - headerLen;
-  if (available < tensor.byteSize())
+  // Check the size before allocating, so that a corrupt shape cannot ask for
+  // an absurd allocation.
+  uint64_t needed = getElementByteSize(*type);
+  for (int64_t d : shape)
+    if (d != 0 && needed > std::numeric_limits<uint64_t>::max() / d)
+      return npyError(path, "shape (" + formatShape(shape) + ") is too large");
+    else
+      needed *= d;
+  uint64_t available = data.size() - headerStart - headerLen;
+  if (available < needed)
     return npyError(path, "truncated data: shape (" + formatShape(shape) +
                               ") of " + descr + " needs " +
-                              llvm::Twine(tensor.byteSize()) +
-                              " bytes, the file has " +
+                              llvm::Twine(needed) + " bytes, the file has " +
                               llvm::Twine(available));
+  HostTensor tensor = HostTensor::allocate(*type, shape);
   std::memcpy(tensor.rawData(), data.data() + headerStart + headerLen,
               tensor.byteSize());
   return std::move(tensor);

@@ -230,12 +230,14 @@ def _tosa_divide(total, count):
     total = np.asarray(total, dtype=np.int64)
     count = np.broadcast_to(np.asarray(count, dtype=np.int64), total.shape)
     out = np.empty(total.shape, dtype=np.int64)
-    for idx in np.ndindex(total.shape):
-        c = int(count[idx])
+    for c in np.unique(count):
+        c = int(c)
         k = (c - 1).bit_length()
         multiplier = (((1 << 30) + 1) << k) // c
         shift = 30 + k
-        out[idx] = (int(total[idx]) * multiplier + (1 << (shift - 1))) >> shift
+        sel = count == c
+        prod = total[sel].astype(object) * multiplier + (1 << (shift - 1))
+        out[sel] = (prod >> shift).astype(np.int64)
     return out
 
 

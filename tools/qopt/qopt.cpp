@@ -15,7 +15,24 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+/// Locations carry the model's node names, which name tensors in probes,
+/// configs and reports; printing them by default keeps them through text
+/// round trips. An explicit --mlir-print-debuginfo[=false] wins.
+static std::vector<char *> withDebugInfoByDefault(int argc, char **argv) {
+  static char flag[] = "--mlir-print-debuginfo";
+  std::vector<char *> args(argv, argv + argc);
+  bool given = llvm::any_of(args, [](llvm::StringRef a) {
+    return a.ltrim('-').starts_with("mlir-print-debuginfo");
+  });
+  if (!given)
+    args.insert(args.begin() + 1, flag);
+  return args;
+}
+
 int main(int argc, char **argv) {
+  std::vector<char *> args = withDebugInfoByDefault(argc, argv);
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   mlir::registerAllPasses();
   qmlir::qnn::registerQNNPasses();
   qmlir::registerQMLIRConversionPasses();

@@ -2,14 +2,16 @@
 //
 //   qrun model.mlir [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy]
+//        [--labels y.npy] [--compare-to float.mlir]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
-// outputs, and reports top-1 accuracy against labels.
+// outputs, reports top-1 accuracy against labels, and, given a reference
+// model, the error of every layer against it.
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -67,7 +69,14 @@ static cl::opt<std::string>
                         "(argmax over its last dimension)"),
                cl::value_desc("y.npy"), cl::cat(qrunCategory));
 
+static cl::opt<std::string> compareTo(
+    "compare-to",
+    cl::desc("Reference (float) model: print each layer's error (SQNR, "
+             "cosine) against it on the same inputs, worst first"),
+    cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
 static int fail(const llvm::Twine &message) {
+  llvm::outs().flush();
   llvm::errs() << "qrun: error: " << message << "\n";
   return 1;
 }
@@ -280,9 +289,22 @@ int main(int argc, char **argv) {
     totalMismatches += *mismatches;
   }
   if (totalMismatches) {
+    llvm::outs().flush();
     llvm::errs() << "qrun: FAILED: " << totalMismatches
                  << " elements differ from the expected outputs\n";
     status = 1;
+  }
+
+  if (!compareTo.empty()) {
+    auto reference = loadModel(compareTo, ctx);
+    if (!reference)
+      return fail(llvm::toString(reference.takeError()));
+    auto errors = compareLayers(**reference, **module, entryName, inputs);
+    if (!errors)
+      return fail(llvm::toString(errors.takeError()));
+    llvm::outs() << "per-layer error against " << compareTo << " ("
+                 << errors->size() << " tensors, worst first):\n";
+    printLayerErrors(llvm::outs(), *errors);
   }
 
   if (!labelsPath.empty()) {

@@ -59,9 +59,11 @@ public:
   llvm::Expected<std::vector<HostTensor>>
   run(llvm::ArrayRef<HostTensor> inputs);
 
-  /// Inputs whose dim 0 is a multiple k of the compiled dim 0 (the same k for
-  /// every input) run in k chunks; outputs are concatenated along dim 0.
-  /// `progress(done, total)` is called after each chunk.
+  /// Inputs whose dim 0 is a multiple k of the compiled dim 0 run in k
+  /// chunks; outputs are concatenated along dim 0. Inputs given at exactly
+  /// their compiled shape (weights, parameters) are passed whole to every
+  /// chunk; all split inputs must have the same k. `progress(done, total)` is
+  /// called after each chunk.
   llvm::Expected<std::vector<HostTensor>>
   runBatched(llvm::ArrayRef<HostTensor> inputs,
              llvm::function_ref<void(int64_t, int64_t)> progress = {});

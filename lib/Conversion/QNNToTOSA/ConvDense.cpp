@@ -159,8 +159,6 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
         getTypeConverter()->convertType(op.getOutput().getType()));
     auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
-    if (!inType.hasStaticShape() || !wType.hasStaticShape())
-      return op.emitOpError("requires static shapes");
     int64_t n = inType.getDimSize(0), channels = inType.getDimSize(3);
     int64_t o = wType.getDimSize(0), kh = wType.getDimSize(1),
             kw = wType.getDimSize(2), cg = wType.getDimSize(3);
@@ -260,8 +258,6 @@ struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
     auto outType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
     auto inType = op.getInput().getType();
-    if (!inType.hasStaticShape() || !op.getWeight().getType().hasStaticShape())
-      return op.emitOpError("requires static shapes");
     int64_t k = inType.getShape().back();
     int64_t rows = inType.getNumElements() / std::max<int64_t>(k, 1);
     int64_t m = op.getWeight().getType().getDimSize(0);

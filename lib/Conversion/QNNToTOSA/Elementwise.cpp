@@ -142,21 +142,25 @@ struct AddLowering : OpConversionPattern<qnn::AddOp> {
     bool narrow = qa.storageType.getWidth() <= 8 &&
                   qb.storageType.getWidth() <= 8;
     int shift = narrow ? 20 : 15;
+    auto centered = [](const QuantInfo &q, qmath::Rescale r, int64_t v) {
+      return qmath::requantize(v, q.zeroPoint(), r, 0, kI32Min, kI32Max);
+    };
     qmath::Rescale ra, rb;
+    int64_t lo, hi;
     for (;; --shift) {
-      auto ra0 = qmath::computeRescale(qa.scale() / smax * std::ldexp(1.0, shift));
-      auto rb0 = qmath::computeRescale(qb.scale() / smax * std::ldexp(1.0, shift));
+      auto ra0 =
+          qmath::computeRescale(qa.scale() / smax * std::ldexp(1.0, shift));
+      auto rb0 =
+          qmath::computeRescale(qb.scale() / smax * std::ldexp(1.0, shift));
       if (!ra0 || !rb0)
         return op.emitOpError("cannot represent the input scale ratios");
       ra = *ra0;
       rb = *rb0;
-      auto bound = [](const QuantInfo &q, qmath::Rescale r, int64_t v) {
-        return qmath::requantize(v, q.zeroPoint(), r, 0, kI32Min, kI32Max);
-      };
-      int64_t hi = bound(qa, ra, intTypeMax(qa.storageType)) +
-                   bound(qb, rb, intTypeMax(qb.storageType));
-      int64_t lo = bound(qa, ra, intTypeMin(qa.storageType)) +
-                   bound(qb, rb, intTypeMin(qb.storageType));
+      // Bounds of a32 + b32 over the storage ranges.
+      lo = centered(qa, ra, intTypeMin(qa.storageType)) +
+           centered(qb, rb, intTypeMin(qb.storageType));
+      hi = centered(qa, ra, intTypeMax(qa.storageType)) +
+           centered(qb, rb, intTypeMax(qb.storageType));
       if ((lo >= kI32Min && hi <= kI32Max) || shift == 0)
         break;
     }
@@ -174,14 +178,8 @@ struct AddLowering : OpConversionPattern<qnn::AddOp> {
     spec.outType = qo.storageType;
     spec.qmin = qo.qmin;
     spec.qmax = qo.qmax;
-    spec.inLo = qmath::requantize(intTypeMin(qa.storageType), qa.zeroPoint(),
-                                  ra, 0, kI32Min, kI32Max) +
-                qmath::requantize(intTypeMin(qb.storageType), qb.zeroPoint(),
-                                  rb, 0, kI32Min, kI32Max);
-    spec.inHi = qmath::requantize(intTypeMax(qa.storageType), qa.zeroPoint(),
-                                  ra, 0, kI32Min, kI32Max) +
-                qmath::requantize(intTypeMax(qb.storageType), qb.zeroPoint(),
-                                  rb, 0, kI32Min, kI32Max);
+    spec.inLo = lo;
+    spec.inHi = hi;
     rewriter.replaceOp(op, emitRescale(rewriter, loc, sum, spec));
     return success();
   }

@@ -193,8 +193,6 @@ struct GlobalAvgPoolLowering : OpConversionPattern<qnn::GlobalAvgPoolOp> {
     if (failed(zps))
       return failure();
     auto inType = op.getInput().getType();
-    if (inType.isDynamicDim(1) || inType.isDynamicDim(2))
-      return op.emitOpError("requires static spatial dimensions");
     auto outType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
     int64_t kernel[] = {inType.getDimSize(1), inType.getDimSize(2)};

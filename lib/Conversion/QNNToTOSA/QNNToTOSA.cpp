@@ -36,6 +36,25 @@ struct ConvertQNNToTOSAPass
     : qmlir::impl::ConvertQNNToTOSAPassBase<ConvertQNNToTOSAPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // The patterns build TOSA ops with static shapes only.
+    WalkResult dynamic = getOperation().walk([](Operation *op) {
+      if (!isa<qnn::QNNDialect>(op->getDialect()))
+        return WalkResult::advance();
+      auto isDynamic = [](Type t) {
+        auto shaped = dyn_cast<ShapedType>(t);
+        return shaped && !shaped.hasStaticShape();
+      };
+      if (llvm::any_of(op->getOperandTypes(), isDynamic) ||
+          llvm::any_of(op->getResultTypes(), isDynamic)) {
+        op->emitOpError("has a dynamically shaped tensor: the TOSA lowering "
+                        "needs static shapes");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (dynamic.wasInterrupted())
+      return signalPassFailure();
+
     QuantToStorageTypeConverter converter;
 
     ConversionTarget target(*ctx);

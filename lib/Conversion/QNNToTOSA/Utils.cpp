@@ -449,7 +449,7 @@ static int64_t saturate32(int64_t v) { return std::clamp(v, kI32Min, kI32Max); }
 /// The 64-bit path: exact for every input, used when a 32-bit intermediate
 /// of tosa.rescale could overflow.
 static Value emitRescaleWide(OpBuilder &b, Location loc, Value v,
-                             const RescaleSpec &spec, int64_t channels) {
+                             const RescaleSpec &spec) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t rank = type.getRank();
   Type i64 = b.getI64Type();
@@ -475,7 +475,6 @@ static Value emitRescaleWide(OpBuilder &b, Location loc, Value v,
     x = add(b, loc, x,
             channelConstInt(b, loc, spec.outZps, i64, rank, spec.axis));
   x = clampInt(b, loc, x, spec.qmin, spec.qmax);
-  (void)channels;
   return castTo(b, loc, x, spec.outType);
 }
 
@@ -502,7 +501,7 @@ Value qnn_to_tosa::emitRescale(OpBuilder &b, Location loc, Value v,
       fast = false;
   }
   if (!fast)
-    return emitRescaleWide(b, loc, v, spec, channels);
+    return emitRescaleWide(b, loc, v, spec);
 
   // tosa.rescale applies per-channel multipliers along the last dimension.
   bool perChannel = spec.rescales.size() > 1;

@@ -106,3 +106,12 @@ func.func @pad_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) ->
   %0 = qnn.pad %x {padding = array<i64: 1, 0, 0, 0>, value = 1.0 : f32} : (tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) -> tensor<3x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
   return %0 : tensor<3x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
 }
+
+// -----
+
+// Dynamic shapes are refused up front.
+func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'qnn.relu' op has a dynamically shaped tensor: the TOSA lowering needs static shapes}}
+  %0 = qnn.relu %x : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

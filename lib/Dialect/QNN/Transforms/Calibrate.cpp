@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Instrument.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -34,8 +35,7 @@ namespace {
 /// Makes every probe's input an extra result of `func` and removes the
 /// probes. Returns the number of original results.
 unsigned exposeProbes(func::FuncOp func) {
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  unsigned original = ret.getNumOperands();
+  unsigned original = func.getNumResults();
   SmallVector<ObserveOp> probes;
   func.walk([&](ObserveOp op) { probes.push_back(op); });
   SmallVector<Value> probed;
@@ -44,15 +44,7 @@ unsigned exposeProbes(func::FuncOp func) {
     probe.getResult().replaceAllUsesWith(probe.getInput());
     probe.erase();
   }
-  // Read the return's operands only now: some of them were probe results.
-  SmallVector<Value> results(ret.getOperands());
-  results.append(probed);
-  ret->setOperands(results);
-  SmallVector<Type> types;
-  for (Value v : results)
-    types.push_back(v.getType());
-  func.setType(FunctionType::get(func.getContext(),
-                                 func.getArgumentTypes(), types));
+  appendResults(func, probed);
   return original;
 }
 

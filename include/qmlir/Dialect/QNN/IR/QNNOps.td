@@ -110,8 +110,8 @@ def QNN_Conv2dOp : QNN_LayerOp<"conv2d"> {
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     bool isDepthwise() {
-      return getGroups() > 1 &&
-             getGroups() == getInput().getType().getDimSize(3);
+      int64_t groups = static_cast<int64_t>(getGroups());
+      return groups > 1 && groups == getInput().getType().getDimSize(3);
     }
   }];
 }
