@@ -14,6 +14,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -69,6 +70,10 @@ static void registerImportONNX() {
 }
 
 int main(int argc, char **argv) {
+  // Imported ops are located at their node names; keep them in the output.
+  std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   registerImportONNX();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));

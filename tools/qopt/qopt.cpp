@@ -14,23 +14,10 @@
 #include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
-
-/// Locations carry the model's node names, which name tensors in probes,
-/// configs and reports; printing them by default keeps them through text
-/// round trips. An explicit --mlir-print-debuginfo[=false] wins.
-static std::vector<char *> withDebugInfoByDefault(int argc, char **argv) {
-  static char flag[] = "--mlir-print-debuginfo";
-  std::vector<char *> args(argv, argv + argc);
-  bool given = llvm::any_of(args, [](llvm::StringRef a) {
-    return a.ltrim('-').starts_with("mlir-print-debuginfo");
-  });
-  if (!given)
-    args.insert(args.begin() + 1, flag);
-  return args;
-}
+#include "qmlir/Support/ToolArgs.h"
 
 int main(int argc, char **argv) {
-  std::vector<char *> args = withDebugInfoByDefault(argc, argv);
+  std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
   argc = static_cast<int>(args.size());
   argv = args.data();
   mlir::registerAllPasses();
