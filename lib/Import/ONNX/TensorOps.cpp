@@ -39,9 +39,9 @@ static LogicalResult importConstant(NodeImporter &n) {
     t.ints.assign(a.ints().begin(), a.ints().end());
     t.shape = {static_cast<int64_t>(t.ints.size())};
   } else {
-    return n.unsupportedAttr(a.name(), "...",
-                             "only tensor, float(s) and int(s) values are "
-                             "supported");
+    return n.emitError() << "Constant attribute '" << a.name()
+                         << "' is not supported (only value, value_float(s) "
+                            "and value_int(s))";
   }
   n.setConstantOutput(0, std::move(t));
   return success();
