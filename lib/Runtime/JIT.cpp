@@ -319,10 +319,12 @@ JITModule::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
     if (t.type != spec.type || t.shape.size() != spec.shape.size() ||
         !t.rawData())
       return mismatch();
+    if (spec.shape.empty())
+      continue;
     if (!llvm::equal(llvm::ArrayRef(t.shape).drop_front(),
                      llvm::ArrayRef(spec.shape).drop_front()))
       return mismatch();
-    if (spec.shape.empty() || t.shape[0] == spec.shape[0])
+    if (t.shape[0] == spec.shape[0])
       continue;
     if (!batched || spec.shape[0] == 0 || t.shape[0] == 0 ||
         t.shape[0] % spec.shape[0] != 0)

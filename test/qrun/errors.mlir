@@ -29,11 +29,17 @@
 // MISMATCH: output 0 'y': max abs error 1, 8 mismatches of 8
 // MISMATCH: qrun: FAILED: 8 elements differ from the expected outputs
 
-// Unknown entry function; ONNX is not wired in yet.
+// Unknown entry function; a missing model file.
 // RUN: not qrun %s --entry nope 2>&1 | FileCheck %s --check-prefix=ENTRY
 // ENTRY: qrun: error: no function 'nope' with a body in the module
 // RUN: not qrun %t.model.onnx 2>&1 | FileCheck %s --check-prefix=ONNX
-// ONNX: qrun: error: {{.*}}.model.onnx: ONNX models are not supported by qrun yet
+// ONNX: qrun: error: {{.*}}.model.onnx: cannot open: No such file or directory
+// ONNX-NOT: error
+// A malformed .mlir is one line naming the file, line and column.
+// RUN: echo "func.func @main( garbage" > %t.bad.mlir
+// RUN: not qrun %t.bad.mlir 2>&1 | FileCheck %s --check-prefix=PARSE
+// PARSE: qrun: error: {{.*}}.bad.mlir:1:17: expected non-function type
+// PARSE-NOT: error
 
 func.func @main(%x: tensor<2x4xf32> {qnn.name = "x"}) -> (tensor<2x4xf32> {qnn.name = "y"}) {
   %0 = qnn.add %x, %x : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>

@@ -4,7 +4,7 @@
 // RUN: %qopt_locs %s --qnn-insert-calibration --qnn-calibrate="samples=%t.x.npy" --qnn-quantize -o %t.int8.mlir 2>/dev/null
 // RUN: qrun %t.int8.mlir --input %t.x.npy --compare-to %s | FileCheck %s
 // fc1's output is reported after relu1, which shares its quantization.
-// CHECK: per-layer error against {{.*}}qrun-compare.mlir (2 tensors, worst first):
+// CHECK: per-layer error against {{.*}}compare.mlir (2 tensors, worst first):
 // CHECK-NEXT: tensor op SQNR (dB) cosine max |err|
 // CHECK-NOT: fc1:0
 // CHECK-DAG: relu1:0 qnn.relu {{[0-9]+\.[0-9]+}} 0.99{{[0-9]+}}
