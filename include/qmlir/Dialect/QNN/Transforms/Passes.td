@@ -10,21 +10,40 @@
 include "mlir/Pass/PassBase.td"
 
 def QNNFoldBatchNormPass : Pass<"qnn-fold-batchnorm", "mlir::func::FuncOp"> {
-  let summary = "Fold batch normalization into the preceding conv2d or dense";
+  let summary = "Fold batch normalization into conv2d / dense, or make it quantizable";
   let description = [{
-    A `qnn.batch_norm` whose input is the only use of a `qnn.conv2d` or
-    `qnn.dense` with constant weights (and constant or absent bias) is folded
-    into that layer: with `a = scale / sqrt(variance + epsilon)`, the weights
-    of output channel `o` are multiplied by `a[o]` and the bias becomes
-    `(bias - mean) * a + shift`. Batch norms that cannot be folded are left
-    alone and keep running in float.
+    With `a = scale / sqrt(variance + epsilon)` and `b = bias - mean * a`
+    per channel, each `qnn.batch_norm` with constant parameters is rewritten
+    by the first of these that applies:
+
+    1. Into the preceding layer: the batch norm's input is a single-use
+       conv2d (any groups, depthwise included) or dense with constant
+       weights, possibly through single-use reshape / transpose ops that
+       keep each layer channel in one batch-norm channel. The weights of
+       output channel `o` are multiplied by `a[o]`, the bias becomes
+       `bias * a + b` (created if absent), and the layer records the batch
+       norm's `scale` and `bias` as `qnn.bn_scale` / `qnn.bn_shift` (the
+       statistics of its output, used by `qnn-cross-layer-equalize` and
+       `qnn-bias-correction`).
+    2. Into the following layer: the batch norm's only user is a constant
+       conv2d / dense (possibly through reshape / transpose). Input channel
+       `i`'s weights are multiplied by `a[i]` and `sum w * b` is added to
+       the bias. Exact only without padding, so a padded conv absorbs a
+       batch norm only when every `b` is zero.
+    3. Otherwise a per-channel scale and shift, `qnn.add(qnn.mul(x, a), b)`
+       with constant `[C]` operands, which `qnn-quantize` quantizes; the add
+       carries `qnn.bn_scale` / `qnn.bn_shift`.
+
+    Batch norms with non-constant parameters stay and run in float.
 
     ```mlir
     // Before
     %0 = qnn.conv2d %x, %w : (...) -> tensor<1x8x8x4xf32>
     %1 = qnn.batch_norm %0, %g, %b, %m, %v : (...) -> tensor<1x8x8x4xf32>
     // After
-    %1 = qnn.conv2d %x, %w_folded, %b_folded : (...) -> tensor<1x8x8x4xf32>
+    %1 = qnn.conv2d %x, %w_folded, %b_folded
+        {qnn.bn_scale = dense<...> : tensor<4xf32>,
+         qnn.bn_shift = dense<...> : tensor<4xf32>} : (...) -> tensor<1x8x8x4xf32>
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
