@@ -180,3 +180,56 @@ qmlir::qnn::relateChannels(RankedTensorType source,
   setIfFunction(rel.toSrc, dstChannels, position, channel);
   return rel;
 }
+
+std::optional<InputTrace>
+qmlir::qnn::traceInput(Value input, function_ref<bool(Operation *)> transparent,
+                       bool singleUse) {
+  InputTrace trace;
+  Value v = input;
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<ReshapeOp, TransposeOp>(def) && !transparent(def))
+      break;
+    if (def->getNumOperands() < 1 || def->getNumResults() != 1 ||
+        (singleUse && !v.hasOneUse()))
+      return std::nullopt;
+    trace.chain.push_back(def);
+    v = def->getOperand(0);
+  }
+  if (singleUse && !v.hasOneUse())
+    return std::nullopt;
+  std::reverse(trace.chain.begin(), trace.chain.end());
+  trace.source = v;
+
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() == 0 || !type.hasStaticShape())
+    return std::nullopt;
+  trace.map = dfq::identityMap(type.getShape().back());
+  // Channels stay put through everything but runs of layout ops, which are
+  // traced element by element.
+  for (size_t i = 0; i < trace.chain.size();) {
+    Operation *op = trace.chain[i];
+    if (!isa<ReshapeOp, TransposeOp>(op)) {
+      auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      if (!out || out.getRank() == 0 ||
+          out.getShape().back() != static_cast<int64_t>(trace.map.size()))
+        return std::nullopt;
+      ++i;
+      continue;
+    }
+    auto before = cast<RankedTensorType>(op->getOperand(0).getType());
+    size_t end = i;
+    while (end < trace.chain.size() &&
+           isa<ReshapeOp, TransposeOp>(trace.chain[end]))
+      ++end;
+    auto rel = relateChannels(
+        before, ArrayRef<Operation *>(trace.chain).slice(i, end - i));
+    if (!rel || !rel->toSrc)
+      return std::nullopt;
+    dfq::ChannelMap composed(rel->toSrc->size());
+    for (size_t j = 0; j < composed.size(); ++j)
+      composed[j] = trace.map[(*rel->toSrc)[j]];
+    trace.map = std::move(composed);
+    i = end;
+  }
+  return trace;
+}

@@ -73,6 +73,26 @@ std::optional<ChannelRelation>
 relateChannels(mlir::RankedTensorType source,
                llvm::ArrayRef<mlir::Operation *> layoutOps);
 
+/// The path from the op that produces a layer's input to the layer, through
+/// ops that `transparent` accepts (each of which keeps channels in the last
+/// dimension, or is a reshape / transpose).
+struct InputTrace {
+  mlir::Value source; ///< Result of the producer (or a block argument).
+  llvm::SmallVector<mlir::Operation *> chain; ///< From source to the layer.
+  /// Layer input channel -> channel of `source`.
+  dfq::ChannelMap map;
+};
+
+/// Walks back from `input` through `transparent` ops (and reshape /
+/// transpose, which are always transparent). With `singleUse`, every value
+/// on the way, `source` included, must have exactly one user. nullopt when
+/// that fails or the channels do not map (a layer input channel mixing
+/// several source channels).
+std::optional<InputTrace>
+traceInput(mlir::Value input,
+           llvm::function_ref<bool(mlir::Operation *)> transparent,
+           bool singleUse);
+
 } // namespace qmlir::qnn
 
 #endif // QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERUTILS_H

@@ -139,4 +139,61 @@ def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def QNNCrossLayerEqualizePass
+    : Pass<"qnn-cross-layer-equalize", "mlir::func::FuncOp"> {
+  let summary = "Equalize per-channel weight ranges across consecutive layers";
+  let description = [{
+    Cross-layer equalization (Nagel et al., ICCV 2019; docs/CLE.md). Two
+    constant layers A -> B (conv2d, depthwise conv2d, dense) are a pair when
+    A's output reaches B's input through single-use ops that commute with a
+    positive per-channel scale: relu, max / avg / global-avg pooling,
+    reshape / transpose (channels traced through them, e.g. a flatten into a
+    dense), and `qnn.clip` with min 0 (ReLU6), which is replaced by relu
+    (option `replace-relu6`, as AIMET does; the float model then no longer
+    clips at 6). With r1 = A's per-output-channel range max|w| and r2 = B's
+    per-input-channel range, A's channel i is divided by
+    s_i = sqrt(r1_i * r2_i) / r2_i and B's input channel i multiplied by it,
+    which leaves the function unchanged and both ranges sqrt(r1_i * r2_i).
+    A conv -> depthwise -> conv chain is equalized as one set of three
+    (AIMET's CLS set: all three ranges become cbrt(r1 r2 r3)). Sets are
+    swept in order until every scale factor is within `tolerance` of 1.
+
+    Then high-bias absorption, for each pair whose first layer has batch-norm
+    statistics (`qnn.bn_scale` / `qnn.bn_shift`, from qnn-fold-batchnorm):
+    c = max(0, beta - 3 |gamma|) (c = beta without a relu) is subtracted from
+    A's bias and `W_B c` added to B's. It is exact up to the 0.15 % of a
+    normal's mass below beta - 3 gamma and the zero padding of a padded B.
+
+    A function without equalizable pairs is left unchanged with a remark.
+
+    ```mlir
+    // Before: ranges r1 = [4, 1], r2 = [1, 4]
+    %0 = qnn.dense %x, %w1 : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+    %1 = qnn.relu %0 : tensor<1x2xf32>
+    %2 = qnn.dense %1, %w2 : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+    // After: s = [2, 0.5]; w1 rows divided by s, w2 columns multiplied by s
+    // (all ranges 2)
+    ```
+  }];
+  let options = [
+    Option<"tolerance", "tolerance", "double", "1.0e-4",
+           "Stop sweeping when every scale factor is within this of 1">,
+    Option<"maxIterations", "max-iterations", "unsigned", "100",
+           "Most sweeps over the sets">,
+    Option<"absorbHighBias", "absorb-high-bias", "bool", "true",
+           "Absorb high biases into the next layer after equalizing">,
+    Option<"replaceRelu6", "replace-relu6", "bool", "true",
+           "Replace qnn.clip with min 0 between equalized layers by qnn.relu "
+           "(else such layers are not equalized)">,
+  ];
+  let statistics = [
+    Statistic<"numPairs", "pairs", "Layer pairs equalized">,
+    Statistic<"numTriples", "triples", "conv -> depthwise -> conv sets equalized">,
+    Statistic<"numSweeps", "sweeps", "Sweeps until convergence">,
+    Statistic<"numAbsorbed", "high-bias-absorptions", "Pairs with a high bias absorbed">,
+    Statistic<"numReplacedClips", "replaced-relu6", "Clips replaced by relu">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
