@@ -241,19 +241,13 @@ unsigned Equalizer::absorbHighBias() {
 
 void Equalizer::commit() {
   IRRewriter rewriter(func.getContext());
-  SmallVector<Operation *> oldConstants;
   for (Layer &l : layers) {
     if (!l.changed)
       continue;
-    for (Value v : l.layer.op->getOperands().drop_front())
-      oldConstants.push_back(v.getDefiningOp());
     writeConstantLayer(rewriter, l.layer);
     if (l.stats)
       writeBnStats(l.layer.op, *l.stats);
   }
-  for (Operation *op : oldConstants)
-    if (op && op->use_empty())
-      rewriter.eraseOp(op);
   for (const Link &l : links)
     for (ClipOp clip : l.clips) {
       rewriter.setInsertionPoint(clip);
@@ -275,7 +269,7 @@ struct QNNCrossLayerEqualizePass
     if (!(tolerance > 0.0)) {
       func.emitError() << "qnn-cross-layer-equalize: tolerance must be "
                           "positive, got "
-                       << tolerance;
+                       << static_cast<double>(tolerance);
       return signalPassFailure();
     }
     Equalizer eq(func, replaceRelu6);

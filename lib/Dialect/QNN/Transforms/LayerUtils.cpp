@@ -43,32 +43,44 @@ std::optional<ConstantLayer> qmlir::qnn::readConstantLayer(Operation *op) {
 }
 
 void qmlir::qnn::writeConstantLayer(RewriterBase &rewriter,
-                                    const ConstantLayer &layer) {
+                                    const ConstantLayer &layer, bool weights) {
   Operation *op = layer.op;
   auto weightType = cast<RankedTensorType>(op->getOperand(1).getType());
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
   Location loc = op->getLoc();
-  Value w =
-      createFloatConstant(rewriter, loc, weightType, layer.weights.values);
+  SmallVector<Operation *> replaced;
+  Value w;
+  if (weights) {
+    replaced.push_back(op->getOperand(1).getDefiningOp());
+    w = createFloatConstant(rewriter, loc, weightType, layer.weights.values);
+  }
   Value b;
-  if (!layer.bias.empty())
+  if (!layer.bias.empty()) {
+    if (op->getNumOperands() > 2)
+      replaced.push_back(op->getOperand(2).getDefiningOp());
     b = createFloatConstant(rewriter, loc,
                             RankedTensorType::get({layer.weights.outChannels},
                                                   weightType.getElementType()),
                             layer.bias);
+  }
   rewriter.modifyOpInPlace(op, [&] {
     if (auto conv = dyn_cast<Conv2dOp>(op)) {
-      conv.getWeightMutable().assign(w);
+      if (w)
+        conv.getWeightMutable().assign(w);
       if (b)
         conv.getBiasMutable().assign(b);
     } else {
       auto dense = cast<DenseOp>(op);
-      dense.getWeightMutable().assign(w);
+      if (w)
+        dense.getWeightMutable().assign(w);
       if (b)
         dense.getBiasMutable().assign(b);
     }
   });
+  for (Operation *old : replaced)
+    if (old && old->use_empty())
+      rewriter.eraseOp(old);
 }
 
 bool qmlir::qnn::hasPadding(Operation *layer) {

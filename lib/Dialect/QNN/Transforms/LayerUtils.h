@@ -42,9 +42,10 @@ std::optional<ConstantLayer> readConstantLayer(mlir::Operation *op);
 
 /// Replaces the layer's weight and bias operands with new constants holding
 /// `layer.weights.values` and `layer.bias` (a bias operand is added when the
-/// layer had none and `layer.bias` is not empty).
+/// layer had none and `layer.bias` is not empty); with `weights` false only
+/// the bias. Replaced constants left without users are erased.
 void writeConstantLayer(mlir::RewriterBase &rewriter,
-                        const ConstantLayer &layer);
+                        const ConstantLayer &layer, bool weights = true);
 
 /// The layer's zero padding is not all zero (a conv2d with padding).
 bool hasPadding(mlir::Operation *layer);

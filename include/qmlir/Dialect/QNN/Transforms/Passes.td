@@ -196,4 +196,52 @@ def QNNCrossLayerEqualizePass
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
+  let summary = "Correct the bias shift that weight quantization will cause";
+  let description = [{
+    Analytical (data-free) bias correction (Nagel et al., ICCV 2019;
+    docs/CLE.md). Quantizing a layer's weights W to W_q shifts its expected
+    output by (W_q - W) E[x]; the pass subtracts that from the float bias so
+    the quantized layer's output keeps the float mean. E[x] comes from the
+    batch-norm statistics (`qnn.bn_scale` = gamma, `qnn.bn_shift` = beta,
+    recorded by qnn-fold-batchnorm) of the op producing the layer's input:
+    its output is modelled as N(beta, gamma^2) per channel, passed through
+    the relu / clip between them (the clipped-normal mean), averaging pools,
+    reshape / transpose and `qnn.observe`. Layers whose input has no such
+    statistics, or reaches them through max pooling or another op that
+    changes the mean unpredictably, are left alone.
+
+    W_q is computed here, before quantization, with the weight rule of
+    qnn-quantize (symmetric, zero point 0, per output channel or per
+    tensor; docs/Quantization.md), because the quantized IR no longer holds
+    the float W. `weight-bits` and `per-axis-weights` must therefore be
+    the values given to qnn-quantize. Run it after qnn-calibrate (the ranges
+    are those of the uncorrected float model) and before qnn-quantize.
+
+    ```mlir
+    // Before
+    %0 = qnn.dense %x, %w1, %b1 {qnn.bn_scale = dense<[1.0, 1.0]> : tensor<2xf32>,
+                                 qnn.bn_shift = dense<[1.0, 2.0]> : tensor<2xf32>} : ...
+    %1 = qnn.dense %0, %w2, %b2 : ...
+    // After: b2 - (W2_q - W2) [1, 2]
+    %1 = qnn.dense %0, %w2, %b2_corrected : ...
+    ```
+
+    Empirical bias correction (measured E[x] and output shifts) and
+    AdaRound need calibration data and are not implemented yet.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"analytical\"",
+           "Correction method: analytical (from batch-norm statistics)">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Bit width qnn-quantize will give the weights (2-16)">,
+    Option<"perAxisWeights", "per-axis-weights", "bool", "true",
+           "Whether qnn-quantize will quantize weights per output channel">,
+  ];
+  let statistics = [
+    Statistic<"numCorrected", "corrected-layers", "Layers whose bias was corrected">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
