@@ -56,10 +56,24 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   let summary = "Run the float model on samples and record tensor ranges";
   let description = [{
     JIT-compiles a copy of the module in which every `qnn.observe` input is
-    an extra result of the entry function, runs it over the samples (batch
-    by batch, at the batch size the model was compiled for) and writes the
-    minimum and maximum seen by each probe into its `min` and `max`
-    attributes. A progress bar goes to stderr.
+    an extra result of the entry function, runs it over the samples (in
+    chunks of the batch size the model was compiled for; a last partial
+    chunk is padded and only its real rows are recorded), records
+    statistics of every probed tensor, and writes the range that `method`
+    chooses into the probe's `min` and `max` (per channel in `channel_min`
+    and `channel_max` for tensors the scheme quantizes per axis).
+
+    Methods: `minmax`; `moving-max` (QuantizeML: per-batch extrema averaged
+    with `momentum`); `moving-average` (PyTorch's MovingAverageMinMaxObserver,
+    `averaging-constant`); `percentile`, `entropy` (KL divergence, TensorRT
+    style) and `mse` on a histogram of `bins` bins per sign over a fixed
+    range, taken from a first min-max pass or from `range-from`. Batches
+    for the moving methods hold `batch-size` samples and are replayed
+    `epochs` times. Statistics can be saved (`stats-out`) and loaded
+    (`stats-in`, comma-separated files that are merged, e.g. shards of a
+    sample set). Without samples or statistics, random samples are used as
+    QuantizeML does, with a warning. A progress bar goes to stderr. See
+    docs/Quantization.md, "Calibration".
 
     ```mlir
     // Before
@@ -71,9 +85,44 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"samples", "samples", "std::string", "\"\"",
-           "Path of a .npy file of calibration inputs (first dimension: samples)">,
+           "Calibration inputs: a .npy file (one input) or a .npz file with "
+           "one array per input name; the first dimension counts samples">,
     Option<"numSamples", "num-samples", "int64_t", "0",
-           "Use at most this many samples (0: all)">,
+           "Use at most this many samples (0: all; 1024 random samples "
+           "without a sample file)">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "minmax, moving-max, moving-average, percentile, entropy or mse">,
+    Option<"batchSize", "batch-size", "int64_t", "0",
+           "Samples per batch of the moving methods (0: the model's "
+           "compiled batch size)">,
+    Option<"epochs", "epochs", "unsigned", "1",
+           "Passes over the samples (moving methods; the others do not "
+           "change with repeated samples)">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "Percentile kept by method=percentile, in (0, 100]">,
+    Option<"momentum", "momentum", "double", "0.9",
+           "moving-max: weight of the running value">,
+    Option<"averagingConstant", "averaging-constant", "double", "0.01",
+           "moving-average: weight of each new batch">,
+    Option<"bins", "bins", "unsigned", "2048",
+           "Histogram bins per sign (percentile, entropy, mse)">,
+    ListOption<"statsIn", "stats-in", "std::string",
+               "Statistics files (JSON) to load and merge before running">,
+    Option<"statsOut", "stats-out", "std::string", "\"\"",
+           "Write the statistics (JSON) to this file">,
+    Option<"rangeFrom", "range-from", "std::string", "\"\"",
+           "Statistics file whose extrema fix the histogram ranges (so that "
+           "histograms of sample shards can be merged)">,
+    Option<"seed", "seed", "uint64_t", "0",
+           "Seed of the random samples used without a sample file">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON, as for qnn-quantize): the bit widths "
+           "and symmetry that entropy and MSE ranges are chosen for, and "
+           "which tensors need per-channel ranges">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Default bit width of quantized tensors, as for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Default symmetry of quantized tensors, as for qnn-quantize">,
     Option<"entry", "entry", "std::string", "\"main\"",
            "Name of the function to calibrate">,
   ];
