@@ -374,15 +374,14 @@ void QNNCalibratePass::runOnOperation() {
   if (numSamples < 0 || batchSize < 0)
     return (void)fail("num-samples and batch-size must not be negative");
 
-  // The types ranges are chosen for.
-  qconfig::Scheme base;
-  base.defaults.activationBits = base.defaults.outputBits = activationBits;
-  base.input.bits = activationBits;
-  base.defaults.symmetricActivations = symmetricActivations;
-  if (activationBits < 1 || activationBits > 16)
-    return (void)fail("activation-bits must be in [1, 16], got " +
-                      Twine(activationBits));
-  FailureOr<QuantPlan> plan = buildQuantPlan(func, base, config);
+  // The types ranges are chosen for: the scheme qnn-quantize will use.
+  FailureOr<qconfig::Scheme> base =
+      schemeFromOptions(module, /*weightBits=*/8, activationBits,
+                        /*perAxisWeights=*/true, symmetricActivations,
+                        /*perTensorActivations=*/true, /*bufferBits=*/32);
+  if (failed(base))
+    return signalPassFailure();
+  FailureOr<QuantPlan> plan = buildQuantPlan({func}, *base, config);
   if (failed(plan))
     return signalPassFailure();
 

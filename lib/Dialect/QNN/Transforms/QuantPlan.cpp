@@ -123,6 +123,7 @@ public:
   PlanBuilder(func::FuncOp func, const qconfig::Config *config,
               StringRef source)
       : func(func), config(config), source(source.str()) {}
+  void setFunc(func::FuncOp f) { func = f; }
 
   LogicalResult checkConfig(const llvm::StringMap<SmallVector<Operation *>> &byName);
   bool isFirstLayer(Operation *op);
@@ -161,8 +162,8 @@ LogicalResult PlanBuilder::checkConfig(
   for (const auto &[name, layer] : config->layers) {
     auto it = byName.find(name);
     if (it == byName.end())
-      return error() << "unknown layer '" << name << "' (no op of @"
-                     << func.getSymName() << " has this name)";
+      return error() << "unknown layer '" << name
+                     << "' (no op of the model has this name)";
     if (it->second.size() > 1)
       return error() << "layer name '" << name << "' is ambiguous: "
                      << it->second.size() << " ops have it";
@@ -286,36 +287,43 @@ PlanBuilder::computeTensor(Value v,
   return t;
 }
 
-FailureOr<QuantPlan> QuantPlan::build(func::FuncOp func,
+FailureOr<QuantPlan> QuantPlan::build(ArrayRef<func::FuncOp> funcs,
                                       const qconfig::Scheme &base,
                                       const qconfig::Config *config,
                                       StringRef source) {
   QuantPlan plan;
   plan.globalScheme = config ? config->resolveGlobal(base) : base;
-  PlanBuilder builder(func, config, source);
-  if (func.isExternal() || !func.getBody().hasOneBlock())
-    return func.emitError("quantization needs a single-block function");
+  if (funcs.empty())
+    return plan;
+  PlanBuilder builder(funcs.front(), config, source);
+  for (func::FuncOp func : funcs)
+    if (func.isExternal() || !func.getBody().hasOneBlock())
+      return func.emitError("quantization needs a single-block function");
 
   llvm::StringMap<SmallVector<Operation *>> byName;
-  for (Operation &op : func.getBody().front()) {
-    Kind kind = kindOf(op.getName());
-    if (kind == Kind::Other)
-      continue;
-    byName[layerName(&op)].push_back(&op);
-    if (kind == Kind::Layout)
-      continue;
-    LayerPlan layer;
-    layer.name = layerName(&op);
-    layer.firstLayer = kind == Kind::Weighted && builder.isFirstLayer(&op);
-    layer.scheme =
-        config ? config->resolve(plan.globalScheme, layer.name,
-                                 op.getName().getStringRef(), layer.firstLayer)
-               : plan.globalScheme.defaults;
-    if (!config && layer.firstLayer)
-      layer.scheme.weightBits = plan.globalScheme.inputWeightBits;
-    plan.layers[&op] = layer;
-    plan.order.push_back(&op);
+  for (func::FuncOp func : funcs) {
+    builder.setFunc(func);
+    for (Operation &op : func.getBody().front()) {
+      Kind kind = kindOf(op.getName());
+      if (kind == Kind::Other)
+        continue;
+      byName[layerName(&op)].push_back(&op);
+      if (kind == Kind::Layout)
+        continue;
+      LayerPlan layer;
+      layer.name = layerName(&op);
+      layer.firstLayer = kind == Kind::Weighted && builder.isFirstLayer(&op);
+      layer.scheme = config ? config->resolve(plan.globalScheme, layer.name,
+                                              op.getName().getStringRef(),
+                                              layer.firstLayer)
+                            : plan.globalScheme.defaults;
+      if (!config && layer.firstLayer)
+        layer.scheme.weightBits = plan.globalScheme.inputWeightBits;
+      plan.layers[&op] = layer;
+      plan.order.push_back(&op);
+    }
   }
+  builder.setFunc(funcs.front());
   if (failed(builder.checkConfig(byName)))
     return failure();
 
@@ -326,8 +334,7 @@ FailureOr<QuantPlan> QuantPlan::build(func::FuncOp func,
     // An explicit per-axis request that no integer rule supports.
     if (explicitlySet(config, layer.name, "per_tensor_activations") &&
         !layer.scheme.perTensorActivations) {
-      Value out = op->getResult(0);
-      TensorPlan t = builder.computeTensor(out, plan.layers);
+      TensorPlan t = builder.computeTensor(op->getResult(0), plan.layers);
       if (!t.perAxis)
         return op->emitError()
                << source << ": layer '" << layer.name
@@ -338,18 +345,20 @@ FailureOr<QuantPlan> QuantPlan::build(func::FuncOp func,
   }
 
   const qconfig::Scheme &g = plan.globalScheme;
-  for (BlockArgument arg : func.getArguments()) {
-    TensorPlan t;
-    t.bits = g.input.bits;
-    t.isUnsigned = g.input.isUnsigned;
-    t.symmetric = !g.input.isUnsigned && g.defaults.symmetricActivations;
-    plan.tensors[arg] = t;
+  for (func::FuncOp func : funcs) {
+    for (BlockArgument arg : func.getArguments()) {
+      TensorPlan t;
+      t.bits = g.input.bits;
+      t.isUnsigned = g.input.isUnsigned;
+      t.symmetric = !g.input.isUnsigned && g.defaults.symmetricActivations;
+      plan.tensors[arg] = t;
+    }
+    for (Operation &op : func.getBody().front())
+      for (Value result : op.getResults())
+        if (isa<RankedTensorType>(result.getType()) &&
+            kindOf(op.getName()) != Kind::Other)
+          plan.tensors[result] = builder.computeTensor(result, plan.layers);
   }
-  for (Operation &op : func.getBody().front())
-    for (Value result : op.getResults())
-      if (isa<RankedTensorType>(result.getType()) &&
-          kindOf(op.getName()) != Kind::Other)
-        plan.tensors[result] = builder.computeTensor(result, plan.layers);
   return plan;
 }
 
@@ -401,15 +410,55 @@ qconfig::Config QuantPlan::dump() const {
   return c;
 }
 
-FailureOr<QuantPlan> qnn::buildQuantPlan(func::FuncOp func,
+FailureOr<QuantPlan> qnn::buildQuantPlan(ArrayRef<func::FuncOp> funcs,
                                          const qconfig::Scheme &base,
                                          StringRef path) {
   if (path.empty())
-    return QuantPlan::build(func, base, nullptr, "");
+    return QuantPlan::build(funcs, base, nullptr, "");
   llvm::Expected<qconfig::Config> config = qconfig::readConfig(path);
-  if (!config)
-    return func.emitError() << llvm::toString(config.takeError());
-  return QuantPlan::build(func, base, &*config, path);
+  if (!config) {
+    std::string message = llvm::toString(config.takeError());
+    if (funcs.empty())
+      return failure();
+    func::FuncOp first = funcs.front();
+    return first.emitError() << message;
+  }
+  return QuantPlan::build(funcs, base, &*config, path);
+}
+
+FailureOr<qconfig::Scheme>
+qnn::schemeFromOptions(Operation *op, unsigned weightBits,
+                       unsigned activationBits, bool perAxisWeights,
+                       bool symmetricActivations, bool perTensorActivations,
+                       unsigned bufferBits) {
+  if (weightBits < 2 || weightBits > 16)
+    return op->emitError() << "weight-bits must be in [2, 16], got "
+                           << weightBits;
+  if (activationBits < 1 || activationBits > 16)
+    return op->emitError() << "activation-bits must be in [1, 16], got "
+                           << activationBits;
+  if (bufferBits < 2 || bufferBits > 32)
+    return op->emitError() << "buffer-bits must be in [2, 32], got "
+                           << bufferBits;
+  qconfig::Scheme s;
+  s.defaults.weightBits = weightBits;
+  s.inputWeightBits = weightBits;
+  s.defaults.activationBits = activationBits;
+  s.defaults.outputBits = activationBits;
+  s.input.bits = activationBits;
+  s.defaults.perTensorWeights = !perAxisWeights;
+  s.defaults.symmetricActivations = symmetricActivations;
+  s.defaults.perTensorActivations = perTensorActivations;
+  s.defaults.bufferBits = bufferBits;
+  return s;
+}
+
+SmallVector<func::FuncOp> qnn::definedFunctions(ModuleOp module) {
+  SmallVector<func::FuncOp> funcs;
+  for (func::FuncOp f : module.getOps<func::FuncOp>())
+    if (!f.isExternal())
+      funcs.push_back(f);
+  return funcs;
 }
 
 LogicalResult qnn::writeConfig(Operation *op, const qconfig::Config &config,

@@ -128,20 +128,30 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   ];
 }
 
-def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
+def QNNQuantizePass : Pass<"qnn-quantize", "mlir::ModuleOp"> {
   let summary = "Rewrite calibrated float ops into quantized ops";
   let description = [{
     Reads the ranges recorded in `qnn.observe` probes and rewrites every op
     that has integer semantics (conv2d, dense, relu, clip, add, mul, pooling,
-    reshape, transpose, concat, pad) to operate on `!quant.uniform` tensors:
+    reshape, transpose, concat, pad, softmax, unfolded batch_norm as a
+    depthwise conv2d, and elementwise functions of one input as a lookup
+    table) in every function to operate on `!quant.uniform` tensors:
     activations get asymmetric (or symmetric) parameters from their range,
-    weights symmetric per-axis or per-tensor parameters from their values,
-    biases 32 bits with scale `input_scale * weight_scale`. A relu or clip
-    that is the only user of its input shares one type with it, so the layer
-    before it saturates at the activation's bounds. Ops without integer
-    semantics (softmax, batch_norm) stay float between `qnn.dequantize` and
-    `qnn.quantize`. Float function inputs get a `qnn.quantize`, outputs a
-    `qnn.dequantize`, so the function signature is unchanged.
+    per tensor or per axis, weights symmetric per-axis or per-tensor
+    parameters from their values, biases 32 bits with scale
+    `input_scale * weight_scale`. A relu or clip that is the only user of its
+    input shares one type with it, so the layer before it saturates at the
+    activation's bounds. Ops without integer semantics, and layers the config
+    excludes, stay float between `qnn.dequantize` and `qnn.quantize`. Float
+    function inputs get a `qnn.quantize`, outputs a `qnn.dequantize`, so the
+    function signature is unchanged.
+
+    The scheme: the options set global defaults (`activation-bits` is the
+    width of every quantized tensor unless the config says otherwise), and a
+    JSON `config` overrides them globally, per op type and per layer (node
+    name); `config-out` writes the resolved config, which reproduces the
+    same quantized model when fed back. A layer whose worst-case accumulator
+    does not fit `buffer_bits` is an error. See docs/Quantization.md.
 
     ```mlir
     // Before
@@ -159,14 +169,59 @@ def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     Option<"weightBits", "weight-bits", "unsigned", "8",
            "Bit width of weights (2-16)">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bit width of activations (1-16)">,
+           "Bit width of activations, layer outputs and inputs (1-16)">,
     Option<"perAxisWeights", "per-axis-weights", "bool", "true",
            "Quantize weights per output channel (else per tensor)">,
     Option<"symmetricActivations", "symmetric-activations", "bool", "false",
            "Use zero point 0 for activations">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "Quantize activations per tensor (else per channel where the "
+           "integer semantics allow it)">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "Accumulator width that every layer must fit in (2-32)">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON) overriding the options globally, per "
+           "op type and per layer">,
+    Option<"configOut", "config-out", "std::string", "\"\"",
+           "Write the resolved config (JSON) to this file">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
+}
+
+def QNNDumpConfigPass : Pass<"qnn-dump-config", "mlir::ModuleOp"> {
+  let summary = "Write the resolved quantization config of every layer";
+  let description = [{
+    Resolves the scheme options and `config` against every layer of the
+    module, as `qnn-quantize` would, and writes the result to `out`: the
+    global defaults and one entry per layer (node name) with every key that
+    applies to it. Edit it and pass it to `qnn-quantize{config=...}`. The IR
+    is not changed.
+
+    ```json
+    {"format": "qmlir-quant-config", "version": 1,
+     "defaults": {"weight_bits": 8, "activation_bits": 8, ...},
+     "layers": {"conv1": {"op": "qnn.conv2d", "weight_bits": 8, ...}, ...}}
+    ```
+  }];
+  let options = [
+    Option<"out", "out", "std::string", "\"\"",
+           "Where to write the config (JSON); required">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"perAxisWeights", "per-axis-weights", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "As for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "As for qnn-quantize">,
+    Option<"config", "config", "std::string", "\"\"",
+           "A config to resolve (as for qnn-quantize)">,
+  ];
 }
 
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD

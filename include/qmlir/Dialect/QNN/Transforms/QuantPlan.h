@@ -15,6 +15,7 @@
 #include "qmlir/Quant/QuantConfig.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <string>
@@ -55,9 +56,10 @@ bool isConfigurableLayer(mlir::Operation *op);
 
 class QuantPlan {
 public:
-  /// Resolves `config` (may be null) over `base` for every layer of `func`.
-  /// `source` names the config in errors. Emits errors on `func` or the op.
-  static mlir::FailureOr<QuantPlan> build(mlir::func::FuncOp func,
+  /// Resolves `config` (may be null) over `base` for every layer of
+  /// `funcs` (single-block functions). `source` names the config in
+  /// errors, which are emitted on the first function or on the op.
+  static mlir::FailureOr<QuantPlan> build(llvm::ArrayRef<mlir::func::FuncOp> funcs,
                                           const qconfig::Scheme &base,
                                           const qconfig::Config *config,
                                           llvm::StringRef source);
@@ -80,10 +82,21 @@ private:
 };
 
 /// Reads the config file at `path` (empty: none) and builds the plan;
-/// errors are emitted on `func`.
-mlir::FailureOr<QuantPlan> buildQuantPlan(mlir::func::FuncOp func,
-                                          const qconfig::Scheme &base,
-                                          llvm::StringRef path);
+/// errors are emitted on the first function.
+mlir::FailureOr<QuantPlan>
+buildQuantPlan(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+               const qconfig::Scheme &base, llvm::StringRef path);
+
+/// The scheme that qnn-quantize's options describe; an error on `op` when
+/// an option is out of range.
+mlir::FailureOr<qconfig::Scheme>
+schemeFromOptions(mlir::Operation *op, unsigned weightBits,
+                  unsigned activationBits, bool perAxisWeights,
+                  bool symmetricActivations, bool perTensorActivations,
+                  unsigned bufferBits);
+
+/// The functions of `module` that have a body.
+llvm::SmallVector<mlir::func::FuncOp> definedFunctions(mlir::ModuleOp module);
 
 /// Writes `config` as JSON to `path`; emits an error on `op` on failure.
 mlir::LogicalResult writeConfig(mlir::Operation *op,
