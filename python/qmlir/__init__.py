@@ -123,9 +123,9 @@ def quantize(model, samples=None, weight_bits=8, activation_bits=8,
         pipeline = (
             f"func.func({','.join(func_passes)}),"
             f"qnn-calibrate{{samples={path}}},"
-            f"func.func(qnn-quantize{{weight-bits={int(weight_bits)} "
+            f"qnn-quantize{{weight-bits={int(weight_bits)} "
             f"activation-bits={int(activation_bits)} "
             f"per-axis-weights={str(bool(per_axis_weights)).lower()} "
             f"symmetric-activations={str(bool(symmetric_activations)).lower()}"
-            f"}})")
+            f"}}")
         return Model(model._impl.transform(pipeline))
