@@ -2,7 +2,7 @@
 //
 //   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy] [--compare-to float.mlir]
+//        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
@@ -29,8 +29,10 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <map>
 
 using namespace mlir;
@@ -76,6 +78,12 @@ static cl::opt<std::string> compareTo(
     cl::desc("Reference (float) model: print each layer's error (SQNR, "
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
+static cl::opt<unsigned> repeatRuns(
+    "repeat", cl::init(0),
+    cl::desc("Benchmark: after the first run, run N more times on the same "
+             "inputs and print the median and minimum time per run"),
+    cl::value_desc("N"), cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -284,6 +292,38 @@ int main(int argc, char **argv) {
   llvm::outs() << "ran '" << entryName << "' " << chunks
                << (chunks == 1 ? " time" : " times") << " in "
                << llvm::format("%.3f", seconds) << " s\n";
+  if (repeatRuns > 0) {
+    // The first run above is the warm-up; time each further run (all its
+    // chunks, output allocation included). CPU time is reported beside wall
+    // time: on a shared machine it does not count time given to others.
+    auto cpuNow = [] {
+      timespec ts;
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+      return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+    };
+    std::vector<double> wall, cpu;
+    for (unsigned r = 0; r < repeatRuns; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      double c0 = cpuNow();
+      auto again = (*jit)->runBatched(inputs);
+      if (!again)
+        return fail(llvm::toString(again.takeError()));
+      cpu.push_back(cpuNow() - c0);
+      wall.push_back(std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - t0)
+                         .count());
+    }
+    auto median = [](std::vector<double> &v) {
+      std::sort(v.begin(), v.end());
+      size_t n = v.size();
+      return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    };
+    double wallMedian = median(wall), cpuMedian = median(cpu);
+    llvm::outs() << "repeat: " << repeatRuns << " runs, median "
+                 << llvm::format("%.6f", wallMedian) << " s wall, "
+                 << llvm::format("%.6f", cpuMedian) << " s cpu, min "
+                 << llvm::format("%.6f", cpu.front()) << " s cpu per run\n";
+  }
   for (auto [i, t] : llvm::enumerate(*outputs))
     llvm::outs() << "output " << i << " '" << outSpecs[i].name
                  << "': " << formatShape(t.shape) << " "
