@@ -3,6 +3,7 @@
 //   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
+//        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
@@ -84,6 +85,22 @@ static cl::opt<unsigned> repeatRuns(
     cl::desc("Benchmark: after the first run, run N more times on the same "
              "inputs and print the median and minimum time per run"),
     cl::value_desc("N"), cl::cat(qrunCategory));
+
+static cl::opt<CPUCodegen> cpuCodegen(
+    "cpu-codegen", cl::init(CPUCodegen::Fast),
+    cl::desc("How linalg ops become CPU code"),
+    cl::values(clEnumValN(CPUCodegen::Fast, "fast",
+                          "vector kernels for convolutions and matrix "
+                          "products (default)"),
+               clEnumValN(CPUCodegen::Reference, "reference",
+                          "plain loops, the reference for tests")),
+    cl::cat(qrunCategory));
+
+static cl::opt<std::string> cpuFeatures(
+    "cpu-features",
+    cl::desc("Overrides of the host's CPU features, comma separated, e.g. "
+             "-avx512vnni (to test the kernels for CPUs without it)"),
+    cl::value_desc("list"), cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -225,7 +242,10 @@ int main(int argc, char **argv) {
   auto module = loadModel(modelPath, ctx);
   if (!module)
     return fail(llvm::toString(module.takeError()));
-  auto jit = JITModule::compile(**module, entryName);
+  JITOptions jitOptions;
+  jitOptions.codegen = cpuCodegen;
+  jitOptions.cpuFeatures = cpuFeatures;
+  auto jit = JITModule::compile(**module, entryName, jitOptions);
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
   llvm::ArrayRef<TensorSpec> specs = (*jit)->inputs();
