@@ -8,6 +8,10 @@ tests that run the fast codegen against the reference codegen.
                  [--seed S]
   python -m cgen dense PREFIX --x D0,...,K --w O,K [--quant i8] [--bias]
                  [--then relu] [--seed S]
+  python -m cgen pool PREFIX --op max|avg|global --x N,H,W,C
+                 [--kernel KH,KW] [--stride SH,SW] [--pad T,B,L,R]
+                 [--dilation DH,DW] [--count-include-pad] [--quant i8]
+                 [--then relu] [--seed S]
 
 writes PREFIX.mlir and PREFIX.x.npy. Quantized layers have asymmetric
 activations (nonzero zero points), per-channel symmetric int8 weights, an
@@ -168,12 +172,47 @@ def dense(args):
     write(args.prefix, args, r, x_shape, types, body, result, y_shape)
 
 
+def pool(args):
+    r = np.random.default_rng(args.seed)
+    n, h, w, c = ints(args.x)
+    elem = "f32"
+    if args.quant:
+        # Pools keep the input's quantization.
+        elem = "!quant.uniform<i8:f32, 5.000000000e-02:-3>"
+    types = dict(x=elem, y=elem, bits=8)
+    if args.op == "global":
+        y_shape = [n, 1, 1, c]
+        op = "qnn.global_avg_pool %%x : (%s) -> %s"
+    else:
+        kh, kw = ints(args.kernel)
+        sh, sw = ints(args.stride)
+        pt, pb, pl, pr = ints(args.pad)
+        dh, dw = ints(args.dilation)
+        oh = (h + pt + pb - ((kh - 1) * dh + 1)) // sh + 1
+        ow = (w + pl + pr - ((kw - 1) * dw + 1)) // sw + 1
+        y_shape = [n, oh, ow, c]
+        attrs = ("kernel = array<i64: %d, %d>, strides = array<i64: %d, %d>, "
+                 "padding = array<i64: %d, %d, %d, %d>" %
+                 (kh, kw, sh, sw, pt, pb, pl, pr))
+        if args.op == "max":
+            attrs += ", dilations = array<i64: %d, %d>" % (dh, dw)
+        elif args.count_include_pad:
+            attrs += ", count_include_pad = true"
+        op = "qnn.%s_pool2d %%%%x {%s} : (%%s) -> %%s" % (args.op, attrs)
+    body = ["  %y = " + op % (tensor([n, h, w, c], elem), tensor(y_shape, elem))]
+    result = then_op(args, r, elem, y_shape, body)
+    write(args.prefix, args, r, [n, h, w, c], types, body, result, y_shape)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("kind", choices=["conv", "dense"])
+    p.add_argument("kind", choices=["conv", "dense", "pool"])
     p.add_argument("prefix")
     p.add_argument("--x", required=True)
-    p.add_argument("--w", required=True)
+    p.add_argument("--w")
+    p.add_argument("--op", choices=["max", "avg", "global"])
+    p.add_argument("--kernel", default="2,2")
+    p.add_argument("--count-include-pad", action="store_true")
     p.add_argument("--stride", default="1,1")
     p.add_argument("--pad", default="0,0,0,0")
     p.add_argument("--dilation", default="1,1")
@@ -183,7 +222,7 @@ def main(argv=None):
     p.add_argument("--then", choices=["relu", "clip", "batchnorm"])
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
-    (conv if args.kind == "conv" else dense)(args)
+    {"conv": conv, "dense": dense, "pool": pool}[args.kind](args)
 
 
 if __name__ == "__main__":

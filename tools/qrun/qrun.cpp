@@ -36,6 +36,10 @@
 #include <ctime>
 #include <map>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace mlir;
 using namespace qmlir;
 namespace cl = llvm::cl;
@@ -229,6 +233,15 @@ static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#ifdef __GLIBC__
+  // Compiled models allocate and free their intermediate buffers (megabytes
+  // at batch 100) on every call. By default glibc serves such sizes with
+  // mmap and returns them to the OS when freed, so every call page-faults
+  // and zeroes them again (more time than the convolutions take). Keep
+  // freed memory in the heap for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 

@@ -1,11 +1,16 @@
 //===- Contraction.h - contractions the CPU kernels handle -----*- C++ -*-===//
 //
-// The normalized form of a linalg contraction with constant weights,
+// The normalized form of the linalg reductions that
+// qnn-cpu-vectorize-contractions turns into register-tiled vector code, and
+// of the elementwise consumers it fuses into the kernel's epilogue. Two
+// kinds:
 //
-//   C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n],
+//   matrix:      C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n]
+//                (convolutions, matrix products; B constant)
+//   channelwise: C[m, n] = init[m, n] (+) over k of A[m, k, n] (* B[k, n])
+//                (depthwise convolutions, max/sum pooling; (+) is +, max or
+//                min; B constant or absent)
 //
-// that qnn-cpu-vectorize-contractions turns into register-tiled vector code,
-// and of the elementwise consumer it fuses into the kernel's epilogue.
 // Everything is expressed over the linalg op's loop dimensions: an operand's
 // element at loop indices i is at the flat row-major offset
 // sum_d coef[d] * i_d + constant.
@@ -34,21 +39,31 @@ struct ElementSource {
   int64_t constant = 0;
 };
 
-/// A contraction the kernels handle. Loop dimensions of extent 1 play no
+/// How an element of A (times B) is combined into the accumulator.
+enum class Combine { MulAdd, Add, Max, Min };
+
+/// A reduction the kernels handle. Loop dimensions of extent 1 play no
 /// role (their index is always 0) and appear in none of the lists.
 struct ContractionSpec {
   mlir::linalg::LinalgOp op;
-  /// f32 x f32 -> f32, or i8 x i8 -> i32 (sign-extended operands).
+  Combine combine = Combine::MulAdd;
+  /// Element types: f32 throughout, or integers; `extendLhs` (and
+  /// `extendRhs`) when A (B) is sign-extended to the accumulator's type
+  /// (i8 -> i32) before it is combined.
   bool isFloat = true;
+  bool extendLhs = false;
+  /// Channelwise: A depends on the column (with coefficient 1) and is read
+  /// as vectors; otherwise A's elements are broadcast (matrix kind).
+  bool channelwise = false;
 
   /// A: the activations, read in place.
   mlir::Value lhs;
   llvm::SmallVector<int64_t> lhsCoef;
   int64_t lhsConstant = 0;
-  /// Integer contractions compute (A - lhsZeroPoint) * B.
+  /// Integer products compute (A - lhsZeroPoint) * B.
   int64_t lhsZeroPoint = 0;
 
-  /// B: the weights, a constant.
+  /// B: the weights, a constant (MulAdd only; null otherwise).
   mlir::DenseElementsAttr rhs;
   llvm::SmallVector<int64_t> rhsCoef;
   int64_t rhsConstant = 0;
@@ -61,7 +76,8 @@ struct ContractionSpec {
   /// The parallel dimension of B and C (the columns n); contiguous in C.
   unsigned colDim = 0;
   /// Reduction dimensions over which A is contiguous (the "run"), outermost
-  /// first: element j of the run is at offset j from its start.
+  /// first: element j of the run is at offset j from its start. Matrix
+  /// kind only.
   llvm::SmallVector<unsigned> runDims;
   /// The other reduction dimensions, in loop order.
   llvm::SmallVector<unsigned> outerDims;
@@ -79,22 +95,34 @@ struct ContractionSpec {
   int64_t numOuter() const;
 };
 
-/// An all-parallel linalg.generic that is the only user of the
-/// contraction's result and computes elementwise over the same iteration
-/// space; its body runs on the accumulators before they are stored.
-struct EpilogueSpec {
+/// An all-parallel linalg.generic that is the only user of the previous
+/// value of the chain (the reduction's result or the previous stage's, maybe
+/// through reshapes that only add or drop unit dimensions) and computes
+/// elementwise over the same elements; its body runs on the accumulators
+/// before they are stored.
+struct EpilogueStage {
   mlir::linalg::GenericOp op;
-  /// The block argument that receives the contraction's result.
+  /// The block argument that receives the previous value.
   unsigned accArg = 0;
   /// The other block arguments (inputs) and where their values come from.
   llvm::SmallVector<std::pair<unsigned, ElementSource>> operands;
+};
+
+struct EpilogueSpec {
+  llvm::SmallVector<EpilogueStage> stages;
+  /// Every op the kernel replaces after the reduction: stages and the
+  /// reshapes between them, in order; the last one is the last stage.
+  llvm::SmallVector<mlir::Operation *> ops;
+  /// For each dimension of the last stage's result, the reduction's loop
+  /// dimension it indexes (-1 for unit dimensions).
+  llvm::SmallVector<int64_t> resultDims;
 };
 
 /// Recognizes a contraction the kernels handle; failure means "leave it to
 /// the reference lowering" (no diagnostic).
 mlir::FailureOr<ContractionSpec> matchContraction(mlir::linalg::LinalgOp op);
 
-/// The elementwise consumer to fuse, if there is one that can be fused.
+/// The chain of elementwise consumers to fuse, if there is one.
 std::optional<EpilogueSpec> matchEpilogue(const ContractionSpec &spec);
 
 struct KernelOptions {

@@ -2,12 +2,15 @@
 //
 // Emits, on tensors, the loop nest for one ContractionSpec:
 //
-//   for each panel of NR = 16 * NV columns of B (packed at compile time)
+//   for each panel of NR = 16 * NV columns (of B, packed at compile time)
 //     for each tile of MR rows
 //       MR x NV accumulator vectors <- the initial value (+ compensation)
 //       for each outer reduction index, for each step of the run
-//         NV vector loads of packed B, MR broadcasts of A, MR x NV
-//         multiply-adds (vector.fma / 32-bit multiply-add / vpdpbusd)
+//         NV vector loads of packed B;
+//         matrix kind: MR broadcasts of A, MR x NV multiply-adds
+//           (vector.fma / 32-bit multiply-add / 4-way dot for vpdpbusd);
+//         channelwise: MR x NV vector loads of A, combined (fma, add, max,
+//           min) into the accumulators
 //       the fused epilogue on each accumulator, one vector store each
 //
 // Rows are flat indices over the row dimensions, so partial tiles exist only
@@ -59,8 +62,8 @@ public:
   KernelEmitter(RewriterBase &rewriter, const ContractionSpec &s,
                 const EpilogueSpec *epi, const KernelOptions &options)
       : b(rewriter), s(s), epi(epi),
-        loc(epi ? epi->op->getLoc() : s.op->getLoc()) {
-    vnni = options.vnni && !s.isFloat;
+        loc(s.op->getLoc()) {
+    vnni = options.vnni && !s.isFloat && !s.channelwise;
     step = vnni ? 4 : 1;
     numRows = s.numRows();
     numCols = s.numCols();
@@ -71,7 +74,8 @@ public:
     panelWidth = kLanes * numVectors;
     tileRows = std::min(rowsPerTile(numVectors), numRows);
     accType = VectorType::get(
-        {kLanes}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI32Type()));
+        {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
+    lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
   }
 
   void emit();
@@ -88,8 +92,8 @@ private:
     SmallVector<Value> init;
     /// Compensation per vector (integer kernels), or empty.
     SmallVector<Value> compensation;
-    /// Row-independent epilogue operands: [operand][vector].
-    SmallVector<SmallVector<Value>> epilogue;
+    /// Row-independent epilogue operands: [stage][operand][vector].
+    SmallVector<SmallVector<SmallVector<Value>>> epilogue;
   };
 
   // Index arithmetic.
@@ -132,7 +136,9 @@ private:
                                   const PanelValues &pv, Value kA, Value bOff,
                                   int64_t validBytes);
   Value dot4(Value a, Value bv, Value acc);
-  Value applyEpilogue(Value acc, ArrayRef<Value> operands);
+  Value combine(Value acc, Value a, Value bv);
+  Value applyStage(const EpilogueStage &stage, Value acc,
+                   ArrayRef<Value> operands);
 
   RewriterBase &b;
   const ContractionSpec &s;
@@ -142,9 +148,11 @@ private:
   bool vnni;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
-  VectorType accType;
+  VectorType accType, lhsType;
 
   Value lhsFlat, packed, compensation;
+  /// The loop dimension of each dimension the kernel writes (-1: unit).
+  SmallVector<int64_t> resultDims;
   /// 1-D views of tensors, broadcasts of scalars (and of rank-0 tensors'
   /// elements), all created before the loops so that they dominate them.
   llvm::DenseMap<Value, Value> flats, broadcasts, scalarTensors;
@@ -247,19 +255,21 @@ std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
 
 void KernelEmitter::prepare() {
   std::vector<int64_t> colSums;
-  std::vector<char> data = packRhs(colSums);
-  int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
-  auto packedType = RankedTensorType::get(
-      {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
-  packed = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
+  if (s.rhs) {
+    std::vector<char> data = packRhs(colSums);
+    int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
+    auto packedType = RankedTensorType::get(
+        {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
+    packed = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
+  }
 
   // sum_k (A - zp) * B = sum_k (A + 128) * B - (128 + zp) * sum_k B: the
   // VNNI kernel multiplies A + 128 (unsigned), so the second term goes into
   // the initial value. Modulo 2^32 like the reference's i32 arithmetic.
   int64_t shift = (vnni ? 128 : 0) + s.lhsZeroPoint;
-  if (!s.isFloat && shift != 0) {
+  if (s.rhs && !s.isFloat && shift != 0) {
     SmallVector<int32_t> comp;
     for (int64_t sum : colSums)
       comp.push_back(static_cast<int32_t>(
@@ -272,14 +282,14 @@ void KernelEmitter::prepare() {
 
   lhsFlat = flat(s.lhs);
   auto prepareSource = [&](const ElementSource &src) {
-    if (src.scalar)
+    if (src.scalar) {
       broadcast(src.scalar);
-    else if (cast<RankedTensorType>(src.tensor.getType()).getRank() == 0)
+      return;
+    }
+    auto type = cast<RankedTensorType>(src.tensor.getType());
+    if (type.getRank() == 0)
       scalarTensors[src.tensor] = vector::BroadcastOp::create(
-          b, loc,
-          VectorType::get({kLanes}, cast<RankedTensorType>(
-                                        src.tensor.getType())
-                                        .getElementType()),
+          b, loc, VectorType::get({kLanes}, type.getElementType()),
           tensor::ExtractOp::create(b, loc, src.tensor, ValueRange()));
     else
       flat(src.tensor);
@@ -287,16 +297,18 @@ void KernelEmitter::prepare() {
   prepareSource(s.init);
   if (!epi)
     return;
-  for (auto &[arg, src] : epi->operands)
-    prepareSource(src);
-  // Values the epilogue's body uses from above are broadcast once here, so
-  // that the broadcasts dominate every tile.
-  Block *body = &epi->op->getRegion(0).front();
-  body->walk([&](Operation *op) {
-    for (Value v : op->getOperands())
-      if (v.getParentBlock() != body)
-        broadcast(v);
-  });
+  for (const EpilogueStage &stage : epi->stages) {
+    for (auto &[arg, src] : stage.operands)
+      prepareSource(src);
+    // Values the stage's body uses from above are broadcast once here, so
+    // that the broadcasts dominate every tile.
+    Block *body = &stage.op->getRegion(0).front();
+    body->walk([&](Operation *op) {
+      for (Value v : op->getOperands())
+        if (v.getParentBlock() != body)
+          broadcast(v);
+    });
+  }
 }
 
 bool KernelEmitter::dependsOnRow(const ElementSource &src) const {
@@ -344,13 +356,31 @@ Value KernelEmitter::readSource(const ElementSource &src, Value rowOffset,
 }
 
 void KernelEmitter::emit() {
-  Operation *anchor = epi ? epi->op->getResult(0).getDefiningOp()
-                        : s.op->getResult(0).getDefiningOp();
+  Operation *reduction = s.op->getResult(0).getDefiningOp();
+  Operation *anchor = epi ? epi->ops.back() : reduction;
   b.setInsertionPoint(anchor);
   prepare();
+  // The kernel writes vectors along the column, which is the last
+  // dimension of the result but for trailing unit dimensions (depthwise
+  // convolutions' [..., C, 1]): those are dropped while writing and
+  // restored by an expand_shape (a view).
   auto resultType = cast<RankedTensorType>(anchor->getResult(0).getType());
-  Value out = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                      resultType.getElementType());
+  resultDims.clear();
+  if (epi) {
+    resultDims.assign(epi->resultDims.begin(), epi->resultDims.end());
+  } else {
+    for (unsigned r = 0; r < s.outMap.getNumResults(); ++r) {
+      unsigned d = s.outMap.getDimPosition(r);
+      resultDims.push_back(s.extents[d] == 1 ? -1 : static_cast<int64_t>(d));
+    }
+  }
+  int64_t writeRank =
+      llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
+      resultDims.begin() + 1;
+  resultDims.resize(writeRank);
+  Value out = tensor::EmptyOp::create(
+      b, loc, resultType.getShape().take_front(writeRank),
+      resultType.getElementType());
   int64_t fullPanels = numCols / panelWidth, rest = numCols % panelWidth;
   if (fullPanels > 0)
     out = forLoop(0, fullPanels, 1, {out},
@@ -360,9 +390,21 @@ void KernelEmitter::emit() {
   if (rest > 0)
     out = emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest,
                     out);
+  if (writeRank < resultType.getRank()) {
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t i = 0; i < writeRank; ++i)
+      groups.push_back({i});
+    for (int64_t i = writeRank; i < resultType.getRank(); ++i)
+      groups.back().push_back(i);
+    out = tensor::ExpandShapeOp::create(b, loc, resultType, out, groups);
+  }
   b.replaceOp(anchor, out);
-  if (epi)
-    b.eraseOp(s.op->getResult(0).getDefiningOp());
+  // The rest of the chain, last to first, now has no users.
+  if (epi) {
+    for (Operation *op : llvm::reverse(ArrayRef(epi->ops).drop_back()))
+      b.eraseOp(op);
+    b.eraseOp(reduction);
+  }
 }
 
 Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
@@ -384,12 +426,15 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
           readSource(s.init, Value(), colOf(j), lanesOf(validCols, j)));
   }
   if (epi)
-    for (auto &[arg, src] : epi->operands) {
-      pv.epilogue.emplace_back();
-      if (!dependsOnRow(src))
-        for (int64_t j = 0; j < nv; ++j)
-          pv.epilogue.back().push_back(
-              readSource(src, Value(), colOf(j), lanesOf(validCols, j)));
+    for (const EpilogueStage &stage : epi->stages) {
+      auto &values = pv.epilogue.emplace_back();
+      for (auto &[arg, src] : stage.operands) {
+        values.emplace_back();
+        if (!dependsOnRow(src))
+          for (int64_t j = 0; j < nv; ++j)
+            values.back().push_back(
+                readSource(src, Value(), colOf(j), lanesOf(validCols, j)));
+      }
     }
 
   int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
@@ -448,33 +493,36 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
 
   // Epilogue and stores.
   auto resultType = cast<RankedTensorType>(out.getType());
+  auto perm = AffineMap::getMinorIdentityMap(resultType.getRank(), 1,
+                                             b.getContext());
   for (int64_t i = 0; i < rows; ++i) {
-    SmallVector<Value> epiRowOffsets;
+    // Row offsets of the row-dependent epilogue operands: [stage][operand].
+    SmallVector<SmallVector<Value>> epiRowOffsets;
     if (epi)
-      for (auto &[arg, src] : epi->operands)
-        epiRowOffsets.push_back(dependsOnRow(src) ? rowPart(src, rowIdx[i])
-                                                  : Value());
+      for (const EpilogueStage &stage : epi->stages) {
+        auto &offs = epiRowOffsets.emplace_back();
+        for (auto &[arg, src] : stage.operands)
+          offs.push_back(dependsOnRow(src) ? rowPart(src, rowIdx[i]) : Value());
+      }
     for (int64_t j = 0; j < nv; ++j) {
       int64_t lanes = lanesOf(pv.validCols, j);
       Value v = acc[i * nv + j];
-      if (epi) {
-        SmallVector<Value> operands;
-        for (auto [k, entry] : llvm::enumerate(epi->operands))
-          operands.push_back(epiRowOffsets[k]
-                                 ? readSource(entry.second, epiRowOffsets[k],
-                                              colOf(j), lanes)
-                                 : pv.epilogue[k][j]);
-        v = applyEpilogue(v, operands);
-      }
+      if (epi)
+        for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+          SmallVector<Value> operands;
+          for (auto [o, entry] : llvm::enumerate(stage.operands))
+            operands.push_back(epiRowOffsets[k][o]
+                                   ? readSource(entry.second,
+                                                epiRowOffsets[k][o], colOf(j),
+                                                lanes)
+                                   : pv.epilogue[k][o][j]);
+          v = applyStage(stage, v, operands);
+        }
       SmallVector<Value> indices;
-      for (unsigned r = 0; r < s.outMap.getNumResults(); ++r) {
-        unsigned d = s.outMap.getDimPosition(r);
-        indices.push_back(d == s.colDim      ? colOf(j)
-                          : s.extents[d] == 1 ? index(0)
-                                              : rowIdx[i].lookup(d));
-      }
-      auto perm = AffineMap::getMinorIdentityMap(resultType.getRank(), 1,
-                                                 b.getContext());
+      for (int64_t d : resultDims)
+        indices.push_back(d < 0                   ? index(0)
+                          : d == int64_t(s.colDim) ? colOf(j)
+                                                   : rowIdx[i].lookup(d));
       if (lanes == kLanes)
         out = vector::TransferWriteOp::create(b, loc, v, out, indices, perm,
                                               ArrayRef<bool>{true})
@@ -536,7 +584,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
   int64_t nv = pv.numVectors;
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   SmallVector<Value> bVecs;
-  for (int64_t j = 0; j < nv; ++j) {
+  for (int64_t j = 0; packed && j < nv; ++j) {
     Value off = add(bOff, kLanes * step * j);
     if (s.isFloat) {
       bVecs.push_back(vector::TransferReadOp::create(
@@ -556,6 +604,29 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
   SmallVector<Value> result(acc.begin(), acc.end());
   for (auto [i, rowOff] : llvm::enumerate(rowOffsets)) {
     Value off = add(rowOff, kA);
+    if (s.channelwise) {
+      // One vector of A per vector of columns.
+      for (int64_t j = 0; j < nv; ++j) {
+        int64_t lanes = lanesOf(pv.validCols, j);
+        Value at = add(off, add(pv.colBase, kLanes * j));
+        Value zero = arith::ConstantOp::create(
+            b, loc, b.getZeroAttr(lhsType.getElementType()));
+        Value a =
+            lanes == kLanes
+                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
+                                                 ValueRange{at}, zero,
+                                                 ArrayRef<bool>{true})
+                : vector::TransferReadOp::create(
+                      b, loc, lhsType, lhsFlat, ValueRange{at},
+                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
+                      zero, mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+        if (s.extendLhs)
+          a = arith::ExtSIOp::create(b, loc, accType, a);
+        Value &c = result[i * nv + j];
+        c = combine(c, a, packed ? bVecs[j] : Value());
+      }
+      continue;
+    }
     Value a;
     if (s.isFloat) {
       a = vector::BroadcastOp::create(
@@ -579,8 +650,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
                     b, loc, quad, lhsFlat, ValueRange{off},
                     AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
                     mask(validBytes, 4), b.getBoolArrayAttr({false}));
-      Value word = vector::BitCastOp::create(
-          b, loc, VectorType::get({1}, i32), x);
+      Value word =
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x);
       Value splat = vector::BroadcastOp::create(b, loc, accType, word);
       Value flip = arith::ConstantOp::create(
           b, loc,
@@ -592,16 +663,34 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     }
     for (int64_t j = 0; j < nv; ++j) {
       Value &c = result[i * nv + j];
-      if (s.isFloat)
-        c = vector::FMAOp::create(b, loc, a, bVecs[j], c);
-      else if (!vnni)
-        c = arith::AddIOp::create(
-            b, loc, c, arith::MulIOp::create(b, loc, a, bVecs[j]));
-      else
-        c = dot4(a, bVecs[j], c);
+      c = vnni ? dot4(a, bVecs[j], c) : combine(c, a, bVecs[j]);
     }
   }
   return result;
+}
+
+/// acc (+) a (* bv): the reduction's combining step on vectors.
+Value KernelEmitter::combine(Value acc, Value a, Value bv) {
+  switch (s.combine) {
+  case Combine::MulAdd:
+    if (s.isFloat)
+      return vector::FMAOp::create(b, loc, a, bv, acc);
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, a, bv));
+  case Combine::Add:
+    if (s.isFloat)
+      return arith::AddFOp::create(b, loc, acc, a);
+    return arith::AddIOp::create(b, loc, acc, a);
+  case Combine::Max:
+    if (s.isFloat)
+      return arith::MaximumFOp::create(b, loc, acc, a);
+    return arith::MaxSIOp::create(b, loc, acc, a);
+  case Combine::Min:
+    if (s.isFloat)
+      return arith::MinimumFOp::create(b, loc, acc, a);
+    return arith::MinSIOp::create(b, loc, acc, a);
+  }
+  llvm_unreachable("unknown combine");
 }
 
 /// acc[i] + sum_t zext(a[4i + t]) * sext(b[4i + t]), t < 4: what one
@@ -620,24 +709,22 @@ Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
       vector::CombiningKind::ADD);
 }
 
-Value KernelEmitter::applyEpilogue(Value acc, ArrayRef<Value> operands) {
-  Block *body = &epi->op->getRegion(0).front();
+Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,
+                                ArrayRef<Value> operands) {
+  Block *body = &stage.op->getRegion(0).front();
   IRMapping map;
-  map.map(body->getArgument(epi->accArg), acc);
-  for (auto [k, entry] : llvm::enumerate(epi->operands))
-    map.map(body->getArgument(entry.first), operands[k]);
   // Values from above (constants of the rescale, ...): their broadcasts.
   for (auto &[v, bc] : broadcasts)
     map.map(v, bc);
+  map.map(body->getArgument(stage.accArg), acc);
+  for (auto [k, entry] : llvm::enumerate(stage.operands))
+    map.map(body->getArgument(entry.first), operands[k]);
   for (Operation &op : body->without_terminator()) {
     Operation *copy = b.clone(op, map);
     for (Value r : copy->getResults())
       r.setType(VectorType::get({kLanes}, r.getType()));
   }
-  Value y = body->getTerminator()->getOperand(0);
-  if (Value m = map.lookupOrNull(y))
-    return m;
-  return broadcasts.lookup(y);
+  return map.lookup(body->getTerminator()->getOperand(0));
 }
 
 } // namespace

@@ -1,16 +1,19 @@
 //===- ContractionMatch.cpp - recognize contractions and epilogues --------===//
 //
-// Reads a linalg op through the LinalgOp interface only (named convolutions
-// and matrix products, their _q forms and generic contractions look the
-// same): the body must be `out + f(a) * g(b)` with f, g the identity (f32)
-// or a sign extension from i8 minus a constant zero point (i32), the
-// operands' indexing maps affine-linear, B a constant.
+// Reads a linalg op through the LinalgOp interface only (named convolutions,
+// poolings and matrix products, their _q forms and generic contractions look
+// the same): the body must be `out + f(a) * g(b)` with f, g the identity
+// (f32) or a sign extension from i8 minus a constant zero point (i32) and B
+// a constant, or `out (+) f(a)` with (+) an add, max or min; the operands'
+// indexing maps affine-linear. Epilogues are chains of elementwise generics,
+// possibly through reshapes that add or drop unit dimensions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Contraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -96,31 +99,36 @@ RankedTensorType staticTensor(Value v) {
   return t && t.hasStaticShape() ? t : RankedTensorType();
 }
 
-/// One factor of the product: `arg` (f32) or `extsi(arg) [- zp]` with arg
-/// of type i8 (i32). Records the ops it used.
+/// One factor of the product: `arg` or, when `extend`, `extsi(arg) [- zp]`
+/// with arg of type i8. Records the ops it used.
 struct Factor {
   BlockArgument arg;
   Value zeroPoint;
+  bool extended = false;
 };
 
-std::optional<Factor> matchFactor(Value v, bool isFloat,
+std::optional<Factor> matchFactor(Value v, Type accType,
                                   SmallPtrSetImpl<Operation *> &used) {
   Factor f;
-  if (!isFloat) {
+  if (accType.isInteger(32)) {
     if (auto sub = v.getDefiningOp<arith::SubIOp>()) {
       used.insert(sub);
       f.zeroPoint = sub.getRhs();
       v = sub.getLhs();
     }
-    auto ext = v.getDefiningOp<arith::ExtSIOp>();
-    if (!ext || !ext.getIn().getType().isInteger(8) ||
-        !ext.getType().isInteger(32))
+    if (auto ext = v.getDefiningOp<arith::ExtSIOp>()) {
+      if (!ext.getIn().getType().isInteger(8))
+        return std::nullopt;
+      used.insert(ext);
+      v = ext.getIn();
+      f.extended = true;
+    }
+    // Zero points only on extended bytes (the 16-bit path is i32 throughout).
+    if (f.zeroPoint && !f.extended)
       return std::nullopt;
-    used.insert(ext);
-    v = ext.getIn();
-  } else if (!v.getType().isF32()) {
-    return std::nullopt;
   }
+  if (!f.extended && v.getType() != accType)
+    return std::nullopt;
   f.arg = dyn_cast<BlockArgument>(v);
   if (!f.arg)
     return std::nullopt;
@@ -143,12 +151,35 @@ std::optional<int64_t> constantZeroPoint(linalg::LinalgOp op, Value zp) {
   return v.getSExtValue();
 }
 
-/// Where the elements of `tensor`, indexed by `map` over the dimensions of
-/// the contraction's result (as an all-parallel generic over the result's
-/// shape indexes its operands), come from in terms of the contraction's
-/// loop dimensions.
-std::optional<ElementSource> sourceOverResult(Value value, AffineMap map,
-                                              const ContractionSpec &s) {
+/// The combining op of the body `yield(combine(out, term))`.
+std::optional<Combine> matchCombine(Operation *op, Type accType) {
+  if (accType.isF32()) {
+    if (isa<arith::AddFOp>(op))
+      return Combine::Add;
+    if (isa<arith::MaximumFOp>(op))
+      return Combine::Max;
+    if (isa<arith::MinimumFOp>(op))
+      return Combine::Min;
+    return std::nullopt;
+  }
+  if (!accType.isSignlessInteger())
+    return std::nullopt;
+  if (isa<arith::AddIOp>(op) && accType.isInteger(32))
+    return Combine::Add;
+  if (isa<arith::MaxSIOp>(op))
+    return Combine::Max;
+  if (isa<arith::MinSIOp>(op))
+    return Combine::Min;
+  return std::nullopt;
+}
+
+/// Where the elements of `value`, indexed by `map` over the dimensions of a
+/// tensor whose dimension j is the reduction's loop dimension `dims[j]` (-1:
+/// a unit dimension), come from in terms of the reduction's loop
+/// dimensions.
+std::optional<ElementSource> sourceOver(Value value, AffineMap map,
+                                        ArrayRef<int64_t> dims,
+                                        const ContractionSpec &s) {
   ElementSource src;
   if (!isa<ShapedType>(value.getType())) {
     src.scalar = value;
@@ -165,13 +196,23 @@ std::optional<ElementSource> sourceOverResult(Value value, AffineMap map,
   src.coef.assign(s.extents.size(), 0);
   src.constant = constant;
   for (auto [j, c] : llvm::enumerate(coef)) {
-    unsigned d = s.outMap.getDimPosition(j);
-    if (s.extents[d] != 1)
-      src.coef[d] += c;
+    if (dims[j] < 0)
+      continue;
+    src.coef[dims[j]] += c;
   }
   if (src.coef[s.colDim] != 0 && src.coef[s.colDim] != 1)
     return std::nullopt;
   return src;
+}
+
+/// The loop dimension of each dimension of the reduction's result.
+SmallVector<int64_t> resultDimsOf(const ContractionSpec &s) {
+  SmallVector<int64_t> dims;
+  for (unsigned j = 0; j < s.outMap.getNumResults(); ++j) {
+    unsigned d = s.outMap.getDimPosition(j);
+    dims.push_back(s.extents[d] == 1 ? -1 : static_cast<int64_t>(d));
+  }
+  return dims;
 }
 
 /// The initial value of C: the scalar of a fill, the source of a broadcast
@@ -200,8 +241,8 @@ ElementSource initSource(linalg::LinalgOp op, const ContractionSpec &s) {
       }
       if (g.getNumDpsInputs() == 1 && y == body->getArgument(0)) {
         OpOperand *in = g.getDpsInputOperand(0);
-        if (auto src = sourceOverResult(in->get(),
-                                        g.getMatchingIndexingMap(in), s))
+        if (auto src = sourceOver(in->get(), g.getMatchingIndexingMap(in),
+                                  resultDimsOf(s), s))
           return *src;
       }
     }
@@ -220,71 +261,88 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
     return failure();
   ContractionSpec s;
   s.op = op;
-  Type outElem = getElementTypeOrSelf(op->getResult(0).getType());
-  if (outElem.isF32())
-    s.isFloat = true;
-  else if (outElem.isInteger(32))
-    s.isFloat = false;
-  else
+  Type accType = getElementTypeOrSelf(op->getResult(0).getType());
+  s.isFloat = accType.isF32();
+  if (!s.isFloat && !accType.isSignlessInteger())
     return failure();
 
-  // The body: yield(out + f(a) * g(b)).
+  // The body: yield(combine(out, term)), term = f(a) * g(b) for MulAdd.
   Block *body = op.getBlock();
   auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
   if (!yield || yield.getNumOperands() != 1)
     return failure();
   BlockArgument outArg = body->getArgument(op.getNumDpsInputs());
-  Operation *add = yield.getOperand(0).getDefiningOp();
-  if (!add || add->getBlock() != body ||
-      !(s.isFloat ? isa<arith::AddFOp>(add) : isa<arith::AddIOp>(add)))
+  Operation *comb = yield.getOperand(0).getDefiningOp();
+  if (!comb || comb->getBlock() != body || comb->getNumOperands() != 2)
     return failure();
-  Value prod = add->getOperand(0) == outArg   ? add->getOperand(1)
-               : add->getOperand(1) == outArg ? add->getOperand(0)
-                                              : Value();
-  Operation *mul = prod ? prod.getDefiningOp() : nullptr;
-  if (!mul || mul->getBlock() != body ||
-      !(s.isFloat ? isa<arith::MulFOp>(mul) : isa<arith::MulIOp>(mul)))
+  std::optional<Combine> combine = matchCombine(comb, accType);
+  if (!combine)
     return failure();
-  SmallPtrSet<Operation *, 8> used = {add, mul};
-  auto f0 = matchFactor(mul->getOperand(0), s.isFloat, used);
-  auto f1 = matchFactor(mul->getOperand(1), s.isFloat, used);
-  if (!f0 || !f1)
+  Value term = comb->getOperand(0) == outArg   ? comb->getOperand(1)
+               : comb->getOperand(1) == outArg ? comb->getOperand(0)
+                                               : Value();
+  if (!term)
     return failure();
+  SmallPtrSet<Operation *, 8> used = {comb};
+  std::optional<Factor> lhsF, rhsF;
+  Operation *mul = term.getDefiningOp();
+  if (*combine == Combine::Add && mul && mul->getBlock() == body &&
+      (s.isFloat ? isa<arith::MulFOp>(mul) : isa<arith::MulIOp>(mul))) {
+    s.combine = Combine::MulAdd;
+    used.insert(mul);
+    lhsF = matchFactor(mul->getOperand(0), accType, used);
+    rhsF = matchFactor(mul->getOperand(1), accType, used);
+    if (!lhsF || !rhsF)
+      return failure();
+  } else {
+    s.combine = *combine;
+    lhsF = matchFactor(term, accType, used);
+    if (!lhsF || lhsF->zeroPoint ||
+        (lhsF->extended && s.combine != Combine::Add))
+      return failure();
+  }
   for (Operation &o : body->without_terminator())
     if (!used.contains(&o))
       return failure();
   unsigned numInputs = op.getNumDpsInputs();
-  if (f0->arg.getOwner() != body || f1->arg.getOwner() != body ||
-      f0->arg.getArgNumber() >= numInputs ||
-      f1->arg.getArgNumber() >= numInputs)
-    return failure();
-
-  // B is the constant operand.
-  OpOperand *lhs = op.getDpsInputOperand(f0->arg.getArgNumber());
-  OpOperand *rhs = op.getDpsInputOperand(f1->arg.getArgNumber());
-  Value lhsZp = f0->zeroPoint, rhsZp = f1->zeroPoint;
-  DenseIntOrFPElementsAttr rhsAttr;
-  if (!matchPattern(rhs->get(), m_Constant(&rhsAttr))) {
-    std::swap(lhs, rhs);
-    std::swap(lhsZp, rhsZp);
-    if (!matchPattern(rhs->get(), m_Constant(&rhsAttr)))
+  for (const std::optional<Factor> &f : {lhsF, rhsF})
+    if (f && (f->arg.getOwner() != body || f->arg.getArgNumber() >= numInputs))
       return failure();
+
+  // B is the constant operand of a product; both factors are extended or
+  // neither.
+  OpOperand *lhs = op.getDpsInputOperand(lhsF->arg.getArgNumber());
+  OpOperand *rhs = nullptr;
+  Value lhsZp = lhsF->zeroPoint;
+  s.extendLhs = lhsF->extended;
+  if (rhsF) {
+    rhs = op.getDpsInputOperand(rhsF->arg.getArgNumber());
+    Value rhsZp = rhsF->zeroPoint;
+    DenseIntOrFPElementsAttr rhsAttr;
+    if (!matchPattern(rhs->get(), m_Constant(&rhsAttr))) {
+      std::swap(lhs, rhs);
+      std::swap(lhsZp, rhsZp);
+      if (!matchPattern(rhs->get(), m_Constant(&rhsAttr)))
+        return failure();
+    }
+    std::optional<int64_t> rzp = constantZeroPoint(op, rhsZp);
+    if (lhs == rhs || lhsF->extended != rhsF->extended || !rzp || *rzp != 0)
+      return failure();
+    // Integer products are of bytes (the kernels' packing and VNNI).
+    if (!s.isFloat && !s.extendLhs)
+      return failure();
+    s.rhs = rhsAttr;
   }
-  if (lhs == rhs)
-    return failure();
   std::optional<int64_t> lzp = constantZeroPoint(op, lhsZp);
-  std::optional<int64_t> rzp = constantZeroPoint(op, rhsZp);
-  if (!lzp || !rzp || *rzp != 0)
+  if (!lzp)
     return failure();
   s.lhsZeroPoint = *lzp;
   s.lhs = lhs->get();
-  s.rhs = rhsAttr;
 
   // Static shapes and affine-linear operand offsets.
   RankedTensorType lhsType = staticTensor(lhs->get());
-  RankedTensorType rhsType = staticTensor(rhs->get());
   RankedTensorType outType = staticTensor(op->getResult(0));
-  if (!lhsType || !rhsType || !outType)
+  if (!lhsType || !outType)
     return failure();
   s.extents = op.getStaticLoopRanges();
   if (llvm::any_of(s.extents, ShapedType::isDynamic))
@@ -296,57 +354,72 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   int64_t outConstant;
   if (failed(linearize(op.getMatchingIndexingMap(lhs), lhsType.getShape(),
                        s.lhsCoef, s.lhsConstant)) ||
-      failed(linearize(op.getMatchingIndexingMap(rhs), rhsType.getShape(),
-                       s.rhsCoef, s.rhsConstant)) ||
       failed(linearize(s.outMap, outType.getShape(), s.outCoef, outConstant)))
     return failure();
+  s.rhsCoef.assign(s.extents.size(), 0);
+  if (rhs) {
+    RankedTensorType rhsType = staticTensor(rhs->get());
+    if (!rhsType || failed(linearize(op.getMatchingIndexingMap(rhs),
+                                     rhsType.getShape(), s.rhsCoef,
+                                     s.rhsConstant)))
+      return failure();
+  }
 
-  // Classify the loop dimensions.
+  // Classify the loop dimensions. The column is C's innermost non-unit
+  // dimension; it is in B (products), and in A only for channelwise ops.
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  SmallVector<unsigned> reductionDims;
   std::optional<unsigned> col;
   for (unsigned d = 0; d < s.extents.size(); ++d) {
     if (s.extents[d] == 1) {
       s.lhsCoef[d] = s.rhsCoef[d] = s.outCoef[d] = 0;
       continue;
     }
+    if (s.outCoef[d] == 1 && iterators[d] == utils::IteratorType::parallel)
+      col = d;
+  }
+  if (!col || (rhs && s.rhsCoef[*col] == 0))
+    return failure();
+  s.colDim = *col;
+  s.channelwise = s.lhsCoef[*col] != 0;
+  if (s.channelwise ? s.lhsCoef[*col] != 1 : s.combine != Combine::MulAdd)
+    return failure();
+  SmallVector<unsigned> reductionDims;
+  for (unsigned d = 0; d < s.extents.size(); ++d) {
+    if (s.extents[d] == 1 || d == *col)
+      continue;
     bool inA = s.lhsCoef[d] != 0, inB = s.rhsCoef[d] != 0,
          inC = s.outCoef[d] != 0;
     if (iterators[d] == utils::IteratorType::reduction) {
-      if (!inA || !inB || inC)
+      if (!inA || inC || (rhs && !inB))
         return failure();
       reductionDims.push_back(d);
-      continue;
-    }
-    if (!inC || inA == inB)
-      return failure(); // batch or broadcast dimensions of extent > 1
-    if (inA) {
+    } else if (inC && inA && !inB) {
       s.rowDims.push_back(d);
     } else {
-      if (col)
-        return failure();
-      col = d;
+      return failure(); // batch or broadcast dimensions of extent > 1
     }
   }
-  if (!col || s.outCoef[*col] != 1 || reductionDims.empty())
-    return failure();
-  s.colDim = *col;
   llvm::stable_sort(s.rowDims, [&](unsigned a, unsigned b) {
     return s.outCoef[a] > s.outCoef[b];
   });
 
-  // The contiguous run of A: the reduction dimension with coefficient 1,
-  // then each one whose coefficient is the run's length so far.
-  SmallVector<unsigned> byCoef(reductionDims);
-  llvm::stable_sort(byCoef, [&](unsigned a, unsigned b) {
-    return s.lhsCoef[a] < s.lhsCoef[b];
-  });
-  int64_t runLength = 1;
-  for (unsigned d : byCoef) {
-    if (s.lhsCoef[d] != runLength)
-      break;
-    s.runDims.insert(s.runDims.begin(), d);
-    runLength *= s.extents[d];
+  // Matrix kind: the contiguous run of A, the reduction dimension with
+  // coefficient 1, then each one whose coefficient is the run's length so
+  // far. Channelwise: every reduction dimension is a loop.
+  if (!s.channelwise) {
+    if (reductionDims.empty())
+      return failure();
+    SmallVector<unsigned> byCoef(reductionDims);
+    llvm::stable_sort(byCoef, [&](unsigned a, unsigned b) {
+      return s.lhsCoef[a] < s.lhsCoef[b];
+    });
+    int64_t runLength = 1;
+    for (unsigned d : byCoef) {
+      if (s.lhsCoef[d] != runLength)
+        break;
+      s.runDims.insert(s.runDims.begin(), d);
+      runLength *= s.extents[d];
+    }
   }
   for (unsigned d : reductionDims)
     if (!llvm::is_contained(s.runDims, d))
@@ -356,27 +429,62 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   return s;
 }
 
-std::optional<EpilogueSpec> qmlir::cpu::matchEpilogue(const ContractionSpec &s) {
-  Value result = s.op->getResult(0);
-  if (!result.hasOneUse())
+namespace {
+
+/// The loop dimension of each dimension of a reshape's result, when the
+/// reshape only adds or drops unit dimensions (`dims` for its source).
+std::optional<SmallVector<int64_t>> reshapeDims(Operation *op,
+                                                ArrayRef<int64_t> dims) {
+  auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
+  auto expand = dyn_cast<tensor::ExpandShapeOp>(op);
+  if (!collapse && !expand)
     return std::nullopt;
-  OpOperand &use = *result.getUses().begin();
-  auto g = dyn_cast<linalg::GenericOp>(use.getOwner());
-  if (!g || !g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
+  RankedTensorType src = staticTensor(op->getOperand(0));
+  RankedTensorType res = staticTensor(op->getResult(0));
+  if (!src || !res)
+    return std::nullopt;
+  SmallVector<int64_t> out(res.getRank(), -1);
+  SmallVector<ReassociationIndices> groups =
+      collapse ? collapse.getReassociationIndices()
+               : expand.getReassociationIndices();
+  for (auto [k, group] : llvm::enumerate(groups)) {
+    // The one non-unit dimension of the group (if any) on the wide side.
+    ArrayRef<int64_t> wide = collapse ? src.getShape() : res.getShape();
+    std::optional<int64_t> nonUnit;
+    for (int64_t i : group)
+      if (wide[i] != 1) {
+        if (nonUnit)
+          return std::nullopt;
+        nonUnit = i;
+      }
+    if (!nonUnit)
+      continue;
+    if (collapse)
+      out[k] = dims[*nonUnit];
+    else
+      out[*nonUnit] = dims[k];
+  }
+  return out;
+}
+
+/// Whether `g` can be a stage reading `value` (whose dimensions index the
+/// loop dimensions `dims`); fills the stage.
+std::optional<EpilogueStage> matchStage(linalg::GenericOp g, OpOperand &use,
+                                        ArrayRef<int64_t> dims,
+                                        const ContractionSpec &s) {
+  if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
       g->getNumResults() != 1 ||
       use.getOperandNumber() >= g.getNumDpsInputs() ||
       g.getNumParallelLoops() != g.getNumLoops())
     return std::nullopt;
-  auto resType = cast<RankedTensorType>(result.getType());
+  auto valueType = cast<RankedTensorType>(use.get().getType());
   RankedTensorType gType = staticTensor(g->getResult(0));
-  if (!gType || gType.getShape() != resType.getShape() ||
+  if (!gType || gType.getShape() != valueType.getShape() ||
       !g.getMatchingIndexingMap(&use).isIdentity() ||
       !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
-
   Block *body = g.getBlock();
-  BlockArgument outArg = body->getArgument(g.getNumDpsInputs());
-  if (!outArg.use_empty())
+  if (!body->getArgument(g.getNumDpsInputs()).use_empty())
     return std::nullopt;
   for (Operation &o : body->without_terminator()) {
     // Elementwise scalar ops only; no integer division, which could trap
@@ -389,17 +497,49 @@ std::optional<EpilogueSpec> qmlir::cpu::matchEpilogue(const ContractionSpec &s) 
       if (!t.isIntOrFloat())
         return std::nullopt;
   }
-
-  EpilogueSpec e;
-  e.op = g;
-  e.accArg = use.getOperandNumber();
+  EpilogueStage stage;
+  stage.op = g;
+  stage.accArg = use.getOperandNumber();
   for (OpOperand *in : g.getDpsInputOperands()) {
     if (in == &use)
       continue;
-    auto src = sourceOverResult(in->get(), g.getMatchingIndexingMap(in), s);
+    auto src = sourceOver(in->get(), g.getMatchingIndexingMap(in), dims, s);
     if (!src)
       return std::nullopt;
-    e.operands.push_back({in->getOperandNumber(), *src});
+    stage.operands.push_back({in->getOperandNumber(), *src});
   }
+  return stage;
+}
+
+} // namespace
+
+std::optional<EpilogueSpec> qmlir::cpu::matchEpilogue(const ContractionSpec &s) {
+  EpilogueSpec e;
+  Value value = s.op->getResult(0);
+  SmallVector<int64_t> dims = resultDimsOf(s);
+  SmallVector<Operation *> pending;
+  while (value.hasOneUse()) {
+    OpOperand &use = *value.getUses().begin();
+    Operation *user = use.getOwner();
+    if (auto next = reshapeDims(user, dims)) {
+      pending.push_back(user);
+      dims = *next;
+      value = user->getResult(0);
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(user);
+    std::optional<EpilogueStage> stage =
+        g ? matchStage(g, use, dims, s) : std::nullopt;
+    if (!stage)
+      break;
+    e.stages.push_back(*stage);
+    e.ops.append(pending);
+    pending.clear();
+    e.ops.push_back(g);
+    e.resultDims = dims;
+    value = g->getResult(0);
+  }
+  if (e.stages.empty())
+    return std::nullopt;
   return e;
 }

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONSPASS
@@ -32,6 +33,20 @@ struct CPUVectorizeContractionsPass
   using Base::Base;
 
   void runOnOperation() override {
+    // Weights sliced out of a constant (grouped convolutions take one slice
+    // per group) become constants themselves, so that they can be packed.
+    {
+      RewritePatternSet patterns(&getContext());
+      tensor::populateFoldConstantExtractSlicePatterns(
+          patterns, [](tensor::ExtractSliceOp slice) {
+            return llvm::all_of(slice->getUsers(), [](Operation *user) {
+              return isa<linalg::LinalgOp>(user);
+            });
+          });
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
+
     // Collect first: rewriting one contraction replaces values (its
     // epilogue's result) that a later one may read, so each is matched
     // again right before it is rewritten. Contractions are never another

@@ -91,22 +91,23 @@ func.func @conv_q(%x: tensor<2x5x5x3xi8>) -> tensor<2x4x4x5xi8> {
 // -----
 
 // Left to the reference lowering: weights that are not constants, a
-// depthwise convolution (a parallel dimension in A, B and C), and a nonzero
+// depthwise convolution with a channel multiplier of 2 (the channel is then
+// a parallel dimension in A, B and C besides the column), and a nonzero
 // weight zero point.
 // CHECK-LABEL: func.func @not_handled
 // CHECK: linalg.matmul
 // CHECK: linalg.depthwise_conv_2d_nhwc_hwcm
 // CHECK: linalg.conv_2d_nhwc_fhwc_q
 // CHECK-NOT: vector.
-func.func @not_handled(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %x: tensor<1x5x5x4xf32>, %q: tensor<1x3x3x4xi8>) -> (tensor<4x16xf32>, tensor<1x3x3x4x1xf32>, tensor<1x2x2x2xi32>) {
+func.func @not_handled(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %x: tensor<1x5x5x4xf32>, %q: tensor<1x3x3x4xi8>) -> (tensor<4x16xf32>, tensor<1x3x3x4x2xf32>, tensor<1x2x2x2xi32>) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x16xf32>
   %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
   %c = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%init : tensor<4x16xf32>) -> tensor<4x16xf32>
-  %dw = arith.constant dense<1.0> : tensor<3x3x4x1xf32>
-  %e2 = tensor.empty() : tensor<1x3x3x4x1xf32>
-  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x3x3x4x1xf32>) -> tensor<1x3x3x4x1xf32>
-  %d = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %dw : tensor<1x5x5x4xf32>, tensor<3x3x4x1xf32>) outs(%init2 : tensor<1x3x3x4x1xf32>) -> tensor<1x3x3x4x1xf32>
+  %dw = arith.constant dense<1.0> : tensor<3x3x4x2xf32>
+  %e2 = tensor.empty() : tensor<1x3x3x4x2xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x3x3x4x2xf32>) -> tensor<1x3x3x4x2xf32>
+  %d = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %dw : tensor<1x5x5x4xf32>, tensor<3x3x4x2xf32>) outs(%init2 : tensor<1x3x3x4x2xf32>) -> tensor<1x3x3x4x2xf32>
   %w = arith.constant dense<1> : tensor<2x2x2x4xi8>
   %izp = arith.constant 0 : i32
   %wzp = arith.constant 1 : i32
@@ -114,5 +115,76 @@ func.func @not_handled(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %x: tensor<1x5
   %e3 = tensor.empty() : tensor<1x2x2x2xi32>
   %init3 = linalg.fill ins(%z : i32) outs(%e3 : tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32>
   %qc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%q, %w, %izp, %wzp : tensor<1x3x3x4xi8>, tensor<2x2x2x4xi8>, i32, i32) outs(%init3 : tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32>
-  return %c, %d, %qc : tensor<4x16xf32>, tensor<1x3x3x4x1xf32>, tensor<1x2x2x2xi32>
+  return %c, %d, %qc : tensor<4x16xf32>, tensor<1x3x3x4x2xf32>, tensor<1x2x2x2xi32>
+}
+
+// -----
+
+// Channelwise: a depthwise convolution (multiplier 1) reads A as vectors
+// along the channels (5 of 16 lanes: masked) and multiplies them by packed
+// weight vectors; its bias-add and scale consumers, the second behind a
+// collapse_shape of the [..., C, 1] result's unit dimension, are both fused.
+// (16 rows: one tile, no row loop.)
+// CHECK-LABEL: func.func @depthwise
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<144xf32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read %[[W]]
+// CHECK: vector.transfer_read %{{.*}}, %{{.*}}, %{{.*}} : tensor<{{[0-9]+}}xf32>, vector<16xf32>
+// CHECK: vector.fma
+// CHECK: arith.addf %{{.*}} : vector<16xf32>
+// CHECK: arith.mulf %{{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x4x4x5xf32>
+// CHECK-NOT: linalg.
+// CHECK: return %{{.*}} : tensor<1x4x4x5xf32>
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @depthwise(%x: tensor<1x6x6x5xf32>) -> tensor<1x4x4x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x5x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x5x1xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x5x1xf32>) -> tensor<1x4x4x5x1xf32>
+  %d = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x6x6x5xf32>, tensor<3x3x5x1xf32>) outs(%init : tensor<1x4x4x5x1xf32>) -> tensor<1x4x4x5x1xf32>
+  %b = linalg.generic {indexing_maps = [#id5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%d : tensor<1x4x4x5x1xf32>) outs(%e : tensor<1x4x4x5x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %one : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x5x1xf32>
+  %c = tensor.collapse_shape %b [[0], [1], [2], [3, 4]] : tensor<1x4x4x5x1xf32> into tensor<1x4x4x5xf32>
+  %scale = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0]> : tensor<5xf32>
+  %e4 = tensor.empty() : tensor<1x4x4x5xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %scale : tensor<1x4x4x5xf32>, tensor<5xf32>) outs(%e4 : tensor<1x4x4x5xf32>) {
+  ^bb0(%in: f32, %sc: f32, %out: f32):
+    %m = arith.mulf %in, %sc : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x5xf32>
+  return %y : tensor<1x4x4x5xf32>
+}
+
+// -----
+
+// Channelwise without weights: int8 max pooling keeps i8 accumulators
+// initialized by the fill; int8 sum pooling sign-extends A to i32.
+// CHECK-LABEL: func.func @pools
+// CHECK-DAG: %[[LOW:.*]] = arith.constant dense<-128> : vector<16xi8>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[LOW]]
+// CHECK: arith.maxsi %{{.*}} : vector<16xi8>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi8>, tensor<2x3x3x20xi8>
+// CHECK: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: arith.addi %{{.*}} : vector<16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<2x3x3x20xi32>
+// CHECK-NOT: linalg.pooling
+func.func @pools(%x: tensor<2x6x6x20xi8>) -> (tensor<2x3x3x20xi8>, tensor<2x3x3x20xi32>) {
+  %low = arith.constant -128 : i8
+  %z = arith.constant 0 : i32
+  %win = tensor.empty() : tensor<2x2xi8>
+  %e = tensor.empty() : tensor<2x3x3x20xi8>
+  %init = linalg.fill ins(%low : i8) outs(%e : tensor<2x3x3x20xi8>) -> tensor<2x3x3x20xi8>
+  %m = linalg.pooling_nhwc_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%x, %win : tensor<2x6x6x20xi8>, tensor<2x2xi8>) outs(%init : tensor<2x3x3x20xi8>) -> tensor<2x3x3x20xi8>
+  %win32 = tensor.empty() : tensor<2x2xi32>
+  %e32 = tensor.empty() : tensor<2x3x3x20xi32>
+  %init32 = linalg.fill ins(%z : i32) outs(%e32 : tensor<2x3x3x20xi32>) -> tensor<2x3x3x20xi32>
+  %s = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%x, %win32 : tensor<2x6x6x20xi8>, tensor<2x2xi32>) outs(%init32 : tensor<2x3x3x20xi32>) -> tensor<2x3x3x20xi32>
+  return %m, %s : tensor<2x3x3x20xi8>, tensor<2x3x3x20xi32>
 }
