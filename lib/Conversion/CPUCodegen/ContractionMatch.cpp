@@ -345,7 +345,8 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   if (!lhsType || !outType)
     return failure();
   s.extents = op.getStaticLoopRanges();
-  if (llvm::any_of(s.extents, ShapedType::isDynamic))
+  if (llvm::any_of(s.extents,
+                   [](int64_t e) { return ShapedType::isDynamic(e) || e == 0; }))
     return failure();
   s.outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (!s.outMap.isProjectedPermutation(/*allowZeroInResults=*/false) ||
@@ -406,9 +407,9 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   // Matrix kind: the contiguous run of A, the reduction dimension with
   // coefficient 1, then each one whose coefficient is the run's length so
   // far. Channelwise: every reduction dimension is a loop.
+  if (reductionDims.empty())
+    return failure(); // elementwise, not a reduction
   if (!s.channelwise) {
-    if (reductionDims.empty())
-      return failure();
     SmallVector<unsigned> byCoef(reductionDims);
     llvm::stable_sort(byCoef, [&](unsigned a, unsigned b) {
       return s.lhsCoef[a] < s.lhsCoef[b];
