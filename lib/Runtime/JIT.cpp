@@ -241,10 +241,16 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
       SymbolTable::lookupSymbolIn(*lowered, entry));
   loweredFunc->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                        UnitAttr::get(ctx));
+  auto features = resolveCPUFeatures(options.cpuFeatures);
+  if (!features)
+    return features.takeError();
   {
     DiagnosticCollector diags(ctx);
     PassManager pm(ctx);
-    buildQNNToLLVMPipeline(pm);
+    QNNToLLVMOptions pipelineOptions;
+    pipelineOptions.codegen = options.codegen;
+    pipelineOptions.vnni = hasVNNI(*features);
+    buildQNNToLLVMPipeline(pm, pipelineOptions);
     if (failed(pm.run(*lowered)))
       return makeError("lowering '" + entry + "' failed: " +
                        (diags.message.empty() ? std::string("unknown error")
@@ -254,6 +260,18 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
     return tmBuilder.takeError();
+  // The host's features plus the overrides (already validated above); LLVM
+  // disables what a disabled feature implies, like resolveCPUFeatures.
+  llvm::SmallVector<llvm::StringRef> overrides;
+  llvm::StringRef(options.cpuFeatures)
+      .split(overrides, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef item : overrides) {
+    item = item.trim();
+    bool enable = !item.consume_front("-");
+    if (enable)
+      item.consume_front("+");
+    tmBuilder->getFeatures().AddFeature(item, enable);
+  }
   llvm::CodeGenOptLevel cgLevel =
       options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
       : options.optLevel == 0 ? llvm::CodeGenOptLevel::None

@@ -41,6 +41,13 @@
 // PARSE: qrun: error: {{.*}}.bad.mlir:1:17: expected non-function type
 // PARSE-NOT: error
 
+
+// Bad code generation options.
+// RUN: not qrun %s --input %t.good.npy --cpu-features=-avx512nope 2>&1 | FileCheck %s --check-prefix=FEATURE
+// FEATURE: qrun: error: unknown CPU feature 'avx512nope' (expected an LLVM feature name of this host, e.g. avx512vnni)
+// RUN: not qrun %s --input %t.good.npy --cpu-codegen=slow 2>&1 | FileCheck %s --check-prefix=CODEGEN
+// CODEGEN: Cannot find option named 'slow'!
+
 func.func @main(%x: tensor<2x4xf32> {qnn.name = "x"}) -> (tensor<2x4xf32> {qnn.name = "y"}) {
   %0 = qnn.add %x, %x : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>

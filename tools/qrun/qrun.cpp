@@ -2,7 +2,8 @@
 //
 //   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy] [--compare-to float.mlir]
+//        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
+//        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
@@ -25,9 +26,15 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <map>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 using namespace qmlir;
@@ -72,6 +79,28 @@ static cl::opt<std::string> compareTo(
     cl::desc("Reference (float) model: print each layer's error (SQNR, "
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
+static cl::opt<unsigned> repeatRuns(
+    "repeat", cl::init(0),
+    cl::desc("Benchmark: after the first run, run N more times on the same "
+             "inputs and print the median and minimum time per run"),
+    cl::value_desc("N"), cl::cat(qrunCategory));
+
+static cl::opt<CPUCodegen> cpuCodegen(
+    "cpu-codegen", cl::init(CPUCodegen::Fast),
+    cl::desc("How linalg ops become CPU code"),
+    cl::values(clEnumValN(CPUCodegen::Fast, "fast",
+                          "vector kernels for convolutions and matrix "
+                          "products (default)"),
+               clEnumValN(CPUCodegen::Reference, "reference",
+                          "plain loops, the reference for tests")),
+    cl::cat(qrunCategory));
+
+static cl::opt<std::string> cpuFeatures(
+    "cpu-features",
+    cl::desc("Overrides of the host's CPU features, comma separated, e.g. "
+             "-avx512vnni (to test the kernels for CPUs without it)"),
+    cl::value_desc("list"), cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -168,6 +197,15 @@ static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#ifdef __GLIBC__
+  // Compiled models allocate and free their intermediate buffers (megabytes
+  // at batch 100) on every call. By default glibc serves such sizes with
+  // mmap and returns them to the OS when freed, so every call page-faults
+  // and zeroes them again (more time than the convolutions take). Keep
+  // freed memory in the heap for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 
@@ -179,7 +217,10 @@ int main(int argc, char **argv) {
   auto module = loadModel(modelPath, ctx, {onnxBatch});
   if (!module)
     return fail(llvm::toString(module.takeError()));
-  auto jit = JITModule::compile(**module, entryName);
+  JITOptions jitOptions;
+  jitOptions.codegen = cpuCodegen;
+  jitOptions.cpuFeatures = cpuFeatures;
+  auto jit = JITModule::compile(**module, entryName, jitOptions);
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
   llvm::ArrayRef<TensorSpec> specs = (*jit)->inputs();
@@ -246,6 +287,38 @@ int main(int argc, char **argv) {
   llvm::outs() << "ran '" << entryName << "' " << chunks
                << (chunks == 1 ? " time" : " times") << " in "
                << llvm::format("%.3f", seconds) << " s\n";
+  if (repeatRuns > 0) {
+    // The first run above is the warm-up; time each further run (all its
+    // chunks, output allocation included). CPU time is reported beside wall
+    // time: on a shared machine it does not count time given to others.
+    auto cpuNow = [] {
+      timespec ts;
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+      return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+    };
+    std::vector<double> wall, cpu;
+    for (unsigned r = 0; r < repeatRuns; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      double c0 = cpuNow();
+      auto again = (*jit)->runBatched(inputs);
+      if (!again)
+        return fail(llvm::toString(again.takeError()));
+      cpu.push_back(cpuNow() - c0);
+      wall.push_back(std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - t0)
+                         .count());
+    }
+    auto median = [](std::vector<double> &v) {
+      std::sort(v.begin(), v.end());
+      size_t n = v.size();
+      return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    };
+    double wallMedian = median(wall), cpuMedian = median(cpu);
+    llvm::outs() << "repeat: " << repeatRuns << " runs, median "
+                 << llvm::format("%.6f", wallMedian) << " s wall, "
+                 << llvm::format("%.6f", cpuMedian) << " s cpu, min "
+                 << llvm::format("%.6f", cpu.front()) << " s cpu per run\n";
+  }
   for (auto [i, t] : llvm::enumerate(*outputs))
     llvm::outs() << "output " << i << " '" << outSpecs[i].name
                  << "': " << formatShape(t.shape) << " "

@@ -2,7 +2,8 @@
 //
 // Signatures, calling convention, batching and errors of JITModule, the
 // bit-exactness of the lowered quantization ops against QuantMath on every
-// 8-bit value, and that repeated runs do not leak.
+// 8-bit value, the fast codegen against the reference codegen, and that
+// repeated runs do not leak.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <set>
 #include <string>
 
 using namespace qmlir;
@@ -45,11 +47,12 @@ protected:
   }
 
   std::unique_ptr<JITModule> compile(llvm::StringRef source,
-                                     llvm::StringRef entry = "main") {
+                                     llvm::StringRef entry = "main",
+                                     const JITOptions &options = {}) {
     auto module = parse(source);
     if (!module)
       return nullptr;
-    auto jit = JITModule::compile(*module, entry);
+    auto jit = JITModule::compile(*module, entry, options);
     if (!jit) {
       ADD_FAILURE() << llvm::toString(jit.takeError());
       return nullptr;
@@ -347,6 +350,78 @@ func.func @main(%x: tensor<1x32x32x8x!quant.uniform<i8:f32, 0.05:-3>>, %w: tenso
   size_t after = residentBytes();
   EXPECT_LT(after, before + (16u << 20))
       << "RSS grew from " << before << " to " << after << " bytes";
+}
+
+/// A dense literal (hex) of `n` bytes in [-127, 127] from a small linear
+/// congruential sequence.
+std::string byteLiteral(int n, unsigned seed) {
+  std::string text = "dense<\"0x";
+  for (int i = 0; i < n; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    auto byte = static_cast<uint8_t>(int((seed >> 16) % 255) - 127);
+    const char *digits = "0123456789ABCDEF";
+    text += digits[byte >> 4];
+    text += digits[byte & 15];
+  }
+  return text + "\">";
+}
+
+TEST_F(JITTest, FastCodegenMatchesReference) {
+  // A quantized 3x3 convolution (constant weights: the fast kernels), relu,
+  // max pooling and a dense layer, on inputs covering all 256 byte values.
+  std::string source = R"mlir(
+!in = !quant.uniform<i8:f32, 0.05:-3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.004>
+!a = !quant.uniform<i8:f32, 0.2:7>
+!o = !quant.uniform<i8:f32, 0.5:-2>
+func.func @main(%x: tensor<2x9x9x6x!in>) -> tensor<2x11x!o> {
+  %wc = arith.constant )mlir" +
+                       byteLiteral(20 * 9 * 6, 1) +
+                       R"mlir( : tensor<20x3x3x6xi8>
+  %w = quant.scast %wc : tensor<20x3x3x6xi8> to tensor<20x3x3x6x!w>
+  %0 = qnn.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x9x9x6x!in>, tensor<20x3x3x6x!w>) -> tensor<2x9x9x20x!a>
+  %1 = qnn.relu %0 : tensor<2x9x9x20x!a>
+  %2 = qnn.max_pool2d %1 {kernel = array<i64: 3, 3>, strides = array<i64: 3, 3>} : (tensor<2x9x9x20x!a>) -> tensor<2x3x3x20x!a>
+  %3 = qnn.reshape %2 : (tensor<2x3x3x20x!a>) -> tensor<2x180x!a>
+  %dc = arith.constant )mlir" +
+                       byteLiteral(11 * 180, 2) + R"mlir( : tensor<11x180xi8>
+  %d = quant.scast %dc : tensor<11x180xi8> to tensor<11x180x!w>
+  %4 = qnn.dense %3, %d : (tensor<2x180x!a>, tensor<11x180x!w>) -> tensor<2x11x!o>
+  return %4 : tensor<2x11x!o>
+})mlir";
+  HostTensor x = HostTensor::allocate(ElementType::I8, {2, 9, 9, 6});
+  for (int i = 0; i < 2 * 9 * 9 * 6; ++i)
+    x.data<int8_t>()[i] = static_cast<int8_t>(i * 37);
+
+  JITOptions reference, fast, noVNNI;
+  reference.codegen = CPUCodegen::Reference;
+  noVNNI.cpuFeatures = "-avx512vnni";
+  auto expected = compile(source, "main", reference)->run({x});
+  ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
+  std::set<int> distinct;
+  for (int i = 0; i < 22; ++i)
+    distinct.insert((*expected)[0].data<int8_t>()[i]);
+  EXPECT_GT(distinct.size(), 8u) << "a degenerate test: few distinct outputs";
+  for (const JITOptions *options : {&fast, &noVNNI}) {
+    auto jit = compile(source, "main", *options);
+    ASSERT_TRUE(jit);
+    auto out = jit->run({x});
+    ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+    for (int i = 0; i < 22; ++i)
+      EXPECT_EQ((*out)[0].data<int8_t>()[i], (*expected)[0].data<int8_t>()[i])
+          << "element " << i << " with cpuFeatures '" << options->cpuFeatures
+          << "'";
+  }
+}
+
+TEST_F(JITTest, CPUFeatureErrors) {
+  auto module = parse(kAddModule);
+  JITOptions options;
+  options.cpuFeatures = "+avx512vnni,-nosuchfeature";
+  std::string e =
+      errorOf(JITModule::compile(*module, "main", options).takeError());
+  EXPECT_EQ(e, "unknown CPU feature 'nosuchfeature' (expected an LLVM "
+               "feature name of this host, e.g. avx512vnni)");
 }
 
 } // namespace

@@ -117,4 +117,125 @@ def QNNFinalizeTOSAExportPass
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def CPUVectorizeContractionsPass
+    : Pass<"qnn-cpu-vectorize-contractions", "mlir::func::FuncOp"> {
+  let summary = "Register-tiled vector code for convolutions and matrix "
+                "products with constant weights, their elementwise consumer "
+                "fused";
+  let description = [{
+    Rewrites every linalg contraction on tensors whose right-hand side
+    (the weights) is a constant — `linalg.conv_2d_nhwc_fhwc(_q)`, matrix
+    products, and the `linalg.generic` contractions that elementwise fusion
+    makes of them — into a register-tiled loop nest of vector operations:
+    `C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n]` where the rows `m` are
+    the output pixels (or matrix rows), `n` the output channels and `k` the
+    window positions and input channels. `A` is read in place through affine
+    offsets (no im2col copy; strides, dilations and padding already
+    materialized by `tensor.pad` are just offsets); `B` is packed at compile
+    time into panels of 16 to 64 columns. Each tile keeps MR x NR
+    accumulators in vector registers, loads one vector of `B` per 16
+    columns and broadcasts one element of `A` per row.
+
+    - f32: `vector.fma`, the reduction in the same order as the reference
+      loops (init first, then the window positions and channels in order).
+    - i8 x i8 -> i32 (including the `_q` forms with an input zero point and a
+      zero weight zero point): with `vnni=true`, `vpdpbusd`
+      (`llvm.x86.avx512.vpdpbusd.512`, AVX-512 VNNI) on groups of 4
+      channels, the weights packed as [k/4][n][4]; the signed activations
+      are made unsigned by flipping their top bit (+128), and the
+      compensation `-(128 + zp) * sum_k B[k, n]` is folded into the
+      accumulator's initial value at compile time. Without VNNI, plain
+      32-bit vector multiply-adds. Integer results equal the reference bit
+      for bit (all arithmetic is modulo 2^32 either way).
+    - The initial value comes from the `linalg.fill` or the per-channel
+      broadcast that produced the init tensor (or is read from the init
+      tensor otherwise).
+    - If the result's only user is an elementwise `linalg.generic` over the
+      same iteration space (bias + requantize + clamp, batch norm, ...), its
+      body is applied to the accumulator vectors before they are stored, so
+      the 32-bit accumulators never go to memory.
+
+    Contractions it does not handle (weights that are not constants,
+    depthwise convolutions, 16-bit or mixed element types, nonzero weight
+    zero points, batched products) are left alone for the reference
+    lowering.
+
+    Before:
+
+    ```mlir
+    %acc = linalg.conv_2d_nhwc_fhwc
+        ins(%x, %w : tensor<1x9x9x32xf32>, tensor<64x3x3x32xf32>)
+        outs(%bias : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+    ```
+
+    After (schematically):
+
+    ```mlir
+    %wp = arith.constant dense<...> : tensor<18432xf32>   // packed weights
+    %r = scf.for %m = %c0 to %c48 step %c6 iter_args(%o = %empty) {
+      // 6 rows x 4 vectors of 16 accumulators
+      %acc:24 = scf.for %kh ... scf.for %l ... {
+        %b0 = vector.transfer_read %wp[...] : tensor<18432xf32>, vector<16xf32>
+        %a0 = tensor.extract %xflat[...] : tensor<2592xf32>
+        %s0 = vector.broadcast %a0 : f32 to vector<16xf32>
+        %f0 = vector.fma %s0, %b0, %acc0 : vector<16xf32>
+        ...
+      }
+      %w0 = vector.transfer_write %acc#0, %o[...] : vector<16xf32>, tensor<1x7x7x64xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "Use AVX-512 VNNI (vpdpbusd) for int8 contractions">,
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::LLVM::LLVMDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect",
+  ];
+}
+
+def CPULowerVNNIPass : Pass<"qnn-cpu-lower-vnni", "mlir::func::FuncOp"> {
+  let summary = "Turn 4-way u8 x s8 dot products on vectors into AVX-512 "
+                "VNNI vpdpbusd";
+  let description = [{
+    Rewrites the plain-vector form of one `vpdpbusd` that
+    `qnn-cpu-vectorize-contractions{vnni=true}` emits,
+
+    `acc + sum over groups of 4 of zext(a) * sext(b)`
+
+    written as `vector.multi_reduction <add>` over the inner dimension of
+    `vector.shape_cast (arith.muli (arith.extui %a), (arith.extsi %b))` to
+    `vector<16x4xi32>` with `%a`, `%b : vector<64xi8>`, into a call of
+    `llvm.x86.avx512.vpdpbusd.512` (LLVM does not form `vpdpbusd` from the
+    generic form by itself). Runs after bufferization: the intrinsic call
+    has unknown memory effects, which the deallocation pipeline refuses.
+    Only for CPUs with AVX-512 VNNI; without it the generic form is correct
+    as it is.
+
+    Before:
+
+    ```mlir
+    %ea = arith.extui %a : vector<64xi8> to vector<64xi32>
+    %eb = arith.extsi %b : vector<64xi8> to vector<64xi32>
+    %p = arith.muli %ea, %eb : vector<64xi32>
+    %g = vector.shape_cast %p : vector<64xi32> to vector<16x4xi32>
+    %r = vector.multi_reduction <add>, %g, %acc [1]
+        : vector<16x4xi32> to vector<16xi32>
+    ```
+
+    After:
+
+    ```mlir
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %b)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QMLIR_CONVERSION_PASSES_TD

@@ -9,21 +9,61 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
 namespace qmlir {
+
+/// How the CPU pipeline generates code for linalg ops.
+enum class CPUCodegen {
+  /// Every linalg op becomes plain loops (`convert-linalg-to-loops`) that
+  /// LLVM optimizes: simple and obviously right; the reference the fast
+  /// path is tested against.
+  Reference,
+  /// Convolutions and matrix products with constant weights become
+  /// register-tiled vector kernels with their elementwise consumer fused
+  /// (`qnn-cpu-vectorize-contractions`); everything else as in Reference.
+  Fast,
+};
+
+struct QNNToLLVMOptions {
+  CPUCodegen codegen = CPUCodegen::Fast;
+  /// Fast codegen: use AVX-512 VNNI (`vpdpbusd`) for int8 contractions.
+  bool vnni = false;
+};
+
+/// The host's CPU features (llvm::sys::getHostCPUFeatures) with
+/// `overrides` applied: a comma-separated list of LLVM feature names, each
+/// with `+` (or no sign) to enable and `-` to disable, e.g.
+/// "-avx512vnni". Disabling a feature also disables the host features that
+/// LLVM says imply it (`-avx512f` turns off every AVX-512 extension).
+/// Unknown names are an error.
+llvm::Expected<llvm::StringMap<bool>>
+resolveCPUFeatures(llvm::StringRef overrides);
+
+/// Whether `features` allow the VNNI kernels (AVX-512F and AVX-512 VNNI).
+bool hasVNNI(const llvm::StringMap<bool> &features);
+
+/// Parses "reference" or "fast".
+std::optional<CPUCodegen> parseCPUCodegen(llvm::StringRef name);
 
 /// Appends the passes that lower a module of qnn (or TOSA, or linalg on
 /// tensors) functions to the LLVM dialect, ready for the JIT or for
-/// translation to LLVM IR: qnn -> TOSA -> linalg -> bufferized loops -> LLVM.
-/// `pm` must be anchored on `builtin.module`. Functions keep their names;
-/// results become trailing out-parameters (see docs/Lowering.md).
-void buildQNNToLLVMPipeline(mlir::OpPassManager &pm);
+/// translation to LLVM IR: qnn -> TOSA -> linalg -> (vector kernels) ->
+/// bufferized loops -> LLVM. `pm` must be anchored on `builtin.module`.
+/// Functions keep their names; results become trailing out-parameters (see
+/// docs/Lowering.md).
+void buildQNNToLLVMPipeline(mlir::OpPassManager &pm,
+                            const QNNToLLVMOptions &options = {});
 
-/// Registers `--qnn-lower-to-llvm` (buildQNNToLLVMPipeline) with the
-/// command-line pass pipeline registry.
 /// convert-qnn-to-tosa, canonicalize, qnn-finalize-tosa-export: a module of
 /// TOSA ops only, computing exactly what qmlir's CPU path computes.
 void buildQNNToTOSAExportPipeline(mlir::OpPassManager &pm);
 
+/// Registers `--qnn-lower-to-llvm` (buildQNNToLLVMPipeline) with the
+/// command-line pass pipeline registry, with options
+/// `cpu-codegen=fast|reference` and `cpu-features=<overrides of the host's
+/// features>`, and `--qnn-export-tosa` (buildQNNToTOSAExportPipeline).
 void registerQNNPipelines();
 
 } // namespace qmlir

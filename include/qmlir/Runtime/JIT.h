@@ -10,6 +10,7 @@
 #ifndef QMLIR_RUNTIME_JIT_H
 #define QMLIR_RUNTIME_JIT_H
 
+#include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Runtime/HostTensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -37,6 +38,13 @@ struct TensorSpec {
 struct JITOptions {
   /// LLVM optimization level of the generated code (0-3).
   unsigned optLevel = 3;
+  /// Vector kernels for convolutions and matrix products (Fast) or plain
+  /// loops (Reference, what the fast path is tested against).
+  CPUCodegen codegen = CPUCodegen::Fast;
+  /// Overrides of the host's CPU features for code generation, e.g.
+  /// "-avx512vnni" (see resolveCPUFeatures): they select the kernels and
+  /// are passed to LLVM's target machine.
+  std::string cpuFeatures;
 };
 
 class JITModule {

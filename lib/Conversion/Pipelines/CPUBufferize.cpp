@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_CPUBUFFERIZEPASS
@@ -95,6 +97,15 @@ struct CPUBufferizePass
 
     for (auto [func, i] : marked)
       func.removeArgAttr(i, writable);
+
+    // Loops that wrote into a tensor they carried (the CPU kernels) now
+    // carry its buffer unchanged; fold those results to the buffer itself
+    // so that a returned allocation is recognized below and becomes the
+    // out-parameter instead of being copied into it.
+    RewritePatternSet patterns(&getContext());
+    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
 
     bufferization::BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;

@@ -20,6 +20,7 @@
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -27,9 +28,53 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/TargetParser/X86TargetParser.h"
+
 using namespace mlir;
 
-void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm) {
+llvm::Expected<llvm::StringMap<bool>>
+qmlir::resolveCPUFeatures(llvm::StringRef overrides) {
+  llvm::StringMap<bool> features;
+  for (const auto &f : llvm::sys::getHostCPUFeatures())
+    features[f.getKey()] = f.getValue();
+  bool x86 = llvm::Triple(llvm::sys::getProcessTriple()).isX86();
+  llvm::SmallVector<llvm::StringRef> items;
+  overrides.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    bool enable = !item.consume_front("-");
+    if (enable)
+      item.consume_front("+");
+    if (!features.count(item))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "unknown CPU feature '" + item + "' (expected an LLVM feature "
+          "name of this host, e.g. avx512vnni)");
+    if (x86)
+      llvm::X86::updateImpliedFeatures(item, enable, features);
+    else
+      features[item] = enable;
+  }
+  return features;
+}
+
+bool qmlir::hasVNNI(const llvm::StringMap<bool> &features) {
+  return features.lookup("avx512f") && features.lookup("avx512vnni");
+}
+
+std::optional<qmlir::CPUCodegen> qmlir::parseCPUCodegen(llvm::StringRef name) {
+  if (name == "fast")
+    return CPUCodegen::Fast;
+  if (name == "reference")
+    return CPUCodegen::Reference;
+  return std::nullopt;
+}
+
+void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
+                                   const QNNToLLVMOptions &options) {
+  bool fast = options.codegen == CPUCodegen::Fast;
   // qnn -> TOSA -> linalg/arith/tensor; the TOSA passes are func-anchored.
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createConvertQNNToTOSAPass());
@@ -46,6 +91,17 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  // Fast: convolutions and matrix products (+ their elementwise consumer)
+  // become register-tiled vector kernels, still on tensors.
+  if (fast) {
+    OpPassManager &kernels = pm.nest<func::FuncOp>();
+    CPUVectorizeContractionsPassOptions vectorize;
+    vectorize.vnni = options.vnni;
+    kernels.addPass(createCPUVectorizeContractionsPass(vectorize));
+    kernels.addPass(createCanonicalizerPass());
+    kernels.addPass(createCSEPass());
+  }
+
   // Tensors -> buffers; results become out-parameters; every allocation is
   // freed (ownership-based deallocation) so repeated calls do not leak.
   pm.addPass(createCPUBufferizePass());
@@ -58,6 +114,11 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  if (fast) {
+    if (options.vnni)
+      pm.addNestedPass<func::FuncOp>(createCPULowerVNNIPass());
+    pm.addPass(createConvertVectorToLLVMPass());
+  }
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
@@ -73,15 +134,55 @@ void qmlir::buildQNNToTOSAExportPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createQNNFinalizeTOSAExportPass());
 }
 
+namespace {
+struct QNNToLLVMPipelineOptions
+    : public PassPipelineOptions<QNNToLLVMPipelineOptions> {
+  Option<std::string> codegen{
+      *this, "cpu-codegen",
+      llvm::cl::desc("fast (vector kernels for convolutions and matrix "
+                     "products) or reference (plain loops)"),
+      llvm::cl::init("fast")};
+  Option<std::string> cpuFeatures{
+      *this, "cpu-features",
+      llvm::cl::desc("Overrides of the host's CPU features, e.g. "
+                     "-avx512vnni"),
+      llvm::cl::init("")};
+};
+} // namespace
+
 void qmlir::registerQNNPipelines() {
   PassPipelineRegistration<>(
       "qnn-export-tosa",
       "Export a qnn module (float or quantized) as pure TOSA: integer "
       "tensors, tosa.rescale with qmlir's multipliers and shifts",
       [](OpPassManager &pm) { buildQNNToTOSAExportPipeline(pm); });
-  PassPipelineRegistration<>(
+  // registerPassPipeline rather than PassPipelineRegistration, so that a bad
+  // option value is reported instead of silently replaced.
+  registerPassPipeline(
       "qnn-lower-to-llvm",
       "Lower qnn (float or quantized) to the LLVM dialect: qnn -> TOSA -> "
-      "linalg -> bufferized loops -> LLVM",
-      [](OpPassManager &pm) { buildQNNToLLVMPipeline(pm); });
+      "linalg -> (vector kernels) -> bufferized loops -> LLVM",
+      [](OpPassManager &pm, llvm::StringRef optionString,
+         llvm::function_ref<LogicalResult(const llvm::Twine &)> error) {
+        QNNToLLVMPipelineOptions opts;
+        if (failed(opts.parseFromString(optionString)))
+          return failure();
+        QNNToLLVMOptions options;
+        std::optional<CPUCodegen> codegen = parseCPUCodegen(opts.codegen);
+        if (!codegen)
+          return error("qnn-lower-to-llvm: cpu-codegen must be 'fast' or "
+                       "'reference', got '" +
+                       opts.codegen + "'");
+        options.codegen = *codegen;
+        auto features = resolveCPUFeatures(opts.cpuFeatures);
+        if (!features)
+          return error("qnn-lower-to-llvm: " +
+                       llvm::toString(features.takeError()));
+        options.vnni = hasVNNI(*features);
+        buildQNNToLLVMPipeline(pm, options);
+        return success();
+      },
+      [](llvm::function_ref<void(const detail::PassOptions &)> handler) {
+        handler(QNNToLLVMPipelineOptions());
+      });
 }

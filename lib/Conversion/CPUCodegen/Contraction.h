@@ -1,0 +1,141 @@
+//===- Contraction.h - contractions the CPU kernels handle -----*- C++ -*-===//
+//
+// The normalized form of the linalg reductions that
+// qnn-cpu-vectorize-contractions turns into register-tiled vector code, and
+// of the elementwise consumers it fuses into the kernel's epilogue. Two
+// kinds:
+//
+//   matrix:      C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n]
+//                (convolutions, matrix products; B constant)
+//   channelwise: C[m, n] = init[m, n] (+) over k of A[m, k, n] (* B[k, n])
+//                (depthwise convolutions, max/sum pooling; (+) is +, max or
+//                min; B constant or absent)
+//
+// Everything is expressed over the linalg op's loop dimensions: an operand's
+// element at loop indices i is at the flat row-major offset
+// sum_d coef[d] * i_d + constant.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_CONVERSION_CPUCODEGEN_CONTRACTION_H
+#define QMLIR_LIB_CONVERSION_CPUCODEGEN_CONTRACTION_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace qmlir::cpu {
+
+/// A value needed for every element of the result: either a scalar SSA value
+/// (the same for all elements) or an element of `tensor` at the flat offset
+/// `sum_d coef[d] * i_d + constant`. `coef` of the column dimension is 0 or
+/// 1.
+struct ElementSource {
+  mlir::Value scalar;
+  mlir::Value tensor;
+  llvm::SmallVector<int64_t> coef;
+  int64_t constant = 0;
+};
+
+/// How an element of A (times B) is combined into the accumulator.
+enum class Combine { MulAdd, Add, Max, Min };
+
+/// A reduction the kernels handle. Loop dimensions of extent 1 play no
+/// role (their index is always 0) and appear in none of the lists.
+struct ContractionSpec {
+  mlir::linalg::LinalgOp op;
+  Combine combine = Combine::MulAdd;
+  /// Element types: f32 throughout, or integers; `extendLhs` (and
+  /// `extendRhs`) when A (B) is sign-extended to the accumulator's type
+  /// (i8 -> i32) before it is combined.
+  bool isFloat = true;
+  bool extendLhs = false;
+  /// Channelwise: A depends on the column (with coefficient 1) and is read
+  /// as vectors; otherwise A's elements are broadcast (matrix kind).
+  bool channelwise = false;
+
+  /// A: the activations, read in place.
+  mlir::Value lhs;
+  llvm::SmallVector<int64_t> lhsCoef;
+  int64_t lhsConstant = 0;
+  /// Integer products compute (A - lhsZeroPoint) * B.
+  int64_t lhsZeroPoint = 0;
+
+  /// B: the weights, a constant (MulAdd only; null otherwise).
+  mlir::DenseElementsAttr rhs;
+  llvm::SmallVector<int64_t> rhsCoef;
+  int64_t rhsConstant = 0;
+
+  /// Static loop extents of the linalg op.
+  llvm::SmallVector<int64_t> extents;
+  /// Parallel dimensions of A and C (the rows m), outermost first in the
+  /// layout of C.
+  llvm::SmallVector<unsigned> rowDims;
+  /// The parallel dimension of B and C (the columns n); contiguous in C.
+  unsigned colDim = 0;
+  /// Reduction dimensions over which A is contiguous (the "run"), outermost
+  /// first: element j of the run is at offset j from its start. Matrix
+  /// kind only.
+  llvm::SmallVector<unsigned> runDims;
+  /// The other reduction dimensions, in loop order.
+  llvm::SmallVector<unsigned> outerDims;
+
+  /// The indexing map and flat-offset coefficients of C.
+  mlir::AffineMap outMap;
+  llvm::SmallVector<int64_t> outCoef;
+
+  /// The initial value of C.
+  ElementSource init;
+
+  int64_t numRows() const;
+  int64_t numCols() const { return extents[colDim]; }
+  int64_t runLength() const;
+  int64_t numOuter() const;
+};
+
+/// An all-parallel linalg.generic that is the only user of the previous
+/// value of the chain (the reduction's result or the previous stage's, maybe
+/// through reshapes that only add or drop unit dimensions) and computes
+/// elementwise over the same elements; its body runs on the accumulators
+/// before they are stored.
+struct EpilogueStage {
+  mlir::linalg::GenericOp op;
+  /// The block argument that receives the previous value.
+  unsigned accArg = 0;
+  /// The other block arguments (inputs) and where their values come from.
+  llvm::SmallVector<std::pair<unsigned, ElementSource>> operands;
+};
+
+struct EpilogueSpec {
+  llvm::SmallVector<EpilogueStage> stages;
+  /// Every op the kernel replaces after the reduction: stages and the
+  /// reshapes between them, in order; the last one is the last stage.
+  llvm::SmallVector<mlir::Operation *> ops;
+  /// For each dimension of the last stage's result, the reduction's loop
+  /// dimension it indexes (-1 for unit dimensions).
+  llvm::SmallVector<int64_t> resultDims;
+};
+
+/// Recognizes a contraction the kernels handle; failure means "leave it to
+/// the reference lowering" (no diagnostic).
+mlir::FailureOr<ContractionSpec> matchContraction(mlir::linalg::LinalgOp op);
+
+/// The chain of elementwise consumers to fuse, if there is one.
+std::optional<EpilogueSpec> matchEpilogue(const ContractionSpec &spec);
+
+struct KernelOptions {
+  /// Use AVX-512 VNNI `vpdpbusd` for integer contractions.
+  bool vnni = false;
+};
+
+/// Replaces the contraction (and the epilogue's generic, if any) with the
+/// register-tiled vector loop nest.
+void emitContraction(mlir::RewriterBase &rewriter, const ContractionSpec &spec,
+                     const EpilogueSpec *epilogue,
+                     const KernelOptions &options);
+
+} // namespace qmlir::cpu
+
+#endif // QMLIR_LIB_CONVERSION_CPUCODEGEN_CONTRACTION_H

@@ -1,0 +1,737 @@
+//===- ContractionEmit.cpp - register-tiled vector kernels ----------------===//
+//
+// Emits, on tensors, the loop nest for one ContractionSpec:
+//
+//   for each panel of NR = 16 * NV columns (of B, packed at compile time)
+//     for each tile of MR rows
+//       MR x NV accumulator vectors <- the initial value (+ compensation)
+//       for each outer reduction index, for each step of the run
+//         NV vector loads of packed B;
+//         matrix kind: MR broadcasts of A, MR x NV multiply-adds
+//           (vector.fma / 32-bit multiply-add / 4-way dot for vpdpbusd);
+//         channelwise: MR x NV vector loads of A, combined (fma, add, max,
+//           min) into the accumulators
+//       the fused epilogue on each accumulator, one vector store each
+//
+// Rows are flat indices over the row dimensions, so partial tiles exist only
+// at the very end (one remainder tile of M % MR rows); the last panel may be
+// narrower and its last vector masked. All shapes are static, so all trip
+// counts and masks are constants.
+//
+// Why not upstream tiling + vectorization: the linalg vectorizer handles
+// convolutions only as 1-D `linalg.conv_1d_*` after decomposition (which
+// needs HWCF filters and has no _q form), and nothing upstream reaches
+// `vpdpbusd`, which needs the weights in a [k/4][n][4] layout anyway. The
+// loop nest here is what tiling + vectorization + hoisting would produce
+// for a matrix product, written directly, with A read through the
+// convolution's window offsets instead of an im2col copy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Contraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace qmlir;
+using namespace qmlir::cpu;
+
+namespace {
+
+/// Elements per vector: 16 x 32 bits, one AVX-512 register (two AVX2
+/// registers after LLVM's legalization on other x86 CPUs).
+constexpr int64_t kLanes = 16;
+
+/// Accumulator rows per tile for NV vectors per row: about 24 accumulators,
+/// leaving registers for NV loads of B and a broadcast of A (32 zmm).
+int64_t rowsPerTile(int64_t nv) {
+  static const int64_t table[] = {0, 16, 12, 8, 6};
+  return table[nv];
+}
+
+class KernelEmitter {
+public:
+  KernelEmitter(RewriterBase &rewriter, const ContractionSpec &s,
+                const EpilogueSpec *epi, const KernelOptions &options)
+      : b(rewriter), s(s), epi(epi),
+        loc(s.op->getLoc()) {
+    vnni = options.vnni && !s.isFloat && !s.channelwise;
+    step = vnni ? 4 : 1;
+    numRows = s.numRows();
+    numCols = s.numCols();
+    runLength = s.runLength();
+    paddedRun = llvm::alignTo(runLength, step);
+    numOuter = s.numOuter();
+    numVectors = std::min<int64_t>(4, llvm::divideCeil(numCols, kLanes));
+    panelWidth = kLanes * numVectors;
+    tileRows = std::min(rowsPerTile(numVectors), numRows);
+    accType = VectorType::get(
+        {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
+    lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
+  }
+
+  void emit();
+
+private:
+  /// The row indices of one row of a tile, by loop dimension.
+  using RowIndices = llvm::SmallDenseMap<unsigned, Value, 4>;
+
+  /// Values computed once per panel (no row dependence).
+  struct PanelValues {
+    Value colBase, packedBase;
+    int64_t numVectors, validCols;
+    /// Initial value per vector, if it does not depend on the row.
+    SmallVector<Value> init;
+    /// Compensation per vector (integer kernels), or empty.
+    SmallVector<Value> compensation;
+    /// Row-independent epilogue operands: [stage][operand][vector].
+    SmallVector<SmallVector<SmallVector<Value>>> epilogue;
+  };
+
+  // Index arithmetic.
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t c) { return c ? add(x, index(c)) : x; }
+  Value mul(Value x, int64_t c) {
+    return c == 1 ? x : arith::MulIOp::create(b, loc, x, index(c));
+  }
+
+  /// A loop over [lb, ub) carrying `inits`; `body(iv, args)` returns the
+  /// values to yield.
+  SmallVector<Value>
+  forLoop(int64_t lb, int64_t ub, int64_t st, ValueRange inits,
+          llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
+
+  void prepare();
+  Value flat(Value tensor);
+  Value broadcast(Value scalar);
+  std::vector<char> packRhs(std::vector<int64_t> &colSums) const;
+  Value mask(int64_t lanes, int64_t width);
+
+  int64_t lanesOf(int64_t validCols, int64_t j) const {
+    return std::min(kLanes, validCols - kLanes * j);
+  }
+  bool dependsOnRow(const ElementSource &src) const;
+  Value rowPart(const ElementSource &src, const RowIndices &rows);
+  Value readSource(const ElementSource &src, Value rowOffset, Value col,
+                   int64_t lanes);
+
+  Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
+  Value emitTile(Value firstRow, int64_t rows, const PanelValues &pv,
+                 Value out);
+  SmallVector<Value> emitOuterLoops(ValueRange acc, ArrayRef<Value> rowOffsets,
+                                    const PanelValues &pv, unsigned depth,
+                                    Value kA, Value kB);
+  SmallVector<Value> emitRun(ValueRange acc, ArrayRef<Value> rowOffsets,
+                             const PanelValues &pv, Value kA, Value kB);
+  SmallVector<Value> multiplyStep(ValueRange acc, ArrayRef<Value> rowOffsets,
+                                  const PanelValues &pv, Value kA, Value bOff,
+                                  int64_t validBytes);
+  Value dot4(Value a, Value bv, Value acc);
+  Value combine(Value acc, Value a, Value bv);
+  Value applyStage(const EpilogueStage &stage, Value acc,
+                   ArrayRef<Value> operands);
+
+  RewriterBase &b;
+  const ContractionSpec &s;
+  const EpilogueSpec *epi;
+  Location loc;
+
+  bool vnni;
+  int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
+  int64_t numVectors, panelWidth, tileRows;
+  VectorType accType, lhsType;
+
+  Value lhsFlat, packed, compensation;
+  /// The loop dimension of each dimension the kernel writes (-1: unit).
+  SmallVector<int64_t> resultDims;
+  /// 1-D views of tensors, broadcasts of scalars (and of rank-0 tensors'
+  /// elements), all created before the loops so that they dominate them.
+  llvm::DenseMap<Value, Value> flats, broadcasts, scalarTensors;
+};
+
+SmallVector<Value> KernelEmitter::forLoop(
+    int64_t lb, int64_t ub, int64_t st, ValueRange inits,
+    llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto loop =
+      scf::ForOp::create(b, loc, index(lb), index(ub), index(st), inits);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> results =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  scf::YieldOp::create(b, loc, results);
+  return loop.getResults();
+}
+
+Value KernelEmitter::flat(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() <= 1)
+    return tensor;
+  auto [it, inserted] = flats.try_emplace(tensor);
+  if (inserted) {
+    ReassociationIndices all;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all.push_back(i);
+    it->second = tensor::CollapseShapeOp::create(
+        b, loc, tensor, ArrayRef<ReassociationIndices>{all});
+  }
+  return it->second;
+}
+
+Value KernelEmitter::broadcast(Value scalar) {
+  auto [it, inserted] = broadcasts.try_emplace(scalar);
+  if (inserted)
+    it->second = vector::BroadcastOp::create(
+        b, loc, VectorType::get({kLanes}, scalar.getType()), scalar);
+  return it->second;
+}
+
+Value KernelEmitter::mask(int64_t lanes, int64_t width) {
+  return vector::ConstantMaskOp::create(
+      b, loc, VectorType::get({width}, b.getI1Type()),
+      b.getDenseI64ArrayAttr({lanes}));
+}
+
+/// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded;
+/// `colSums` receives sum_k B[k, n] for integer kernels.
+std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
+  int64_t numPanels = llvm::divideCeil(numCols, panelWidth);
+  int64_t elemBytes = s.isFloat ? 4 : 1;
+  std::vector<char> out(numPanels * numOuter * paddedRun * panelWidth *
+                            elemBytes,
+                        0);
+  colSums.assign(numPanels * panelWidth, 0);
+  SmallVector<float> fvals;
+  SmallVector<int8_t> ivals;
+  if (s.isFloat)
+    for (const APFloat &v : s.rhs.getValues<APFloat>())
+      fvals.push_back(v.convertToFloat());
+  else
+    for (const APInt &v : s.rhs.getValues<APInt>())
+      ivals.push_back(static_cast<int8_t>(v.getSExtValue()));
+
+  // Offsets of B along the outer and run dimensions, in packing order.
+  auto offsets = [&](ArrayRef<unsigned> dims) {
+    SmallVector<int64_t> offs = {0};
+    for (unsigned d : dims) {
+      SmallVector<int64_t> next;
+      for (int64_t o : offs)
+        for (int64_t i = 0; i < s.extents[d]; ++i)
+          next.push_back(o + i * s.rhsCoef[d]);
+      offs = std::move(next);
+    }
+    return offs;
+  };
+  SmallVector<int64_t> outerOffs = offsets(s.outerDims);
+  SmallVector<int64_t> runOffs = offsets(s.runDims);
+  int64_t colCoef = s.rhsCoef[s.colDim];
+  for (int64_t o = 0; o < numOuter; ++o)
+    for (int64_t l = 0; l < runLength; ++l)
+      for (int64_t n = 0; n < numCols; ++n) {
+        int64_t src = s.rhsConstant + outerOffs[o] + runOffs[l] + colCoef * n;
+        int64_t p = n / panelWidth, c = n % panelWidth;
+        int64_t dst =
+            (((p * numOuter + o) * (paddedRun / step) + l / step) * panelWidth +
+             c) *
+                step +
+            l % step;
+        if (s.isFloat) {
+          std::memcpy(&out[dst * 4], &fvals[src], 4);
+        } else {
+          out[dst] = ivals[src];
+          colSums[n] += ivals[src];
+        }
+      }
+  return out;
+}
+
+void KernelEmitter::prepare() {
+  std::vector<int64_t> colSums;
+  if (s.rhs) {
+    std::vector<char> data = packRhs(colSums);
+    int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
+    auto packedType = RankedTensorType::get(
+        {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
+    packed = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
+  }
+
+  // sum_k (A - zp) * B = sum_k (A + 128) * B - (128 + zp) * sum_k B: the
+  // VNNI kernel multiplies A + 128 (unsigned), so the second term goes into
+  // the initial value. Modulo 2^32 like the reference's i32 arithmetic.
+  int64_t shift = (vnni ? 128 : 0) + s.lhsZeroPoint;
+  if (s.rhs && !s.isFloat && shift != 0) {
+    SmallVector<int32_t> comp;
+    for (int64_t sum : colSums)
+      comp.push_back(static_cast<int32_t>(
+          static_cast<uint32_t>(-shift) * static_cast<uint32_t>(sum)));
+    auto compType = RankedTensorType::get(
+        {static_cast<int64_t>(comp.size())}, b.getI32Type());
+    compensation = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
+  }
+
+  lhsFlat = flat(s.lhs);
+  auto prepareSource = [&](const ElementSource &src) {
+    if (src.scalar) {
+      broadcast(src.scalar);
+      return;
+    }
+    auto type = cast<RankedTensorType>(src.tensor.getType());
+    if (type.getRank() == 0)
+      scalarTensors[src.tensor] = vector::BroadcastOp::create(
+          b, loc, VectorType::get({kLanes}, type.getElementType()),
+          tensor::ExtractOp::create(b, loc, src.tensor, ValueRange()));
+    else
+      flat(src.tensor);
+  };
+  prepareSource(s.init);
+  if (!epi)
+    return;
+  for (const EpilogueStage &stage : epi->stages) {
+    for (auto &[arg, src] : stage.operands)
+      prepareSource(src);
+    // Values the stage's body uses from above are broadcast once here, so
+    // that the broadcasts dominate every tile.
+    Block *body = &stage.op->getRegion(0).front();
+    body->walk([&](Operation *op) {
+      for (Value v : op->getOperands())
+        if (v.getParentBlock() != body)
+          broadcast(v);
+    });
+  }
+}
+
+bool KernelEmitter::dependsOnRow(const ElementSource &src) const {
+  if (!src.tensor)
+    return false;
+  return llvm::any_of(s.rowDims,
+                      [&](unsigned d) { return src.coef[d] != 0; });
+}
+
+Value KernelEmitter::rowPart(const ElementSource &src,
+                             const RowIndices &rows) {
+  Value off = index(src.constant);
+  for (unsigned d : s.rowDims)
+    if (src.coef[d])
+      off = add(off, mul(rows.lookup(d), src.coef[d]));
+  return off;
+}
+
+Value KernelEmitter::readSource(const ElementSource &src, Value rowOffset,
+                                Value col, int64_t lanes) {
+  if (src.scalar)
+    return broadcasts.lookup(src.scalar);
+  auto type = cast<RankedTensorType>(src.tensor.getType());
+  Type elem = type.getElementType();
+  if (type.getRank() == 0)
+    return scalarTensors.lookup(src.tensor);
+  Value t = flats.lookup(src.tensor);
+  if (!t)
+    t = src.tensor; // rank 1
+  Value off = rowOffset ? rowOffset : index(src.constant);
+  if (src.coef[s.colDim] == 0)
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get({kLanes}, elem),
+        tensor::ExtractOp::create(b, loc, t, ValueRange{off}));
+  off = add(off, col);
+  auto vecType = VectorType::get({kLanes}, elem);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  if (lanes == kLanes)
+    return vector::TransferReadOp::create(b, loc, vecType, t, ValueRange{off},
+                                          zero, ArrayRef<bool>{true});
+  return vector::TransferReadOp::create(
+      b, loc, vecType, t, ValueRange{off},
+      AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
+      mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+}
+
+void KernelEmitter::emit() {
+  Operation *reduction = s.op->getResult(0).getDefiningOp();
+  Operation *anchor = epi ? epi->ops.back() : reduction;
+  b.setInsertionPoint(anchor);
+  prepare();
+  // The kernel writes vectors along the column, which is the last
+  // dimension of the result but for trailing unit dimensions (depthwise
+  // convolutions' [..., C, 1]): those are dropped while writing and
+  // restored by an expand_shape (a view).
+  auto resultType = cast<RankedTensorType>(anchor->getResult(0).getType());
+  resultDims.clear();
+  if (epi) {
+    resultDims.assign(epi->resultDims.begin(), epi->resultDims.end());
+  } else {
+    for (unsigned r = 0; r < s.outMap.getNumResults(); ++r) {
+      unsigned d = s.outMap.getDimPosition(r);
+      resultDims.push_back(s.extents[d] == 1 ? -1 : static_cast<int64_t>(d));
+    }
+  }
+  int64_t writeRank =
+      llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
+      resultDims.begin() + 1;
+  resultDims.resize(writeRank);
+  Value out = tensor::EmptyOp::create(
+      b, loc, resultType.getShape().take_front(writeRank),
+      resultType.getElementType());
+  int64_t fullPanels = numCols / panelWidth, rest = numCols % panelWidth;
+  if (fullPanels > 0)
+    out = forLoop(0, fullPanels, 1, {out},
+                  [&](Value p, ValueRange args) -> SmallVector<Value> {
+                    return {emitPanel(p, numVectors, panelWidth, args[0])};
+                  })[0];
+  if (rest > 0)
+    out = emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest,
+                    out);
+  if (writeRank < resultType.getRank()) {
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t i = 0; i < writeRank; ++i)
+      groups.push_back({i});
+    for (int64_t i = writeRank; i < resultType.getRank(); ++i)
+      groups.back().push_back(i);
+    out = tensor::ExpandShapeOp::create(b, loc, resultType, out, groups);
+  }
+  b.replaceOp(anchor, out);
+  // The rest of the chain, last to first, now has no users.
+  if (epi) {
+    for (Operation *op : llvm::reverse(ArrayRef(epi->ops).drop_back()))
+      b.eraseOp(op);
+    b.eraseOp(reduction);
+  }
+}
+
+Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
+                               Value out) {
+  PanelValues pv;
+  pv.numVectors = nv;
+  pv.validCols = validCols;
+  pv.colBase = mul(panel, panelWidth);
+  pv.packedBase = mul(panel, numOuter * paddedRun * panelWidth);
+  auto colOf = [&](int64_t j) { return add(pv.colBase, kLanes * j); };
+  for (int64_t j = 0; j < nv; ++j) {
+    if (compensation)
+      pv.compensation.push_back(vector::TransferReadOp::create(
+          b, loc, accType, compensation, ValueRange{colOf(j)},
+          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
+          ArrayRef<bool>{true}));
+    if (!dependsOnRow(s.init))
+      pv.init.push_back(
+          readSource(s.init, Value(), colOf(j), lanesOf(validCols, j)));
+  }
+  if (epi)
+    for (const EpilogueStage &stage : epi->stages) {
+      auto &values = pv.epilogue.emplace_back();
+      for (auto &[arg, src] : stage.operands) {
+        values.emplace_back();
+        if (!dependsOnRow(src))
+          for (int64_t j = 0; j < nv; ++j)
+            values.back().push_back(
+                readSource(src, Value(), colOf(j), lanesOf(validCols, j)));
+      }
+    }
+
+  int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
+  if (fullTiles > 0)
+    out = forLoop(0, fullTiles, 1, {out},
+                  [&](Value t, ValueRange args) -> SmallVector<Value> {
+                    return {emitTile(mul(t, tileRows), tileRows, pv, args[0])};
+                  })[0];
+  if (rest > 0)
+    out = emitTile(index(fullTiles * tileRows), rest, pv, out);
+  return out;
+}
+
+Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
+                              const PanelValues &pv, Value out) {
+  int64_t nv = pv.numVectors;
+  // Row indices: the flat row number delinearized over the row dimensions.
+  SmallVector<RowIndices> rowIdx(rows);
+  for (int64_t i = 0; i < rows; ++i) {
+    Value rem = add(firstRow, i);
+    for (int64_t q = static_cast<int64_t>(s.rowDims.size()) - 1; q >= 0; --q) {
+      unsigned d = s.rowDims[q];
+      if (q == 0) {
+        rowIdx[i][d] = rem;
+        break;
+      }
+      Value e = index(s.extents[d]);
+      rowIdx[i][d] = arith::RemUIOp::create(b, loc, rem, e);
+      rem = arith::DivUIOp::create(b, loc, rem, e);
+    }
+  }
+  auto colOf = [&](int64_t j) { return add(pv.colBase, kLanes * j); };
+
+  SmallVector<Value> lhsOffsets;
+  ElementSource lhsSrc;
+  lhsSrc.coef = s.lhsCoef;
+  lhsSrc.constant = s.lhsConstant;
+  for (int64_t i = 0; i < rows; ++i)
+    lhsOffsets.push_back(rowPart(lhsSrc, rowIdx[i]));
+
+  SmallVector<Value> acc;
+  for (int64_t i = 0; i < rows; ++i) {
+    Value initRow =
+        dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
+    for (int64_t j = 0; j < nv; ++j) {
+      Value v = initRow ? readSource(s.init, initRow, colOf(j),
+                                     lanesOf(pv.validCols, j))
+                        : pv.init[j];
+      if (!pv.compensation.empty())
+        v = arith::AddIOp::create(b, loc, v, pv.compensation[j]);
+      acc.push_back(v);
+    }
+  }
+
+  acc = emitOuterLoops(acc, lhsOffsets, pv, 0, index(0), pv.packedBase);
+
+  // Epilogue and stores.
+  auto resultType = cast<RankedTensorType>(out.getType());
+  auto perm = AffineMap::getMinorIdentityMap(resultType.getRank(), 1,
+                                             b.getContext());
+  for (int64_t i = 0; i < rows; ++i) {
+    // Row offsets of the row-dependent epilogue operands: [stage][operand].
+    SmallVector<SmallVector<Value>> epiRowOffsets;
+    if (epi)
+      for (const EpilogueStage &stage : epi->stages) {
+        auto &offs = epiRowOffsets.emplace_back();
+        for (auto &[arg, src] : stage.operands)
+          offs.push_back(dependsOnRow(src) ? rowPart(src, rowIdx[i]) : Value());
+      }
+    for (int64_t j = 0; j < nv; ++j) {
+      int64_t lanes = lanesOf(pv.validCols, j);
+      Value v = acc[i * nv + j];
+      if (epi)
+        for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+          SmallVector<Value> operands;
+          for (auto [o, entry] : llvm::enumerate(stage.operands))
+            operands.push_back(epiRowOffsets[k][o]
+                                   ? readSource(entry.second,
+                                                epiRowOffsets[k][o], colOf(j),
+                                                lanes)
+                                   : pv.epilogue[k][o][j]);
+          v = applyStage(stage, v, operands);
+        }
+      SmallVector<Value> indices;
+      for (int64_t d : resultDims)
+        indices.push_back(d < 0                   ? index(0)
+                          : d == int64_t(s.colDim) ? colOf(j)
+                                                   : rowIdx[i].lookup(d));
+      if (lanes == kLanes)
+        out = vector::TransferWriteOp::create(b, loc, v, out, indices, perm,
+                                              ArrayRef<bool>{true})
+                  .getResult();
+      else
+        out = vector::TransferWriteOp::create(
+                  b, loc, v, out, indices, AffineMapAttr::get(perm),
+                  mask(lanes, kLanes), b.getBoolArrayAttr({false}))
+                  .getResult();
+    }
+  }
+  return out;
+}
+
+SmallVector<Value> KernelEmitter::emitOuterLoops(ValueRange acc,
+                                                 ArrayRef<Value> rowOffsets,
+                                                 const PanelValues &pv,
+                                                 unsigned depth, Value kA,
+                                                 Value kB) {
+  if (depth == s.outerDims.size())
+    return emitRun(acc, rowOffsets, pv, kA, kB);
+  unsigned d = s.outerDims[depth];
+  int64_t inner = 1;
+  for (unsigned e : llvm::drop_begin(s.outerDims, depth + 1))
+    inner *= s.extents[e];
+  return forLoop(0, s.extents[d], 1, acc,
+                 [&](Value iv, ValueRange args) -> SmallVector<Value> {
+                   Value kA2 = add(kA, mul(iv, s.lhsCoef[d]));
+                   Value kB2 =
+                       add(kB, mul(iv, inner * paddedRun * panelWidth));
+                   return emitOuterLoops(args, rowOffsets, pv, depth + 1, kA2,
+                                         kB2);
+                 });
+}
+
+SmallVector<Value> KernelEmitter::emitRun(ValueRange acc,
+                                          ArrayRef<Value> rowOffsets,
+                                          const PanelValues &pv, Value kA,
+                                          Value kB) {
+  int64_t full = runLength - runLength % step;
+  SmallVector<Value> result(acc.begin(), acc.end());
+  if (full > 0)
+    result = forLoop(0, full, step, result,
+                     [&](Value l, ValueRange args) -> SmallVector<Value> {
+                       return multiplyStep(args, rowOffsets, pv, add(kA, l),
+                                           add(kB, mul(l, panelWidth)), step);
+                     });
+  if (full < runLength)
+    result = multiplyStep(result, rowOffsets, pv, add(kA, full),
+                          add(kB, full * panelWidth), runLength - full);
+  return result;
+}
+
+SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
+                                               ArrayRef<Value> rowOffsets,
+                                               const PanelValues &pv, Value kA,
+                                               Value bOff,
+                                               int64_t validBytes) {
+  int64_t nv = pv.numVectors;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  SmallVector<Value> bVecs;
+  for (int64_t j = 0; packed && j < nv; ++j) {
+    Value off = add(bOff, kLanes * step * j);
+    if (s.isFloat) {
+      bVecs.push_back(vector::TransferReadOp::create(
+          b, loc, accType, packed, ValueRange{off},
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
+          ArrayRef<bool>{true}));
+      continue;
+    }
+    auto type = VectorType::get({kLanes * step}, i8);
+    Value v = vector::TransferReadOp::create(
+        b, loc, type, packed, ValueRange{off},
+        arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)),
+        ArrayRef<bool>{true});
+    bVecs.push_back(vnni ? v : arith::ExtSIOp::create(b, loc, accType, v));
+  }
+
+  SmallVector<Value> result(acc.begin(), acc.end());
+  for (auto [i, rowOff] : llvm::enumerate(rowOffsets)) {
+    Value off = add(rowOff, kA);
+    if (s.channelwise) {
+      // One vector of A per vector of columns.
+      for (int64_t j = 0; j < nv; ++j) {
+        int64_t lanes = lanesOf(pv.validCols, j);
+        Value at = add(off, add(pv.colBase, kLanes * j));
+        Value zero = arith::ConstantOp::create(
+            b, loc, b.getZeroAttr(lhsType.getElementType()));
+        Value a =
+            lanes == kLanes
+                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
+                                                 ValueRange{at}, zero,
+                                                 ArrayRef<bool>{true})
+                : vector::TransferReadOp::create(
+                      b, loc, lhsType, lhsFlat, ValueRange{at},
+                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
+                      zero, mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+        if (s.extendLhs)
+          a = arith::ExtSIOp::create(b, loc, accType, a);
+        Value &c = result[i * nv + j];
+        c = combine(c, a, packed ? bVecs[j] : Value());
+      }
+      continue;
+    }
+    Value a;
+    if (s.isFloat) {
+      a = vector::BroadcastOp::create(
+          b, loc, accType,
+          tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off}));
+    } else if (!vnni) {
+      Value x = tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off});
+      a = vector::BroadcastOp::create(
+          b, loc, accType, arith::ExtSIOp::create(b, loc, i32, x));
+    } else {
+      // Four consecutive bytes of A as one i32 in every lane, made
+      // unsigned by flipping the sign bits (+128 each).
+      auto quad = VectorType::get({4}, i8);
+      Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+      Value x =
+          validBytes == 4
+              ? vector::TransferReadOp::create(b, loc, quad, lhsFlat,
+                                               ValueRange{off}, zero,
+                                               ArrayRef<bool>{true})
+              : vector::TransferReadOp::create(
+                    b, loc, quad, lhsFlat, ValueRange{off},
+                    AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
+                    mask(validBytes, 4), b.getBoolArrayAttr({false}));
+      Value word =
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x);
+      Value splat = vector::BroadcastOp::create(b, loc, accType, word);
+      Value flip = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              accType, ArrayRef<Attribute>{b.getI32IntegerAttr(
+                           static_cast<int32_t>(0x80808080u))}));
+      splat = arith::XOrIOp::create(b, loc, splat, flip);
+      a = vector::BitCastOp::create(b, loc, VectorType::get({64}, i8), splat);
+    }
+    for (int64_t j = 0; j < nv; ++j) {
+      Value &c = result[i * nv + j];
+      c = vnni ? dot4(a, bVecs[j], c) : combine(c, a, bVecs[j]);
+    }
+  }
+  return result;
+}
+
+/// acc (+) a (* bv): the reduction's combining step on vectors.
+Value KernelEmitter::combine(Value acc, Value a, Value bv) {
+  switch (s.combine) {
+  case Combine::MulAdd:
+    if (s.isFloat)
+      return vector::FMAOp::create(b, loc, a, bv, acc);
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, a, bv));
+  case Combine::Add:
+    if (s.isFloat)
+      return arith::AddFOp::create(b, loc, acc, a);
+    return arith::AddIOp::create(b, loc, acc, a);
+  case Combine::Max:
+    if (s.isFloat)
+      return arith::MaximumFOp::create(b, loc, acc, a);
+    return arith::MaxSIOp::create(b, loc, acc, a);
+  case Combine::Min:
+    if (s.isFloat)
+      return arith::MinimumFOp::create(b, loc, acc, a);
+    return arith::MinSIOp::create(b, loc, acc, a);
+  }
+  llvm_unreachable("unknown combine");
+}
+
+/// acc[i] + sum_t zext(a[4i + t]) * sext(b[4i + t]), t < 4: what one
+/// `vpdpbusd` computes, as plain vector ops (the intrinsic has unknown
+/// memory effects, which bufferization refuses; qnn-cpu-lower-vnni makes it
+/// the intrinsic after bufferization).
+Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
+  auto wide = VectorType::get({4 * kLanes}, b.getI32Type());
+  Value prod = arith::MulIOp::create(b, loc,
+                                     arith::ExtUIOp::create(b, loc, wide, a),
+                                     arith::ExtSIOp::create(b, loc, wide, bv));
+  Value groups = vector::ShapeCastOp::create(
+      b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
+  return vector::MultiDimReductionOp::create(
+      b, loc, groups, acc, ArrayRef<bool>{false, true},
+      vector::CombiningKind::ADD);
+}
+
+Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,
+                                ArrayRef<Value> operands) {
+  Block *body = &stage.op->getRegion(0).front();
+  IRMapping map;
+  // Values from above (constants of the rescale, ...): their broadcasts.
+  for (auto &[v, bc] : broadcasts)
+    map.map(v, bc);
+  map.map(body->getArgument(stage.accArg), acc);
+  for (auto [k, entry] : llvm::enumerate(stage.operands))
+    map.map(body->getArgument(entry.first), operands[k]);
+  for (Operation &op : body->without_terminator()) {
+    Operation *copy = b.clone(op, map);
+    for (Value r : copy->getResults())
+      r.setType(VectorType::get({kLanes}, r.getType()));
+  }
+  return map.lookup(body->getTerminator()->getOperand(0));
+}
+
+} // namespace
+
+void qmlir::cpu::emitContraction(RewriterBase &rewriter,
+                                 const ContractionSpec &spec,
+                                 const EpilogueSpec *epilogue,
+                                 const KernelOptions &options) {
+  KernelEmitter(rewriter, spec, epilogue, options).emit();
+}

@@ -1,0 +1,80 @@
+//===- LowerVNNI.cpp - qnn-cpu-lower-vnni ---------------------------------===//
+//
+// The one target-specific pattern of the CPU kernels: a 4-way u8 x s8 dot
+// product accumulated into 16 i32 lanes becomes `vpdpbusd`. Neither LLVM
+// (which turns the generic form into vpmaddwd/vpdpwssd sequences) nor the
+// x86vector dialect (whose int8 dot is AVX-VNNI-INT8's signed vpdpbssd, on
+// at most 256 bits) produces it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qmlir {
+#define GEN_PASS_DEF_CPULOWERVNNIPASS
+#include "qmlir/Conversion/Passes.h.inc"
+} // namespace qmlir
+
+using namespace mlir;
+
+namespace {
+
+/// True for a vector<64xi8> value.
+bool isBytes64(Value v) {
+  auto t = dyn_cast<VectorType>(v.getType());
+  return t && t.getRank() == 1 && t.getDimSize(0) == 64 &&
+         t.getElementType().isInteger(8) && !t.isScalable();
+}
+
+struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType src = op.getSourceVectorType();
+    if (op.getKind() != vector::CombiningKind::ADD ||
+        src.getShape() != ArrayRef<int64_t>{16, 4} ||
+        !src.getElementType().isInteger(32) || src.isScalable() ||
+        op.getReductionDims() != ArrayRef<int64_t>{1})
+      return rewriter.notifyMatchFailure(op, "not a 16x4 i32 add reduction");
+    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                    : arith::MulIOp();
+    if (!mul)
+      return rewriter.notifyMatchFailure(op, "not a reduced product");
+    Value a, b;
+    for (int i = 0; i < 2; ++i) {
+      auto zext = mul->getOperand(i).getDefiningOp<arith::ExtUIOp>();
+      auto sext = mul->getOperand(1 - i).getDefiningOp<arith::ExtSIOp>();
+      if (zext && sext && isBytes64(zext.getIn()) && isBytes64(sext.getIn())) {
+        a = zext.getIn();
+        b = sext.getIn();
+        break;
+      }
+    }
+    if (!a)
+      return rewriter.notifyMatchFailure(op, "not zext(u8) * sext(s8)");
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, op.getDestType(),
+        rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+        ValueRange{op.getAcc(), a, b});
+    return success();
+  }
+};
+
+struct CPULowerVNNIPass
+    : qmlir::impl::CPULowerVNNIPassBase<CPULowerVNNIPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<Dot4ToVPDPBUSD>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

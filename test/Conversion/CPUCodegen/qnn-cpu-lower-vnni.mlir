@@ -1,0 +1,37 @@
+// RUN: qopt %s --qnn-cpu-lower-vnni | FileCheck %s
+
+// The 4-way u8 x s8 dot product of 64 bytes into 16 lanes is one vpdpbusd
+// (either operand order of the multiply).
+// CHECK-LABEL: func.func @dot4
+// CHECK-SAME: (%[[A:.*]]: vector<64xi8>, %[[B:.*]]: vector<64xi8>, %[[ACC:.*]]: vector<16xi32>)
+// CHECK: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%[[ACC]], %[[A]], %[[B]]) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK: %[[S:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%[[R]], %[[A]], %[[B]])
+// CHECK: return %[[S]]
+func.func @dot4(%a: vector<64xi8>, %b: vector<64xi8>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %ea = arith.extui %a : vector<64xi8> to vector<64xi32>
+  %eb = arith.extsi %b : vector<64xi8> to vector<64xi32>
+  %p = arith.muli %ea, %eb : vector<64xi32>
+  %g = vector.shape_cast %p : vector<64xi32> to vector<16x4xi32>
+  %r = vector.multi_reduction <add>, %g, %acc [1] : vector<16x4xi32> to vector<16xi32>
+  %q = arith.muli %eb, %ea : vector<64xi32>
+  %h = vector.shape_cast %q : vector<64xi32> to vector<16x4xi32>
+  %s = vector.multi_reduction <add>, %h, %r [1] : vector<16x4xi32> to vector<16xi32>
+  return %s : vector<16xi32>
+}
+
+// Not vpdpbusd: signed x signed bytes, and groups of 8.
+// CHECK-LABEL: func.func @not_dot4
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK-COUNT-2: vector.multi_reduction
+func.func @not_dot4(%a: vector<64xi8>, %b: vector<64xi8>, %acc: vector<16xi32>, %acc8: vector<8xi32>) -> (vector<16xi32>, vector<8xi32>) {
+  %sa = arith.extsi %a : vector<64xi8> to vector<64xi32>
+  %eb = arith.extsi %b : vector<64xi8> to vector<64xi32>
+  %p = arith.muli %sa, %eb : vector<64xi32>
+  %g = vector.shape_cast %p : vector<64xi32> to vector<16x4xi32>
+  %r = vector.multi_reduction <add>, %g, %acc [1] : vector<16x4xi32> to vector<16xi32>
+  %ea = arith.extui %a : vector<64xi8> to vector<64xi32>
+  %q = arith.muli %ea, %eb : vector<64xi32>
+  %h = vector.shape_cast %q : vector<64xi32> to vector<8x8xi32>
+  %s = vector.multi_reduction <add>, %h, %acc8 [1] : vector<8x8xi32> to vector<8xi32>
+  return %r, %s : vector<16xi32>, vector<8xi32>
+}
