@@ -1,6 +1,6 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir]
 //
@@ -89,6 +89,12 @@ static cl::opt<int64_t> onnxBatch(
              "holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
 
+static cl::list<std::string> onnxShapes(
+    "shape",
+    cl::desc("ONNX models: static shape of an input, e.g. --shape "
+             "input=1x3x224x224 (repeatable)"),
+    cl::value_desc("name=DxDx..."), cl::cat(qrunCategory));
+
 /// Loads a model file: .mlir / .mlirbc are parsed, .onnx / .onnxtxt are
 /// imported with the ONNX importer.
 static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
@@ -110,6 +116,12 @@ static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
   if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
     ONNXImportOptions options;
     options.batchSize = onnxBatch;
+    for (const std::string &spec : onnxShapes) {
+      std::string error = addInputShape(options, spec);
+      if (!error.empty())
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "--shape: " + error);
+    }
     module = importONNXFile(path, ctx, options);
   } else {
     module = parseSourceFile<ModuleOp>(path, &ctx);
