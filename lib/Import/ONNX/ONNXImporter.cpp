@@ -263,6 +263,26 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
       return nullptr;
     }
 
+  // IR versions below 4 list every initializer as a graph input; some
+  // exporters of that era did not. Declaring them is what those models mean.
+  if (model.ir_version() < 4) {
+    llvm::StringSet<> inputs;
+    for (const onnx::ValueInfoProto &vi : model.graph().input())
+      inputs.insert(vi.name());
+    onnx::GraphProto *graph = model.mutable_graph();
+    for (const onnx::TensorProto &t : graph->initializer()) {
+      if (inputs.contains(t.name()))
+        continue;
+      onnx::ValueInfoProto *vi = graph->add_input();
+      vi->set_name(t.name());
+      onnx::TypeProto_Tensor *tt = vi->mutable_type()->mutable_tensor_type();
+      tt->set_elem_type(t.data_type());
+      onnx::TensorShapeProto *shape = tt->mutable_shape();
+      for (int64_t d : t.dims())
+        shape->add_dim()->set_dim_value(d);
+    }
+  }
+
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
@@ -297,12 +317,45 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
   }
   if (opset < kTargetOpset) {
     try {
+      // The adapters need the shapes of the values they rewrite; failures
+      // here are reported by the strict inference after conversion.
+      try {
+        onnx::shape_inference::InferShapes(model);
+      } catch (const std::exception &) {
+      }
       model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
     } catch (const std::exception &e) {
       report.error() << "cannot convert from opset " << opset << " to "
                      << kTargetOpset << ": " << Reporter::oneLine(e.what());
       return nullptr;
     }
+    // Upsample and Resize-10 map output pixel i to floor(i / scale)
+    // ("asymmetric", "floor"); libonnx's adapters turn them into Resize
+    // nodes without those attributes, which would mean Resize-11's
+    // "half_pixel" instead. Every Resize of an opset-10-or-older model came
+    // from them.
+    if (opset < 11)
+      for (onnx::NodeProto &node : *model.mutable_graph()->mutable_node()) {
+        if (node.op_type() != "Resize")
+          continue;
+        bool hasTransform = false, hasNearest = false;
+        for (const onnx::AttributeProto &a : node.attribute()) {
+          hasTransform |= a.name() == "coordinate_transformation_mode";
+          hasNearest |= a.name() == "nearest_mode";
+        }
+        if (!hasTransform) {
+          onnx::AttributeProto *a = node.add_attribute();
+          a->set_name("coordinate_transformation_mode");
+          a->set_type(onnx::AttributeProto::STRING);
+          a->set_s("asymmetric");
+        }
+        if (!hasNearest) {
+          onnx::AttributeProto *a = node.add_attribute();
+          a->set_name("nearest_mode");
+          a->set_type(onnx::AttributeProto::STRING);
+          a->set_s("floor");
+        }
+      }
   }
 
 
