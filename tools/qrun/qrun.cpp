@@ -269,7 +269,7 @@ int main(int argc, char **argv) {
     if (ok && !spec.shape.empty())
       ok = llvm::equal(llvm::ArrayRef(t->shape).drop_front(),
                        llvm::ArrayRef(spec.shape).drop_front());
-    if (ok && !spec.shape.empty())
+    if (ok && !spec.shape.empty() && t->shape[0] != spec.shape[0])
       ok = spec.shape[0] > 0 && t->shape[0] > 0 &&
            t->shape[0] % spec.shape[0] == 0;
     if (!ok)

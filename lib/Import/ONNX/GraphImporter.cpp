@@ -17,6 +17,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -261,10 +262,6 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes,
                            << elementTypeName(dataType) << ": " << error;
       type = *qtype;
     }
-    if (llvm::is_contained(type.getShape(), 0))
-      return emitError() << "input '" << vi.name() << "' has shape "
-                         << formatShape(type.getShape())
-                         << ": empty tensors are not supported";
     argTypes.push_back(type);
     names.push_back(vi.name());
     dataTypes.push_back(dataType);
@@ -296,15 +293,15 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                << "import time";
   if (failed(handler.fn(n)))
     return failure();
-  // TOSA has no empty tensors; constants may be empty (e.g. unused roi).
-  for (auto [i, out] : llvm::enumerate(node.output())) {
+  // An empty result holds no data: it is a constant (TOSA has no empty
+  // tensors; the ops that computed it are erased as dead code at the end).
+  for (const std::string &out : node.output()) {
     auto it = values.find(out);
-    if (out.empty() || it == values.end() || it->second->constant)
+    if (out.empty() || it == values.end() || it->second->constant ||
+        !llvm::is_contained(it->second->onnxType.getShape(), 0))
       continue;
-    if (llvm::is_contained(it->second->onnxType.getShape(), 0))
-      return n.emitError() << "output '" << out << "' has shape "
-                           << formatShape(it->second->onnxType.getShape())
-                           << ": empty tensors are not supported";
+    it->second = emptyEntry(it->second->onnxType.getShape(),
+                            it->second->dataType);
   }
   // Outputs a handler leaves undefined (Dropout's mask) are fine as long as
   // nothing reads them.
@@ -313,6 +310,33 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return n.emitError() << "output #" << i << " ('" << out << "') of "
                            << node.op_type() << " is not supported";
   return success();
+}
+
+std::shared_ptr<GraphImporter::Entry>
+GraphImporter::emptyEntry(ArrayRef<int64_t> shape, int32_t dataType) {
+  auto e = std::make_shared<Entry>();
+  HostTensor t;
+  t.shape.assign(shape.begin(), shape.end());
+  t.dataType = isFloatType(dataType) || isIntegerType(dataType)
+                   ? dataType
+                   : int32_t(onnx::TensorProto::FLOAT);
+  e->onnxType = RankedTensorType::get(shape, mlirElementType(&ctx, t.dataType));
+  e->dataType = t.dataType;
+  e->constant = std::move(t);
+  return e;
+}
+
+void GraphImporter::eraseDeadEmptyOps(func::FuncOp func) {
+  auto isEmpty = [](Type t) {
+    auto r = dyn_cast<RankedTensorType>(t);
+    return r && r.hasStaticShape() && r.getNumElements() == 0;
+  };
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : llvm::reverse(ops))
+    if (op->getNumResults() && op->use_empty() && isPure(op) &&
+        llvm::any_of(op->getResultTypes(), isEmpty))
+      op->erase();
 }
 
 Value GraphImporter::outputValue(StringRef name) {
@@ -384,6 +408,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     e->onnxType = cast<RankedTensorType>(arg.getType());
     e->onnx = arg;
+    // An empty input holds no data: a constant for the graph.
+    if (llvm::is_contained(e->onnxType.getShape(), 0))
+      e = emptyEntry(e->onnxType.getShape(), e->dataType);
     values[name] = std::move(e);
   }
 
@@ -405,6 +432,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, vi] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "qnn.name", builder.getStringAttr(vi.name()));
+
+  eraseDeadEmptyOps(func);
 
   // Handlers check what the qnn verifiers check; should something slip
   // through, it is still one line naming the node.

@@ -12,6 +12,7 @@
 
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -233,6 +234,12 @@ private:
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   /// The value returned for graph output `name`.
   mlir::Value outputValue(llvm::StringRef name);
+  /// A constant entry for an empty tensor (no data to compute).
+  std::shared_ptr<Entry> emptyEntry(llvm::ArrayRef<int64_t> shape,
+                                    int32_t dataType);
+  /// Erases pure ops with empty results that nothing uses (the producers of
+  /// values replaced by emptyEntry).
+  void eraseDeadEmptyOps(mlir::func::FuncOp func);
 
   /// The value of `name` in `layout`, converting (once) if needed. Returns
   /// null after emitting an error with `emitError`.
