@@ -205,7 +205,11 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
       diag << "] but its initializer is " << elementTypeName(init.data_type())
            << "[";
       llvm::interleave(init.dims(), diag, ",");
-      return diag << "]";
+      diag << "]";
+      for (auto [i, node] : llvm::enumerate(graph.node()))
+        if (llvm::is_contained(node.input(), vi.name()))
+          return diag << " (read by node '" << nodeName(node, i) << "')";
+      return diag;
     }
   }
   llvm::StringSet<> defined;
@@ -221,6 +225,46 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
       return report.error() << "graph output '" << vi.name()
                             << "' is not defined by any node, input or "
                                "initializer";
+  return success();
+}
+
+/// Every node input must be a graph input, an initializer or the output of
+/// an earlier node. libonnx's checker finds the same, but its message names
+/// the node by its (often empty) name only; these name it as every other
+/// import error does and say whether the graph has a cycle (a later node
+/// defines the value) or misses the value altogether.
+static LogicalResult checkNodeInputs(const onnx::ModelProto &model,
+                                     Reporter &report) {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    defined.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    defined.insert(t.name());
+  llvm::StringMap<size_t> producer;
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        producer.try_emplace(out, i);
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    for (const std::string &in : node.input()) {
+      if (in.empty() || defined.contains(in))
+        continue;
+      InFlightDiagnostic diag = report.error();
+      diag << "node '" << nodeName(node, i) << "': input '" << in << "' ";
+      auto later = producer.find(in);
+      if (later == producer.end())
+        return diag << "is not a graph input, an initializer or the output "
+                       "of any node";
+      return diag << "is the output of node '"
+                  << nodeName(graph.node(later->second), later->second)
+                  << "', which comes later: the graph has a cycle or is not "
+                     "topologically sorted";
+    }
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        defined.insert(out);
+  }
   return success();
 }
 
@@ -282,6 +326,9 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
         shape->add_dim()->set_dim_value(d);
     }
   }
+
+  if (failed(checkNodeInputs(model, report)))
+    return nullptr;
 
   try {
     onnx::checker::check_model(model);
