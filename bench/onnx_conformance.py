@@ -303,7 +303,7 @@ def write_report(args, results, elapsed):
                  "exactly)." % (onnx.__version__ if False else "1.12",
                                 RTOL, ATOL))
     lines.append("")
-    lines.append("Run: `ctest --test-dir build -L conformance` or "
+    lines.append("Run: `ctest --test-dir build -C conformance -L conformance` or "
                  "`/usr/bin/python3 bench/onnx_conformance.py --build build` "
                  "(%d tests took %.0f s here with %d jobs)." %
                  (len(results), elapsed, args.jobs))

@@ -126,9 +126,10 @@ def main():
                      (r[0], "x".join(map(str, r[1])), r[2], r[3], r[4], r[5],
                       r[6], r[7], r[8], r[9]))
     lines.append("")
-    lines.append("Times are one run each on the shared 2-core machine; "
-                 "qmlir's loops are not tiled or vectorized in MLIR yet "
-                 "(docs/Lowering.md), so they are no speed comparison.")
+    lines.append("Times are one run each on the shared 2-core machine "
+                 "(load average %.1f at the end of this run); qmlir's loops "
+                 "are not tiled or vectorized in MLIR yet (docs/Lowering.md), "
+                 "so they are no speed comparison." % os.getloadavg()[0])
     lines.append("")
     with open(out, "w") as f:
         f.write("\n".join(lines))
