@@ -178,7 +178,8 @@ static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
   for (int64_t i = 0, e = out.numElements(); i < e; ++i) {
     if (isFloat(out.type)) {
       double a = getDouble(out, i), b = getDouble(expected, i);
-      if (std::isnan(a) && std::isnan(b))
+      // Equal infinities (and NaN against NaN) match.
+      if ((std::isnan(a) && std::isnan(b)) || a == b)
         continue;
       double err = std::fabs(a - b);
       if (!(err <= absTol + relTol * std::fabs(b)))

@@ -24,6 +24,11 @@ void populateElementwisePatterns(mlir::TypeConverter &converter,
 /// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad.
 void populateLayoutPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
+/// The ops with a float lowering only: qnn.sub, div, maximum, minimum, exp,
+/// sigmoid, tanh, sqrt, rsqrt, reduce_{mean,sum,max}, matmul,
+/// conv_transpose2d, and qnn.slice (which also moves quantized storage).
+void populateFloatOpsPatterns(mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
 /// qnn.quantize, qnn.dequantize, qnn.requantize, qnn.observe and the quant
 /// dialect's scast/qcast/dcast.
 void populateQuantOpsPatterns(mlir::TypeConverter &converter,

@@ -16,9 +16,12 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace qmlir {
@@ -62,7 +65,8 @@ struct ConvertQNNToTOSAPass
     target.addIllegalOp<quant::StorageCastOp, quant::QuantizeCastOp,
                         quant::DequantizeCastOp>();
     target.addLegalDialect<tosa::TosaDialect, arith::ArithDialect,
-                           tensor::TensorDialect, linalg::LinalgDialect>();
+                           tensor::TensorDialect, linalg::LinalgDialect,
+                           math::MathDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return converter.isSignatureLegal(f.getFunctionType()) &&
              converter.isLegal(&f.getBody());
@@ -80,9 +84,25 @@ struct ConvertQNNToTOSAPass
     populateElementwisePatterns(converter, patterns);
     populateLayoutPatterns(converter, patterns);
     populateQuantOpsPatterns(converter, patterns);
+    populateFloatOpsPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
+      return signalPassFailure();
+
+    // tosa-to-linalg has no lowering of tosa.transpose_conv2d; TOSA's own
+    // decomposition rewrites it (and nothing else) into tosa.conv2d.
+    // Only when there is one: the greedy driver would also fold and reorder
+    // the constants of every other lowering.
+    bool hasTransposeConv = false;
+    getOperation().walk([&](tosa::TransposeConv2DOp) {
+      hasTransposeConv = true;
+    });
+    if (!hasTransposeConv)
+      return;
+    RewritePatternSet decompose(ctx);
+    tosa::populateTosaDecomposeTransposeConv(ctx, decompose);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(decompose))))
       signalPassFailure();
   }
 };

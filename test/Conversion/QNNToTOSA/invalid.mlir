@@ -115,3 +115,13 @@ func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %0 = qnn.relu %x : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// The float-only ops reject quantized operands.
+func.func @quantized_sub(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+2 {{'qnn.sub' op on quantized tensors is not supported: dequantize its inputs first}}
+  // expected-error @+1 {{failed to legalize operation 'qnn.sub'}}
+  %0 = qnn.sub %a, %a : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}

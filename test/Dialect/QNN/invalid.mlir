@@ -430,3 +430,147 @@ func.func @requantize_expressed(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> te
   %0 = qnn.requantize %x : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f16, 0.2>>
   return %0 : tensor<4x!quant.uniform<i8:f16, 0.2>>
 }
+
+// -----
+// Binary float ops broadcast like add.
+func.func @sub_broadcast(%x: tensor<2x3xf32>, %y: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{operand shapes are not broadcast-compatible}}
+  %0 = qnn.sub %x, %y : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+// Unary ops keep their operand's type.
+func.func @exp_type(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "qnn.exp"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+// Reduction axes must be in range.
+func.func @reduce_axis_range(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qnn.reduce_sum %x {axes = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// Reduction axes are distinct.
+func.func @reduce_axis_twice(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{axis 1 is given twice}}
+  %0 = qnn.reduce_max %x {axes = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// The reduced output shape drops (or keeps as 1) the reduced axes.
+func.func @reduce_shape(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{output has shape 2 but expected 2x1}}
+  %0 = qnn.reduce_mean %x {axes = array<i64: 1>, keep_dims = true} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// Matmul operands are matrices.
+func.func @matmul_rank(%a: tensor<3xf32>, %b: tensor<3x2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{operands must have rank >= 2}}
+  %0 = qnn.matmul %a, %b : (tensor<3xf32>, tensor<3x2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// Matmul inner dimensions agree.
+func.func @matmul_inner(%a: tensor<4x3xf32>, %b: tensor<2x5xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{lhs has 3 columns but rhs has 2 rows}}
+  %0 = qnn.matmul %a, %b : (tensor<4x3xf32>, tensor<2x5xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+// Matmul batch dimensions broadcast.
+func.func @matmul_batch(%a: tensor<2x4x3xf32>, %b: tensor<3x3x5xf32>) -> tensor<2x4x5xf32> {
+  // expected-error @+1 {{batch dimensions are not broadcast-compatible}}
+  %0 = qnn.matmul %a, %b : (tensor<2x4x3xf32>, tensor<3x3x5xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
+
+// -----
+// Matmul output shape.
+func.func @matmul_shape(%a: tensor<4x3xf32>, %b: tensor<3x5xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{output has shape 4x4 but expected 4x5}}
+  %0 = qnn.matmul %a, %b : (tensor<4x3xf32>, tensor<3x5xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+// Transposed conv: the output size follows from stride, kernel and crop.
+func.func @conv_transpose_shape(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x8x8x3xf32> {
+  // expected-error @+1 {{output has shape 1x8x8x3 but expected 1x9x9x3}}
+  %0 = qnn.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x8x8x3xf32>
+  return %0 : tensor<1x8x8x3xf32>
+}
+
+// -----
+// Transposed conv: weight input channels are the input's.
+func.func @conv_transpose_channels(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x4xf32>) -> tensor<1x6x6x3xf32> {
+  // expected-error @+1 {{input has 8 channels but weight has 4}}
+  %0 = qnn.conv_transpose2d %x, %w : (tensor<1x4x4x8xf32>, tensor<3x3x3x4xf32>) -> tensor<1x6x6x3xf32>
+  return %0 : tensor<1x6x6x3xf32>
+}
+
+// -----
+// Transposed conv: crops start inside the first window.
+func.func @conv_transpose_crop(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x3x6x3xf32> {
+  // expected-error @+1 {{'padding' top/left values must be in [0, kernel)}}
+  %0 = qnn.conv_transpose2d %x, %w {padding = array<i64: 3, 0, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x3x6x3xf32>
+  return %0 : tensor<1x3x6x3xf32>
+}
+
+// -----
+// Transposed conv: output padding stays below the stride.
+func.func @conv_transpose_outpad(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x8x6x3xf32> {
+  // expected-error @+1 {{'padding' bottom/right values must be in (-stride, kernel)}}
+  %0 = qnn.conv_transpose2d %x, %w {padding = array<i64: 0, -2, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x8x6x3xf32>
+  return %0 : tensor<1x8x6x3xf32>
+}
+
+// -----
+// Slices stay inside the input.
+func.func @slice_bounds(%x: tensor<4x8xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{dimension 1 selects index 9 of a dimension of size 8}}
+  %0 = qnn.slice %x {offsets = array<i64: 0, 3>, sizes = array<i64: 2, 4>, strides = array<i64: 1, 2>} : (tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+// One offset per dimension.
+func.func @slice_rank(%x: tensor<4x8xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'offsets' must have 2 elements, got 1}}
+  %0 = qnn.slice %x {offsets = array<i64: 0>, sizes = array<i64: 2, 4>} : (tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+// The slice output has the slice sizes.
+func.func @slice_shape(%x: tensor<4x8xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{output has shape 2x3 but expected 2x4}}
+  %0 = qnn.slice %x {offsets = array<i64: 0, 0>, sizes = array<i64: 2, 4>} : (tensor<4x8xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+// A custom op names its op.
+func.func @custom_name(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'op_name' must not be empty}}
+  %0 = qnn.custom ""(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+// A custom op has results.
+func.func @custom_results(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must have at least one result}}
+  qnn.custom "Sink"(%x) : (tensor<4xf32>) -> ()
+  return
+}

@@ -110,3 +110,70 @@ func.func @quant_ops(%x: tensor<4xf32>) -> tensor<4xf32> {
   %4 = qnn.dequantize %3 : (tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5:1>>) -> tensor<4xf32>
   return %4 : tensor<4xf32>
 }
+
+// Float-only elementwise ops (binary with broadcasting, unary).
+// CHECK-LABEL: func @float_elementwise
+// CHECK: qnn.sub %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: qnn.div
+// CHECK: qnn.maximum
+// CHECK: qnn.minimum
+// CHECK: qnn.exp %{{.*}} : tensor<2x3xf32>
+// CHECK: qnn.sigmoid
+// CHECK: qnn.tanh
+// CHECK: qnn.sqrt
+// CHECK: qnn.rsqrt
+func.func @float_elementwise(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = qnn.sub %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = qnn.div %0, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %2 = qnn.maximum %1, %x : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = qnn.minimum %2, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %4 = qnn.exp %3 : tensor<2x3xf32>
+  %5 = qnn.sigmoid %4 : tensor<2x3xf32>
+  %6 = qnn.tanh %5 : tensor<2x3xf32>
+  %7 = qnn.sqrt %6 : tensor<2x3xf32>
+  %8 = qnn.rsqrt %7 : tensor<2x3xf32>
+  return %8 : tensor<2x3xf32>
+}
+
+// Reductions keep or drop the reduced axes.
+// CHECK-LABEL: func @reductions
+// CHECK: qnn.reduce_mean %{{.*}} {axes = array<i64: 1, 2>, keep_dims = true} : (tensor<2x3x4x5xf32>) -> tensor<2x1x1x5xf32>
+// CHECK: qnn.reduce_sum %{{.*}} {axes = array<i64: 3>} : (tensor<2x1x1x5xf32>) -> tensor<2x1x1xf32>
+// CHECK: qnn.reduce_max %{{.*}} {axes = array<i64: 0, 2>} : (tensor<2x1x1xf32>) -> tensor<1xf32>
+func.func @reductions(%x: tensor<2x3x4x5xf32>) -> tensor<1xf32> {
+  %0 = qnn.reduce_mean %x {axes = array<i64: 1, 2>, keep_dims = true} : (tensor<2x3x4x5xf32>) -> tensor<2x1x1x5xf32>
+  %1 = qnn.reduce_sum %0 {axes = array<i64: 3>} : (tensor<2x1x1x5xf32>) -> tensor<2x1x1xf32>
+  %2 = qnn.reduce_max %1 {axes = array<i64: 0, 2>} : (tensor<2x1x1xf32>) -> tensor<1xf32>
+  return %2 : tensor<1xf32>
+}
+
+// Matmul broadcasts batch dimensions; transposed conv with stride, crop and
+// output padding (negative bottom/right).
+// CHECK-LABEL: func @matmul_conv_transpose
+// CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x1x4x3xf32>, tensor<5x3x6xf32>) -> tensor<2x5x4x6xf32>
+// CHECK: qnn.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {padding = array<i64: 1, -1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
+func.func @matmul_conv_transpose(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>, %x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>, %bias: tensor<3xf32>) -> (tensor<2x5x4x6xf32>, tensor<1x9x9x3xf32>) {
+  %0 = qnn.matmul %a, %b : (tensor<2x1x4x3xf32>, tensor<5x3x6xf32>) -> tensor<2x5x4x6xf32>
+  %1 = qnn.conv_transpose2d %x, %w, %bias {strides = array<i64: 2, 2>, padding = array<i64: 1, -1, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
+  return %0, %1 : tensor<2x5x4x6xf32>, tensor<1x9x9x3xf32>
+}
+
+// Slice with and without strides.
+// CHECK-LABEL: func @slice
+// CHECK: qnn.slice %{{.*}} {offsets = array<i64: 0, 1>, sizes = array<i64: 2, 3>, strides = array<i64: 1, 2>} : (tensor<4x8xf32>) -> tensor<2x3xf32>
+// CHECK: qnn.slice %{{.*}} {offsets = array<i64: 1, 0>, sizes = array<i64: 1, 3>} : (tensor<2x3xf32>) -> tensor<1x3xf32>
+func.func @slice(%x: tensor<4x8xf32>) -> tensor<1x3xf32> {
+  %0 = qnn.slice %x {offsets = array<i64: 0, 1>, sizes = array<i64: 2, 3>, strides = array<i64: 1, 2>} : (tensor<4x8xf32>) -> tensor<2x3xf32>
+  %1 = qnn.slice %0 {offsets = array<i64: 1, 0>, sizes = array<i64: 1, 3>} : (tensor<2x3xf32>) -> tensor<1x3xf32>
+  return %1 : tensor<1x3xf32>
+}
+
+// A user-defined op with attributes, several operands and results.
+// CHECK-LABEL: func @custom
+// CHECK: qnn.custom "PowerDifference"(%{{.*}}, %{{.*}}) {op_attrs = {pow = 3 : i64}} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+// CHECK: qnn.custom "my.domain::Split"(%{{.*}}) : (tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>)
+func.func @custom(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>) {
+  %0 = qnn.custom "PowerDifference"(%x, %y) {op_attrs = {pow = 3 : i64}} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %1:2 = qnn.custom "my.domain::Split"(%0) : (tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>)
+  return %1#0, %1#1 : tensor<1x4xf32>, tensor<1x4xi32>
+}

@@ -13,6 +13,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::qnn;
@@ -199,6 +201,66 @@ LogicalResult Conv2dOp::verify() {
   return verifyBias(*this, getBias(), oc);
 }
 
+LogicalResult ConvTranspose2dOp::verify() {
+  auto in = getInput().getType();
+  auto w = getWeight().getType();
+  auto out = getOutput().getType();
+  if (failed(verifyRank(*this, in, 4, "input")) ||
+      failed(verifyRank(*this, w, 4, "weight")) ||
+      failed(verifyRank(*this, out, 4, "output")) ||
+      failed(verifyArraySize(*this, getStrides(), 2, "strides", 1)) ||
+      failed(verifyArraySize(*this, getPadding(), 4, "padding",
+                             std::numeric_limits<int64_t>::min())))
+    return failure();
+  ArrayRef<int64_t> s = getStrides(), p = getPadding();
+  int64_t kernel[] = {w.getDimSize(1), w.getDimSize(2)};
+  // Crops start inside the first kernel window; extra end rows (negative
+  // padding) stay below a stride, like frameworks' output padding.
+  for (int d = 0; d < 2; ++d) {
+    if (p[2 * d] < 0 || p[2 * d] >= kernel[d])
+      return emitOpError("'padding' top/left values must be in [0, kernel)");
+    if (p[2 * d + 1] >= kernel[d] || p[2 * d + 1] <= -s[d])
+      return emitOpError(
+          "'padding' bottom/right values must be in (-stride, kernel)");
+  }
+  int64_t ic = in.getDimSize(3);
+  if (!ShapedType::isDynamic(ic) && ic != w.getDimSize(3))
+    return emitOpError() << "input has " << ic << " channels but weight has "
+                         << w.getDimSize(3);
+  SmallVector<int64_t> expected = {in.getDimSize(0)};
+  for (int d = 0; d < 2; ++d) {
+    int64_t size = in.getDimSize(1 + d);
+    expected.push_back(ShapedType::isDynamic(size)
+                           ? ShapedType::kDynamic
+                           : (size - 1) * s[d] + kernel[d] - p[2 * d] -
+                                 p[2 * d + 1]);
+  }
+  expected.push_back(w.getDimSize(0));
+  if (failed(verifyShape(*this, out.getShape(), expected, "output")))
+    return failure();
+  return verifyBias(*this, getBias(), w.getDimSize(0));
+}
+
+LogicalResult MatmulOp::verify() {
+  auto lhs = getLhs().getType();
+  auto rhs = getRhs().getType();
+  if (lhs.getRank() < 2 || rhs.getRank() < 2)
+    return emitOpError("operands must have rank >= 2");
+  int64_t k = lhs.getShape().back();
+  int64_t k2 = rhs.getDimSize(rhs.getRank() - 2);
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(k2) && k != k2)
+    return emitOpError() << "lhs has " << k << " columns but rhs has " << k2
+                         << " rows";
+  SmallVector<int64_t> batch;
+  if (!mlir::OpTrait::util::getBroadcastedShape(
+          lhs.getShape().drop_back(2), rhs.getShape().drop_back(2), batch))
+    return emitOpError("batch dimensions are not broadcast-compatible");
+  batch.push_back(lhs.getDimSize(lhs.getRank() - 2));
+  batch.push_back(rhs.getShape().back());
+  return verifyShape(*this, getOutput().getType().getShape(), batch,
+                     "output");
+}
+
 LogicalResult DenseOp::verify() {
   auto in = getInput().getType();
   auto w = getWeight().getType();
@@ -261,6 +323,47 @@ static LogicalResult verifyBroadcast(Operation *op) {
 
 LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
 LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+LogicalResult SubOp::verify() { return verifyBroadcast(*this); }
+LogicalResult DivOp::verify() { return verifyBroadcast(*this); }
+LogicalResult MaximumOp::verify() { return verifyBroadcast(*this); }
+LogicalResult MinimumOp::verify() { return verifyBroadcast(*this); }
+
+/// Shared by the reductions: distinct axes in range, and the output shape
+/// with the axes dropped (or kept as 1).
+static LogicalResult verifyReduce(Operation *op, RankedTensorType in,
+                                  RankedTensorType out, ArrayRef<int64_t> axes,
+                                  bool keepDims) {
+  SmallVector<bool> reduced(in.getRank(), false);
+  for (int64_t a : axes) {
+    if (a < 0 || a >= in.getRank())
+      return op->emitOpError() << "axis " << a << " is out of range for rank "
+                               << in.getRank();
+    if (reduced[a])
+      return op->emitOpError() << "axis " << a << " is given twice";
+    reduced[a] = true;
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (!reduced[d])
+      expected.push_back(in.getDimSize(d));
+    else if (keepDims)
+      expected.push_back(1);
+  }
+  return verifyShape(op, out.getShape(), expected, "output");
+}
+
+LogicalResult ReduceMeanOp::verify() {
+  return verifyReduce(*this, getInput().getType(), getOutput().getType(),
+                      getAxes(), getKeepDims());
+}
+LogicalResult ReduceSumOp::verify() {
+  return verifyReduce(*this, getInput().getType(), getOutput().getType(),
+                      getAxes(), getKeepDims());
+}
+LogicalResult ReduceMaxOp::verify() {
+  return verifyReduce(*this, getInput().getType(), getOutput().getType(),
+                      getAxes(), getKeepDims());
+}
 
 /// Shared by max and average pooling.
 static LogicalResult verifyPool2d(Operation *op, RankedTensorType in,
@@ -445,6 +548,43 @@ LogicalResult PadOp::verify() {
                            : in.getDimSize(d) + pad[2 * d] + pad[2 * d + 1]);
   return verifyShape(*this, getOutput().getType().getShape(), expected,
                      "output");
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType();
+  int64_t rank = in.getRank();
+  SmallVector<int64_t> strides(rank, 1);
+  if (getStrides())
+    strides.assign(getStrides()->begin(), getStrides()->end());
+  if (failed(verifyArraySize(*this, getOffsets(), rank, "offsets", 0)) ||
+      failed(verifyArraySize(*this, getSizes(), rank, "sizes", 0)) ||
+      failed(verifyArraySize(*this, strides, rank, "strides", 1)))
+    return failure();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = in.getDimSize(d), n = getSizes()[d];
+    if (ShapedType::isDynamic(size) || n == 0)
+      continue;
+    if (getOffsets()[d] + (n - 1) * strides[d] >= size)
+      return emitOpError() << "dimension " << d << " selects index "
+                           << getOffsets()[d] + (n - 1) * strides[d]
+                           << " of a dimension of size " << size;
+  }
+  if (in.getElementType() != getOutput().getType().getElementType())
+    return emitOpError("output element type must equal input element type");
+  return verifyShape(*this, getOutput().getType().getShape(), getSizes(),
+                     "output");
+}
+
+//===----------------------------------------------------------------------===//
+// User-defined ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult CustomOp::verify() {
+  if (getOpName().empty())
+    return emitOpError("'op_name' must not be empty");
+  if (getOutputs().empty())
+    return emitOpError("must have at least one result");
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

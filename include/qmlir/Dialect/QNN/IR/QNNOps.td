@@ -1,7 +1,8 @@
 //===- QNNOps.td - qnn dialect operations ------------------*- tablegen -*-===//
 //
-// Layer ops (conv2d, dense, pooling, elementwise, layout) and quantization ops
-// (observe, quantize, dequantize, requantize) of the qnn dialect.
+// Layer ops (conv2d, dense, pooling, elementwise, reductions, layout), the
+// user-defined op (custom) and quantization ops (observe, quantize,
+// dequantize, requantize) of the qnn dialect.
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,6 +72,19 @@ class QNN_Pool2dOp<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
+/// A reduction over `axes` (distinct, in [0, rank)); `keep_dims` keeps them
+/// as size-1 dimensions, otherwise they are dropped.
+class QNN_ReduceOp<string mnemonic, list<Trait> traits = []>
+    : QNN_LayerOp<mnemonic, traits> {
+  let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Layer ops
 //===----------------------------------------------------------------------===//
@@ -114,6 +128,58 @@ def QNN_Conv2dOp : QNN_LayerOp<"conv2d"> {
       return groups > 1 && groups == getInput().getType().getDimSize(3);
     }
   }];
+}
+
+def QNN_ConvTranspose2dOp : QNN_LayerOp<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution, NHWC input, OHWI weights";
+  let description = [{
+    The gradient of `qnn.conv2d` with respect to its input (TF
+    `Conv2DBackpropInput`, ONNX `ConvTranspose` with group 1): every input
+    pixel scatters `input[n, iy, ix, c] * weight[o, ky, kx, c]` to
+    `output[n, iy * stride_h + ky - top, ix * stride_w + kx - left, o]`,
+    plus `bias[o]`. `padding = [top, bottom, left, right]` is cropped from
+    the full `(IH - 1) * stride_h + KH` rows (and columns); a negative bottom
+    or right value appends that many rows that only receive the bias (what
+    frameworks call output padding). The output is
+    `[N, (IH - 1) * stride_h + KH - top - bottom,
+      (IW - 1) * stride_w + KW - left - right, O]`.
+    The weight is OHWI with O the *output* channels, like `qnn.conv2d`.
+    Float only for now.
+
+    ```mlir
+    %y = qnn.conv_transpose2d %x, %w {strides = array<i64: 2, 2>,
+        padding = array<i64: 0, 1, 0, 1>}
+      : (tensor<1x4x4x8xf32>, tensor<3x2x2x8xf32>) -> tensor<1x7x7x3xf32>
+    ```
+  }];
+  let arguments = (ins
+    QNN_Tensor:$input,
+    QNN_Tensor:$weight,
+    Optional<QNN_Tensor>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding
+  );
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_MatmulOp : QNN_LayerOp<"matmul"> {
+  let summary = "Batched matrix product of two tensors";
+  let description = [{
+    `output[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`; both
+    operands have rank >= 2 and their batch dimensions (all but the last
+    two) broadcast like numpy's `matmul`. Unlike `qnn.dense` the right
+    operand need not be a constant weight. Float only for now.
+  }];
+  let arguments = (ins QNN_Tensor:$lhs, QNN_Tensor:$rhs);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 def QNN_DenseOp : QNN_LayerOp<"dense"> {
@@ -186,6 +252,82 @@ def QNN_MulOp : QNN_BinaryOp<"mul"> {
     Quantized: `(qa - za) * (qb - zb)` in 32 bits, requantized to the output
     type.
   }];
+}
+
+def QNN_SubOp : QNN_BinaryOp<"sub"> {
+  let summary = "Elementwise subtraction with numpy broadcasting";
+  let description = "Float only for now.";
+}
+
+def QNN_DivOp : QNN_BinaryOp<"div"> {
+  let summary = "Elementwise IEEE division with numpy broadcasting";
+  let description = [{
+    A true division (`arith.divf`), not a multiplication by the reciprocal,
+    so that results equal the framework's. Float only.
+  }];
+}
+
+def QNN_MaximumOp : QNN_BinaryOp<"maximum"> {
+  let summary = "Elementwise maximum with numpy broadcasting";
+  let description = "Float only for now.";
+}
+
+def QNN_MinimumOp : QNN_BinaryOp<"minimum"> {
+  let summary = "Elementwise minimum with numpy broadcasting";
+  let description = "Float only for now.";
+}
+
+def QNN_ExpOp : QNN_UnaryOp<"exp"> {
+  let summary = "Elementwise e^x";
+  let description = "Float only.";
+  let arguments = (ins QNN_Tensor:$input);
+}
+
+def QNN_SigmoidOp : QNN_UnaryOp<"sigmoid"> {
+  let summary = "Elementwise 1 / (1 + e^-x)";
+  let description = "Float only for now.";
+  let arguments = (ins QNN_Tensor:$input);
+}
+
+def QNN_TanhOp : QNN_UnaryOp<"tanh"> {
+  let summary = "Elementwise hyperbolic tangent";
+  let description = "Float only for now.";
+  let arguments = (ins QNN_Tensor:$input);
+}
+
+def QNN_SqrtOp : QNN_UnaryOp<"sqrt"> {
+  let summary = "Elementwise square root";
+  let description = "Float only.";
+  let arguments = (ins QNN_Tensor:$input);
+}
+
+def QNN_RsqrtOp : QNN_UnaryOp<"rsqrt"> {
+  let summary = "Elementwise 1 / sqrt(x)";
+  let description = "Float only.";
+  let arguments = (ins QNN_Tensor:$input);
+}
+
+def QNN_ReduceMeanOp : QNN_ReduceOp<"reduce_mean"> {
+  let summary = "Mean over the given axes";
+  let description = [{
+    The sum divided by the number of reduced elements. Float only for now;
+    `qnn.global_avg_pool` is the quantizable mean over H and W.
+
+    ```mlir
+    %m = qnn.reduce_mean %x {axes = array<i64: 1, 2>, keep_dims = true}
+      : (tensor<1x7x7x8xf32>) -> tensor<1x1x1x8xf32>
+    ```
+  }];
+}
+
+def QNN_ReduceSumOp : QNN_ReduceOp<"reduce_sum"> {
+  let summary = "Sum over the given axes";
+  let description = "Float only for now.";
+}
+
+def QNN_ReduceMaxOp : QNN_ReduceOp<"reduce_max"> {
+  let summary = "Maximum over the given axes";
+  let description = "Float only for now.";
 }
 
 def QNN_MaxPool2dOp : QNN_Pool2dOp<"max_pool2d"> {
@@ -285,6 +427,53 @@ def QNN_PadOp : QNN_LayerOp<"pad"> {
   let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_SliceOp : QNN_LayerOp<"slice"> {
+  let summary = "Strided slice with static offsets, sizes and strides";
+  let description = [{
+    `output[i_0, ..., i_r] = input[offsets[0] + i_0 * strides[0], ...]`, one
+    offset, size and stride (>= 1) per dimension; every selected index must
+    lie inside the input.
+  }];
+  let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// User-defined ops
+//===----------------------------------------------------------------------===//
+
+def QNN_CustomOp : QNN_Op<"custom"> {
+  let summary = "An op the importer does not know, run by a user plugin";
+  let description = [{
+    A model node whose op the importers have no handler for: `op_name` is
+    the framework's op type (e.g. TF's `op`, or `domain::op_type` for an
+    ONNX custom domain), `op_attrs` its attributes. The CPU path lowers it to a
+    call of the implementation a plugin library registered under `op_name`
+    (`include/qmlir-c/CustomOp.h`, `docs/Import.md`); without one, lowering
+    for execution fails with an error naming the node and the op. The op is
+    opaque to every qnn pass (it stays float through qnn-quantize).
+
+    ```mlir
+    %d = qnn.custom "PowerDifference"(%x, %y) {op_attrs = {pow = 3 : i64}}
+      : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$op_name,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$op_attrs,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let assemblyFormat = [{
+    $op_name `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)
   }];
   let hasVerifier = 1;
 }
