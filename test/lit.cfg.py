@@ -12,11 +12,17 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qmlir_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "Plugins"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%python", config.python_executable))
+# The example custom-op plugin built from test/Plugins/PowerDifference.c.
+config.substitutions.append(
+    ("%power_difference_plugin",
+     os.path.join(config.qmlir_obj_root, "test", "Plugins",
+                  "power-difference-plugin.so")))
 # RUN lines `import qref` (test/Inputs/qref.py): the NumPy reference of the
 # qnn op semantics used to compute expected outputs.
 config.environment["PYTHONPATH"] = os.path.join(config.qmlir_src_root, "test",

@@ -2,7 +2,7 @@
 //
 //   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy] [--compare-to float.mlir]
+//        [--labels y.npy] [--compare-to float.mlir] [--load-plugin lib.so ...]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
@@ -14,6 +14,7 @@
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
 
@@ -76,6 +77,12 @@ static cl::opt<std::string> compareTo(
     cl::desc("Reference (float) model: print each layer's error (SQNR, "
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
+static cl::list<std::string>
+    plugins("load-plugin",
+            cl::desc("Load a custom-op plugin library (include/qmlir-c/"
+                     "CustomOp.h)"),
+            cl::value_desc("lib.so"), cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -214,6 +221,10 @@ int main(int argc, char **argv) {
   registry.insert<qnn::QNNDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+
+  for (const std::string &path : plugins)
+    if (llvm::Error err = loadCustomOpPlugin(path))
+      return fail(llvm::toString(std::move(err)));
 
   auto module = loadModel(modelPath, ctx);
   if (!module)

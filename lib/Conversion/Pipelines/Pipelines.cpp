@@ -30,6 +30,9 @@
 using namespace mlir;
 
 void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm) {
+  // User-defined ops become calls of their plugin implementation first (a
+  // module pass: it adds declarations and constants).
+  pm.addPass(createQNNCustomToCallPass());
   // qnn -> TOSA -> linalg/arith/tensor; the TOSA passes are func-anchored.
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createConvertQNNToTOSAPass());
