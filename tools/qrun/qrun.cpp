@@ -1,6 +1,6 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--tf-shape n=1x8 ...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--load-plugin lib.so ...]
 //
@@ -14,6 +14,7 @@
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Import/TF/TFImporter.h"
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -40,9 +41,11 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory qrunCategory("qrun options");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
-                                      cl::cat(qrunCategory));
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<model.mlir | model.mlirbc | model.onnx | model.pb | "
+                       "model.pbtxt>"),
+              cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
                                       cl::cat(qrunCategory));
@@ -92,12 +95,25 @@ static int fail(const llvm::Twine &message) {
 
 static cl::opt<int64_t> onnxBatch(
     "batch", cl::init(1),
-    cl::desc("ONNX models: batch size the model is compiled for (inputs "
-             "holding a multiple of it run in chunks)"),
+    cl::desc("ONNX models and TF graphs: batch size the model is compiled "
+             "for (inputs holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfInputs("tf-inputs", cl::CommaSeparated,
+             cl::desc("TF graphs: tensors that become the inputs"),
+             cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfOutputs("tf-outputs", cl::CommaSeparated,
+              cl::desc("TF graphs: tensors that become the outputs"),
+              cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfShapes("tf-shape",
+             cl::desc("TF graphs: static shape of an input (or of a custom "
+                      "op's result)"),
+             cl::value_desc("node[:i]=1x28x28x1"), cl::cat(qrunCategory));
 
 /// Loads a model file: .mlir / .mlirbc are parsed, .onnx / .onnxtxt are
-/// imported with the ONNX importer.
+/// imported with the ONNX importer, .pb / .pbtxt with the TF importer.
 static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
                                                        MLIRContext &ctx) {
   // The parser and the importer report through the context; keep the first
@@ -118,6 +134,15 @@ static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
     ONNXImportOptions options;
     options.batchSize = onnxBatch;
     module = importONNXFile(path, ctx, options);
+  } else if (path.ends_with(".pb") || path.ends_with(".pbtxt")) {
+    TFImportOptions options;
+    options.batchSize = onnxBatch;
+    options.inputs.assign(tfInputs.begin(), tfInputs.end());
+    options.outputs.assign(tfOutputs.begin(), tfOutputs.end());
+    for (const std::string &spec : tfShapes)
+      if (llvm::Error err = addTFShapeOption(options, spec))
+        return std::move(err);
+    module = importTFGraphFile(path, ctx, options);
   } else {
     module = parseSourceFile<ModuleOp>(path, &ctx);
   }
