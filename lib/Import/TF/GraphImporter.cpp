@@ -85,7 +85,9 @@ LogicalResult GraphImporter::indexGraph() {
       if (failed(ref))
         return emitError() << "node '" << node.name()
                            << "': malformed input name '" << in << "'";
-      if (!ref->control)
+      if (ref->control)
+        controlRead.insert(ref->node);
+      else
         markRead(*ref);
     }
   return success();
@@ -109,11 +111,15 @@ LogicalResult GraphImporter::selectOutputs() {
       outputRefs.push_back(*ref);
     }
   } else {
+    // Nodes only reached through control inputs (asserts, initializers)
+    // are not results either.
     for (const tfproto::NodeDef &node : graph.node())
-      if (!outputsRead.count(node.name()) && !isNeverDefaultOutput(node.op()))
+      if (!outputsRead.count(node.name()) &&
+          !controlRead.contains(node.name()) &&
+          !isNeverDefaultOutput(node.op()))
         outputRefs.push_back(TensorRef{node.name(), 0, false});
     if (outputRefs.empty())
-      return emitError() << "the graph has no outputs (every result is read "
+      return emitError() << "the graph has no outputs (every node is read "
                             "by another node); name them with --outputs";
   }
   for (const TensorRef &ref : outputRefs)
@@ -345,7 +351,7 @@ Value GraphImporter::getValue(StringRef key, Layout layout,
   if (e.constant) {
     slot = materialize(layout == Layout::TF ? *e.constant
                                             : e.constant->transposed(kToNHWC),
-                       nameLoc(key.rsplit(':').first), emitError, key);
+                       nameLoc(e.origin), emitError, key);
     return slot;
   }
   Value from = layout == Layout::TF ? e.nhwc : e.tf;
@@ -610,6 +616,7 @@ void NodeImporter::setConstantOutput(unsigned i, HostTensor tensor) {
   e->tfType = RankedTensorType::get(
       tensor.shape, elementType ? elementType : builder.getI64Type());
   e->constant = std::move(tensor);
+  e->origin = node.name();
   graph.values[node.name() + ":" + std::to_string(i)] = std::move(e);
 }
 

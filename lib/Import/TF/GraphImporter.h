@@ -21,6 +21,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "tf_graph.pb.h"
 
@@ -167,6 +168,8 @@ private:
     mlir::Value tf;
     mlir::Value nhwc;
     std::optional<HostTensor> constant;
+    /// The node that computed `constant`: materializations are located there.
+    std::string origin;
   };
 
   using ErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
@@ -211,6 +214,8 @@ private:
   llvm::StringMap<size_t> nodeIndex;
   /// Per node: which outputs something reads.
   llvm::StringMap<llvm::SmallVector<bool, 2>> outputsRead;
+  /// Nodes named by a control input.
+  llvm::StringSet<> controlRead;
   std::vector<TensorRef> outputRefs;
   std::vector<TensorRef> inputRefs;
   /// Nodes fed by the function arguments (their inputs are not followed).

@@ -33,8 +33,8 @@ struct TFImportOptions {
   /// Naming a non-Placeholder cuts the graph there.
   std::vector<std::string> inputs;
   /// Tensors that become the function results, in order; empty: output 0 of
-  /// every node no other node reads (except Const, Placeholder and ops
-  /// without outputs such as NoOp).
+  /// every node no other node reads, even through a control input (except
+  /// Const, Placeholder and ops without outputs such as NoOp).
   std::vector<std::string> outputs;
   /// Static shapes by tensor name ("node" or "node:i"): for inputs, they
   /// replace the Placeholder's (possibly partial) shape; for custom ops, they
