@@ -1,8 +1,9 @@
 /*===- PowerDifference.c - an example qmlir custom-op plugin -----*- C -*-===*\
 |*                                                                            *|
 |* Implements the TF op PowerDifference(x, y) {pow: int} = (x - y)^pow for    *|
-|* float32 tensors of equal shape (y may also hold a single value). Built by *|
-|* the tests as a shared library and loaded with --load-plugin.              *|
+|* float32 tensors, y broadcasting over x's trailing dimensions (a scalar,  *|
+|* a per-channel vector, or x's shape). Built by the tests as a shared      *|
+|* library and loaded with --load-plugin.                                   *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -19,7 +20,7 @@ static int powerDifference(const QmlirTensor *inputs, int32_t numInputs,
       out->dtype != QMLIR_DTYPE_F32)
     return 2;
   int64_t n = qmlirNumElements(out), ny = qmlirNumElements(y);
-  if (qmlirNumElements(x) != n || (ny != n && ny != 1))
+  if (qmlirNumElements(x) != n || ny < 1 || n % ny != 0)
     return 3;
   const QmlirAttr *pow = qmlirFindAttr(attrs, numAttrs, "pow");
   if (!pow || pow->kind != QMLIR_ATTR_INT || pow->i < 0)
@@ -27,7 +28,7 @@ static int powerDifference(const QmlirTensor *inputs, int32_t numInputs,
   const float *xs = (const float *)x->data, *ys = (const float *)y->data;
   float *o = (float *)out->data;
   for (int64_t i = 0; i < n; ++i) {
-    float d = xs[i] - ys[ny == 1 ? 0 : i];
+    float d = xs[i] - ys[i % ny];
     float p = 1.0f;
     for (int64_t k = 0; k < pow->i; ++k)
       p *= d;

@@ -288,7 +288,7 @@ RankedTensorType GraphImporter::inputType(const TensorRef &ref) {
         continue;
       if (i != 0) {
         emitError() << "input '" << name << "' has shape "
-                    << formatShape(shape) << ": only dimension 0 (the batch) "
+                    << formatShape(*declared) << ": only dimension 0 (the batch) "
                     << "may be unknown; give the shape with --shape " << name
                     << "=...";
         return {};
