@@ -46,12 +46,12 @@ func.func @matmul(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>) -> tensor<2x5x
 
 // Transposed conv: strided with bias, unstrided without, and cropped top
 // with an extra right column (output padding).
-// RUN: %python -c "import qref as q; r = q.rng(15); x = r.standard_normal((1, 4, 4, 8)).astype('f4'); w = r.standard_normal((3, 3, 3, 8)).astype('f4'); b = r.standard_normal(3).astype('f4'); q.save('%t.c', x=x, w=w, b=b, a=q.conv_transpose2d(x, w, b, (2, 2)), u=q.conv_transpose2d(x, w), p=q.conv_transpose2d(x, w, b, (2, 2), (1, 0, 0, -1)))"
+// RUN: %python -c "import qref as q; r = q.rng(15); x = r.standard_normal((1, 4, 4, 8)).astype('f4'); w = r.standard_normal((3, 3, 3, 8)).astype('f4'); b = r.standard_normal(3).astype('f4'); q.save('%t.c', x=x, w=w, b=b, a=q.conv_transpose2d(x, w, b, (2, 2)), u=q.conv_transpose2d(x, w), p=q.conv_transpose2d(x, w, b, (2, 2), (1, 0, 0, 0), (0, 1)))"
 // RUN: qrun %s --entry conv_transpose --input %t.c.x.npy --input %t.c.w.npy --input %t.c.b.npy --expect %t.c.a.npy --expect %t.c.u.npy --expect %t.c.p.npy | FileCheck %s --check-prefix=THREE
 func.func @conv_transpose(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>, %b: tensor<3xf32>) -> (tensor<1x9x9x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x10x3xf32>) {
   %0 = qnn.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
   %1 = qnn.conv_transpose2d %x, %w : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x6x6x3xf32>
-  %2 = qnn.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, -1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x8x10x3xf32>
+  %2 = qnn.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, 0>, output_padding = array<i64: 0, 1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x8x10x3xf32>
   return %0, %1, %2 : tensor<1x9x9x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x10x3xf32>
 }
 

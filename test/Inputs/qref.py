@@ -169,11 +169,12 @@ def conv2d_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128, qmax=127,
     return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
 
 
-def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0)):
+def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
+                     output_padding=(0, 0)):
     """qnn.conv_transpose2d: NHWC input, OHWI weight (O = output channels);
     every input pixel scatters into the full output, whose rows/columns
-    [top, bottom, left, right] are cropped (negative bottom/right: extra
-    rows/columns that only get the bias)."""
+    [top, bottom, left, right] are cropped; output_padding appends rows and
+    columns that only get the bias."""
     n, h, wd, c = x.shape
     o, kh, kw, _ = w.shape
     sh, sw = strides
@@ -184,10 +185,9 @@ def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0)):
                 "nc,oyxc->nyxo", x[:, iy, ix, :].astype(np.float64),
                 w.astype(np.float64))
     top, bottom, left, right = padding
-    full = np.pad(full, ((0, 0), (0, max(-bottom, 0)), (0, max(-right, 0)),
-                         (0, 0)))
-    out = full[:, top:full.shape[1] - max(bottom, 0),
-               left:full.shape[2] - max(right, 0), :]
+    out = full[:, top:full.shape[1] - bottom, left:full.shape[2] - right, :]
+    out = np.pad(out, ((0, 0), (0, output_padding[0]), (0, output_padding[1]),
+                       (0, 0)))
     if b is not None:
         out = out + b.astype(np.float64)
     return out.astype(np.float32)

@@ -225,11 +225,11 @@ Value matmulOperand(OpBuilder &b, Location loc, Value v, int64_t rank,
   return reshape(b, loc, v, {total, rows, cols});
 }
 
-struct MatmulLowering : OpConversionPattern<qnn::MatmulOp> {
+struct MatmulLowering : OpConversionPattern<qnn::MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
-  matchAndRewrite(qnn::MatmulOp op, OpAdaptor adaptor,
+  matchAndRewrite(qnn::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(requireFloat(op)))
       return failure();
@@ -253,7 +253,8 @@ struct MatmulLowering : OpConversionPattern<qnn::MatmulOp> {
   }
 };
 
-/// tosa.transpose_conv2d's out_pad is the negated crop; the TOSA optional
+/// tosa.transpose_conv2d's out_pad is the negated crop (plus the output
+/// padding at the end); the TOSA optional
 /// decompositions (run by the CPU pipeline) turn it into a convolution.
 struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -271,9 +272,9 @@ struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
     if (!bias)
       bias = constFloat(rewriter, loc, {0.0}, elemType, {o});
     Value zp = zeroPointConst(rewriter, loc, elemType, 0);
-    SmallVector<int64_t> outPad;
-    for (int64_t p : op.getPadding())
-      outPad.push_back(-p);
+    ArrayRef<int64_t> crop = op.getPadding(), extra = op.getOutputPadding();
+    SmallVector<int64_t> outPad = {-crop[0], -crop[1] + extra[0], -crop[2],
+                                   -crop[3] + extra[1]};
     rewriter.replaceOpWithNewOp<tosa::TransposeConv2DOp>(
         op, outType, adaptor.getInput(), adaptor.getWeight(), bias, zp, zp,
         rewriter.getDenseI64ArrayAttr(outPad),

@@ -262,7 +262,7 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
   if (w->dilations != SmallVector<int64_t>{1, 1})
     return n.unsupportedAttr("dilations", formatList(w->dilations),
                              "only 1 is supported");
-  SmallVector<int64_t> padding;
+  SmallVector<int64_t> padding, outputPadding;
   for (int d = 0; d < 2; ++d) {
     int64_t fwd = qnn::slidingWindowOutputSize(
         outShape[1 + d], f[d], w->strides[d], w->padding[2 * d],
@@ -273,18 +273,22 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
                            << " but a convolution over input_sizes gives "
                            << fwd;
     // Crop the top padding; what remains beyond the requested size at the
-    // end is cropped too (or, when negative, added as output padding).
+    // end is cropped too, or, when the forward conv never read the last
+    // rows, appended as output padding.
     int64_t top = w->padding[2 * d];
     int64_t full = (in[1 + d] - 1) * w->strides[d] + f[d];
-    padding.append({top, full - top - outShape[1 + d]});
+    int64_t bottom = full - top - outShape[1 + d];
+    padding.append({top, std::max<int64_t>(bottom, 0)});
+    outputPadding.push_back(std::max<int64_t>(-bottom, 0));
   }
   RankedTensorType type = spatialResult(n, *nchw, outShape);
   Value x = n.input(2, spatialLayout(*nchw));
   Value weight = filterWeight(n, {2, 0, 1, 3}, {f[2], f[0], f[1], f[3]});
   if (!type || !x || !weight)
     return failure();
-  auto conv = qnn::ConvTranspose2dOp::create(
-      n.builder, n.loc, type, x, weight, Value(), w->strides, padding);
+  auto conv = qnn::ConvTranspose2dOp::create(n.builder, n.loc, type, x,
+                                             weight, Value(), w->strides,
+                                             padding, outputPadding);
   n.setOutput(0, conv, spatialLayout(*nchw));
   return success();
 }

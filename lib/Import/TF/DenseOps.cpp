@@ -89,7 +89,7 @@ static LogicalResult importMatMul(NodeImporter &n) {
   Value y = lastTwoSwapped(n, 1, *tb);
   if (!y)
     return failure();
-  n.setOutput(0, qnn::MatmulOp::create(n.builder, n.loc, type, x, y));
+  n.setOutput(0, qnn::MatMulOp::create(n.builder, n.loc, type, x, y));
   return success();
 }
 

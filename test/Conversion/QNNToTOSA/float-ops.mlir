@@ -71,14 +71,15 @@ func.func @matmul(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>) -> tensor<2x5x
 
 // -----
 
-// A transposed conv becomes tosa.transpose_conv2d with out_pad = -padding,
-// which TOSA's decomposition turns into a stride-1 tosa.conv2d.
+// A transposed conv becomes tosa.transpose_conv2d with out_pad = -padding
+// (+ output_padding at the end), which TOSA's decomposition turns into a
+// stride-1 tosa.conv2d.
 // CHECK-LABEL: func @conv_transpose
 // CHECK-NOT: tosa.transpose_conv2d
 // CHECK: tosa.conv2d {{.*}} -> tensor<1x5x5x12xf32>
 // CHECK: tosa.slice {{.*}} -> tensor<1x8x10x3xf32>
 func.func @conv_transpose(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>, %b: tensor<3xf32>) -> tensor<1x8x10x3xf32> {
-  %0 = qnn.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, -1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x8x10x3xf32>
+  %0 = qnn.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, 0>, output_padding = array<i64: 0, 1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x8x10x3xf32>
   return %0 : tensor<1x8x10x3xf32>
 }
 

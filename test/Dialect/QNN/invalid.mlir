@@ -520,19 +520,19 @@ func.func @conv_transpose_channels(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x4xf
 }
 
 // -----
-// Transposed conv: crops start inside the first window.
+// Transposed conv: crops stay inside a kernel window.
 func.func @conv_transpose_crop(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x3x6x3xf32> {
-  // expected-error @+1 {{'padding' top/left values must be in [0, kernel)}}
+  // expected-error @+1 {{'padding' values must be smaller than the kernel}}
   %0 = qnn.conv_transpose2d %x, %w {padding = array<i64: 3, 0, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x3x6x3xf32>
   return %0 : tensor<1x3x6x3xf32>
 }
 
 // -----
 // Transposed conv: output padding stays below the stride.
-func.func @conv_transpose_outpad(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x8x6x3xf32> {
-  // expected-error @+1 {{'padding' bottom/right values must be in (-stride, kernel)}}
-  %0 = qnn.conv_transpose2d %x, %w {padding = array<i64: 0, -2, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x8x6x3xf32>
-  return %0 : tensor<1x8x6x3xf32>
+func.func @conv_transpose_outpad(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x7x6x3xf32> {
+  // expected-error @+1 {{'output_padding' values must be smaller than the strides}}
+  %0 = qnn.conv_transpose2d %x, %w {output_padding = array<i64: 1, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x7x6x3xf32>
+  return %0 : tensor<1x7x6x3xf32>
 }
 
 // -----

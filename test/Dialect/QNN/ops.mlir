@@ -148,13 +148,13 @@ func.func @reductions(%x: tensor<2x3x4x5xf32>) -> tensor<1xf32> {
 }
 
 // Matmul broadcasts batch dimensions; transposed conv with stride, crop and
-// output padding (negative bottom/right).
+// output padding.
 // CHECK-LABEL: func @matmul_conv_transpose
 // CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x1x4x3xf32>, tensor<5x3x6xf32>) -> tensor<2x5x4x6xf32>
-// CHECK: qnn.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {padding = array<i64: 1, -1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
+// CHECK: qnn.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {output_padding = array<i64: 1, 0>, padding = array<i64: 1, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
 func.func @matmul_conv_transpose(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>, %x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>, %bias: tensor<3xf32>) -> (tensor<2x5x4x6xf32>, tensor<1x9x9x3xf32>) {
   %0 = qnn.matmul %a, %b : (tensor<2x1x4x3xf32>, tensor<5x3x6xf32>) -> tensor<2x5x4x6xf32>
-  %1 = qnn.conv_transpose2d %x, %w, %bias {strides = array<i64: 2, 2>, padding = array<i64: 1, -1, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
+  %1 = qnn.conv_transpose2d %x, %w, %bias {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, 0>, output_padding = array<i64: 1, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x9x9x3xf32>
   return %0, %1 : tensor<2x5x4x6xf32>, tensor<1x9x9x3xf32>
 }
 

@@ -209,19 +209,19 @@ LogicalResult ConvTranspose2dOp::verify() {
       failed(verifyRank(*this, w, 4, "weight")) ||
       failed(verifyRank(*this, out, 4, "output")) ||
       failed(verifyArraySize(*this, getStrides(), 2, "strides", 1)) ||
-      failed(verifyArraySize(*this, getPadding(), 4, "padding",
-                             std::numeric_limits<int64_t>::min())))
+      failed(verifyArraySize(*this, getPadding(), 4, "padding", 0)) ||
+      failed(verifyArraySize(*this, getOutputPadding(), 2, "output_padding",
+                             0)))
     return failure();
-  ArrayRef<int64_t> s = getStrides(), p = getPadding();
+  ArrayRef<int64_t> s = getStrides(), p = getPadding(),
+                    op = getOutputPadding();
   int64_t kernel[] = {w.getDimSize(1), w.getDimSize(2)};
-  // Crops start inside the first kernel window; extra end rows (negative
-  // padding) stay below a stride, like frameworks' output padding.
   for (int d = 0; d < 2; ++d) {
-    if (p[2 * d] < 0 || p[2 * d] >= kernel[d])
-      return emitOpError("'padding' top/left values must be in [0, kernel)");
-    if (p[2 * d + 1] >= kernel[d] || p[2 * d + 1] <= -s[d])
-      return emitOpError(
-          "'padding' bottom/right values must be in (-stride, kernel)");
+    if (p[2 * d] >= kernel[d] || p[2 * d + 1] >= kernel[d])
+      return emitOpError("'padding' values must be smaller than the kernel");
+    if (op[d] >= s[d])
+      return emitOpError("'output_padding' values must be smaller than the "
+                         "strides");
   }
   int64_t ic = in.getDimSize(3);
   if (!ShapedType::isDynamic(ic) && ic != w.getDimSize(3))
@@ -233,7 +233,7 @@ LogicalResult ConvTranspose2dOp::verify() {
     expected.push_back(ShapedType::isDynamic(size)
                            ? ShapedType::kDynamic
                            : (size - 1) * s[d] + kernel[d] - p[2 * d] -
-                                 p[2 * d + 1]);
+                                 p[2 * d + 1] + op[d]);
   }
   expected.push_back(w.getDimSize(0));
   if (failed(verifyShape(*this, out.getShape(), expected, "output")))
@@ -241,7 +241,7 @@ LogicalResult ConvTranspose2dOp::verify() {
   return verifyBias(*this, getBias(), w.getDimSize(0));
 }
 
-LogicalResult MatmulOp::verify() {
+LogicalResult MatMulOp::verify() {
   auto lhs = getLhs().getType();
   auto rhs = getRhs().getType();
   if (lhs.getRank() < 2 || rhs.getRank() < 2)

@@ -137,12 +137,11 @@ def QNN_ConvTranspose2dOp : QNN_LayerOp<"conv_transpose2d"> {
     `Conv2DBackpropInput`, ONNX `ConvTranspose` with group 1): every input
     pixel scatters `input[n, iy, ix, c] * weight[o, ky, kx, c]` to
     `output[n, iy * stride_h + ky - top, ix * stride_w + kx - left, o]`,
-    plus `bias[o]`. `padding = [top, bottom, left, right]` is cropped from
-    the full `(IH - 1) * stride_h + KH` rows (and columns); a negative bottom
-    or right value appends that many rows that only receive the bias (what
-    frameworks call output padding). The output is
-    `[N, (IH - 1) * stride_h + KH - top - bottom,
-      (IW - 1) * stride_w + KW - left - right, O]`.
+    plus `bias[o]`. `padding = [top, bottom, left, right]` crops the full
+    `(IH - 1) * stride_h + KH` rows (and columns); `output_padding = [h, w]`
+    appends rows and columns that only receive the bias (frameworks' output
+    padding, smaller than the stride). The output is
+    `[N, (IH - 1) * stride_h + KH - top - bottom + output_padding[0], ..., O]`.
     The weight is OHWI with O the *output* channels, like `qnn.conv2d`.
     Float only for now.
 
@@ -157,7 +156,8 @@ def QNN_ConvTranspose2dOp : QNN_LayerOp<"conv_transpose2d"> {
     QNN_Tensor:$weight,
     Optional<QNN_Tensor>:$bias,
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
-    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding
   );
   let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
@@ -166,7 +166,7 @@ def QNN_ConvTranspose2dOp : QNN_LayerOp<"conv_transpose2d"> {
   let hasVerifier = 1;
 }
 
-def QNN_MatmulOp : QNN_LayerOp<"matmul"> {
+def QNN_MatMulOp : QNN_LayerOp<"matmul"> {
   let summary = "Batched matrix product of two tensors";
   let description = [{
     `output[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`; both
