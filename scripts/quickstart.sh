@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job in one command: set up, then import the bundled Fashion-MNIST
-# model, calibrate and quantize it to int8, and print float and int8 top-1
-# accuracy on the 10,000 test images side by side.
+# model, calibrate and quantize it to int8, print the per-layer error of the
+# int8 model against the float one, and float and int8 top-1 accuracy on the
+# 10,000 test images side by side.
 #
 #   scripts/quickstart.sh [model.onnx [calibration.npy]]
 #
@@ -37,6 +38,12 @@ echo "== int8 model on 10,000 test images"
 int8_line=$("$bin/qrun" "$work/int8.mlir" --input "$work/fmnist_test_x.npy" \
   --labels "$work/fmnist_test_y.npy" | grep top-1)
 echo "$int8_line"
+
+echo "== per-layer error of int8 against float (first 1,000 test images)"
+/usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[:1000])" \
+  "$work/fmnist_test_x.npy" "$work/fmnist_test_x1000.npy"
+"$bin/qrun" "$work/int8.mlir" --input "$work/fmnist_test_x1000.npy" \
+  --compare-to "$work/float.mlir" | sed -n '/per-layer/,$p'
 
 echo
 printf '%-8s %s\n' "model" "top-1 on Fashion-MNIST test (10,000 images)"

@@ -1,6 +1,6 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--tf-shape n=1x8 ...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--shape n=1x8 ...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--load-plugin lib.so ...]
 //
@@ -13,18 +13,14 @@
 
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
-#include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Import/TF/TFImporter.h"
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -107,51 +103,10 @@ static cl::list<std::string>
               cl::desc("TF graphs: tensors that become the outputs"),
               cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
 static cl::list<std::string>
-    tfShapes("tf-shape",
-             cl::desc("TF graphs: static shape of an input (or of a custom "
-                      "op's result)"),
-             cl::value_desc("node[:i]=1x28x28x1"), cl::cat(qrunCategory));
-
-/// Loads a model file: .mlir / .mlirbc are parsed, .onnx / .onnxtxt are
-/// imported with the ONNX importer, .pb / .pbtxt with the TF importer.
-static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
-                                                       MLIRContext &ctx) {
-  // The parser and the importer report through the context; keep the first
-  // error so that qrun prints one line.
-  std::string firstError;
-  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
-      llvm::raw_string_ostream os(firstError);
-      if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine()
-           << ":" << fileLoc.getColumn() << ": ";
-      os << diag.str();
-    }
-    return success();
-  });
-  OwningOpRef<ModuleOp> module;
-  if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
-    ONNXImportOptions options;
-    options.batchSize = onnxBatch;
-    module = importONNXFile(path, ctx, options);
-  } else if (path.ends_with(".pb") || path.ends_with(".pbtxt")) {
-    TFImportOptions options;
-    options.batchSize = onnxBatch;
-    options.inputs.assign(tfInputs.begin(), tfInputs.end());
-    options.outputs.assign(tfOutputs.begin(), tfOutputs.end());
-    for (const std::string &spec : tfShapes)
-      if (llvm::Error err = addTFShapeOption(options, spec))
-        return std::move(err);
-    module = importTFGraphFile(path, ctx, options);
-  } else {
-    module = parseSourceFile<ModuleOp>(path, &ctx);
-  }
-  if (!module)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        firstError.empty() ? "cannot load model " + path : firstError);
-  return std::move(module);
-}
+    shapes("shape",
+           cl::desc("TF graphs: static shape of an input (or of a custom "
+                    "op's result)"),
+           cl::value_desc("node[:i]=1x28x28x1"), cl::cat(qrunCategory));
 
 static bool isFloat(ElementType t) {
   return t == ElementType::F32 || t == ElementType::F64;
@@ -241,9 +196,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registry.insert<qnn::QNNDialect>();
+  registerModelDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
@@ -251,7 +204,17 @@ int main(int argc, char **argv) {
     if (llvm::Error err = loadCustomOpPlugin(path))
       return fail(llvm::toString(std::move(err)));
 
-  auto module = loadModel(modelPath, ctx);
+  LoadOptions loadOptions;
+  loadOptions.batchSize = onnxBatch;
+  loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
+  loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
+  for (const std::string &spec : shapes) {
+    TFImportOptions parsed;
+    if (llvm::Error err = addTFShapeOption(parsed, spec))
+      return fail(llvm::toString(std::move(err)));
+    loadOptions.shapes.push_back(parsed.shapes.front());
+  }
+  auto module = loadModel(modelPath, ctx, loadOptions);
   if (!module)
     return fail(llvm::toString(module.takeError()));
   auto jit = JITModule::compile(**module, entryName);
@@ -357,7 +320,7 @@ int main(int argc, char **argv) {
   }
 
   if (!compareTo.empty()) {
-    auto reference = loadModel(compareTo, ctx);
+    auto reference = loadModel(compareTo, ctx, loadOptions);
     if (!reference)
       return fail(llvm::toString(reference.takeError()));
     auto errors = compareLayers(**reference, **module, entryName, inputs);
