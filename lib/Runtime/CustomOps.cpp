@@ -356,10 +356,10 @@ void invokeCustomCall(void **args, unsigned numArgs) {
     return;
   }
   if (numArgs != 1 + site.inputs.size() + site.outputs.size()) {
-    recordError(site.where() + ": called with " +
-                std::to_string(numArgs - 1) + " buffers but it has " +
-                std::to_string(site.inputs.size()) + " operands and " +
-                std::to_string(site.outputs.size()) + " results");
+    recordError(site.where() + ": called with " + std::to_string(numArgs - 1) +
+                " buffers but it has " + std::to_string(site.inputs.size()) +
+                " operands and " + std::to_string(site.outputs.size()) +
+                " results");
     return;
   }
   QmlirCustomOpFn fn = lookupCustomOp(site.op);
@@ -389,14 +389,11 @@ void invokeCustomCall(void **args, unsigned numArgs) {
 
 /// A function of exactly sizeof...(I) pointer parameters, as the C
 /// interface of a call site with that many memref arguments expects.
-template <size_t I>
-using Pointer = void *;
+template <size_t I> using Pointer = void *;
 
-template <typename Indices>
-struct Trampoline;
+template <typename Indices> struct Trampoline;
 
-template <size_t... I>
-struct Trampoline<std::index_sequence<I...>> {
+template <size_t... I> struct Trampoline<std::index_sequence<I...>> {
   static void call(Pointer<I>... args) {
     void *array[] = {args...};
     invokeCustomCall(array, sizeof...(I));
@@ -407,8 +404,7 @@ struct Trampoline<std::index_sequence<I...>> {
 constexpr unsigned kMaxArgs = 65;
 
 template <size_t... N>
-std::array<void *, sizeof...(N)>
-makeTrampolines(std::index_sequence<N...>) {
+std::array<void *, sizeof...(N)> makeTrampolines(std::index_sequence<N...>) {
   return {reinterpret_cast<void *>(
       &Trampoline<std::make_index_sequence<N + 1>>::call)...};
 }

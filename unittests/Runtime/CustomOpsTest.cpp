@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Runtime/CustomOps.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Runtime/JIT.h"
 
 #include "mlir/IR/MLIRContext.h"

@@ -1,4 +1,5 @@
-//===- CustomOps.h - registry of user-defined op implementations -*- C++ -*-===//
+//===- CustomOps.h - registry of user-defined op implementations -*- C++
+//-*-===//
 //
 // The process-wide table of implementations for qnn.custom ops, filled by
 // plugin libraries (include/qmlir-c/CustomOp.h) or by the host directly, and

@@ -166,13 +166,12 @@ FailureOr<std::string> serializeCallSite(qnn::CustomOp op) {
     StringRef dtype = dtypeName(t.getElementType());
     if (dtype.empty())
       return op.emitOpError()
-             << kind << " #" << i << " has element type "
-             << t.getElementType()
+             << kind << " #" << i << " has element type " << t.getElementType()
              << ", which cannot be passed to a plugin (float or signless "
                 "integer tensors only; dequantize quantized values first)";
     if (!t.hasStaticShape())
-      return op.emitOpError() << kind << " #" << i
-                              << " must have a static shape";
+      return op.emitOpError()
+             << kind << " #" << i << " must have a static shape";
     os << (kind == "operand" ? "in " : "out ") << dtype << " " << t.getRank();
     for (int64_t d : t.getShape())
       os << " " << d;
@@ -220,8 +219,8 @@ struct QNNCustomToCallPass
       Location loc = op.getLoc();
 
       // The descriptor as a constant i8 buffer.
-      auto metaType = MemRefType::get({int64_t(site->size())},
-                                      IntegerType::get(ctx, 8));
+      auto metaType =
+          MemRefType::get({int64_t(site->size())}, IntegerType::get(ctx, 8));
       auto bytes = ArrayRef<char>(site->data(), site->size());
       auto init = DenseElementsAttr::get(
           RankedTensorType::get(metaType.getShape(), metaType.getElementType()),
@@ -250,8 +249,8 @@ struct QNNCustomToCallPass
       symbols.insert(callee);
 
       OpBuilder b(op);
-      SmallVector<Value> args = {memref::GetGlobalOp::create(
-          b, loc, metaType, global.getSymName())};
+      SmallVector<Value> args = {
+          memref::GetGlobalOp::create(b, loc, metaType, global.getSymName())};
       for (Value in : op.getInputs())
         args.push_back(bufferization::ToBufferOp::create(
             b, loc, bufferType(in.getType()), in, b.getUnitAttr()));

@@ -56,8 +56,8 @@ Value elementwiseGeneric(
   maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, type, operands, init, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -111,8 +111,7 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
   }
 };
 
-template <typename OpTy>
-struct UnaryLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct UnaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using OpAdaptor = typename OpTy::Adaptor;
 
@@ -149,8 +148,7 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-struct ReduceLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReduceLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using OpAdaptor = typename OpTy::Adaptor;
 
@@ -180,17 +178,17 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     }
     if constexpr (std::is_same_v<OpTy, qnn::ReduceMeanOp>) {
       // A true division by the count, as TF's and numpy's mean do.
-      Value n = constFloat(rewriter, loc, {double(count)},
-                           inType.getElementType(),
-                           SmallVector<int64_t>(shape.size(), 1));
+      Value n =
+          constFloat(rewriter, loc, {double(count)}, inType.getElementType(),
+                     SmallVector<int64_t>(shape.size(), 1));
       x = elementwiseGeneric(
           rewriter, loc, cast<RankedTensorType>(x.getType()), {x, n},
           [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
             return arith::DivFOp::create(nb, nl, args[0], args[1]);
           });
     }
-    rewriter.replaceOp(op, reshape(rewriter, loc, x,
-                                   op.getOutput().getType().getShape()));
+    rewriter.replaceOp(
+        op, reshape(rewriter, loc, x, op.getOutput().getType().getShape()));
     return success();
   }
 };
@@ -242,12 +240,12 @@ struct MatmulLowering : OpConversionPattern<qnn::MatMulOp> {
     int64_t total = cast<RankedTensorType>(a.getType()).getDimSize(0);
     Type elemType = outType.getElementType();
     Value zp = zeroPointConst(rewriter, loc, elemType, 0);
-    Value acc = tosa::MatMulOp::create(
-        rewriter, loc,
-        tensorOf({total, outType.getDimSize(rank - 2),
-                  outType.getDimSize(rank - 1)},
-                 elemType),
-        a, b, zp, zp);
+    Value acc =
+        tosa::MatMulOp::create(rewriter, loc,
+                               tensorOf({total, outType.getDimSize(rank - 2),
+                                         outType.getDimSize(rank - 1)},
+                                        elemType),
+                               a, b, zp, zp);
     rewriter.replaceOp(op, reshape(rewriter, loc, acc, outType.getShape()));
     return success();
   }
@@ -314,15 +312,15 @@ struct SliceLowering : OpConversionPattern<qnn::SliceOp> {
 
 void qnn_to_tosa::populateFloatOpsPatterns(TypeConverter &converter,
                                            RewritePatternSet &patterns) {
-  patterns.add<BinaryLowering<qnn::SubOp, Binary::Sub>,
-               BinaryLowering<qnn::DivOp, Binary::Div>,
-               BinaryLowering<qnn::MaximumOp, Binary::Maximum>,
-               BinaryLowering<qnn::MinimumOp, Binary::Minimum>,
-               UnaryLowering<qnn::ExpOp>, UnaryLowering<qnn::SigmoidOp>,
-               UnaryLowering<qnn::TanhOp>, UnaryLowering<qnn::SqrtOp>,
-               UnaryLowering<qnn::RsqrtOp>, ReduceLowering<qnn::ReduceMeanOp>,
-               ReduceLowering<qnn::ReduceSumOp>,
-               ReduceLowering<qnn::ReduceMaxOp>, MatmulLowering,
-               ConvTranspose2dLowering, SliceLowering>(converter,
-                                                       patterns.getContext());
+  patterns
+      .add<BinaryLowering<qnn::SubOp, Binary::Sub>,
+           BinaryLowering<qnn::DivOp, Binary::Div>,
+           BinaryLowering<qnn::MaximumOp, Binary::Maximum>,
+           BinaryLowering<qnn::MinimumOp, Binary::Minimum>,
+           UnaryLowering<qnn::ExpOp>, UnaryLowering<qnn::SigmoidOp>,
+           UnaryLowering<qnn::TanhOp>, UnaryLowering<qnn::SqrtOp>,
+           UnaryLowering<qnn::RsqrtOp>, ReduceLowering<qnn::ReduceMeanOp>,
+           ReduceLowering<qnn::ReduceSumOp>, ReduceLowering<qnn::ReduceMaxOp>,
+           MatmulLowering, ConvTranspose2dLowering, SliceLowering>(
+          converter, patterns.getContext());
 }

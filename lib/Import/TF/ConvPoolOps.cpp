@@ -45,9 +45,8 @@ spatialPair(NodeImporter &n, StringRef attrName, bool nchw) {
 
 /// TF's SAME padding of one dimension: the output is ceil(in / stride) and
 /// the odd pixel goes at the end.
-static std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t kernel,
-                                               int64_t stride,
-                                               int64_t dilation) {
+static std::pair<int64_t, int64_t>
+samePadding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation) {
   int64_t out = (in + stride - 1) / stride;
   int64_t total = std::max<int64_t>(
       (out - 1) * stride + (kernel - 1) * dilation + 1 - in, 0);
@@ -110,8 +109,7 @@ static Layout spatialLayout(bool nchw) {
   return nchw ? Layout::NHWC : Layout::TF;
 }
 
-static LogicalResult requireRank4(NodeImporter &n, unsigned i,
-                                  StringRef what) {
+static LogicalResult requireRank4(NodeImporter &n, unsigned i, StringRef what) {
   int64_t rank = n.inputType(i).getRank();
   if (rank != 4)
     return n.emitError() << what << " '" << n.inputName(i)
@@ -187,9 +185,9 @@ static LogicalResult importConv2D(NodeImporter &n) {
   Value weight = filterWeight(n, {3, 0, 1, 2}, {cout, f[0], f[1], fin});
   if (!type || !x || !weight)
     return failure();
-  auto conv = qnn::Conv2dOp::create(n.builder, n.loc, type, x, weight, Value(),
-                                    w->strides, w->padding, w->dilations,
-                                    groups);
+  auto conv =
+      qnn::Conv2dOp::create(n.builder, n.loc, type, x, weight, Value(),
+                            w->strides, w->padding, w->dilations, groups);
   n.setOutput(0, conv, spatialLayout(*nchw));
   return success();
 }
@@ -249,14 +247,13 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
   SmallVector<int64_t> in = nhwcShape(n, 2, *nchw);
   ArrayRef<int64_t> f = n.inputType(1).getShape();
   if (f[3] != in[3] || f[2] != outShape[3] || outShape[0] != in[0])
-    return n.emitError() << "input_sizes " << formatList(*sizes)
-                         << ", filter " << formatShape(f)
-                         << " and out_backprop "
+    return n.emitError() << "input_sizes " << formatList(*sizes) << ", filter "
+                         << formatShape(f) << " and out_backprop "
                          << formatShape(n.inputType(2).getShape())
                          << " do not match";
   // The forward convolution's window over the output.
-  FailureOr<Window> w = readWindow(n, *nchw, {outShape[1], outShape[2]},
-                                   {f[0], f[1]}, true);
+  FailureOr<Window> w =
+      readWindow(n, *nchw, {outShape[1], outShape[2]}, {f[0], f[1]}, true);
   if (failed(w))
     return failure();
   if (w->dilations != SmallVector<int64_t>{1, 1})
@@ -264,9 +261,9 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
                              "only 1 is supported");
   SmallVector<int64_t> padding, outputPadding;
   for (int d = 0; d < 2; ++d) {
-    int64_t fwd = qnn::slidingWindowOutputSize(
-        outShape[1 + d], f[d], w->strides[d], w->padding[2 * d],
-        w->padding[2 * d + 1], 1);
+    int64_t fwd = qnn::slidingWindowOutputSize(outShape[1 + d], f[d],
+                                               w->strides[d], w->padding[2 * d],
+                                               w->padding[2 * d + 1], 1);
     if (fwd != in[1 + d])
       return n.emitError() << "out_backprop has " << in[1 + d]
                            << " positions in dimension " << d + 1
@@ -286,15 +283,14 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
   Value weight = filterWeight(n, {2, 0, 1, 3}, {f[2], f[0], f[1], f[3]});
   if (!type || !x || !weight)
     return failure();
-  auto conv = qnn::ConvTranspose2dOp::create(n.builder, n.loc, type, x,
-                                             weight, Value(), w->strides,
-                                             padding, outputPadding);
+  auto conv =
+      qnn::ConvTranspose2dOp::create(n.builder, n.loc, type, x, weight, Value(),
+                                     w->strides, padding, outputPadding);
   n.setOutput(0, conv, spatialLayout(*nchw));
   return success();
 }
 
-template <typename PoolOp>
-static LogicalResult importPool(NodeImporter &n) {
+template <typename PoolOp> static LogicalResult importPool(NodeImporter &n) {
   constexpr bool isMax = std::is_same_v<PoolOp, qnn::MaxPool2dOp>;
   if (failed(n.checkInputCount(1, 1)) || failed(n.requireFloatType("T")) ||
       failed(requireRank4(n, 0, "input")))
@@ -312,8 +308,7 @@ static LogicalResult importPool(NodeImporter &n) {
   SmallVector<int64_t> out = {in[0]};
   for (int d = 0; d < 2; ++d)
     out.push_back(qnn::slidingWindowOutputSize(in[1 + d], w->kernel[d],
-                                               w->strides[d],
-                                               w->padding[2 * d],
+                                               w->strides[d], w->padding[2 * d],
                                                w->padding[2 * d + 1], 1));
   out.push_back(in[3]);
   RankedTensorType type = spatialResult(n, *nchw, out);
@@ -357,8 +352,8 @@ static LogicalResult importFusedBatchNorm(NodeImporter &n) {
       return failure();
     if (!c->isFloat() || c->shape != SmallVector<int64_t>{in[3]})
       return n.emitError() << names[i] << " '" << n.inputName(i)
-                           << "' must be float32 of shape " << in[3]
-                           << ", got " << formatShape(c->shape);
+                           << "' must be float32 of shape " << in[3] << ", got "
+                           << formatShape(c->shape);
     params.push_back(n.materialize(*c, i));
     if (!params.back())
       return failure();
@@ -367,9 +362,9 @@ static LogicalResult importFusedBatchNorm(NodeImporter &n) {
   Value x = n.input(0, spatialLayout(*nchw));
   if (!type || !x)
     return failure();
-  auto bn = qnn::BatchNormOp::create(n.builder, n.loc, type, x, params[0],
-                                     params[1], params[2], params[3],
-                                     APFloat(*epsilon));
+  auto bn =
+      qnn::BatchNormOp::create(n.builder, n.loc, type, x, params[0], params[1],
+                               params[2], params[3], APFloat(*epsilon));
   n.setOutput(0, bn, spatialLayout(*nchw));
   return success();
 }

@@ -144,31 +144,29 @@ LogicalResult qmlir::tf_import::importCustomOp(NodeImporter &n) {
                  << " with an unknown dimension " << d
                  << "; give the shape with --shape " << n.name()
                  << (i ? ":" + std::to_string(i) : std::string()) << "=...";
-        size = operands.empty() ||
-                       cast<RankedTensorType>(operands[0].getType())
-                               .getRank() == 0
-                   ? n.batchSize()
-                   : cast<RankedTensorType>(operands[0].getType())
-                         .getDimSize(0);
+        size =
+            operands.empty() ||
+                    cast<RankedTensorType>(operands[0].getType()).getRank() == 0
+                ? n.batchSize()
+                : cast<RankedTensorType>(operands[0].getType()).getDimSize(0);
       }
     } else if (i == 0 && !operands.empty()) {
       shape.assign(
           cast<RankedTensorType>(operands[0].getType()).getShape().begin(),
           cast<RankedTensorType>(operands[0].getType()).getShape().end());
     } else {
-      return n.emitError()
-             << "custom op '" << n.opType() << "': the shape of output " << i
-             << " is unknown; give it with --shape " << n.name()
-             << (i ? ":" + std::to_string(i) : std::string())
-             << "=... or an _output_shapes attribute";
+      return n.emitError() << "custom op '" << n.opType()
+                           << "': the shape of output " << i
+                           << " is unknown; give it with --shape " << n.name()
+                           << (i ? ":" + std::to_string(i) : std::string())
+                           << "=... or an _output_shapes attribute";
     }
     resultTypes.push_back(RankedTensorType::get(shape, elementType));
   }
 
   auto op = qnn::CustomOp::create(n.builder, n.loc, resultTypes,
                                   n.builder.getStringAttr(n.opType()),
-                                  n.builder.getDictionaryAttr(attrs),
-                                  operands);
+                                  n.builder.getDictionaryAttr(attrs), operands);
   for (int i = 0; i < numResults; ++i)
     n.setOutput(i, op.getResult(i));
   return success();

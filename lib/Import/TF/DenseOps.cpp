@@ -22,12 +22,12 @@ static Value lastTwoSwapped(NodeImporter &n, unsigned i, bool swap) {
   if (!v || !swap)
     return v;
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(
-      0, type.getRank()));
+  SmallVector<int64_t> perm =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   std::swap(perm[perm.size() - 1], perm[perm.size() - 2]);
   return qnn::TransposeOp::create(
-      n.builder, n.loc,
-      type.clone(permuteShape(type.getShape(), perm)), v, perm);
+      n.builder, n.loc, type.clone(permuteShape(type.getShape(), perm)), v,
+      perm);
 }
 
 /// MatMul (rank 2, transpose_a/b) and BatchMatMul[V2,V3] (adj_x/y).
@@ -64,9 +64,9 @@ static LogicalResult importMatMul(NodeImporter &n) {
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(ArrayRef(as).drop_back(2),
                                           ArrayRef(bs).drop_back(2), shape))
-    return n.emitError() << "batch dimensions of "
-                         << formatShape(a.getShape()) << " and "
-                         << formatShape(b.getShape()) << " do not broadcast";
+    return n.emitError() << "batch dimensions of " << formatShape(a.getShape())
+                         << " and " << formatShape(b.getShape())
+                         << " do not broadcast";
   shape.append({m, cols});
   RankedTensorType type = n.outputType(0, shape);
   if (!type)
@@ -82,8 +82,7 @@ static LogicalResult importMatMul(NodeImporter &n) {
     Value w = n.materialize(*tb ? *cb : cb->transposed({1, 0}), 1);
     if (!w)
       return failure();
-    n.setOutput(0, qnn::DenseOp::create(n.builder, n.loc, type, x, w,
-                                        Value()));
+    n.setOutput(0, qnn::DenseOp::create(n.builder, n.loc, type, x, w, Value()));
     return success();
   }
   Value y = lastTwoSwapped(n, 1, *tb);

@@ -86,8 +86,7 @@ enum class Unary {
   Elu
 };
 
-template <Unary kind>
-static LogicalResult importUnary(NodeImporter &n) {
+template <Unary kind> static LogicalResult importUnary(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)) || failed(n.requireFloatType("T")))
     return failure();
   Layout layout = n.inputLayout(0);
@@ -184,15 +183,7 @@ static LogicalResult importSoftmax(NodeImporter &n) {
 // Binary
 //===----------------------------------------------------------------------===//
 
-enum class Binary {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Maximum,
-  Minimum,
-  SquaredDifference
-};
+enum class Binary { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
 
 static double applyBinary(Binary kind, double a, double b, bool isFloat) {
   // Floats are computed in float32, as TF does.
@@ -227,9 +218,8 @@ static LogicalResult foldBinary(NodeImporter &n, Binary kind,
     return n.emitError() << "integer RealDiv is not supported";
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(a.shape, b.shape, shape))
-    return n.emitError() << "operand shapes " << formatShape(a.shape)
-                         << " and " << formatShape(b.shape)
-                         << " do not broadcast";
+    return n.emitError() << "operand shapes " << formatShape(a.shape) << " and "
+                         << formatShape(b.shape) << " do not broadcast";
   int64_t rank = shape.size();
   HostTensor ea = a.withRank(rank), eb = b.withRank(rank);
   HostTensor out;
@@ -244,8 +234,8 @@ static LogicalResult foldBinary(NodeImporter &n, Binary kind,
     return o;
   };
   for (int64_t i = 0; i < count; ++i) {
-    double v = applyBinary(kind, ea.get(offset(ea)), eb.get(offset(eb)),
-                           a.isFloat());
+    double v =
+        applyBinary(kind, ea.get(offset(ea)), eb.get(offset(eb)), a.isFloat());
     if (a.isFloat())
       out.floats.push_back(float(v));
     else
@@ -260,8 +250,7 @@ static LogicalResult foldBinary(NodeImporter &n, Binary kind,
   return success();
 }
 
-template <Binary kind>
-static LogicalResult importBinary(NodeImporter &n) {
+template <Binary kind> static LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
   const HostTensor *ca = n.constantInput(0), *cb = n.constantInput(1);
@@ -368,8 +357,7 @@ static LogicalResult importBiasAdd(NodeImporter &n) {
   RankedTensorType in = n.inputType(0), biasType = n.inputType(1);
   int64_t rank = in.getRank();
   if (rank < 2)
-    return n.emitError() << "BiasAdd needs an input of rank >= 2, got "
-                         << rank;
+    return n.emitError() << "BiasAdd needs an input of rank >= 2, got " << rank;
   int64_t channelDim = *nchw ? 1 : rank - 1;
   int64_t channels = in.getDimSize(channelDim);
   if (biasType.getShape() != ArrayRef<int64_t>{channels})
@@ -393,8 +381,8 @@ static LogicalResult importBiasAdd(NodeImporter &n) {
       if (!b)
         return failure();
       bias = qnn::ReshapeOp::create(
-          n.builder, n.loc, RankedTensorType::get(shape, n.builder.getF32Type()),
-          b);
+          n.builder, n.loc,
+          RankedTensorType::get(shape, n.builder.getF32Type()), b);
     }
   } else {
     bias = floatInput(n, 1, Layout::TF);

@@ -205,10 +205,10 @@ LogicalResult GraphImporter::orderNodes() {
     }
   }
   // Default inputs: the needed Placeholders, in graph order.
-  llvm::sort(placeholders, [&](const tfproto::NodeDef *a,
-                               const tfproto::NodeDef *b) {
-    return nodeIndex.lookup(a->name()) < nodeIndex.lookup(b->name());
-  });
+  llvm::sort(placeholders,
+             [&](const tfproto::NodeDef *a, const tfproto::NodeDef *b) {
+               return nodeIndex.lookup(a->name()) < nodeIndex.lookup(b->name());
+             });
   for (const tfproto::NodeDef *p : placeholders)
     inputRefs.push_back(TensorRef{p->name(), 0, false});
   return success();
@@ -269,8 +269,8 @@ RankedTensorType GraphImporter::inputType(const TensorRef &ref) {
     for (size_t i = 0; compatible && declared && i < given->size(); ++i)
       compatible = (*declared)[i] < 0 || (*declared)[i] == (*given)[i];
     if (!compatible) {
-      emitError() << "--shape " << formatShape(*given) << " for input '"
-                  << name << "' contradicts its declared shape "
+      emitError() << "--shape " << formatShape(*given) << " for input '" << name
+                  << "' contradicts its declared shape "
                   << formatShape(*declared);
       return {};
     }
@@ -288,7 +288,8 @@ RankedTensorType GraphImporter::inputType(const TensorRef &ref) {
         continue;
       if (i != 0) {
         emitError() << "input '" << name << "' has shape "
-                    << formatShape(*declared) << ": only dimension 0 (the batch) "
+                    << formatShape(*declared)
+                    << ": only dimension 0 (the batch) "
                     << "may be unknown; give the shape with --shape " << name
                     << "=...";
         return {};
@@ -332,8 +333,7 @@ Value GraphImporter::materialize(const HostTensor &t, Location loc,
   return cached;
 }
 
-Value GraphImporter::getValue(StringRef key, Layout layout,
-                              ErrorFn emitError) {
+Value GraphImporter::getValue(StringRef key, Layout layout, ErrorFn emitError) {
   auto it = values.find(key);
   if (it == values.end()) {
     emitError() << "value '" << key << "' is not defined";
@@ -371,9 +371,9 @@ LogicalResult GraphImporter::importNode(const tfproto::NodeDef &node) {
     if (ref.control || values.count(ref.key()))
       continue;
     return n.emitError() << "input '" << ref.str() << "' is not defined: '"
-                         << ref.node << "' ("
-                         << nodes.lookup(ref.node)->op() << ") has no output "
-                         << ref.index << " that the importer knows";
+                         << ref.node << "' (" << nodes.lookup(ref.node)->op()
+                         << ") has no output " << ref.index
+                         << " that the importer knows";
   }
   OpHandler handler = getHandlers().lookup(node.op());
   if (!handler && !options.allowCustomOps)

@@ -148,8 +148,7 @@ mlir::LogicalResult importCustomOp(NodeImporter &n);
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext &ctx, llvm::StringRef fileName,
-                const tfproto::GraphDef &graph,
-                const TFImportOptions &options);
+                const tfproto::GraphDef &graph, const TFImportOptions &options);
 
   /// Returns nullptr after emitting an error.
   mlir::OwningOpRef<mlir::ModuleOp> run();

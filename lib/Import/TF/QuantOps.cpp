@@ -132,10 +132,9 @@ static LogicalResult importFakeQuant(NodeImporter &n) {
   if (!x)
     return failure();
   auto xType = cast<RankedTensorType>(x.getType());
-  Value q = qnn::QuantizeOp::create(n.builder, n.loc,
-                                    xType.clone(elementType), x);
-  n.setOutput(0, qnn::DequantizeOp::create(n.builder, n.loc, xType, q),
-              layout);
+  Value q =
+      qnn::QuantizeOp::create(n.builder, n.loc, xType.clone(elementType), x);
+  n.setOutput(0, qnn::DequantizeOp::create(n.builder, n.loc, xType, q), layout);
   return success();
 }
 

@@ -45,9 +45,9 @@ static LogicalResult importSize(NodeImporter &n) {
   FailureOr<int> type = shapeOutType(n);
   if (failed(type))
     return failure();
-  n.setConstantOutput(0, HostTensor::ofInts(
-                             {}, {n.inputType(0).getNumElements()},
-                             static_cast<tfproto::DataType>(*type)));
+  n.setConstantOutput(
+      0, HostTensor::ofInts({}, {n.inputType(0).getNumElements()},
+                            static_cast<tfproto::DataType>(*type)));
   return success();
 }
 
@@ -187,8 +187,8 @@ static FailureOr<Slice> resolveStridedSlice(NodeImporter &n,
       gather.push_back(kNewAxis);
     } else {
       if (full == rank)
-        return n.emitError() << "slice index " << i
-                             << " is out of range for rank " << rank;
+        return n.emitError()
+               << "slice index " << i << " is out of range for rank " << rank;
       dBegin[full] = begin[i];
       dEnd[full] = end[i];
       dStride[full] = strides[i];
@@ -209,9 +209,9 @@ static FailureOr<Slice> resolveStridedSlice(NodeImporter &n,
     if (dShrink[d]) {
       b = dBegin[d] < 0 ? dBegin[d] + size : dBegin[d];
       if (b < 0 || b >= size)
-        return n.emitError() << "index " << dBegin[d]
-                             << " is out of range for dimension " << d
-                             << " of size " << size;
+        return n.emitError()
+               << "index " << dBegin[d] << " is out of range for dimension "
+               << d << " of size " << size;
       e = b + 1;
       stride = 1;
     } else {
@@ -287,8 +287,7 @@ static LogicalResult importStridedSlice(NodeImporter &n) {
     return n.emitError() << "negative strides are only supported on "
                             "constants";
   if (!n.inputType(0).getElementType().isF32())
-    return n.emitError() << "input '" << n.inputName(0)
-                         << "' must be float32";
+    return n.emitError() << "input '" << n.inputName(0) << "' must be float32";
   RankedTensorType type = n.outputType(0, s->outShape);
   Value x = n.input(0, Layout::TF);
   if (!type || !x)

@@ -75,8 +75,7 @@ static bool isTextGraph(StringRef bufferName) {
 }
 
 static OwningOpRef<ModuleOp> importGraph(StringRef contents,
-                                         StringRef bufferName,
-                                         MLIRContext &ctx,
+                                         StringRef bufferName, MLIRContext &ctx,
                                          const TFImportOptions &options) {
   auto error = [&]() {
     return mlir::emitError(UnknownLoc::get(&ctx)) << bufferName << ": ";
@@ -141,8 +140,7 @@ qmlir::importTFGraphString(StringRef contents, StringRef bufferName,
   return nullptr;
 }
 
-OwningOpRef<ModuleOp> qmlir::importTFGraphFile(StringRef path,
-                                               MLIRContext &ctx,
+OwningOpRef<ModuleOp> qmlir::importTFGraphFile(StringRef path, MLIRContext &ctx,
                                                const TFImportOptions &options) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);

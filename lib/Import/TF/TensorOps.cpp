@@ -102,8 +102,8 @@ static LogicalResult importSqueeze(NodeImporter &n) {
     if (failed(axis))
       return failure();
     if (in[*axis] != 1)
-      return n.emitError() << "cannot squeeze dimension " << d
-                           << " of size " << in[*axis];
+      return n.emitError() << "cannot squeeze dimension " << d << " of size "
+                           << in[*axis];
     drop[*axis] = true;
   }
   SmallVector<int64_t> shape;
@@ -120,8 +120,7 @@ static LogicalResult importExpandDims(NodeImporter &n) {
   if (failed(dim))
     return failure();
   if (dim->size() != 1)
-    return n.emitError() << "dim must hold one value, got "
-                         << formatList(*dim);
+    return n.emitError() << "dim must hold one value, got " << formatList(*dim);
   SmallVector<int64_t> shape(n.inputType(0).getShape());
   FailureOr<int64_t> axis = normalizeAxis(n, (*dim)[0], shape.size() + 1);
   if (failed(axis))
@@ -131,8 +130,7 @@ static LogicalResult importExpandDims(NodeImporter &n) {
 }
 
 /// Concatenation of host tensors along `axis`.
-static HostTensor concatHost(ArrayRef<const HostTensor *> parts,
-                             int64_t axis) {
+static HostTensor concatHost(ArrayRef<const HostTensor *> parts, int64_t axis) {
   HostTensor out;
   out.dtype = parts[0]->dtype;
   out.shape = parts[0]->shape;
@@ -157,8 +155,7 @@ static HostTensor concatHost(ArrayRef<const HostTensor *> parts,
 
 /// Concatenates inputs [0, count) along `axis` (TF layout); each input is
 /// first reshaped to `shapes[i]` when given (Pack).
-static LogicalResult concatInputs(NodeImporter &n, unsigned count,
-                                  int64_t axis,
+static LogicalResult concatInputs(NodeImporter &n, unsigned count, int64_t axis,
                                   ArrayRef<SmallVector<int64_t>> shapes) {
   SmallVector<SmallVector<int64_t>> inShapes;
   for (unsigned i = 0; i < count; ++i)
@@ -234,8 +231,7 @@ static LogicalResult concatInputs(NodeImporter &n, unsigned count,
       return failure();
     values.push_back(v);
   }
-  n.setOutput(0,
-              qnn::ConcatOp::create(n.builder, n.loc, type, values, qnnAxis),
+  n.setOutput(0, qnn::ConcatOp::create(n.builder, n.loc, type, values, qnnAxis),
               layout);
   return success();
 }
@@ -249,8 +245,7 @@ static LogicalResult importConcatV2(NodeImporter &n) {
     return failure();
   if (axis->size() != 1)
     return n.emitError() << "axis must hold one value";
-  FailureOr<int64_t> a =
-      normalizeAxis(n, (*axis)[0], n.inputType(0).getRank());
+  FailureOr<int64_t> a = normalizeAxis(n, (*axis)[0], n.inputType(0).getRank());
   if (failed(a))
     return failure();
   return concatInputs(n, count, *a, {});
@@ -308,8 +303,8 @@ static LogicalResult importPad(NodeImporter &n) {
   SmallVector<int64_t> shape(n.inputType(0).getShape());
   for (int64_t d = 0; d < rank; ++d)
     shape[d] += (*pads)[2 * d] + (*pads)[2 * d + 1];
-  bool nhwc = rank == 4 && !n.constantInput(0) &&
-              n.inputLayout(0) == Layout::NHWC;
+  bool nhwc =
+      rank == 4 && !n.constantInput(0) && n.inputLayout(0) == Layout::NHWC;
   Layout layout = nhwc ? Layout::NHWC : Layout::TF;
   SmallVector<int64_t> padding = *pads;
   if (nhwc) {
@@ -321,10 +316,9 @@ static LogicalResult importPad(NodeImporter &n) {
   Value x = nhwc ? n.input(0, Layout::NHWC) : runtimeInput(n, 0);
   if (!type || !x)
     return failure();
-  n.setOutput(0,
-              qnn::PadOp::create(n.builder, n.loc, type, x, padding,
-                                 APFloat(value)),
-              layout);
+  n.setOutput(
+      0, qnn::PadOp::create(n.builder, n.loc, type, x, padding, APFloat(value)),
+      layout);
   return success();
 }
 
@@ -485,8 +479,7 @@ static HostTensor reduceHost(Reduce kind, const HostTensor &in,
   return out;
 }
 
-template <Reduce kind>
-static LogicalResult importReduce(NodeImporter &n) {
+template <Reduce kind> static LogicalResult importReduce(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
   FailureOr<SmallVector<int64_t>> axes = n.constantInts(1, "reduction_indices");
@@ -516,8 +509,7 @@ static LogicalResult importReduce(NodeImporter &n) {
     return success();
   }
   if (kind == Reduce::Min || kind == Reduce::Prod)
-    return n.emitError() << n.opType()
-                         << " is only supported on constants";
+    return n.emitError() << n.opType() << " is only supported on constants";
   OpBuilder &b = n.builder;
   // The mean over H and W of a rank-4 value is a global average pool, which
   // qnn can quantize: axes {1, 2} of an NHWC value, or {2, 3} of an NCHW
@@ -532,11 +524,11 @@ static LogicalResult importReduce(NodeImporter &n) {
       if (!x)
         return failure();
       auto xType = cast<RankedTensorType>(x.getType());
-      auto poolType = xType.clone(
-          {xType.getDimSize(0), 1, 1, xType.getDimSize(3)});
+      auto poolType =
+          xType.clone({xType.getDimSize(0), 1, 1, xType.getDimSize(3)});
       Value pool = qnn::GlobalAvgPoolOp::create(b, n.loc, poolType, x);
-      RankedTensorType type = n.outputType(0, shape, *keepDims ? layout
-                                                                : Layout::TF);
+      RankedTensorType type =
+          n.outputType(0, shape, *keepDims ? layout : Layout::TF);
       if (!type)
         return failure();
       if (*keepDims) {

@@ -115,8 +115,8 @@ static LogicalResult readValues(const std::string &content, const Field &typed,
   }
   int64_t count = typed.size();
   if (count > n) {
-    error = "has " + std::to_string(count) + " values but " + what +
-            " needs " + std::to_string(n);
+    error = "has " + std::to_string(count) + " values but " + what + " needs " +
+            std::to_string(n);
     return failure();
   }
   out.assign(typed.begin(), typed.end());
@@ -124,8 +124,9 @@ static LogicalResult readValues(const std::string &content, const Field &typed,
   return success();
 }
 
-FailureOr<HostTensor> qmlir::tf_import::readTensor(
-    const tfproto::TensorProto &tensor, std::string &error) {
+FailureOr<HostTensor>
+qmlir::tf_import::readTensor(const tfproto::TensorProto &tensor,
+                             std::string &error) {
   HostTensor t;
   t.dtype = tensor.dtype();
   if (tensor.tensor_shape().unknown_rank()) {
@@ -150,8 +151,8 @@ FailureOr<HostTensor> qmlir::tf_import::readTensor(
   const std::string &content = tensor.tensor_content();
   switch (tensor.dtype()) {
   case tfproto::DT_FLOAT:
-    if (failed(readValues<float>(content, tensor.float_val(), n, what,
-                                 t.floats, error)))
+    if (failed(readValues<float>(content, tensor.float_val(), n, what, t.floats,
+                                 error)))
       return failure();
     return t;
   case tfproto::DT_INT32:
@@ -175,8 +176,8 @@ FailureOr<HostTensor> qmlir::tf_import::readTensor(
       return failure();
     return t;
   case tfproto::DT_INT64:
-    if (failed(readValues<int64_t>(content, tensor.int64_val(), n, what,
-                                   t.ints, error)))
+    if (failed(readValues<int64_t>(content, tensor.int64_val(), n, what, t.ints,
+                                   error)))
       return failure();
     return t;
   case tfproto::DT_BOOL:
