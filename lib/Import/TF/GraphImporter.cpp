@@ -391,6 +391,44 @@ LogicalResult GraphImporter::importNode(const tfproto::NodeDef &node) {
   return success();
 }
 
+/// Conv2D/DepthwiseConv2dNative/Conv2DBackpropInput/MatMul followed by
+/// BiasAdd (or an Add of a constant vector over the channels) is one layer
+/// with a bias: the bias of a qnn.conv2d/dense/conv_transpose2d is what
+/// qnn-quantize makes an int32 bias and qnn-fold-batchnorm folds into, where
+/// a separate add would be quantized as an activation.
+static void fuseBiasAdds(func::FuncOp func) {
+  SmallVector<qnn::AddOp> adds;
+  func.walk([&](qnn::AddOp add) { adds.push_back(add); });
+  for (qnn::AddOp add : adds) {
+    Value layer = add.getLhs();
+    if (!layer.hasOneUse() || layer.getType() != add.getType())
+      continue;
+    Operation *producer = layer.getDefiningOp();
+    if (!producer ||
+        !isa<qnn::Conv2dOp, qnn::DenseOp, qnn::ConvTranspose2dOp>(producer) ||
+        producer->getNumOperands() != 2)
+      continue;
+    auto bias = add.getRhs().getDefiningOp<arith::ConstantOp>();
+    auto biasType = dyn_cast<RankedTensorType>(add.getRhs().getType());
+    int64_t channels = cast<RankedTensorType>(layer.getType()).getShape().back();
+    if (!bias || !biasType ||
+        biasType.getShape() != ArrayRef<int64_t>{channels})
+      continue;
+    // Constants are created where first used; the layer needs its bias
+    // before it.
+    if (!bias->isBeforeInBlock(producer))
+      bias->moveBefore(producer);
+    if (auto conv = dyn_cast<qnn::Conv2dOp>(producer))
+      conv.getBiasMutable().assign(bias);
+    else if (auto dense = dyn_cast<qnn::DenseOp>(producer))
+      dense.getBiasMutable().assign(bias);
+    else
+      cast<qnn::ConvTranspose2dOp>(producer).getBiasMutable().assign(bias);
+    add.replaceAllUsesWith(layer);
+    add.erase();
+  }
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run() {
   if (failed(indexGraph()) || failed(selectOutputs()) ||
       failed(selectInputs()) || failed(orderNodes()))
@@ -446,6 +484,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, ref] : llvm::enumerate(outputRefs))
     func.setResultAttr(i, "qnn.name", builder.getStringAttr(ref.str()));
+  fuseBiasAdds(func);
 
   // Handlers check what the qnn verifiers check; should something slip
   // through, it is still one line naming the node.
