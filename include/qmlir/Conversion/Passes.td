@@ -112,9 +112,10 @@ def CPUVectorizeContractionsPass
     window positions and input channels. `A` is read in place through affine
     offsets (no im2col copy; strides, dilations and padding already
     materialized by `tensor.pad` are just offsets); `B` is packed at compile
-    time into panels of 16 to 64 columns. Each tile keeps MR x NR
-    accumulators in vector registers, loads one vector of `B` per 16
-    columns and broadcasts one element of `A` per row.
+    time into panels of 16 to 64 columns (8 to 24 with `vector-bits=256`).
+    Each tile keeps MR x NR accumulators in vector registers, loads one
+    vector of `B` per 16 (8) columns and broadcasts one element of `A` per
+    row.
 
     - f32: `vector.fma`, the reduction in the same order as the reference
       loops (init first, then the window positions and channels in order).
@@ -169,6 +170,9 @@ def CPUVectorizeContractionsPass
   let options = [
     Option<"vnni", "vnni", "bool", /*default=*/"false",
            "Use AVX-512 VNNI (vpdpbusd) for int8 contractions">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Vector register width: 512 (AVX-512: 16 lanes, 32 registers) or "
+           "256 (AVX2: 8 lanes, 16 registers)">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

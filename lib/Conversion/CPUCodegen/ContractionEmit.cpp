@@ -46,15 +46,13 @@ using namespace qmlir::cpu;
 
 namespace {
 
-/// Elements per vector: 16 x 32 bits, one AVX-512 register (two AVX2
-/// registers after LLVM's legalization on other x86 CPUs).
-constexpr int64_t kLanes = 16;
-
-/// Accumulator rows per tile for NV vectors per row: about 24 accumulators,
-/// leaving registers for NV loads of B and a broadcast of A (32 zmm).
-int64_t rowsPerTile(int64_t nv) {
-  static const int64_t table[] = {0, 16, 12, 8, 6};
-  return table[nv];
+/// Accumulator rows per tile for NV vectors per row: about 24 accumulators
+/// of 32 (AVX-512) or 12 of 16 (AVX2) vector registers, leaving registers
+/// for NV loads of B and a broadcast of A.
+int64_t rowsPerTile(int64_t nv, unsigned vectorBits) {
+  static const int64_t zmm[] = {0, 16, 12, 8, 6};
+  static const int64_t ymm[] = {0, 12, 6, 4, 3};
+  return vectorBits >= 512 ? zmm[nv] : ymm[nv];
 }
 
 class KernelEmitter {
@@ -63,16 +61,20 @@ public:
                 const EpilogueSpec *epi, const KernelOptions &options)
       : b(rewriter), s(s), epi(epi),
         loc(s.op->getLoc()) {
-    vnni = options.vnni && !s.isFloat && !s.channelwise;
+    // Elements per vector: 32-bit lanes of one register.
+    kLanes = options.vectorBits >= 512 ? 16 : 8;
+    vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
     step = vnni ? 4 : 1;
     numRows = s.numRows();
     numCols = s.numCols();
     runLength = s.runLength();
     paddedRun = llvm::alignTo(runLength, step);
     numOuter = s.numOuter();
-    numVectors = std::min<int64_t>(4, llvm::divideCeil(numCols, kLanes));
+    numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
+                                   llvm::divideCeil(numCols, kLanes));
     panelWidth = kLanes * numVectors;
-    tileRows = std::min(rowsPerTile(numVectors), numRows);
+    tileRows =
+        std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
     accType = VectorType::get(
         {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
     lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
@@ -146,6 +148,7 @@ private:
   Location loc;
 
   bool vnni;
+  int64_t kLanes;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
   VectorType accType, lhsType;
@@ -659,7 +662,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
               accType, ArrayRef<Attribute>{b.getI32IntegerAttr(
                            static_cast<int32_t>(0x80808080u))}));
       splat = arith::XOrIOp::create(b, loc, splat, flip);
-      a = vector::BitCastOp::create(b, loc, VectorType::get({64}, i8), splat);
+      a = vector::BitCastOp::create(b, loc, VectorType::get({4 * kLanes}, i8),
+                                    splat);
     }
     for (int64_t j = 0; j < nv; ++j) {
       Value &c = result[i * nv + j];
