@@ -70,7 +70,11 @@ def CPUBufferizePass : Pass<"qnn-cpu-bufferize", "mlir::ModuleOp"> {
     the callee writes straight into the caller's buffer). Arguments of public
     functions are marked read-only so that the caller's input buffers are
     never written, and every copy the two steps need is a `linalg.copy`, so
-    that no runtime library (`memrefCopy`) is required.
+    that no runtime library (`memrefCopy`) is required. In between, `scf.for`
+    results that only carry a buffer through unchanged (loops that wrote
+    into a tensor they carried, like the CPU kernels) are folded to that
+    buffer, so that a returned kernel result becomes the out-parameter
+    rather than a copy into it.
 
     Before:
 
