@@ -59,8 +59,7 @@ class KernelEmitter {
 public:
   KernelEmitter(RewriterBase &rewriter, const ContractionSpec &s,
                 const EpilogueSpec *epi, const KernelOptions &options)
-      : b(rewriter), s(s), epi(epi),
-        loc(s.op->getLoc()) {
+      : b(rewriter), s(s), epi(epi), loc(s.op->getLoc()) {
     // Elements per vector: 32-bit lanes of one register.
     kLanes = options.vectorBits >= 512 ? 16 : 8;
     vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
@@ -73,8 +72,7 @@ public:
     numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
                                    llvm::divideCeil(numCols, kLanes));
     panelWidth = kLanes * numVectors;
-    tileRows =
-        std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
+    tileRows = std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
     accType = VectorType::get(
         {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
     lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
@@ -198,9 +196,9 @@ Value KernelEmitter::broadcast(Value scalar) {
 }
 
 Value KernelEmitter::mask(int64_t lanes, int64_t width) {
-  return vector::ConstantMaskOp::create(
-      b, loc, VectorType::get({width}, b.getI1Type()),
-      b.getDenseI64ArrayAttr({lanes}));
+  return vector::ConstantMaskOp::create(b, loc,
+                                        VectorType::get({width}, b.getI1Type()),
+                                        b.getDenseI64ArrayAttr({lanes}));
 }
 
 /// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded;
@@ -208,9 +206,8 @@ Value KernelEmitter::mask(int64_t lanes, int64_t width) {
 std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
   int64_t numPanels = llvm::divideCeil(numCols, panelWidth);
   int64_t elemBytes = s.isFloat ? 4 : 1;
-  std::vector<char> out(numPanels * numOuter * paddedRun * panelWidth *
-                            elemBytes,
-                        0);
+  std::vector<char> out(
+      numPanels * numOuter * paddedRun * panelWidth * elemBytes, 0);
   colSums.assign(numPanels * panelWidth, 0);
   SmallVector<float> fvals;
   SmallVector<int8_t> ivals;
@@ -275,10 +272,10 @@ void KernelEmitter::prepare() {
   if (s.rhs && !s.isFloat && shift != 0) {
     SmallVector<int32_t> comp;
     for (int64_t sum : colSums)
-      comp.push_back(static_cast<int32_t>(
-          static_cast<uint32_t>(-shift) * static_cast<uint32_t>(sum)));
-    auto compType = RankedTensorType::get(
-        {static_cast<int64_t>(comp.size())}, b.getI32Type());
+      comp.push_back(static_cast<int32_t>(static_cast<uint32_t>(-shift) *
+                                          static_cast<uint32_t>(sum)));
+    auto compType = RankedTensorType::get({static_cast<int64_t>(comp.size())},
+                                          b.getI32Type());
     compensation = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
   }
@@ -317,12 +314,10 @@ void KernelEmitter::prepare() {
 bool KernelEmitter::dependsOnRow(const ElementSource &src) const {
   if (!src.tensor)
     return false;
-  return llvm::any_of(s.rowDims,
-                      [&](unsigned d) { return src.coef[d] != 0; });
+  return llvm::any_of(s.rowDims, [&](unsigned d) { return src.coef[d] != 0; });
 }
 
-Value KernelEmitter::rowPart(const ElementSource &src,
-                             const RowIndices &rows) {
+Value KernelEmitter::rowPart(const ElementSource &src, const RowIndices &rows) {
   Value off = index(src.constant);
   for (unsigned d : s.rowDims)
     if (src.coef[d])
@@ -377,9 +372,8 @@ void KernelEmitter::emit() {
       resultDims.push_back(s.extents[d] == 1 ? -1 : static_cast<int64_t>(d));
     }
   }
-  int64_t writeRank =
-      llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
-      resultDims.begin() + 1;
+  int64_t writeRank = llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
+                      resultDims.begin() + 1;
   resultDims.resize(writeRank);
   Value out = tensor::EmptyOp::create(
       b, loc, resultType.getShape().take_front(writeRank),
@@ -391,8 +385,8 @@ void KernelEmitter::emit() {
                     return {emitPanel(p, numVectors, panelWidth, args[0])};
                   })[0];
   if (rest > 0)
-    out = emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest,
-                    out);
+    out =
+        emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest, out);
   if (writeRank < resultType.getRank()) {
     SmallVector<ReassociationIndices> groups;
     for (int64_t i = 0; i < writeRank; ++i)
@@ -480,8 +474,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
-    Value initRow =
-        dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
+    Value initRow = dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
     for (int64_t j = 0; j < nv; ++j) {
       Value v = initRow ? readSource(s.init, initRow, colOf(j),
                                      lanesOf(pv.validCols, j))
@@ -496,8 +489,8 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
 
   // Epilogue and stores.
   auto resultType = cast<RankedTensorType>(out.getType());
-  auto perm = AffineMap::getMinorIdentityMap(resultType.getRank(), 1,
-                                             b.getContext());
+  auto perm =
+      AffineMap::getMinorIdentityMap(resultType.getRank(), 1, b.getContext());
   for (int64_t i = 0; i < rows; ++i) {
     // Row offsets of the row-dependent epilogue operands: [stage][operand].
     SmallVector<SmallVector<Value>> epiRowOffsets;
@@ -523,7 +516,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
         }
       SmallVector<Value> indices;
       for (int64_t d : resultDims)
-        indices.push_back(d < 0                   ? index(0)
+        indices.push_back(d < 0                    ? index(0)
                           : d == int64_t(s.colDim) ? colOf(j)
                                                    : rowIdx[i].lookup(d));
       if (lanes == kLanes)
@@ -554,8 +547,7 @@ SmallVector<Value> KernelEmitter::emitOuterLoops(ValueRange acc,
   return forLoop(0, s.extents[d], 1, acc,
                  [&](Value iv, ValueRange args) -> SmallVector<Value> {
                    Value kA2 = add(kA, mul(iv, s.lhsCoef[d]));
-                   Value kB2 =
-                       add(kB, mul(iv, inner * paddedRun * panelWidth));
+                   Value kB2 = add(kB, mul(iv, inner * paddedRun * panelWidth));
                    return emitOuterLoops(args, rowOffsets, pv, depth + 1, kA2,
                                          kB2);
                  });
@@ -582,8 +574,7 @@ SmallVector<Value> KernelEmitter::emitRun(ValueRange acc,
 SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
                                                ArrayRef<Value> rowOffsets,
                                                const PanelValues &pv, Value kA,
-                                               Value bOff,
-                                               int64_t validBytes) {
+                                               Value bOff, int64_t validBytes) {
   int64_t nv = pv.numVectors;
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   SmallVector<Value> bVecs;
@@ -637,8 +628,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
           tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off}));
     } else if (!vnni) {
       Value x = tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off});
-      a = vector::BroadcastOp::create(
-          b, loc, accType, arith::ExtSIOp::create(b, loc, i32, x));
+      a = vector::BroadcastOp::create(b, loc, accType,
+                                      arith::ExtSIOp::create(b, loc, i32, x));
     } else {
       // Four consecutive bytes of A as one i32 in every lane, made
       // unsigned by flipping the sign bits (+128 each).
@@ -658,9 +649,9 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
       Value splat = vector::BroadcastOp::create(b, loc, accType, word);
       Value flip = arith::ConstantOp::create(
           b, loc,
-          DenseElementsAttr::get(
-              accType, ArrayRef<Attribute>{b.getI32IntegerAttr(
-                           static_cast<int32_t>(0x80808080u))}));
+          DenseElementsAttr::get(accType,
+                                 ArrayRef<Attribute>{b.getI32IntegerAttr(
+                                     static_cast<int32_t>(0x80808080u))}));
       splat = arith::XOrIOp::create(b, loc, splat, flip);
       a = vector::BitCastOp::create(b, loc, VectorType::get({4 * kLanes}, i8),
                                     splat);
@@ -703,14 +694,14 @@ Value KernelEmitter::combine(Value acc, Value a, Value bv) {
 /// the intrinsic after bufferization).
 Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
   auto wide = VectorType::get({4 * kLanes}, b.getI32Type());
-  Value prod = arith::MulIOp::create(b, loc,
-                                     arith::ExtUIOp::create(b, loc, wide, a),
-                                     arith::ExtSIOp::create(b, loc, wide, bv));
+  Value prod =
+      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, a),
+                            arith::ExtSIOp::create(b, loc, wide, bv));
   Value groups = vector::ShapeCastOp::create(
       b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
-  return vector::MultiDimReductionOp::create(
-      b, loc, groups, acc, ArrayRef<bool>{false, true},
-      vector::CombiningKind::ADD);
+  return vector::MultiDimReductionOp::create(b, loc, groups, acc,
+                                             ArrayRef<bool>{false, true},
+                                             vector::CombiningKind::ADD);
 }
 
 Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,

@@ -48,10 +48,10 @@ qmlir::resolveCPUFeatures(llvm::StringRef overrides) {
     if (enable)
       item.consume_front("+");
     if (!features.count(item))
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "unknown CPU feature '" + item + "' (expected an LLVM feature "
-          "name of this host, e.g. avx512vnni)");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "unknown CPU feature '" + item +
+                                         "' (expected an LLVM feature "
+                                         "name of this host, e.g. avx512vnni)");
     if (x86)
       llvm::X86::updateImpliedFeatures(item, enable, features);
     else
