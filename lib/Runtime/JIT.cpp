@@ -247,10 +247,7 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   {
     DiagnosticCollector diags(ctx);
     PassManager pm(ctx);
-    QNNToLLVMOptions pipelineOptions;
-    pipelineOptions.codegen = options.codegen;
-    pipelineOptions.vnni = hasVNNI(*features);
-    buildQNNToLLVMPipeline(pm, pipelineOptions);
+    buildQNNToLLVMPipeline(pm, kernelOptionsFor(*features, options.codegen));
     if (failed(pm.run(*lowered)))
       return makeError("lowering '" + entry + "' failed: " +
                        (diags.message.empty() ? std::string("unknown error")

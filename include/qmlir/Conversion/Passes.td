@@ -70,7 +70,11 @@ def CPUBufferizePass : Pass<"qnn-cpu-bufferize", "mlir::ModuleOp"> {
     the callee writes straight into the caller's buffer). Arguments of public
     functions are marked read-only so that the caller's input buffers are
     never written, and every copy the two steps need is a `linalg.copy`, so
-    that no runtime library (`memrefCopy`) is required.
+    that no runtime library (`memrefCopy`) is required. In between, `scf.for`
+    results that only carry a buffer through unchanged (loops that wrote
+    into a tensor they carried, like the CPU kernels) are folded to that
+    buffer, so that a returned kernel result becomes the out-parameter
+    rather than a copy into it.
 
     Before:
 
@@ -119,46 +123,61 @@ def QNNFinalizeTOSAExportPass
 
 def CPUVectorizeContractionsPass
     : Pass<"qnn-cpu-vectorize-contractions", "mlir::func::FuncOp"> {
-  let summary = "Register-tiled vector code for convolutions and matrix "
-                "products with constant weights, their elementwise consumer "
-                "fused";
+  let summary = "Register-tiled vector code for convolutions, matrix "
+                "products, depthwise convolutions and poolings, their "
+                "elementwise consumers fused";
   let description = [{
-    Rewrites every linalg contraction on tensors whose right-hand side
-    (the weights) is a constant — `linalg.conv_2d_nhwc_fhwc(_q)`, matrix
-    products, and the `linalg.generic` contractions that elementwise fusion
-    makes of them — into a register-tiled loop nest of vector operations:
-    `C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n]` where the rows `m` are
-    the output pixels (or matrix rows), `n` the output channels and `k` the
-    window positions and input channels. `A` is read in place through affine
-    offsets (no im2col copy; strides, dilations and padding already
-    materialized by `tensor.pad` are just offsets); `B` is packed at compile
-    time into panels of 16 to 64 columns. Each tile keeps MR x NR
-    accumulators in vector registers, loads one vector of `B` per 16
-    columns and broadcasts one element of `A` per row.
+    Rewrites linalg reductions on tensors into register-tiled loop nests of
+    vector operations (still on tensors; one-shot bufferization makes them
+    loads and stores in place). Two kinds, recognized through the LinalgOp
+    interface (named ops, their `_q` forms and generic contractions alike):
 
-    - f32: `vector.fma`, the reduction in the same order as the reference
-      loops (init first, then the window positions and channels in order).
+    - Matrix kind: every contraction whose right-hand side (the weights) is
+      a constant — `linalg.conv_2d_nhwc_fhwc(_q)` with any strides and
+      dilations, matrix products, and the `linalg.generic` contractions that
+      elementwise fusion makes of them:
+      `C[m, n] = init[m, n] + sum_k A[m, k] * B[k, n]` where the rows `m` are
+      the output pixels (or matrix rows), `n` the output channels and `k` the
+      window positions and input channels. `A` is read in place through
+      affine offsets (no im2col copy; padding is materialized by
+      `tensor.pad` before); `B` is packed at compile time into panels of 16
+      to 64 columns (8 to 24 with `vector-bits=256`). Each tile keeps MR x NR
+      accumulators in vector registers, loads one vector of `B` per 16 (8)
+      columns and broadcasts one element of `A` per row.
+    - Channelwise kind: depthwise convolutions (channel multiplier 1) and
+      max/sum poolings, where `A` also depends on the channel: `A` is read
+      as vectors along the channels and combined (fma, add, max, min) into
+      the accumulators, with packed weight vectors for depthwise
+      convolutions.
+
+    Arithmetic:
+
+    - f32: `vector.fma` (or add/max/min), the reduction in the same order as
+      the reference loops (init first, then the window positions and
+      channels in order).
     - i8 x i8 -> i32 (including the `_q` forms with an input zero point and a
-      zero weight zero point): with `vnni=true`, `vpdpbusd`
-      (`llvm.x86.avx512.vpdpbusd.512`, AVX-512 VNNI) on groups of 4
-      channels, the weights packed as [k/4][n][4]; the signed activations
-      are made unsigned by flipping their top bit (+128), and the
-      compensation `-(128 + zp) * sum_k B[k, n]` is folded into the
-      accumulator's initial value at compile time. Without VNNI, plain
-      32-bit vector multiply-adds. Integer results equal the reference bit
-      for bit (all arithmetic is modulo 2^32 either way).
-    - The initial value comes from the `linalg.fill` or the per-channel
-      broadcast that produced the init tensor (or is read from the init
-      tensor otherwise).
-    - If the result's only user is an elementwise `linalg.generic` over the
-      same iteration space (bias + requantize + clamp, batch norm, ...), its
-      body is applied to the accumulator vectors before they are stored, so
-      the 32-bit accumulators never go to memory.
+      zero weight zero point): with `vnni=true` (matrix kind, 512-bit), the
+      4-way u8 x s8 dot product of `vpdpbusd` on groups of 4 channels (as
+      plain vector ops that `qnn-cpu-lower-vnni` turns into the intrinsic
+      after bufferization), the weights packed as [k/4][n][4]; the signed
+      activations are made unsigned by flipping their top bit (+128), and
+      the compensation `-(128 + zp) * sum_k B[k, n]` is folded into the
+      accumulator's initial value at compile time. Without VNNI, 32-bit
+      vector multiply-adds (compensation `-zp * sum_k B[k, n]`). Integer
+      results equal the reference bit for bit (all arithmetic is modulo
+      2^32 either way). Max pooling keeps the storage type.
+    - The initial value comes from the fill or the per-channel broadcast
+      that produced the init tensor (or is read from the init tensor).
+    - Chains of elementwise `linalg.generic` consumers over the same
+      elements (possibly behind reshapes that only add or drop unit
+      dimensions: bias + requantize + clamp, batch norm + relu, the divide
+      of an average pool) have their bodies applied to the accumulator
+      vectors before they are stored, so 32-bit accumulators never go to
+      memory.
 
-    Contractions it does not handle (weights that are not constants,
-    depthwise convolutions, 16-bit or mixed element types, nonzero weight
-    zero points, batched products) are left alone for the reference
-    lowering.
+    Left alone for the reference lowering: weights that are not constants,
+    16-bit or mixed element types, nonzero weight zero points, batched
+    products, depthwise convolutions with a channel multiplier > 1.
 
     Before:
 
@@ -189,6 +208,9 @@ def CPUVectorizeContractionsPass
   let options = [
     Option<"vnni", "vnni", "bool", /*default=*/"false",
            "Use AVX-512 VNNI (vpdpbusd) for int8 contractions">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Vector register width: 512 (AVX-512: 16 lanes, 32 registers) or "
+           "256 (AVX2: 8 lanes, 16 registers)">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

@@ -30,6 +30,8 @@ struct QNNToLLVMOptions {
   CPUCodegen codegen = CPUCodegen::Fast;
   /// Fast codegen: use AVX-512 VNNI (`vpdpbusd`) for int8 contractions.
   bool vnni = false;
+  /// Fast codegen: vector register width, 512 (AVX-512) or 256.
+  unsigned vectorBits = 512;
 };
 
 /// The host's CPU features (llvm::sys::getHostCPUFeatures) with
@@ -43,6 +45,11 @@ resolveCPUFeatures(llvm::StringRef overrides);
 
 /// Whether `features` allow the VNNI kernels (AVX-512F and AVX-512 VNNI).
 bool hasVNNI(const llvm::StringMap<bool> &features);
+
+/// The kernel options for a CPU with `features`: VNNI (hasVNNI) and the
+/// vector width (512 bits with AVX-512F, else 256).
+QNNToLLVMOptions kernelOptionsFor(const llvm::StringMap<bool> &features,
+                                  CPUCodegen codegen);
 
 /// Parses "reference" or "fast".
 std::optional<CPUCodegen> parseCPUCodegen(llvm::StringRef name);

@@ -126,8 +126,12 @@ mlir::FailureOr<ContractionSpec> matchContraction(mlir::linalg::LinalgOp op);
 std::optional<EpilogueSpec> matchEpilogue(const ContractionSpec &spec);
 
 struct KernelOptions {
-  /// Use AVX-512 VNNI `vpdpbusd` for integer contractions.
+  /// Use AVX-512 VNNI `vpdpbusd` for integer contractions (512-bit vectors
+  /// only).
   bool vnni = false;
+  /// Vector register width: 512 (16 lanes of 32 bits, 32 registers) or 256
+  /// (8 lanes, 16 registers); decides lanes and tile sizes.
+  unsigned vectorBits = 512;
 };
 
 /// Replaces the contraction (and the epilogue's generic, if any) with the

@@ -46,33 +46,33 @@ using namespace qmlir::cpu;
 
 namespace {
 
-/// Elements per vector: 16 x 32 bits, one AVX-512 register (two AVX2
-/// registers after LLVM's legalization on other x86 CPUs).
-constexpr int64_t kLanes = 16;
-
-/// Accumulator rows per tile for NV vectors per row: about 24 accumulators,
-/// leaving registers for NV loads of B and a broadcast of A (32 zmm).
-int64_t rowsPerTile(int64_t nv) {
-  static const int64_t table[] = {0, 16, 12, 8, 6};
-  return table[nv];
+/// Accumulator rows per tile for NV vectors per row: about 24 accumulators
+/// of 32 (AVX-512) or 12 of 16 (AVX2) vector registers, leaving registers
+/// for NV loads of B and a broadcast of A.
+int64_t rowsPerTile(int64_t nv, unsigned vectorBits) {
+  static const int64_t zmm[] = {0, 16, 12, 8, 6};
+  static const int64_t ymm[] = {0, 12, 6, 4, 3};
+  return vectorBits >= 512 ? zmm[nv] : ymm[nv];
 }
 
 class KernelEmitter {
 public:
   KernelEmitter(RewriterBase &rewriter, const ContractionSpec &s,
                 const EpilogueSpec *epi, const KernelOptions &options)
-      : b(rewriter), s(s), epi(epi),
-        loc(s.op->getLoc()) {
-    vnni = options.vnni && !s.isFloat && !s.channelwise;
+      : b(rewriter), s(s), epi(epi), loc(s.op->getLoc()) {
+    // Elements per vector: 32-bit lanes of one register.
+    kLanes = options.vectorBits >= 512 ? 16 : 8;
+    vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
     step = vnni ? 4 : 1;
     numRows = s.numRows();
     numCols = s.numCols();
     runLength = s.runLength();
     paddedRun = llvm::alignTo(runLength, step);
     numOuter = s.numOuter();
-    numVectors = std::min<int64_t>(4, llvm::divideCeil(numCols, kLanes));
+    numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
+                                   llvm::divideCeil(numCols, kLanes));
     panelWidth = kLanes * numVectors;
-    tileRows = std::min(rowsPerTile(numVectors), numRows);
+    tileRows = std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
     accType = VectorType::get(
         {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
     lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
@@ -146,6 +146,7 @@ private:
   Location loc;
 
   bool vnni;
+  int64_t kLanes;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
   VectorType accType, lhsType;
@@ -195,9 +196,9 @@ Value KernelEmitter::broadcast(Value scalar) {
 }
 
 Value KernelEmitter::mask(int64_t lanes, int64_t width) {
-  return vector::ConstantMaskOp::create(
-      b, loc, VectorType::get({width}, b.getI1Type()),
-      b.getDenseI64ArrayAttr({lanes}));
+  return vector::ConstantMaskOp::create(b, loc,
+                                        VectorType::get({width}, b.getI1Type()),
+                                        b.getDenseI64ArrayAttr({lanes}));
 }
 
 /// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded;
@@ -205,9 +206,8 @@ Value KernelEmitter::mask(int64_t lanes, int64_t width) {
 std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
   int64_t numPanels = llvm::divideCeil(numCols, panelWidth);
   int64_t elemBytes = s.isFloat ? 4 : 1;
-  std::vector<char> out(numPanels * numOuter * paddedRun * panelWidth *
-                            elemBytes,
-                        0);
+  std::vector<char> out(
+      numPanels * numOuter * paddedRun * panelWidth * elemBytes, 0);
   colSums.assign(numPanels * panelWidth, 0);
   SmallVector<float> fvals;
   SmallVector<int8_t> ivals;
@@ -272,10 +272,10 @@ void KernelEmitter::prepare() {
   if (s.rhs && !s.isFloat && shift != 0) {
     SmallVector<int32_t> comp;
     for (int64_t sum : colSums)
-      comp.push_back(static_cast<int32_t>(
-          static_cast<uint32_t>(-shift) * static_cast<uint32_t>(sum)));
-    auto compType = RankedTensorType::get(
-        {static_cast<int64_t>(comp.size())}, b.getI32Type());
+      comp.push_back(static_cast<int32_t>(static_cast<uint32_t>(-shift) *
+                                          static_cast<uint32_t>(sum)));
+    auto compType = RankedTensorType::get({static_cast<int64_t>(comp.size())},
+                                          b.getI32Type());
     compensation = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
   }
@@ -314,12 +314,10 @@ void KernelEmitter::prepare() {
 bool KernelEmitter::dependsOnRow(const ElementSource &src) const {
   if (!src.tensor)
     return false;
-  return llvm::any_of(s.rowDims,
-                      [&](unsigned d) { return src.coef[d] != 0; });
+  return llvm::any_of(s.rowDims, [&](unsigned d) { return src.coef[d] != 0; });
 }
 
-Value KernelEmitter::rowPart(const ElementSource &src,
-                             const RowIndices &rows) {
+Value KernelEmitter::rowPart(const ElementSource &src, const RowIndices &rows) {
   Value off = index(src.constant);
   for (unsigned d : s.rowDims)
     if (src.coef[d])
@@ -374,9 +372,8 @@ void KernelEmitter::emit() {
       resultDims.push_back(s.extents[d] == 1 ? -1 : static_cast<int64_t>(d));
     }
   }
-  int64_t writeRank =
-      llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
-      resultDims.begin() + 1;
+  int64_t writeRank = llvm::find(resultDims, static_cast<int64_t>(s.colDim)) -
+                      resultDims.begin() + 1;
   resultDims.resize(writeRank);
   Value out = tensor::EmptyOp::create(
       b, loc, resultType.getShape().take_front(writeRank),
@@ -388,8 +385,8 @@ void KernelEmitter::emit() {
                     return {emitPanel(p, numVectors, panelWidth, args[0])};
                   })[0];
   if (rest > 0)
-    out = emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest,
-                    out);
+    out =
+        emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest, out);
   if (writeRank < resultType.getRank()) {
     SmallVector<ReassociationIndices> groups;
     for (int64_t i = 0; i < writeRank; ++i)
@@ -477,8 +474,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
-    Value initRow =
-        dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
+    Value initRow = dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
     for (int64_t j = 0; j < nv; ++j) {
       Value v = initRow ? readSource(s.init, initRow, colOf(j),
                                      lanesOf(pv.validCols, j))
@@ -493,8 +489,8 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
 
   // Epilogue and stores.
   auto resultType = cast<RankedTensorType>(out.getType());
-  auto perm = AffineMap::getMinorIdentityMap(resultType.getRank(), 1,
-                                             b.getContext());
+  auto perm =
+      AffineMap::getMinorIdentityMap(resultType.getRank(), 1, b.getContext());
   for (int64_t i = 0; i < rows; ++i) {
     // Row offsets of the row-dependent epilogue operands: [stage][operand].
     SmallVector<SmallVector<Value>> epiRowOffsets;
@@ -520,7 +516,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
         }
       SmallVector<Value> indices;
       for (int64_t d : resultDims)
-        indices.push_back(d < 0                   ? index(0)
+        indices.push_back(d < 0                    ? index(0)
                           : d == int64_t(s.colDim) ? colOf(j)
                                                    : rowIdx[i].lookup(d));
       if (lanes == kLanes)
@@ -551,8 +547,7 @@ SmallVector<Value> KernelEmitter::emitOuterLoops(ValueRange acc,
   return forLoop(0, s.extents[d], 1, acc,
                  [&](Value iv, ValueRange args) -> SmallVector<Value> {
                    Value kA2 = add(kA, mul(iv, s.lhsCoef[d]));
-                   Value kB2 =
-                       add(kB, mul(iv, inner * paddedRun * panelWidth));
+                   Value kB2 = add(kB, mul(iv, inner * paddedRun * panelWidth));
                    return emitOuterLoops(args, rowOffsets, pv, depth + 1, kA2,
                                          kB2);
                  });
@@ -579,8 +574,7 @@ SmallVector<Value> KernelEmitter::emitRun(ValueRange acc,
 SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
                                                ArrayRef<Value> rowOffsets,
                                                const PanelValues &pv, Value kA,
-                                               Value bOff,
-                                               int64_t validBytes) {
+                                               Value bOff, int64_t validBytes) {
   int64_t nv = pv.numVectors;
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   SmallVector<Value> bVecs;
@@ -634,8 +628,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
           tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off}));
     } else if (!vnni) {
       Value x = tensor::ExtractOp::create(b, loc, lhsFlat, ValueRange{off});
-      a = vector::BroadcastOp::create(
-          b, loc, accType, arith::ExtSIOp::create(b, loc, i32, x));
+      a = vector::BroadcastOp::create(b, loc, accType,
+                                      arith::ExtSIOp::create(b, loc, i32, x));
     } else {
       // Four consecutive bytes of A as one i32 in every lane, made
       // unsigned by flipping the sign bits (+128 each).
@@ -655,11 +649,12 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
       Value splat = vector::BroadcastOp::create(b, loc, accType, word);
       Value flip = arith::ConstantOp::create(
           b, loc,
-          DenseElementsAttr::get(
-              accType, ArrayRef<Attribute>{b.getI32IntegerAttr(
-                           static_cast<int32_t>(0x80808080u))}));
+          DenseElementsAttr::get(accType,
+                                 ArrayRef<Attribute>{b.getI32IntegerAttr(
+                                     static_cast<int32_t>(0x80808080u))}));
       splat = arith::XOrIOp::create(b, loc, splat, flip);
-      a = vector::BitCastOp::create(b, loc, VectorType::get({64}, i8), splat);
+      a = vector::BitCastOp::create(b, loc, VectorType::get({4 * kLanes}, i8),
+                                    splat);
     }
     for (int64_t j = 0; j < nv; ++j) {
       Value &c = result[i * nv + j];
@@ -699,14 +694,14 @@ Value KernelEmitter::combine(Value acc, Value a, Value bv) {
 /// the intrinsic after bufferization).
 Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
   auto wide = VectorType::get({4 * kLanes}, b.getI32Type());
-  Value prod = arith::MulIOp::create(b, loc,
-                                     arith::ExtUIOp::create(b, loc, wide, a),
-                                     arith::ExtSIOp::create(b, loc, wide, bv));
+  Value prod =
+      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, a),
+                            arith::ExtSIOp::create(b, loc, wide, bv));
   Value groups = vector::ShapeCastOp::create(
       b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
-  return vector::MultiDimReductionOp::create(
-      b, loc, groups, acc, ArrayRef<bool>{false, true},
-      vector::CombiningKind::ADD);
+  return vector::MultiDimReductionOp::create(b, loc, groups, acc,
+                                             ArrayRef<bool>{false, true},
+                                             vector::CombiningKind::ADD);
 }
 
 Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,

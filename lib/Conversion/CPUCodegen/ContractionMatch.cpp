@@ -345,8 +345,9 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   if (!lhsType || !outType)
     return failure();
   s.extents = op.getStaticLoopRanges();
-  if (llvm::any_of(s.extents,
-                   [](int64_t e) { return ShapedType::isDynamic(e) || e == 0; }))
+  if (llvm::any_of(s.extents, [](int64_t e) {
+        return ShapedType::isDynamic(e) || e == 0;
+      }))
     return failure();
   s.outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (!s.outMap.isProjectedPermutation(/*allowZeroInResults=*/false) ||
@@ -360,9 +361,9 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
   s.rhsCoef.assign(s.extents.size(), 0);
   if (rhs) {
     RankedTensorType rhsType = staticTensor(rhs->get());
-    if (!rhsType || failed(linearize(op.getMatchingIndexingMap(rhs),
-                                     rhsType.getShape(), s.rhsCoef,
-                                     s.rhsConstant)))
+    if (!rhsType ||
+        failed(linearize(op.getMatchingIndexingMap(rhs), rhsType.getShape(),
+                         s.rhsCoef, s.rhsConstant)))
       return failure();
   }
 
@@ -514,7 +515,8 @@ std::optional<EpilogueStage> matchStage(linalg::GenericOp g, OpOperand &use,
 
 } // namespace
 
-std::optional<EpilogueSpec> qmlir::cpu::matchEpilogue(const ContractionSpec &s) {
+std::optional<EpilogueSpec>
+qmlir::cpu::matchEpilogue(const ContractionSpec &s) {
   EpilogueSpec e;
   Value value = s.op->getResult(0);
   SmallVector<int64_t> dims = resultDimsOf(s);

@@ -67,8 +67,7 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
-struct CPULowerVNNIPass
-    : qmlir::impl::CPULowerVNNIPassBase<CPULowerVNNIPass> {
+struct CPULowerVNNIPass : qmlir::impl::CPULowerVNNIPassBase<CPULowerVNNIPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<Dot4ToVPDPBUSD>(&getContext());

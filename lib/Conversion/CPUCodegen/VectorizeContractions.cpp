@@ -59,6 +59,13 @@ struct CPUVectorizeContractionsPass
     IRRewriter rewriter(&getContext());
     cpu::KernelOptions options;
     options.vnni = vnni;
+    options.vectorBits = vectorBits;
+    if (vectorBits != 256 && vectorBits != 512) {
+      getOperation().emitError("qnn-cpu-vectorize-contractions: vector-bits "
+                               "must be 256 or 512, got ")
+          << static_cast<int64_t>(vectorBits);
+      return signalPassFailure();
+    }
     for (linalg::LinalgOp op : candidates) {
       FailureOr<cpu::ContractionSpec> spec = cpu::matchContraction(op);
       if (failed(spec))

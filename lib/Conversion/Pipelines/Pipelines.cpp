@@ -48,10 +48,10 @@ qmlir::resolveCPUFeatures(llvm::StringRef overrides) {
     if (enable)
       item.consume_front("+");
     if (!features.count(item))
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "unknown CPU feature '" + item + "' (expected an LLVM feature "
-          "name of this host, e.g. avx512vnni)");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "unknown CPU feature '" + item +
+                                         "' (expected an LLVM feature "
+                                         "name of this host, e.g. avx512vnni)");
     if (x86)
       llvm::X86::updateImpliedFeatures(item, enable, features);
     else
@@ -62,6 +62,16 @@ qmlir::resolveCPUFeatures(llvm::StringRef overrides) {
 
 bool qmlir::hasVNNI(const llvm::StringMap<bool> &features) {
   return features.lookup("avx512f") && features.lookup("avx512vnni");
+}
+
+qmlir::QNNToLLVMOptions
+qmlir::kernelOptionsFor(const llvm::StringMap<bool> &features,
+                        CPUCodegen codegen) {
+  QNNToLLVMOptions options;
+  options.codegen = codegen;
+  options.vnni = hasVNNI(features);
+  options.vectorBits = features.lookup("avx512f") ? 512 : 256;
+  return options;
 }
 
 std::optional<qmlir::CPUCodegen> qmlir::parseCPUCodegen(llvm::StringRef name) {
@@ -97,6 +107,7 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
     OpPassManager &kernels = pm.nest<func::FuncOp>();
     CPUVectorizeContractionsPassOptions vectorize;
     vectorize.vnni = options.vnni;
+    vectorize.vectorBits = options.vectorBits;
     kernels.addPass(createCPUVectorizeContractionsPass(vectorize));
     kernels.addPass(createCanonicalizerPass());
     kernels.addPass(createCSEPass());
@@ -167,19 +178,16 @@ void qmlir::registerQNNPipelines() {
         QNNToLLVMPipelineOptions opts;
         if (failed(opts.parseFromString(optionString)))
           return failure();
-        QNNToLLVMOptions options;
         std::optional<CPUCodegen> codegen = parseCPUCodegen(opts.codegen);
         if (!codegen)
           return error("qnn-lower-to-llvm: cpu-codegen must be 'fast' or "
                        "'reference', got '" +
                        opts.codegen + "'");
-        options.codegen = *codegen;
         auto features = resolveCPUFeatures(opts.cpuFeatures);
         if (!features)
           return error("qnn-lower-to-llvm: " +
                        llvm::toString(features.takeError()));
-        options.vnni = hasVNNI(*features);
-        buildQNNToLLVMPipeline(pm, options);
+        buildQNNToLLVMPipeline(pm, kernelOptionsFor(*features, *codegen));
         return success();
       },
       [](llvm::function_ref<void(const detail::PassOptions &)> handler) {
