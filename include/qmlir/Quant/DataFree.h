@@ -89,7 +89,7 @@ std::vector<double> applyToChannelConstant(const LayerWeights &w,
 
 /// High-bias absorption amount per channel for a layer output distributed
 /// as N(beta, gamma^2): with a ReLU after it, c = max(0, beta - 3 |gamma|)
-/// (ReLU is then the identity on all but 0.15 % of a normal's mass); without
+/// (ReLU is then the identity on all but 0.13 % of a normal's mass); without
 /// an activation, c = beta (exact).
 std::vector<double> highBiasAbsorption(const std::vector<double> &beta,
                                        const std::vector<double> &gamma,

@@ -77,16 +77,18 @@ struct QNNBiasCorrectionPass
     if (func.isExternal())
       return;
     if (mode != "analytical") {
-      func.emitError() << "qnn-bias-correction: unknown mode '"
-                       << static_cast<std::string>(mode)
-                       << "' (supported: analytical; empirical correction "
-                          "needs calibration data and is not implemented)";
+      mlir::emitError(func.getLoc())
+          << "qnn-bias-correction: unknown mode '"
+          << static_cast<std::string>(mode)
+          << "' (supported: analytical; empirical correction "
+             "needs calibration data and is not implemented)";
       return signalPassFailure();
     }
     if (weightBits < 2 || weightBits > 16) {
-      func.emitError() << "qnn-bias-correction: weight-bits must be in [2, "
-                          "16], got "
-                       << static_cast<unsigned>(weightBits);
+      mlir::emitError(func.getLoc())
+          << "qnn-bias-correction: weight-bits must be in [2, "
+             "16], got "
+          << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
 
@@ -120,11 +122,10 @@ struct QNNBiasCorrectionPass
       writeConstantLayer(rewriter, *layer, /*weights=*/false);
       ++corrected;
     }
-    numCorrected += corrected;
     if (corrected == 0)
-      func.emitRemark() << "qnn-bias-correction: no layer in function '"
-                        << func.getSymName()
-                        << "' reads a tensor with batch-norm statistics";
+      mlir::emitRemark(func.getLoc())
+          << "qnn-bias-correction: no layer in function '" << func.getSymName()
+          << "' reads a tensor with batch-norm statistics";
   }
 };
 
