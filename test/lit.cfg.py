@@ -16,6 +16,9 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
+config.substitutions.append(("%qmlir_obj", config.qmlir_obj_root))
+config.substitutions.append(
+    ("%llvm_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 config.substitutions.append(("%python", config.python_executable))
 # RUN lines `import qref` (test/Inputs/qref.py): the NumPy reference of the
 # qnn op semantics used to compute expected outputs.

@@ -179,7 +179,11 @@ llvm::Expected<HostTensor> qmlir::readNpy(llvm::StringRef path) {
                                               /*RequiresNullTerminator=*/false);
   if (!bufferOr)
     return npyError(path, "cannot open: " + bufferOr.getError().message());
-  llvm::StringRef data = (*bufferOr)->getBuffer();
+  return parseNpy((*bufferOr)->getBuffer(), path);
+}
+
+llvm::Expected<HostTensor> qmlir::parseNpy(llvm::StringRef data,
+                                           llvm::StringRef path) {
   if (data.size() < kMagicSize + 4 ||
       !data.starts_with(llvm::StringRef(kMagic, kMagicSize)))
     return npyError(path, "not a .npy file (bad magic)");

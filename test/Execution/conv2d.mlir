@@ -58,3 +58,13 @@ func.func @grouped_quant16(%x: tensor<1x4x4x4x!quant.uniform<i16:f32, 0.001:100>
 }
 
 // CHECK: output 0 {{.*}}, 0 mismatches
+
+// Per-axis activations: an input with one scale and a zero point per
+// channel (padding holds each channel's zero point, the real 0), and an
+// output with a scale and zero point per channel.
+// RUN: %python -c "import qref as q; r = q.rng(9); x = q.ints(r, -128, 127, (1, 4, 4, 3)); w = q.ints(r, -127, 127, (2, 3, 3, 3)); b = q.ints(r, -3000, 3000, (2,), 'i4'); q.save('%t.pa', x=x, w=w, b=b, e=q.conv2d_q(x, [-7, 3, 0], 0.05, w, 0, [0.01, 0.02], b, [4, -3], [0.5, 0.25], padding=(1, 1, 1, 1)))"
+// RUN: qrun %s --entry conv_per_axis_act --input %t.pa.x.npy --input %t.pa.w.npy --input %t.pa.b.npy --expect %t.pa.e.npy | FileCheck %s
+func.func @conv_per_axis_act(%x: tensor<1x4x4x3x!quant.uniform<i8:f32:3, {0.05:-7, 0.05:3, 0.05}>>, %w: tensor<2x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02}>>, %b: tensor<2x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3}>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32:3, {0.5:4, 0.25:-3}>> {
+  %0 = qnn.conv2d %x, %w, %b {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x3x!quant.uniform<i8:f32:3, {0.05:-7, 0.05:3, 0.05}>>, tensor<2x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02}>>, tensor<2x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3}>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32:3, {0.5:4, 0.25:-3}>>
+  return %0 : tensor<1x4x4x2x!quant.uniform<i8:f32:3, {0.5:4, 0.25:-3}>>
+}

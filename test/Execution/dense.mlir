@@ -16,6 +16,15 @@ func.func @dense_quant(%x: tensor<4x32x!quant.uniform<i8:f32, 0.02:5>>, %w: tens
   return %0 : tensor<4x3x!quant.uniform<i8:f32, 0.3:-20>>
 }
 
+// Per-axis activations: input with one scale and per-feature zero points,
+// output with a scale and zero point per feature.
+// RUN: %python -c "import qref as q; r = q.rng(5); x = q.ints(r, -128, 127, (3, 4)); w = q.ints(r, -127, 127, (2, 4)); q.save('%t.pa', x=x, w=w, e=q.dense_q(x, [1, -2, 0, 5], 0.02, w, 0, [0.004, 0.01], None, [-20, 6], [0.3, 0.1]))"
+// RUN: qrun %s --entry dense_per_axis_act --input %t.pa.x.npy --input %t.pa.w.npy --expect %t.pa.e.npy | FileCheck %s
+func.func @dense_per_axis_act(%x: tensor<3x4x!quant.uniform<i8:f32:1, {0.02:1, 0.02:-2, 0.02, 0.02:5}>>, %w: tensor<2x4x!quant.uniform<i8:f32:0, {0.004, 0.01}>>) -> tensor<3x2x!quant.uniform<i8:f32:1, {0.3:-20, 0.1:6}>> {
+  %0 = qnn.dense %x, %w : (tensor<3x4x!quant.uniform<i8:f32:1, {0.02:1, 0.02:-2, 0.02, 0.02:5}>>, tensor<2x4x!quant.uniform<i8:f32:0, {0.004, 0.01}>>) -> tensor<3x2x!quant.uniform<i8:f32:1, {0.3:-20, 0.1:6}>>
+  return %0 : tensor<3x2x!quant.uniform<i8:f32:1, {0.3:-20, 0.1:6}>>
+}
+
 // Quantized dense with 16-bit activations, a per-tensor weight with a zero
 // point, and no bias.
 // RUN: %python -c "import qref as q; r = q.rng(3); x = q.ints(r, -32768, 32767, (2, 8), 'i2'); w = q.ints(r, -128, 127, (6, 8)); q.save('%t.q16', x=x, w=w, e=q.dense_q(x, 0, 0.001, w, 3, 0.01, None, 7, 0.002, qmin=-32768, qmax=32767, dtype='i2'))"

@@ -153,19 +153,29 @@ def conv2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0), dilations=(1, 1),
     return y.astype(np.float32)
 
 
+def _per_channel(values, n):
+    """`values` (one or n of them) as a list of n floats."""
+    v = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    return [float(v[i if len(v) > 1 else 0]) for i in range(n)]
+
+
 def conv2d_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128, qmax=127,
              strides=(1, 1), padding=(0, 0, 0, 0), dilations=(1, 1), groups=1,
              dtype=np.int8):
     """Quantized conv: int32 accumulator of (qx - zx)(qw - zw) plus the bias,
-    requantized per output channel by sx * sw[o] / so."""
+    requantized per output channel by sx * sw[o] / so[o]. zx may hold one
+    zero point per input channel (a per-axis input with one scale), zo and
+    so one per output channel (a per-axis output)."""
     sw = np.atleast_1d(sw)
     zw = np.atleast_1d(zw)
-    xc = qx.astype(np.int64) - zx
+    xc = qx.astype(np.int64) - np.asarray(zx, dtype=np.int64)
     wc = qw.astype(np.int64) - zw.reshape(-1, 1, 1, 1)
     acc = _conv_core(xc, wc, strides, padding, dilations, groups)
     if qb is not None:
         acc = acc + qb.astype(np.int64)
-    scales = [sx * float(s) / so for s in sw]
+    o = qw.shape[0]
+    scales = [sx * a / b for a, b in zip(_per_channel(sw, o), _per_channel(so, o))]
+    zo = np.asarray([int(z) for z in _per_channel(zo, o)], dtype=np.int64)
     return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
 
 
@@ -178,12 +188,16 @@ def dense(x, w, b=None):
 
 def dense_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128, qmax=127,
             dtype=np.int8):
+    """As conv2d_q for [rows, K] x [M, K]^T."""
     sw = np.atleast_1d(sw)
     zw = np.atleast_1d(zw)
-    acc = (qx.astype(np.int64) - zx) @ (qw.astype(np.int64) - zw.reshape(-1, 1)).T
+    acc = (qx.astype(np.int64) - np.asarray(zx, dtype=np.int64)) @ \
+        (qw.astype(np.int64) - zw.reshape(-1, 1)).T
     if qb is not None:
         acc = acc + qb.astype(np.int64)
-    scales = [sx * float(s) / so for s in sw]
+    m = qw.shape[0]
+    scales = [sx * a / b for a, b in zip(_per_channel(sw, m), _per_channel(so, m))]
+    zo = np.asarray([int(z) for z in _per_channel(zo, m)], dtype=np.int64)
     return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
 
 

@@ -13,16 +13,12 @@
 
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
-#include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -88,38 +84,6 @@ static cl::opt<int64_t> onnxBatch(
     cl::desc("ONNX models: batch size the model is compiled for (inputs "
              "holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
-
-/// Loads a model file: .mlir / .mlirbc are parsed, .onnx / .onnxtxt are
-/// imported with the ONNX importer.
-static llvm::Expected<OwningOpRef<ModuleOp>> loadModel(llvm::StringRef path,
-                                                       MLIRContext &ctx) {
-  // The parser and the importer report through the context; keep the first
-  // error so that qrun prints one line.
-  std::string firstError;
-  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
-      llvm::raw_string_ostream os(firstError);
-      if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine()
-           << ":" << fileLoc.getColumn() << ": ";
-      os << diag.str();
-    }
-    return success();
-  });
-  OwningOpRef<ModuleOp> module;
-  if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
-    ONNXImportOptions options;
-    options.batchSize = onnxBatch;
-    module = importONNXFile(path, ctx, options);
-  } else {
-    module = parseSourceFile<ModuleOp>(path, &ctx);
-  }
-  if (!module)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        firstError.empty() ? "cannot load model " + path : firstError);
-  return std::move(module);
-}
 
 static bool isFloat(ElementType t) {
   return t == ElementType::F32 || t == ElementType::F64;
@@ -208,13 +172,11 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registry.insert<qnn::QNNDialect>();
+  registerModelDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
-  auto module = loadModel(modelPath, ctx);
+  auto module = loadModel(modelPath, ctx, {onnxBatch});
   if (!module)
     return fail(llvm::toString(module.takeError()));
   auto jit = JITModule::compile(**module, entryName);
@@ -320,7 +282,7 @@ int main(int argc, char **argv) {
   }
 
   if (!compareTo.empty()) {
-    auto reference = loadModel(compareTo, ctx);
+    auto reference = loadModel(compareTo, ctx, {onnxBatch});
     if (!reference)
       return fail(llvm::toString(reference.takeError()));
     auto errors = compareLayers(**reference, **module, entryName, inputs);

@@ -97,4 +97,24 @@ def CPUBufferizePass : Pass<"qnn-cpu-bufferize", "mlir::ModuleOp"> {
   ];
 }
 
+
+def QNNFinalizeTOSAExportPass
+    : Pass<"qnn-finalize-tosa-export", "mlir::func::FuncOp"> {
+  let summary = "Make the output of convert-qnn-to-tosa pure TOSA";
+  let description = [{
+    The last step of `--qnn-export-tosa`: tensor `arith.constant`s (weights,
+    biases) become `tosa.const`, and any op that is not TOSA or the function
+    structure is an error naming it, so that the result is a module that any
+    TOSA consumer reads and that upstream `mlir-opt` lowers without qmlir.
+
+    ```mlir
+    // Before
+    %w = arith.constant dense<[[1, -2]]> : tensor<1x2xi8>
+    // After
+    %w = "tosa.const"() <{values = dense<[[1, -2]]> : tensor<1x2xi8>}> : () -> tensor<1x2xi8>
+    ```
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 #endif // QMLIR_CONVERSION_PASSES_TD

@@ -20,6 +20,10 @@ void buildQNNToLLVMPipeline(mlir::OpPassManager &pm);
 
 /// Registers `--qnn-lower-to-llvm` (buildQNNToLLVMPipeline) with the
 /// command-line pass pipeline registry.
+/// convert-qnn-to-tosa, canonicalize, qnn-finalize-tosa-export: a module of
+/// TOSA ops only, computing exactly what qmlir's CPU path computes.
+void buildQNNToTOSAExportPipeline(mlir::OpPassManager &pm);
+
 void registerQNNPipelines();
 
 } // namespace qmlir

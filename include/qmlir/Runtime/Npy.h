@@ -18,6 +18,9 @@ namespace qmlir {
 /// (bad magic, unsupported dtype or version, Fortran order, truncated data).
 llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
 
+/// Parses the contents of a .npy file; errors name `path`.
+llvm::Expected<HostTensor> parseNpy(llvm::StringRef data, llvm::StringRef path);
+
 /// Writes `tensor` as a version 1.0 .npy file (2.0 if the header needs it).
 llvm::Error writeNpy(llvm::StringRef path, const HostTensor &tensor);
 

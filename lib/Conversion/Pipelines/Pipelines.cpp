@@ -67,7 +67,18 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
+void qmlir::buildQNNToTOSAExportPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createConvertQNNToTOSAPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createQNNFinalizeTOSAExportPass());
+}
+
 void qmlir::registerQNNPipelines() {
+  PassPipelineRegistration<>(
+      "qnn-export-tosa",
+      "Export a qnn module (float or quantized) as pure TOSA: integer "
+      "tensors, tosa.rescale with qmlir's multipliers and shifts",
+      [](OpPassManager &pm) { buildQNNToTOSAExportPipeline(pm); });
   PassPipelineRegistration<>(
       "qnn-lower-to-llvm",
       "Lower qnn (float or quantized) to the LLVM dialect: qnn -> TOSA -> "

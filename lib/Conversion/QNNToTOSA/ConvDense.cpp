@@ -39,14 +39,30 @@ FailureOr<std::optional<LayerQuant>> getLayerQuant(Operation *op, Value input,
   if (!*in)
     return std::optional<LayerQuant>();
   LayerQuant q;
-  auto inInfo = getPerTensorQuantInfo(op, input.getType(), "input");
-  auto outInfo = getPerTensorQuantInfo(op, output.getType(), "output");
+  auto outInfo = getSupportedQuantInfo(op, output.getType(), "output");
   auto wInfo = getSupportedQuantInfo(op, weight.getType(), "weight");
-  if (failed(inInfo) || failed(outInfo) || failed(wInfo))
+  if (failed(outInfo) || failed(wInfo))
     return failure();
-  q.input = *inInfo;
-  q.output = *outInfo;
+  q.input = **in;
+  q.output = **outInfo;
   q.weight = **wInfo;
+  // Per-axis activations: along the channel (last) dimension only; an
+  // input has one scale for every channel (qnn-quantize folds per-channel
+  // scales into the weights) and per-channel zero points.
+  int64_t inRank = cast<RankedTensorType>(input.getType()).getRank();
+  int64_t outRank = cast<RankedTensorType>(output.getType()).getRank();
+  if (q.input.isPerAxis() &&
+      (q.input.axis != inRank - 1 ||
+       !llvm::all_of(q.input.scales, [&](double s) {
+         return scalesEqual(s, q.input.scales[0]);
+       })))
+    return op->emitOpError(
+        "a per-axis input must be quantized along its last (channel) "
+        "dimension with one scale for every channel");
+  if (q.output.isPerAxis() && q.output.axis != outRank - 1)
+    return op->emitOpError(
+        "a per-axis output must be quantized along its last (channel) "
+        "dimension");
   if (q.weight.isPerAxis() && q.weight.axis != 0)
     return op->emitOpError("per-axis weights must be quantized along dim 0");
   if (bias) {
@@ -77,14 +93,15 @@ FailureOr<RescaleSpec> accumulatorSpec(Operation *op, const LayerQuant &q,
                                        int64_t channels, int64_t reduction,
                                        Value bias, int64_t axis) {
   SmallVector<double> ratios;
-  for (int64_t c = 0; c < (q.weight.isPerAxis() ? channels : 1); ++c)
-    ratios.push_back(q.input.scale() * q.weight.scale(c) / q.output.scale());
+  bool perChannel = q.weight.isPerAxis() || q.output.isPerAxis();
+  for (int64_t c = 0; c < (perChannel ? channels : 1); ++c)
+    ratios.push_back(q.input.scale() * q.weight.scale(c) / q.output.scale(c));
   auto rescales = computeRescales(op, ratios, "accumulator");
   if (failed(rescales))
     return failure();
   RescaleSpec spec;
   spec.rescales = *rescales;
-  spec.outZps = {q.output.zeroPoint()};
+  spec.outZps.assign(q.output.zeroPoints.begin(), q.output.zeroPoints.end());
   spec.axis = axis;
   spec.outType = q.output.storageType;
   spec.qmin = q.output.qmin;
@@ -110,21 +127,22 @@ FailureOr<RescaleSpec> accumulatorSpec(Operation *op, const LayerQuant &q,
 
 /// True when the TOSA op can take the i8 tensors and zero points directly.
 bool useNativeI8(const LayerQuant &q) {
-  return q.input.storageType.getWidth() == 8 &&
+  return q.input.storageType.getWidth() == 8 && !q.input.isPerAxis() &&
          q.weight.storageType.getWidth() == 8 && q.weight.hasUniformZeroPoint();
 }
 
 /// Widens input and weight to i32 with the zero points subtracted, for the
-/// cases TOSA's i8 operands cannot express. Weights are per channel along 0.
+/// cases TOSA's i8 operands cannot express. Weights are per channel along 0,
+/// inputs along their last dimension.
 void centerToI32(OpBuilder &b, Location loc, const LayerQuant &q, Value &x,
                  Value &w) {
   Type i32 = b.getI32Type();
   int64_t xRank = cast<RankedTensorType>(x.getType()).getRank();
   int64_t wRank = cast<RankedTensorType>(w.getType()).getRank();
   x = castTo(b, loc, x, i32);
-  if (q.input.zeroPoint() != 0)
+  if (llvm::any_of(q.input.zeroPoints, [](int64_t z) { return z != 0; }))
     x = sub(b, loc, x,
-            channelConstInt(b, loc, {q.input.zeroPoint()}, i32, xRank, 0));
+            channelConstInt(b, loc, q.input.zeroPoints, i32, xRank, xRank - 1));
   w = castTo(b, loc, w, i32);
   if (llvm::any_of(q.weight.zeroPoints, [](int64_t z) { return z != 0; }))
     w = sub(b, loc, w,

@@ -70,8 +70,10 @@ func.func @conv_bias_scale(%x: tensor<1x2x2x1x!quant.uniform<i8:f32, 0.1>>, %w: 
 
 // -----
 
+// A per-axis conv input needs one scale for every channel (qnn-quantize
+// folds per-channel scales into the weights).
 func.func @conv_per_axis_input(%x: tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1, 0.2}>>, %w: tensor<1x1x1x2x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>> {
-  // expected-error @+2 {{'qnn.conv2d' op input is quantized per axis, which this op does not support}}
+  // expected-error @+2 {{'qnn.conv2d' op a per-axis input must be quantized along its last (channel) dimension with one scale for every channel}}
   // expected-error @+1 {{failed to legalize operation 'qnn.conv2d'}}
   %0 = qnn.conv2d %x, %w : (tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1, 0.2}>>, tensor<1x1x1x2x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>>
   return %0 : tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>>

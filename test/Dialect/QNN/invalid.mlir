@@ -376,6 +376,38 @@ func.func @observe_order(%x: tensor<4xf32>) -> tensor<4xf32> {
 }
 
 // -----
+// Per-channel ranges have one entry per element of the last dimension.
+func.func @observe_channels(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'channel_min' and 'channel_max' need one value per element of the last dimension (3)}}
+  %0 = qnn.observe %x {name = "x", channel_min = array<f64: 0.0, 0.0>, channel_max = array<f64: 1.0, 1.0>} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+// Per-channel ranges are ordered.
+func.func @observe_channel_order(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'channel_min' must not exceed 'channel_max'}}
+  %0 = qnn.observe %x {name = "x", channel_min = array<f64: 0.0, 2.0>, channel_max = array<f64: 1.0, 1.0>} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// The type a range was chosen for has a width and a symmetry.
+func.func @observe_bits(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'bits' and 'symmetric' must be given together}}
+  %0 = qnn.observe %x {name = "x", bits = 8} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// ... of at most 16 bits.
+func.func @observe_bits_range(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'bits' must be in [1, 16]}}
+  %0 = qnn.observe %x {name = "x", bits = 17, symmetric = false} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
 // Observe is float only.
 func.func @observe_quant(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
   // expected-error @+1 {{must be ranked tensor of floating-point values}}

@@ -456,6 +456,24 @@ LogicalResult ObserveOp::verify() {
     return emitOpError("'min' and 'max' must be given together");
   if (getMin() && *getMin() > *getMax())
     return emitOpError("'min' must not exceed 'max'");
+  if (getChannelMin().has_value() != getChannelMax().has_value())
+    return emitOpError("'channel_min' and 'channel_max' must be given together");
+  if (getChannelMin()) {
+    ArrayRef<double> lo = *getChannelMin(), hi = *getChannelMax();
+    auto type = cast<RankedTensorType>(getInput().getType());
+    int64_t channels = type.getRank() == 0 ? 1 : type.getShape().back();
+    if (static_cast<int64_t>(lo.size()) != channels || hi.size() != lo.size())
+      return emitOpError() << "'channel_min' and 'channel_max' need one value "
+                              "per element of the last dimension ("
+                           << channels << ")";
+    for (auto [a, b] : llvm::zip_equal(lo, hi))
+      if (a > b)
+        return emitOpError("'channel_min' must not exceed 'channel_max'");
+  }
+  if (getBits().has_value() != getSymmetric().has_value())
+    return emitOpError("'bits' and 'symmetric' must be given together");
+  if (getBits() && (*getBits() < 1 || *getBits() > 16))
+    return emitOpError("'bits' must be in [1, 16]");
   return success();
 }
 

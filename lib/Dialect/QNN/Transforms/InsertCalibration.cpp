@@ -29,8 +29,7 @@ bool isFloatTensor(Value v) {
 
 /// Inserts a probe after `value` and redirects all its other uses to it.
 void observe(OpBuilder &b, Value value, StringRef name) {
-  auto probe = ObserveOp::create(b, value.getLoc(), value,
-                                 b.getStringAttr(name), nullptr, nullptr);
+  auto probe = ObserveOp::create(b, value.getLoc(), value, name);
   value.replaceAllUsesExcept(probe.getResult(), probe);
 }
 

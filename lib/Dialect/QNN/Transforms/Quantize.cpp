@@ -1,17 +1,21 @@
 //===- Quantize.cpp - calibrated float qnn ops to quantized qnn ops -------===//
 //
-// The pass walks the entry block once, in order. Each op with integer
+// The pass walks each function's block once, in order. Each op with integer
 // semantics is cloned with quantized operands and result types; the float
-// original is erased at the end. Ops without integer semantics stay float and
-// read dequantized values. Quantization parameters come from the ranges that
-// qnn-calibrate wrote into the qnn.observe probes and from the weights
-// themselves, through the scalar rules in qmlir/Quant/QuantMath.h.
+// original is erased at the end. Ops without integer semantics (and layers
+// the config keeps float) read dequantized values. Which type each tensor
+// and weight gets comes from the QuantPlan (scheme + config); the ranges
+// come from the qnn.observe probes that qnn-calibrate filled; the numbers
+// from the scalar rules in qmlir/Quant/QuantMath.h.
 //
 //===----------------------------------------------------------------------===//
+
+#include "QuantizeUtils.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 #include "qmlir/Quant/QuantMath.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -22,70 +26,54 @@
 
 namespace qmlir::qnn {
 #define GEN_PASS_DEF_QNNQUANTIZEPASS
+#define GEN_PASS_DEF_QNNDUMPCONFIGPASS
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 } // namespace qmlir::qnn
 
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::qnn;
+using namespace qmlir::qnn::quantize_utils;
 
 namespace {
 
-struct Range {
-  double min = 0.0;
-  double max = 0.0;
-};
-
-/// The storage integer type that holds `bits`-wide values.
-IntegerType storageTypeFor(MLIRContext *ctx, unsigned bits) {
-  return IntegerType::get(ctx, bits <= 8 ? 8 : 16);
-}
-
-quant::UniformQuantizedType perTensorType(MLIRContext *ctx, unsigned bits,
-                                          const qmath::QuantParams &p,
-                                          Type expressed) {
-  return quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, storageTypeFor(ctx, bits), expressed,
-      p.scale, p.zeroPoint, p.qmin, p.qmax);
-}
-
 class Quantizer {
 public:
-  Quantizer(func::FuncOp func, unsigned weightBits, unsigned activationBits,
-            bool perAxisWeights, bool symmetricActivations)
+  Quantizer(func::FuncOp func, const QuantPlan &plan)
       : func(func), ctx(func.getContext()), builder(func.getContext()),
-        weightBits(weightBits), activationBits(activationBits),
-        perAxisWeights(perAxisWeights),
-        symmetricActivations(symmetricActivations) {}
+        plan(plan) {}
 
   LogicalResult run();
 
 private:
   LogicalResult collectRanges();
   void shareActivationRanges();
-  Type activationElementType(Value floatValue);
-  Value getQuantized(Value floatValue);
+  FailureOr<Type> activationElementType(Value floatValue);
+  FailureOr<Value> getQuantized(Value floatValue);
   Value getFloat(Value floatValue);
-  Operation *quantizeOp(Operation *op);
-  Value quantizeWeights(Value weights, SmallVectorImpl<double> &scales);
-  Value quantizeBias(Value bias, double inputScale, ArrayRef<double> wScales);
+  Value perTensor(Value quantized);
+  FailureOr<Operation *> quantizeOp(Operation *op);
+  FailureOr<Operation *> quantizeLayer(Operation *op, IRMapping &mapping,
+                                       Type &resultType);
   Value quantizeConstantOperand(Value constant);
   Value castTo(Value quantized, Type elementType);
 
   func::FuncOp func;
   MLIRContext *ctx;
   OpBuilder builder;
-  unsigned weightBits, activationBits;
-  bool perAxisWeights, symmetricActivations;
+  const QuantPlan &plan;
 
-  /// Calibrated range of each float tensor.
+  /// Calibrated range of each float tensor, and per-channel ranges.
   DenseMap<Value, Range> ranges;
+  DenseMap<Value, SmallVector<Range>> channelRanges;
   /// Float result of an op that was replaced -> its quantized replacement.
   DenseMap<Value, Value> replaced;
   /// Float tensor -> a qnn.quantize of it (for values still computed in float).
   DenseMap<Value, Value> quantizeCache;
   /// Quantized tensor -> a qnn.dequantize of it.
   DenseMap<Value, Value> dequantizeCache;
+  /// Per-axis tensor -> its requantization to one scale.
+  DenseMap<Value, Value> perTensorCache;
 };
 
 LogicalResult Quantizer::collectRanges() {
@@ -96,9 +84,28 @@ LogicalResult Quantizer::collectRanges() {
       return probe.emitOpError()
              << "tensor '" << probe.getName()
              << "' has no calibrated range: run qnn-calibrate first";
-    ranges[probe.getInput()] = Range{probe.getMin()->convertToDouble(),
-                                     probe.getMax()->convertToDouble()};
-    probe.getResult().replaceAllUsesWith(probe.getInput());
+    Value in = probe.getInput();
+    if (probe.getBits()) {
+      TensorPlan t = plan.tensor(in);
+      if (*probe.getBits() != t.bits || *probe.getSymmetric() != t.symmetric)
+        return probe.emitOpError()
+               << "tensor '" << probe.getName() << "' was calibrated for "
+               << *probe.getBits() << "-bit "
+               << (*probe.getSymmetric() ? "symmetric" : "asymmetric")
+               << " quantization but is quantized to " << t.bits << "-bit "
+               << (t.symmetric ? "symmetric" : "asymmetric")
+               << ": give qnn-calibrate the same config (or activation-bits "
+                  "and symmetric-activations)";
+    }
+    ranges[in] = Range{probe.getMin()->convertToDouble(),
+                       probe.getMax()->convertToDouble()};
+    if (probe.getChannelMin()) {
+      SmallVector<Range> &ch = channelRanges[in];
+      for (auto [lo, hi] :
+           llvm::zip_equal(*probe.getChannelMin(), *probe.getChannelMax()))
+        ch.push_back(Range{lo, hi});
+    }
+    probe.getResult().replaceAllUsesWith(in);
     probe.erase();
   }
   return success();
@@ -118,24 +125,36 @@ void Quantizer::shareActivationRanges() {
   for (Operation *op : llvm::reverse(activations)) {
     Value in = op->getOperand(0);
     auto it = ranges.find(op->getResult(0));
-    if (in.hasOneUse() && it != ranges.end())
-      ranges[in] = it->second;
+    if (!in.hasOneUse() || it == ranges.end())
+      continue;
+    ranges[in] = it->second;
+    auto ch = channelRanges.find(op->getResult(0));
+    if (ch != channelRanges.end())
+      channelRanges[in] = ch->second;
   }
 }
 
-Type Quantizer::activationElementType(Value floatValue) {
+/// The quantized element type of a float tensor from its plan and range;
+/// null when it has no range (it stays float).
+FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
   auto it = ranges.find(floatValue);
   if (it == ranges.end())
-    return nullptr;
-  auto params = qmath::paramsForRange(it->second.min, it->second.max,
-                                      activationBits, symmetricActivations);
-  return perTensorType(
-      ctx, activationBits, params,
-      cast<RankedTensorType>(floatValue.getType()).getElementType());
-}
-
-static RankedTensorType withElementType(Value v, Type elementType) {
-  return cast<RankedTensorType>(v.getType()).clone(elementType);
+    return Type();
+  TensorPlan t = plan.tensor(floatValue);
+  Type expressed =
+      cast<RankedTensorType>(floatValue.getType()).getElementType();
+  if (t.perAxis) {
+    auto ch = channelRanges.find(floatValue);
+    if (ch == channelRanges.end())
+      return emitError(floatValue.getLoc())
+             << "tensor is quantized per axis but has no per-channel ranges: "
+                "give qnn-calibrate the same config";
+    return perAxisType(ctx, t.bits, t.symmetric, ch->second, t.axis,
+                       expressed);
+  }
+  double lo = t.isUnsigned ? 0.0 : it->second.min;
+  auto params = qmath::paramsForRange(lo, it->second.max, t.bits, t.symmetric);
+  return Type(perTensorType(ctx, t.bits, params, expressed));
 }
 
 /// Insertion point right after the definition of `v`.
@@ -146,19 +165,21 @@ static void setInsertionAfterDef(OpBuilder &b, Value v) {
     b.setInsertionPointToStart(cast<BlockArgument>(v).getOwner());
 }
 
-Value Quantizer::getQuantized(Value floatValue) {
+FailureOr<Value> Quantizer::getQuantized(Value floatValue) {
   if (Value q = replaced.lookup(floatValue))
     return q;
   if (Value q = quantizeCache.lookup(floatValue))
     return q;
   if (readFloatConstant(floatValue))
     return quantizeConstantOperand(floatValue);
-  Type elementType = activationElementType(floatValue);
-  if (!elementType)
-    return nullptr;
+  FailureOr<Type> elementType = activationElementType(floatValue);
+  if (failed(elementType))
+    return failure();
+  if (!*elementType)
+    return Value();
   setInsertionAfterDef(builder, floatValue);
   Value q = QuantizeOp::create(builder, floatValue.getLoc(),
-                               withElementType(floatValue, elementType),
+                               withElementType(floatValue, *elementType),
                                floatValue);
   quantizeCache[floatValue] = q;
   return q;
@@ -176,6 +197,21 @@ Value Quantizer::getFloat(Value floatValue) {
   return f;
 }
 
+/// A per-axis tensor requantized to one scale and zero point covering all
+/// channels, for consumers without per-channel integer rules.
+Value Quantizer::perTensor(Value quantized) {
+  auto type = cast<RankedTensorType>(quantized.getType());
+  auto perAxis =
+      dyn_cast<quant::UniformQuantizedPerAxisType>(type.getElementType());
+  if (!perAxis)
+    return quantized;
+  if (Value v = perTensorCache.lookup(quantized))
+    return v;
+  Value v = castTo(quantized, mergedPerTensorType(perAxis));
+  perTensorCache[quantized] = v;
+  return v;
+}
+
 /// A constant operand of an elementwise op gets per-tensor parameters from
 /// its own values.
 Value Quantizer::quantizeConstantOperand(Value constant) {
@@ -185,10 +221,10 @@ Value Quantizer::quantizeConstantOperand(Value constant) {
     lo = std::min(lo, double(v));
     hi = std::max(hi, double(v));
   }
-  auto p = qmath::paramsForRange(lo, hi, activationBits, symmetricActivations);
+  TensorPlan t = plan.tensor(constant);
+  auto p = qmath::paramsForRange(lo, hi, t.bits, t.symmetric);
   auto type = withElementType(
-      constant, perTensorType(ctx, activationBits, p,
-                              builder.getF32Type()));
+      constant, perTensorType(ctx, t.bits, p, builder.getF32Type()));
   SmallVector<int64_t> storage;
   for (float v : values)
     storage.push_back(qmath::quantize(v, p.scale, p.zeroPoint, p.qmin, p.qmax));
@@ -196,72 +232,6 @@ Value Quantizer::quantizeConstantOperand(Value constant) {
   Value q = createQuantizedConstant(builder, constant.getLoc(), type, storage);
   quantizeCache[constant] = q;
   return q;
-}
-
-/// Symmetric weights, per output channel (dimension 0) or per tensor.
-Value Quantizer::quantizeWeights(Value weights,
-                                 SmallVectorImpl<double> &scales) {
-  auto values = readFloatConstant(weights);
-  if (!values)
-    return nullptr;
-  auto type = cast<RankedTensorType>(weights.getType());
-  int64_t channels = perAxisWeights ? type.getDimSize(0) : 1;
-  int64_t perChannel = type.getNumElements() / channels;
-  SmallVector<int64_t> storage(values->size());
-  SmallVector<int64_t> zeroPoints(channels, 0);
-  qmath::QuantParams params;
-  for (int64_t c = 0; c < channels; ++c) {
-    double absMax = 0.0;
-    for (int64_t i = 0; i < perChannel; ++i)
-      absMax = std::max(absMax, std::fabs(double((*values)[c * perChannel + i])));
-    params = qmath::paramsForRange(-absMax, absMax, weightBits, true);
-    scales.push_back(params.scale);
-    for (int64_t i = 0; i < perChannel; ++i)
-      storage[c * perChannel + i] =
-          qmath::quantize((*values)[c * perChannel + i], params.scale, 0,
-                          params.qmin, params.qmax);
-  }
-  Type elementType;
-  if (perAxisWeights)
-    elementType = quant::UniformQuantizedPerAxisType::get(
-        quant::QuantizationFlags::Signed, storageTypeFor(ctx, weightBits),
-        type.getElementType(), scales, zeroPoints, 0, params.qmin,
-        params.qmax);
-  else
-    elementType = perTensorType(ctx, weightBits, params, type.getElementType());
-  builder.setInsertionPointAfterValue(weights);
-  return createQuantizedConstant(builder, weights.getLoc(),
-                                 type.clone(elementType), storage);
-}
-
-/// int32 bias with scale input_scale * weight_scale and zero point 0.
-Value Quantizer::quantizeBias(Value bias, double inputScale,
-                              ArrayRef<double> wScales) {
-  auto values = readFloatConstant(bias);
-  if (!values)
-    return nullptr;
-  auto type = cast<RankedTensorType>(bias.getType());
-  auto i32 = IntegerType::get(ctx, 32);
-  SmallVector<double> scales;
-  for (double s : wScales)
-    scales.push_back(inputScale * s);
-  SmallVector<int64_t> storage;
-  for (auto [i, v] : llvm::enumerate(*values))
-    storage.push_back(qmath::quantizeBias(v, scales[wScales.size() == 1 ? 0 : i]));
-  int64_t lo = std::numeric_limits<int32_t>::min();
-  int64_t hi = std::numeric_limits<int32_t>::max();
-  Type elementType;
-  if (wScales.size() > 1 || perAxisWeights)
-    elementType = quant::UniformQuantizedPerAxisType::get(
-        quant::QuantizationFlags::Signed, i32, type.getElementType(), scales,
-        SmallVector<int64_t>(scales.size(), 0), 0, lo, hi);
-  else
-    elementType = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, i32, type.getElementType(),
-        scales[0], 0, lo, hi);
-  builder.setInsertionPointAfterValue(bias);
-  return createQuantizedConstant(builder, bias.getLoc(),
-                                 type.clone(elementType), storage);
 }
 
 /// Requantizes `quantized` to `elementType` unless it already has it.
@@ -274,63 +244,141 @@ Value Quantizer::castTo(Value quantized, Type elementType) {
                               type.clone(elementType), quantized);
 }
 
-/// Builds the quantized clone of `op`, or returns nullptr when `op` stays
-/// float (no integer semantics, non-constant weights, missing range).
-Operation *Quantizer::quantizeOp(Operation *op) {
+/// conv2d and dense: the input (per tensor, or per channel with the channel
+/// scales folded into the weights), weights, bias and the accumulator check.
+FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
+                                                IRMapping &mapping,
+                                                Type &resultType) {
+  const LayerPlan *layer = plan.layer(op);
+  Value input = op->getOperand(0), weights = op->getOperand(1);
+  Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
+  FailureOr<Value> qInput = getQuantized(input);
+  if (failed(qInput))
+    return failure();
+  FailureOr<Type> outType = activationElementType(op->getResult(0));
+  if (failed(outType))
+    return failure();
+  if (!*qInput || !*outType || !readFloatConstant(weights) ||
+      (bias && !readFloatConstant(bias)))
+    return static_cast<Operation *>(nullptr);
+  resultType = *outType;
+
+  // A per-channel input is reinterpreted with one scale (the largest) and
+  // its per-channel zero points; the weights absorb each channel's
+  // scale / that scale, so the real products are unchanged.
+  Value in = *qInput;
+  SmallVector<double> channelFactors;
+  int64_t inputRank = cast<RankedTensorType>(in.getType()).getRank();
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(
+          cast<RankedTensorType>(in.getType()).getElementType())) {
+    if (pa.getQuantizedDimension() != inputRank - 1) {
+      in = perTensor(in);
+    } else {
+      builder.setInsertionPoint(op);
+      in = reinterpretWithOneScale(builder, op->getLoc(), in, channelFactors);
+    }
+  }
+  mapping.map(input, in);
+  double inScale = referenceScale(in);
+
+  WeightSpec spec;
+  spec.bits = layer->scheme.weightBits;
+  spec.perAxis = !layer->scheme.perTensorWeights;
+  spec.channelFactors = channelFactors;
+  if (auto conv = dyn_cast<Conv2dOp>(op))
+    spec.groups = conv.getGroups();
+  spec.isConv = isa<Conv2dOp>(op);
+  builder.setInsertionPointAfterValue(weights);
+  QuantizedWeights qw = quantizeWeights(builder, weights, spec);
+  mapping.map(weights, qw.value);
+  SmallVector<int64_t> biasStorage;
+  if (bias) {
+    builder.setInsertionPointAfterValue(bias);
+    Value qBias = quantizeBias(builder, bias, inScale, qw.scales,
+                               spec.perAxis, biasStorage);
+    mapping.map(bias, qBias);
+  }
+  if (failed(checkAccumulator(op, layer->name, in, qw, biasStorage,
+                              layer->scheme.bufferBits)))
+    return failure();
+  return op;
+}
+
+/// Builds the quantized clone of `op`; nullptr when `op` stays float (no
+/// integer semantics, excluded by the config, non-constant weights, missing
+/// range).
+FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
+  const LayerPlan *layer = plan.layer(op);
+  if (layer && !layer->scheme.quantize)
+    return static_cast<Operation *>(nullptr);
   IRMapping mapping;
   Type resultElementType;
-  auto mapQuantized = [&](Value v) {
-    Value q = getQuantized(v);
-    if (q)
-      mapping.map(v, q);
-    return q;
+  auto mapQuantized = [&](Value v, bool allowPerAxis) -> FailureOr<Value> {
+    FailureOr<Value> q = getQuantized(v);
+    if (failed(q) || !*q)
+      return q;
+    Value mapped = allowPerAxis ? *q : perTensor(*q);
+    mapping.map(v, mapped);
+    return mapped;
   };
+  auto none = static_cast<Operation *>(nullptr);
 
   if (isa<Conv2dOp, DenseOp>(op)) {
-    Value input = op->getOperand(0), weights = op->getOperand(1);
-    Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
-    Value qInput = mapQuantized(input);
-    resultElementType = activationElementType(op->getResult(0));
-    if (!qInput || !resultElementType)
-      return nullptr;
-    SmallVector<double> wScales;
-    Value qWeights = quantizeWeights(weights, wScales);
-    if (!qWeights)
-      return nullptr;
-    mapping.map(weights, qWeights);
-    if (bias) {
-      double inScale = cast<quant::UniformQuantizedType>(
-                           cast<RankedTensorType>(qInput.getType())
-                               .getElementType())
-                           .getScale();
-      Value qBias = quantizeBias(bias, inScale, wScales);
-      if (!qBias)
-        return nullptr;
-      mapping.map(bias, qBias);
-    }
+    FailureOr<Operation *> r = quantizeLayer(op, mapping, resultElementType);
+    if (failed(r) || !*r)
+      return r;
   } else if (isa<ReluOp, ClipOp, MaxPool2dOp, AvgPool2dOp, GlobalAvgPoolOp,
-                 ReshapeOp, TransposeOp, PadOp>(op)) {
-    // Same quantization in and out: these move or clamp storage values.
-    Value qInput = mapQuantized(op->getOperand(0));
-    if (!qInput)
-      return nullptr;
-    resultElementType =
-        cast<RankedTensorType>(qInput.getType()).getElementType();
+                 PadOp>(op)) {
+    // Same quantization in and out: these move or clamp storage values
+    // (relu, clip and max pooling also per channel).
+    bool perChannelOk = isa<ReluOp, ClipOp, MaxPool2dOp>(op);
+    FailureOr<Value> qInput = mapQuantized(op->getOperand(0), perChannelOk);
+    if (failed(qInput))
+      return failure();
+    if (!*qInput)
+      return none;
+    resultElementType = elementTypeOf(*qInput);
+  } else if (isa<ReshapeOp, TransposeOp>(op)) {
+    FailureOr<Value> qInput = mapQuantized(op->getOperand(0), true);
+    if (failed(qInput))
+      return failure();
+    if (!*qInput)
+      return none;
+    resultElementType = movedAxisType(op, elementTypeOf(*qInput));
+    if (!resultElementType) {
+      // The channel dimension does not survive the reshape.
+      Value pt = perTensor(*qInput);
+      mapping.map(op->getOperand(0), pt);
+      resultElementType = elementTypeOf(pt);
+    }
   } else if (isa<AddOp, MulOp, ConcatOp>(op)) {
-    resultElementType = activationElementType(op->getResult(0));
-    if (!resultElementType)
-      return nullptr;
+    FailureOr<Type> outType = activationElementType(op->getResult(0));
+    if (failed(outType))
+      return failure();
+    if (!*outType)
+      return none;
+    resultElementType = *outType;
+    SmallVector<Value> operands;
     for (Value operand : op->getOperands()) {
-      Value q = getQuantized(operand);
-      if (!q)
-        return nullptr;
+      FailureOr<Value> q = getQuantized(operand);
+      if (failed(q))
+        return failure();
+      if (!*q)
+        return none;
+      Value m = perTensor(*q);
       // Concat moves storage values, so its inputs take its output's type.
       if (isa<ConcatOp>(op))
-        q = castTo(q, resultElementType);
-      mapping.map(operand, q);
+        m = castTo(m, resultElementType);
+      mapping.map(operand, m);
+      operands.push_back(m);
     }
+    if (isa<MulOp>(op) &&
+        failed(checkProduct(op, layer ? layer->name : "", operands[0],
+                            operands[1],
+                            layer ? layer->scheme.bufferBits : 32)))
+      return failure();
   } else {
-    return nullptr;
+    return none;
   }
 
   builder.setInsertionPoint(op);
@@ -351,8 +399,11 @@ LogicalResult Quantizer::run() {
   SmallVector<Operation *> replacedOps;
   for (Operation *op : ops) {
     if (isa<QNNDialect>(op->getDialect()) && op->getNumResults() == 1) {
-      if (Operation *clone = quantizeOp(op)) {
-        replaced[op->getResult(0)] = clone->getResult(0);
+      FailureOr<Operation *> clone = quantizeOp(op);
+      if (failed(clone))
+        return failure();
+      if (*clone) {
+        replaced[op->getResult(0)] = (*clone)->getResult(0);
         replacedOps.push_back(op);
         continue;
       }
@@ -380,26 +431,48 @@ struct QNNQuantizePass
   using Base::Base;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (func.isExternal())
-      return;
-    if (weightBits < 2 || weightBits > 16) {
-      func.emitError() << "weight-bits must be in [2, 16], got " << weightBits;
+    ModuleOp module = getOperation();
+    FailureOr<qconfig::Scheme> base = schemeFromOptions(
+        module, weightBits, activationBits, perAxisWeights,
+        symmetricActivations, perTensorActivations, bufferBits);
+    if (failed(base))
+      return signalPassFailure();
+    SmallVector<func::FuncOp> funcs = definedFunctions(module);
+    FailureOr<QuantPlan> plan = buildQuantPlan(funcs, *base, config);
+    if (failed(plan))
+      return signalPassFailure();
+    if (!configOut.empty() &&
+        failed(writeConfig(module, plan->dump(), configOut)))
+      return signalPassFailure();
+    for (func::FuncOp func : funcs) {
+      Quantizer quantizer(func, *plan);
+      if (failed(quantizer.run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+struct QNNDumpConfigPass
+    : qmlir::qnn::impl::QNNDumpConfigPassBase<QNNDumpConfigPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (out.empty()) {
+      module.emitError("qnn-dump-config: the 'out' option (a .json path) is "
+                       "required");
       return signalPassFailure();
     }
-    if (activationBits < 1 || activationBits > 16) {
-      func.emitError() << "activation-bits must be in [1, 16], got "
-                       << activationBits;
+    FailureOr<qconfig::Scheme> base = schemeFromOptions(
+        module, weightBits, activationBits, perAxisWeights,
+        symmetricActivations, perTensorActivations, bufferBits);
+    if (failed(base))
       return signalPassFailure();
-    }
-    if (!func.getBody().hasOneBlock()) {
-      func.emitError("qnn-quantize expects a single-block function");
+    FailureOr<QuantPlan> plan =
+        buildQuantPlan(definedFunctions(module), *base, config);
+    if (failed(plan) || failed(writeConfig(module, plan->dump(), out)))
       return signalPassFailure();
-    }
-    Quantizer quantizer(func, weightBits, activationBits, perAxisWeights,
-                        symmetricActivations);
-    if (failed(quantizer.run()))
-      signalPassFailure();
+    markAllAnalysesPreserved();
   }
 };
 

@@ -2,6 +2,8 @@
 
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 
 using namespace mlir;
@@ -23,21 +25,31 @@ std::string qmlir::qnn::locationName(Location loc) {
   return "";
 }
 
-std::string qmlir::qnn::resultName(OpResult result) {
-  Operation *op = result.getOwner();
+/// Ops that calibration and quantization insert or remove.
+static bool isQuantizationOp(Operation *op) {
+  return isa<qmlir::qnn::ObserveOp, qmlir::qnn::QuantizeOp, qmlir::qnn::DequantizeOp,
+             qmlir::qnn::RequantizeOp>(op);
+}
+
+std::string qmlir::qnn::layerName(Operation *op) {
   std::string name = locationName(op->getLoc());
-  if (name.empty()) {
-    // Unnamed ops (hand-written IR): the op mnemonic and its position in the
-    // block keep names unique and stable across runs.
-    unsigned position = 0;
-    for (Operation &other : *op->getBlock()) {
-      if (&other == op)
-        break;
+  if (!name.empty())
+    return name;
+  // Unnamed ops (hand-written IR): the op mnemonic and its position among
+  // the layer ops of the block keep names unique and stable.
+  unsigned position = 0;
+  for (Operation &other : *op->getBlock()) {
+    if (&other == op)
+      break;
+    if (isa<qmlir::qnn::QNNDialect>(other.getDialect()) && !isQuantizationOp(&other))
       ++position;
-    }
-    name = op->getName().stripDialect().str() + "_" + std::to_string(position);
   }
-  return name + ":" + std::to_string(result.getResultNumber());
+  return op->getName().stripDialect().str() + "_" + std::to_string(position);
+}
+
+std::string qmlir::qnn::resultName(OpResult result) {
+  return layerName(result.getOwner()) + ":" +
+         std::to_string(result.getResultNumber());
 }
 
 std::string qmlir::qnn::argumentName(func::FuncOp func, unsigned index) {

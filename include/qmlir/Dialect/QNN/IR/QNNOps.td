@@ -297,14 +297,30 @@ def QNN_ObserveOp : QNN_Op<"observe", [SameOperandsAndResultType]> {
   let summary = "Calibration probe: identity that records its input's range";
   let description = [{
     Inserted by `qnn-insert-calibration` on every tensor that will be
-    quantized. `qnn-calibrate` runs the model and writes the observed `min`
-    and `max` (real values) into the op; `qnn-quantize` reads them and
-    removes the probe. `name` identifies the tensor in reports and configs.
+    quantized. `qnn-calibrate` runs the model and writes the chosen range
+    (real values) into `min` and `max`, and, for tensors quantized per axis,
+    one range per element of the last dimension into `channel_min` and
+    `channel_max`. Methods whose range depends on the quantized type
+    (entropy, MSE) also record the type it was chosen for in `bits` and
+    `symmetric`, which `qnn-quantize` checks. `qnn-quantize` reads the
+    ranges and removes the probe. `name` identifies the tensor in reports,
+    statistics files and configs.
   }];
   let arguments = (ins QNN_FloatTensor:$input, StrAttr:$name,
-                       OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max);
+                       OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max,
+                       OptionalAttr<DenseF64ArrayAttr>:$channel_min,
+                       OptionalAttr<DenseF64ArrayAttr>:$channel_max,
+                       OptionalAttr<I64Attr>:$bits,
+                       OptionalAttr<BoolAttr>:$symmetric);
   let results = (outs QNN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($output)";
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::llvm::StringRef":$name), [{
+      build($_builder, $_state, input.getType(), input,
+            $_builder.getStringAttr(name), nullptr, nullptr, nullptr, nullptr,
+            nullptr, nullptr);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

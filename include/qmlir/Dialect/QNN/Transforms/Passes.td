@@ -75,10 +75,24 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   let summary = "Run the float model on samples and record tensor ranges";
   let description = [{
     JIT-compiles a copy of the module in which every `qnn.observe` input is
-    an extra result of the entry function, runs it over the samples (batch
-    by batch, at the batch size the model was compiled for) and writes the
-    minimum and maximum seen by each probe into its `min` and `max`
-    attributes. A progress bar goes to stderr.
+    an extra result of the entry function, runs it over the samples (in
+    chunks of the batch size the model was compiled for; a last partial
+    chunk is padded and only its real rows are recorded), records
+    statistics of every probed tensor, and writes the range that `method`
+    chooses into the probe's `min` and `max` (per channel in `channel_min`
+    and `channel_max` for tensors the scheme quantizes per axis).
+
+    Methods: `minmax`; `moving-max` (QuantizeML: per-batch extrema averaged
+    with `momentum`); `moving-average` (PyTorch's MovingAverageMinMaxObserver,
+    `averaging-constant`); `percentile`, `entropy` (KL divergence, TensorRT
+    style) and `mse` on a histogram of `bins` bins per sign over a fixed
+    range, taken from a first min-max pass or from `range-from`. Batches
+    for the moving methods hold `batch-size` samples and are replayed
+    `epochs` times. Statistics can be saved (`stats-out`) and loaded
+    (`stats-in`, comma-separated files that are merged, e.g. shards of a
+    sample set). Without samples or statistics, random samples are used as
+    QuantizeML does, with a warning. A progress bar goes to stderr. See
+    docs/Quantization.md, "Calibration".
 
     ```mlir
     // Before
@@ -90,28 +104,73 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"samples", "samples", "std::string", "\"\"",
-           "Path of a .npy file of calibration inputs (first dimension: samples)">,
+           "Calibration inputs: a .npy file (one input) or a .npz file with "
+           "one array per input name; the first dimension counts samples">,
     Option<"numSamples", "num-samples", "int64_t", "0",
-           "Use at most this many samples (0: all)">,
+           "Use at most this many samples (0: all; 1024 random samples "
+           "without a sample file)">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "minmax, moving-max, moving-average, percentile, entropy or mse">,
+    Option<"batchSize", "batch-size", "int64_t", "0",
+           "Samples per batch of the moving methods (0: the model's "
+           "compiled batch size)">,
+    Option<"epochs", "epochs", "unsigned", "1",
+           "Passes over the samples (moving methods; the others do not "
+           "change with repeated samples)">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "Percentile kept by method=percentile, in (0, 100]">,
+    Option<"momentum", "momentum", "double", "0.9",
+           "moving-max: weight of the running value">,
+    Option<"averagingConstant", "averaging-constant", "double", "0.01",
+           "moving-average: weight of each new batch">,
+    Option<"bins", "bins", "unsigned", "2048",
+           "Histogram bins per sign (percentile, entropy, mse)">,
+    ListOption<"statsIn", "stats-in", "std::string",
+               "Statistics files (JSON) to load and merge before running">,
+    Option<"statsOut", "stats-out", "std::string", "\"\"",
+           "Write the statistics (JSON) to this file">,
+    Option<"rangeFrom", "range-from", "std::string", "\"\"",
+           "Statistics file whose extrema fix the histogram ranges (so that "
+           "histograms of sample shards can be merged)">,
+    Option<"seed", "seed", "uint64_t", "0",
+           "Seed of the random samples used without a sample file">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON, as for qnn-quantize): the bit widths "
+           "and symmetry that entropy and MSE ranges are chosen for, and "
+           "which tensors need per-channel ranges">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Default bit width of quantized tensors, as for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Default symmetry of quantized tensors, as for qnn-quantize">,
     Option<"entry", "entry", "std::string", "\"main\"",
            "Name of the function to calibrate">,
   ];
 }
 
-def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
+def QNNQuantizePass : Pass<"qnn-quantize", "mlir::ModuleOp"> {
   let summary = "Rewrite calibrated float ops into quantized ops";
   let description = [{
     Reads the ranges recorded in `qnn.observe` probes and rewrites every op
     that has integer semantics (conv2d, dense, relu, clip, add, mul, pooling,
-    reshape, transpose, concat, pad) to operate on `!quant.uniform` tensors:
+    reshape, transpose, concat, pad, softmax, unfolded batch_norm as a
+    depthwise conv2d, and elementwise functions of one input as a lookup
+    table) in every function to operate on `!quant.uniform` tensors:
     activations get asymmetric (or symmetric) parameters from their range,
-    weights symmetric per-axis or per-tensor parameters from their values,
-    biases 32 bits with scale `input_scale * weight_scale`. A relu or clip
-    that is the only user of its input shares one type with it, so the layer
-    before it saturates at the activation's bounds. Ops without integer
-    semantics (softmax, batch_norm) stay float between `qnn.dequantize` and
-    `qnn.quantize`. Float function inputs get a `qnn.quantize`, outputs a
-    `qnn.dequantize`, so the function signature is unchanged.
+    per tensor or per axis, weights symmetric per-axis or per-tensor
+    parameters from their values, biases 32 bits with scale
+    `input_scale * weight_scale`. A relu or clip that is the only user of its
+    input shares one type with it, so the layer before it saturates at the
+    activation's bounds. Ops without integer semantics, and layers the config
+    excludes, stay float between `qnn.dequantize` and `qnn.quantize`. Float
+    function inputs get a `qnn.quantize`, outputs a `qnn.dequantize`, so the
+    function signature is unchanged.
+
+    The scheme: the options set global defaults (`activation-bits` is the
+    width of every quantized tensor unless the config says otherwise), and a
+    JSON `config` overrides them globally, per op type and per layer (node
+    name); `config-out` writes the resolved config, which reproduces the
+    same quantized model when fed back. A layer whose worst-case accumulator
+    does not fit `buffer_bits` is an error. See docs/Quantization.md.
 
     ```mlir
     // Before
@@ -129,11 +188,21 @@ def QNNQuantizePass : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     Option<"weightBits", "weight-bits", "unsigned", "8",
            "Bit width of weights (2-16)">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bit width of activations (1-16)">,
+           "Bit width of activations, layer outputs and inputs (1-16)">,
     Option<"perAxisWeights", "per-axis-weights", "bool", "true",
            "Quantize weights per output channel (else per tensor)">,
     Option<"symmetricActivations", "symmetric-activations", "bool", "false",
            "Use zero point 0 for activations">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "Quantize activations per tensor (else per channel where the "
+           "integer semantics allow it)">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "Accumulator width that every layer must fit in (2-32)">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON) overriding the options globally, per "
+           "op type and per layer">,
+    Option<"configOut", "config-out", "std::string", "\"\"",
+           "Write the resolved config (JSON) to this file">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
@@ -232,6 +301,41 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
            "Whether qnn-quantize will quantize weights per output channel">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QNNDumpConfigPass : Pass<"qnn-dump-config", "mlir::ModuleOp"> {
+  let summary = "Write the resolved quantization config of every layer";
+  let description = [{
+    Resolves the scheme options and `config` against every layer of the
+    module, as `qnn-quantize` would, and writes the result to `out`: the
+    global defaults and one entry per layer (node name) with every key that
+    applies to it. Edit it and pass it to `qnn-quantize{config=...}`. The IR
+    is not changed.
+
+    ```json
+    {"format": "qmlir-quant-config", "version": 1,
+     "defaults": {"weight_bits": 8, "activation_bits": 8, ...},
+     "layers": {"conv1": {"op": "qnn.conv2d", "weight_bits": 8, ...}, ...}}
+    ```
+  }];
+  let options = [
+    Option<"out", "out", "std::string", "\"\"",
+           "Where to write the config (JSON); required">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"perAxisWeights", "per-axis-weights", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "As for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "As for qnn-quantize">,
+    Option<"config", "config", "std::string", "\"\"",
+           "A config to resolve (as for qnn-quantize)">,
+  ];
 }
 
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD

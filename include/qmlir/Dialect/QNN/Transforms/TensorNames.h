@@ -20,8 +20,13 @@ namespace qmlir::qnn {
 /// an empty string.
 std::string locationName(mlir::Location loc);
 
-/// `<op name>:<result index>`, with the op mnemonic and a counter standing
-/// in for a missing location name.
+/// The name of the layer `op` is: its location name, or for an unnamed op
+/// `<mnemonic>_<N>` where N counts the qnn layer ops before it in its block
+/// (quantization ops do not count, so names survive probing and
+/// quantization).
+std::string layerName(mlir::Operation *op);
+
+/// `<layer name>:<result index>`.
 std::string resultName(mlir::OpResult result);
 
 /// The argument's `qnn.name` attribute, or `arg<N>`.

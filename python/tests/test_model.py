@@ -1,0 +1,98 @@
+"""Load, predict, quantize and save through the Python API, on the bundled
+model and on small hand-written ones."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import qmlir
+
+SRC = os.environ.get("QMLIR_SOURCE_DIR",
+                     os.path.join(os.path.dirname(__file__), "..", ".."))
+MODEL = os.path.join(SRC, "models", "fashion_cnn.onnx")
+CALIB = os.path.join(SRC, "models", "fashion_cnn_calib.npy")
+
+RELU = """
+func.func @main(%x: tensor<2x3xf32> {qnn.name = "x"}) -> (tensor<2x3xf32> {qnn.name = "y"}) {
+  %0 = qnn.relu %x : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_inputs_outputs_and_predict(tmp_path):
+    model = qmlir.load(write(tmp_path, "relu.mlir", RELU))
+    assert model.inputs == [qmlir.TensorInfo("x", (2, 3), np.dtype("float32"))]
+    assert model.outputs[0].name == "y"
+    x = np.array([[1, -2, 3], [-4, 5, -6]], np.float32)
+    np.testing.assert_array_equal(model.predict(x), np.maximum(x, 0))
+
+
+def test_predict_any_batch_size(tmp_path):
+    model = qmlir.load(write(tmp_path, "relu.mlir", RELU))
+    for n in (1, 2, 5, 8):
+        x = np.random.default_rng(n).standard_normal((n, 3)).astype("f4")
+        np.testing.assert_array_equal(model.predict(x), np.maximum(x, 0))
+
+
+def test_onnx_predict_matches_qrun(tmp_path):
+    x = np.load(CALIB)[:20]
+    np.save(tmp_path / "x.npy", x)
+    qrun = os.path.join(os.environ.get("QMLIR_BUILD_DIR", "."), "bin", "qrun")
+    subprocess.run([qrun, MODEL, "--batch", "10", "--input",
+                    str(tmp_path / "x.npy"), "--output",
+                    str(tmp_path / "y.npy")], check=True, capture_output=True)
+    model = qmlir.load(MODEL, batch=10)
+    np.testing.assert_array_equal(model.predict(x), np.load(tmp_path / "y.npy"))
+
+
+def test_quantize_top1_within_one_point():
+    sys.path.insert(0, os.path.join(SRC, "models"))
+    import fashion_mnist_data
+    x, y = fashion_mnist_data.load("test")
+    # The first 2,000 test images keep the test quick; the lit test
+    # test/Models/fashion-cnn.test checks all 10,000.
+    x, y = x[:2000], y[:2000]
+    model = qmlir.load(MODEL, batch=100)
+    qmodel = qmlir.quantize(model, samples=np.load(CALIB))
+    assert "!quant.uniform" in str(qmodel)
+    top1 = (model.predict(x).argmax(1) == y).mean()
+    qtop1 = (qmodel.predict(x).argmax(1) == y).mean()
+    assert top1 > 0.89, top1
+    assert top1 - qtop1 <= 0.01, (top1, qtop1)
+
+
+def test_save_and_reload_gives_same_outputs(tmp_path):
+    model = qmlir.load(MODEL, batch=8)
+    qmodel = qmlir.quantize(model, samples=np.load(CALIB)[:64])
+    x = np.load(CALIB)[:16]
+    for name in ("q.mlir", "q.mlirbc"):
+        qmodel.save(tmp_path / name)
+        again = qmlir.load(str(tmp_path / name))
+        np.testing.assert_array_equal(again.predict(x), qmodel.predict(x))
+
+
+def test_errors_are_qmlir_errors(tmp_path):
+    with pytest.raises(qmlir.Error, match="no such file"):
+        qmlir.load(str(tmp_path / "missing.onnx"))
+    bad = write(tmp_path, "bad.onnx", "not a model")
+    with pytest.raises(qmlir.Error, match="bad.onnx"):
+        qmlir.load(bad)
+    model = qmlir.load(write(tmp_path, "relu.mlir", RELU))
+    with pytest.raises(qmlir.Error, match="input 'x' must have shape"):
+        model.predict(np.zeros((2, 4), np.float32))
+    with pytest.raises(qmlir.Error, match="input 'x' must be float32"):
+        model.predict(np.zeros((2, 3), np.int32))
+    with pytest.raises(ValueError):
+        qmlir.quantize(model, samples=np.full((2, 3), np.nan, np.float32))
+    with pytest.raises(qmlir.Error, match="weight-bits must be in"):
+        qmlir.quantize(qmlir.load(MODEL, batch=8), samples=np.load(CALIB)[:8],
+                       weight_bits=17)
