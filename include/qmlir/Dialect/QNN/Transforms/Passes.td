@@ -258,7 +258,7 @@ def QNNCrossLayerEqualizePass
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
-def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
+def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::ModuleOp"> {
   let summary = "Correct the bias shift that weight quantization will cause";
   let description = [{
     Analytical (data-free) bias correction (Nagel et al., ICCV 2019;
@@ -273,12 +273,14 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
     statistics, or reaches them through max pooling or another op that
     changes the mean unpredictably, are left alone.
 
-    W_q is computed here, before quantization, with the weight rule of
-    qnn-quantize (symmetric, zero point 0, per output channel or per
-    tensor; docs/Quantization.md), because the quantized IR no longer holds
-    the float W. `weight-bits` and `per-axis-weights` must therefore be
-    the values given to qnn-quantize. Run it after qnn-calibrate (the ranges
-    are those of the uncorrected float model) and before qnn-quantize.
+    The pass runs before qnn-quantize, because the quantized IR no longer
+    holds the float W, and takes qnn-quantize's options and `config`: it
+    resolves the same per-layer scheme and computes W_q with qnn-quantize's
+    own weight quantization. Layers the config does not quantize, and layers
+    with a per-axis quantized input (whose weights qnn-quantize rescales by
+    the calibrated channel scales), are left alone. Run it after
+    qnn-calibrate (the ranges are those of the uncorrected float model) and
+    give it the options given to qnn-quantize.
 
     ```mlir
     // Before
@@ -296,11 +298,22 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
     Option<"mode", "mode", "std::string", "\"analytical\"",
            "Correction method: analytical (from batch-norm statistics)">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bit width qnn-quantize will give the weights (2-16)">,
+           "As for qnn-quantize">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "As for qnn-quantize">,
     Option<"perAxisWeights", "per-axis-weights", "bool", "true",
-           "Whether qnn-quantize will quantize weights per output channel">,
+           "As for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "As for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "As for qnn-quantize">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON), as for qnn-quantize">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 def QNNDumpConfigPass : Pass<"qnn-dump-config", "mlir::ModuleOp"> {
