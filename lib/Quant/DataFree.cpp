@@ -1,7 +1,6 @@
 //===- DataFree.cpp - math of data-free quantization ----------------------===//
 
 #include "qmlir/Quant/DataFree.h"
-#include "qmlir/Quant/QuantMath.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,24 +131,4 @@ double qmlir::dfq::clippedNormalMean(double mu, double sigma, double lo,
   if (!std::isinf(hi))
     mean += hi * (1.0 - pb);
   return mean;
-}
-
-std::vector<float> qmlir::dfq::fakeQuantizeWeights(const LayerWeights &w,
-                                                   unsigned bits,
-                                                   bool perAxis) {
-  std::vector<float> out(w.values.size());
-  int64_t groups = perAxis ? w.outChannels : 1;
-  int64_t perGroup = static_cast<int64_t>(w.values.size()) / groups;
-  for (int64_t g = 0; g < groups; ++g) {
-    double absMax = 0.0;
-    for (int64_t j = 0; j < perGroup; ++j)
-      absMax = std::max(absMax, std::fabs(double(w.values[g * perGroup + j])));
-    qmath::QuantParams p = qmath::paramsForRange(-absMax, absMax, bits, true);
-    for (int64_t j = 0; j < perGroup; ++j) {
-      int64_t q = qmath::quantize(w.values[g * perGroup + j], p.scale, 0,
-                                  p.qmin, p.qmax);
-      out[g * perGroup + j] = qmath::dequantize(q, p.scale, 0);
-    }
-  }
-  return out;
 }

@@ -152,17 +152,4 @@ TEST(ClippedNormalMean, HandChecked) {
   EXPECT_NEAR(clippedNormalMean(100, 1, 0, 6), 6.0, 1e-12);
 }
 
-// Symmetric 4-bit weights: range +-7 levels. Per tensor, absMax 7 gives scale
-// 1; per axis, row 1 (absMax 0.7) gets scale 0.1.
-TEST(FakeQuantizeWeights, PerTensorAndPerAxis) {
-  LayerWeights w = dense(2, 2, {7, -2.4f, 0.7f, 0.26f});
-  std::vector<float> t = fakeQuantizeWeights(w, 4, false);
-  EXPECT_EQ(t, (std::vector<float>{7, -2, 1, 0}));
-  std::vector<float> a = fakeQuantizeWeights(w, 4, true);
-  EXPECT_FLOAT_EQ(a[0], 7);
-  EXPECT_FLOAT_EQ(a[1], -2);
-  EXPECT_FLOAT_EQ(a[2], 0.7f);
-  EXPECT_FLOAT_EQ(a[3], 0.3f);
-}
-
 } // namespace

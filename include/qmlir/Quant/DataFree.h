@@ -1,12 +1,11 @@
-//===- DataFree.h - math of data-free quantization ----------------*- C++
-//-*-===//
+//===- DataFree.h - math of data-free quantization --------------*- C++ -*-===//
 //
 // The arithmetic behind Nagel et al., "Data-Free Quantization Through Weight
 // Equalization and Bias Correction" (ICCV 2019): cross-layer equalization
-// scale factors, high-bias absorption, the clipped-normal mean used by
-// analytical bias correction, and the weight fake-quantization it needs. The
-// passes (qnn-cross-layer-equalize, qnn-bias-correction) read and write IR;
-// everything numeric is here, IR-free and unit-tested (docs/CLE.md).
+// scale factors, high-bias absorption and the clipped-normal mean used by
+// analytical bias correction. The passes (qnn-cross-layer-equalize,
+// qnn-bias-correction) read and write IR; everything numeric is here,
+// IR-free and unit-tested (docs/CLE.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,7 +88,7 @@ std::vector<double> applyToChannelConstant(const LayerWeights &w,
 
 /// High-bias absorption amount per channel for a layer output distributed
 /// as N(beta, gamma^2): with a ReLU after it, c = max(0, beta - 3 |gamma|)
-/// (ReLU is then the identity on all but 0.15 % of a normal's mass); without
+/// (ReLU is then the identity on all but 0.13 % of a normal's mass); without
 /// an activation, c = beta (exact).
 std::vector<double> highBiasAbsorption(const std::vector<double> &beta,
                                        const std::vector<double> &gamma,
@@ -100,13 +99,6 @@ std::vector<double> highBiasAbsorption(const std::vector<double> &beta,
 /// sigma * phi(-mu/sigma) + mu * (1 - Phi(-mu/sigma)). sigma is taken as
 /// |sigma|; sigma == 0 gives clamp(mu, lo, hi).
 double clippedNormalMean(double mu, double sigma, double lo, double hi);
-
-/// The dequantized weights that qnn-quantize produces for `w`: symmetric,
-/// zero point 0, `bits` wide, one scale per output channel (perAxis) or per
-/// tensor, through qmath::paramsForRange / quantize / dequantize
-/// (docs/Quantization.md, "weight, symmetric").
-std::vector<float> fakeQuantizeWeights(const LayerWeights &w, unsigned bits,
-                                       bool perAxis);
 
 } // namespace qmlir::dfq
 

@@ -462,3 +462,19 @@ func.func @requantize_expressed(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> te
   %0 = qnn.requantize %x : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f16, 0.2>>
   return %0 : tensor<4x!quant.uniform<i8:f16, 0.2>>
 }
+
+// -----
+// Batch-norm statistics hold one value per output channel.
+func.func @bn_stats_size(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'qnn.bn_scale' must be a dense f32 tensor of 2 values (one per output channel), got dense<1.000000e+00> : tensor<3xf32>}}
+  %0 = qnn.dense %x, %w {qnn.bn_scale = dense<1.0> : tensor<3xf32>} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+// Batch-norm statistics are f32.
+func.func @bn_stats_type(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'qnn.bn_shift' must be a dense f32 tensor of 2 values}}
+  %0 = qnn.dense %x, %w {qnn.bn_shift = dense<1> : tensor<2xi32>} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

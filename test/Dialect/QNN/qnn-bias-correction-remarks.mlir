@@ -24,4 +24,4 @@ func.func @no_statistics(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 }
 
 // MODE: error: qnn-bias-correction: unknown mode 'empirical' (supported: analytical; empirical correction needs calibration data and is not implemented)
-// BITS: error: qnn-bias-correction: weight-bits must be in [2, 16], got 1
+// BITS: error: weight-bits must be in [2, 16], got 1

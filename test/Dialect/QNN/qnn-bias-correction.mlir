@@ -1,5 +1,11 @@
 // RUN: qopt %s --split-input-file --qnn-bias-correction="weight-bits=4 per-axis-weights=false" | FileCheck %s
 // RUN: qopt %s --split-input-file --qnn-bias-correction="weight-bits=4 per-axis-weights=false" --qnn-quantize="weight-bits=4 per-axis-weights=false" | FileCheck %s --check-prefix=QUANT
+// The same scheme from a config, as qnn-quantize reads it.
+// RUN: echo '{"op_types": {"qnn.dense": {"weight_bits": 4, "per_tensor_weights": true}, "qnn.conv2d": {"weight_bits": 4, "per_tensor_weights": true}}}' > %t.json
+// RUN: qopt %s --split-input-file --qnn-bias-correction="config=%t.json" | FileCheck %s
+// Per-axis activations: qnn-quantize rescales the weights that read a
+// per-axis tensor, so those layers are left alone.
+// RUN: qopt %s --split-input-file --qnn-bias-correction="weight-bits=4 per-axis-weights=false per-tensor-activations=false" 2>&1 | FileCheck %s --check-prefix=PERAXIS
 
 // No activation between: E[x] = beta = [1, 2]. 4-bit per-tensor weights:
 // scale 0.7 / 7 = 0.1, W_q = [[0.7, 0.3], [-0.3, 0.1]], W_q - W =
@@ -11,6 +17,7 @@
 // QUANT-LABEL: func @no_activation
 // QUANT: arith.constant dense<{{\[\[}}7, 3], [-3, 1]]> : tensor<2x2xi8>
 // QUANT: quant.scast {{.*}} to tensor<2x2x!quant.uniform<i8<-7:7>:f32, 0.0999999{{[0-9]*}}>>
+// PERAXIS: remark: qnn-bias-correction: no layer in function 'no_activation'
 func.func @no_activation(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w1 = arith.constant dense<[[1.0, 0.0], [0.0, 1.0]]> : tensor<2x2xf32>
   %b1 = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>

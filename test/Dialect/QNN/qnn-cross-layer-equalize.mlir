@@ -107,3 +107,20 @@ func.func @high_bias(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %2 = qnn.dense %1, %w2, %b2 : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %2 : tensor<1x2xf32>
 }
+
+// -----
+// Nothing between the layers: the whole beta = [1, -2] is absorbed (exact:
+// no activation to clip at). B's bias gains w2 beta = [1 - 2, 1 + 2] = [-1, 3].
+// CHECK-LABEL: func @no_activation
+// CHECK: %[[B1:.*]] = arith.constant dense<0.000000e+00> : tensor<2xf32>
+// CHECK: qnn.dense %arg0, %{{.*}}, %[[B1]] {qnn.bn_scale = dense<1.000000e+00> : tensor<2xf32>, qnn.bn_shift = dense<0.000000e+00> : tensor<2xf32>}
+// CHECK: %[[B2:.*]] = arith.constant dense<[-1.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// CHECK: qnn.dense %{{.*}}, %{{.*}}, %[[B2]] :
+func.func @no_activation(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w1 = arith.constant dense<[[1.0, 0.0], [0.0, 1.0]]> : tensor<2x2xf32>
+  %b1 = arith.constant dense<[1.0, -2.0]> : tensor<2xf32>
+  %w2 = arith.constant dense<[[1.0, 1.0], [1.0, -1.0]]> : tensor<2x2xf32>
+  %0 = qnn.dense %x, %w1, %b1 {qnn.bn_scale = dense<[1.0, 1.0]> : tensor<2xf32>, qnn.bn_shift = dense<[1.0, -2.0]> : tensor<2xf32>} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %1 = qnn.dense %0, %w2 : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %1 : tensor<1x2xf32>
+}

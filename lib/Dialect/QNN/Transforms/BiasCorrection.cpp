@@ -2,15 +2,17 @@
 //
 // For each constant conv2d / dense whose input can be traced to batch-norm
 // statistics, subtracts (W_q - W) E[x] from the bias, with W_q the weights
-// qnn-quantize will produce and E[x] the clipped-normal mean of the input
-// (qmlir/Quant/DataFree.h).
+// qnn-quantize will produce (its own plan and weight quantization) and E[x]
+// the clipped-normal mean of the input (qmlir/Quant/DataFree.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "LayerUtils.h"
+#include "QuantizeUtils.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -68,28 +70,63 @@ std::optional<std::vector<double>> expectedInput(Operation *layer,
   return mean;
 }
 
+/// W_q - W for `layer` as qnn-quantize will quantize it under `plan`: its
+/// own quantize_utils::quantizeWeights, whose constants are discarded, so
+/// the two cannot disagree on the rule.
+std::vector<float> weightError(OpBuilder &b, const ConstantLayer &layer,
+                               const LayerPlan &plan) {
+  quantize_utils::WeightSpec spec;
+  spec.bits = plan.scheme.weightBits;
+  spec.perAxis = !plan.scheme.perTensorWeights;
+  spec.groups = layer.weights.groups;
+  spec.isConv = isa<Conv2dOp>(layer.op);
+  b.setInsertionPoint(layer.op);
+  quantize_utils::QuantizedWeights q =
+      quantize_utils::quantizeWeights(b, layer.op->getOperand(1), spec);
+  Operation *cast = q.value.getDefiningOp();
+  Operation *ints = cast->getOperand(0).getDefiningOp();
+  cast->erase();
+  ints->erase();
+
+  const std::vector<float> &w = layer.weights.values;
+  int64_t perScale =
+      static_cast<int64_t>(w.size()) / static_cast<int64_t>(q.scales.size());
+  std::vector<float> error(w.size());
+  for (size_t e = 0; e < w.size(); ++e) {
+    double scale = q.scales[e / perScale];
+    error[e] = qmath::dequantize(q.storage[e], scale, 0) - w[e];
+  }
+  return error;
+}
+
 struct QNNBiasCorrectionPass
     : qmlir::qnn::impl::QNNBiasCorrectionPassBase<QNNBiasCorrectionPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (func.isExternal())
-      return;
+    ModuleOp module = getOperation();
     if (mode != "analytical") {
-      func.emitError() << "qnn-bias-correction: unknown mode '"
-                       << static_cast<std::string>(mode)
-                       << "' (supported: analytical; empirical correction "
-                          "needs calibration data and is not implemented)";
+      module.emitError() << "qnn-bias-correction: unknown mode '"
+                         << static_cast<std::string>(mode)
+                         << "' (supported: analytical; empirical correction "
+                            "needs calibration data and is not implemented)";
       return signalPassFailure();
     }
-    if (weightBits < 2 || weightBits > 16) {
-      func.emitError() << "qnn-bias-correction: weight-bits must be in [2, "
-                          "16], got "
-                       << static_cast<unsigned>(weightBits);
+    // The scheme and config exactly as qnn-quantize resolves them.
+    FailureOr<qconfig::Scheme> base = schemeFromOptions(
+        module, weightBits, activationBits, perAxisWeights,
+        symmetricActivations, perTensorActivations, bufferBits);
+    if (failed(base))
       return signalPassFailure();
-    }
+    SmallVector<func::FuncOp> funcs = definedFunctions(module);
+    FailureOr<QuantPlan> plan = buildQuantPlan(funcs, *base, config);
+    if (failed(plan))
+      return signalPassFailure();
+    for (func::FuncOp func : funcs)
+      correct(func, *plan);
+  }
 
+  void correct(func::FuncOp func, const QuantPlan &plan) {
     SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
       if (isa<Conv2dOp, DenseOp>(op))
@@ -99,7 +136,9 @@ struct QNNBiasCorrectionPass
     unsigned corrected = 0;
     for (Operation *op : layers) {
       auto layer = readConstantLayer(op);
-      if (!layer)
+      const LayerPlan *lp = plan.layer(op);
+      if (!layer || !lp || !lp->scheme.quantize ||
+          plan.tensor(op->getOperand(0)).perAxis)
         continue;
       dfq::ChannelMap map;
       auto mean = expectedInput(op, map);
@@ -107,10 +146,7 @@ struct QNNBiasCorrectionPass
           static_cast<int64_t>(map.size()) != layer->weights.inputChannels())
         continue;
       dfq::LayerWeights error = layer->weights;
-      std::vector<float> quantized =
-          dfq::fakeQuantizeWeights(layer->weights, weightBits, perAxisWeights);
-      for (size_t i = 0; i < quantized.size(); ++i)
-        error.values[i] = quantized[i] - layer->weights.values[i];
+      error.values = weightError(rewriter, *layer, *lp);
       std::vector<double> shift =
           dfq::applyToChannelConstant(error, map, *mean);
       if (layer->bias.empty())
@@ -120,11 +156,10 @@ struct QNNBiasCorrectionPass
       writeConstantLayer(rewriter, *layer, /*weights=*/false);
       ++corrected;
     }
-    numCorrected += corrected;
     if (corrected == 0)
-      func.emitRemark() << "qnn-bias-correction: no layer in function '"
-                        << func.getSymName()
-                        << "' reads a tensor with batch-norm statistics";
+      mlir::emitRemark(func.getLoc())
+          << "qnn-bias-correction: no layer in function '" << func.getSymName()
+          << "' reads a tensor with batch-norm statistics";
   }
 };
 

@@ -89,12 +89,10 @@ public:
   bool analyze();
   /// One sweep over all sets; returns the largest |s - 1|.
   double sweep();
-  /// High-bias absorption over every link; returns the links that absorbed.
-  unsigned absorbHighBias();
+  /// High-bias absorption over every link.
+  void absorbHighBias();
   /// Writes weights, biases and statistics back and replaces clips.
   void commit();
-
-  unsigned numPairs = 0, numTriples = 0, numReplacedClips = 0;
 
 private:
   void scalePair(const Link &l, const std::vector<double> &s);
@@ -158,12 +156,10 @@ bool Equalizer::analyze() {
       continue;
     used[i] = used[next->second] = true;
     sets.push_back(ClsSet{{static_cast<unsigned>(i), next->second}});
-    ++numTriples;
   }
   for (auto [i, l] : llvm::enumerate(links))
     if (!used[i]) {
       sets.push_back(ClsSet{{static_cast<unsigned>(i)}});
-      ++numPairs;
     }
   // Program order of the first layer, so that a sweep runs front to back.
   llvm::sort(sets, [&](const ClsSet &x, const ClsSet &y) {
@@ -210,8 +206,7 @@ double Equalizer::sweep() {
   return deviation;
 }
 
-unsigned Equalizer::absorbHighBias() {
-  unsigned absorbed = 0;
+void Equalizer::absorbHighBias() {
   for (const ClsSet &set : sets)
     for (unsigned li : set.links) {
       const Link &l = links[li];
@@ -234,9 +229,7 @@ unsigned Equalizer::absorbHighBias() {
       for (size_t o = 0; o < shift.size(); ++o)
         b.layer.bias[o] = static_cast<float>(b.layer.bias[o] + shift[o]);
       a.changed = b.changed = true;
-      ++absorbed;
     }
-  return absorbed;
 }
 
 void Equalizer::commit() {
@@ -253,7 +246,6 @@ void Equalizer::commit() {
       rewriter.setInsertionPoint(clip);
       rewriter.replaceOpWithNewOp<ReluOp>(clip, clip.getType(),
                                           clip.getInput());
-      ++numReplacedClips;
     }
 }
 
@@ -267,16 +259,18 @@ struct QNNCrossLayerEqualizePass
     if (func.isExternal())
       return;
     if (!(tolerance > 0.0)) {
-      func.emitError() << "qnn-cross-layer-equalize: tolerance must be "
-                          "positive, got "
-                       << static_cast<double>(tolerance);
+      mlir::emitError(func.getLoc())
+          << "qnn-cross-layer-equalize: tolerance must be "
+             "positive, got "
+          << static_cast<double>(tolerance);
       return signalPassFailure();
     }
     Equalizer eq(func, replaceRelu6);
     if (!eq.analyze()) {
-      func.emitRemark() << "qnn-cross-layer-equalize: no equalizable layer "
-                           "pairs in function '"
-                        << func.getSymName() << "'";
+      mlir::emitRemark(func.getLoc())
+          << "qnn-cross-layer-equalize: no equalizable layer "
+             "pairs in function '"
+          << func.getSymName() << "'";
       return markAllAnalysesPreserved();
     }
     double deviation = INFINITY;
@@ -286,18 +280,14 @@ struct QNNCrossLayerEqualizePass
       ++sweeps;
     }
     if (!(deviation < tolerance))
-      func.emitWarning() << "qnn-cross-layer-equalize: scale factors still "
-                            "change by "
-                         << deviation << " after " << sweeps
-                         << " sweeps in function '" << func.getSymName()
-                         << "' (max-iterations)";
+      mlir::emitWarning(func.getLoc())
+          << "qnn-cross-layer-equalize: scale factors still "
+             "change by "
+          << deviation << " after " << sweeps << " sweeps in function '"
+          << func.getSymName() << "' (max-iterations)";
     if (absorbHighBias)
-      numAbsorbed += eq.absorbHighBias();
+      eq.absorbHighBias();
     eq.commit();
-    numPairs += eq.numPairs;
-    numTriples += eq.numTriples;
-    numSweeps += sweeps;
-    numReplacedClips += eq.numReplacedClips;
   }
 };
 

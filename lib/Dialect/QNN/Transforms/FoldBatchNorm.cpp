@@ -38,7 +38,7 @@ struct Affine {
 };
 
 /// a = scale / sqrt(variance + epsilon), b = bias - mean * a; nullopt when a
-/// parameter is not constant.
+/// parameter is not constant or variance + epsilon is not positive.
 std::optional<Affine> readAffine(BatchNormOp bn) {
   auto gamma = readFloatConstant(bn.getScale());
   auto beta = readFloatConstant(bn.getBias());
@@ -52,7 +52,10 @@ std::optional<Affine> readAffine(BatchNormOp bn) {
   double eps = bn.getEpsilon().convertToDouble();
   Affine f;
   for (size_t c = 0; c < n; ++c) {
-    double a = (*gamma)[c] / std::sqrt(double((*var)[c]) + eps);
+    double denominator = double((*var)[c]) + eps;
+    if (!(denominator > 0.0)) // a broken model: leave the batch norm alone
+      return std::nullopt;
+    double a = (*gamma)[c] / std::sqrt(denominator);
     f.a.push_back(a);
     f.b.push_back((*beta)[c] - (*mean)[c] * a);
     f.gamma.push_back((*gamma)[c]);

@@ -11,6 +11,7 @@
 #ifndef QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERUTILS_H
 #define QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERUTILS_H
 
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Quant/DataFree.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -21,13 +22,6 @@
 #include <vector>
 
 namespace qmlir::qnn {
-
-/// Attribute names of the batch-norm statistics of a layer's output
-/// (docs/Dialects/QNN.md): dense f32 [out channels] holding the folded batch
-/// norm's `scale` (gamma) and `bias` (beta), so that the pre-activation
-/// output is modelled as N(beta, gamma^2) per channel.
-constexpr llvm::StringLiteral kBnScaleAttr = "qnn.bn_scale";
-constexpr llvm::StringLiteral kBnShiftAttr = "qnn.bn_shift";
 
 /// A float conv2d or dense whose weights (and bias, if any) are constants.
 struct ConstantLayer {
@@ -50,7 +44,10 @@ void writeConstantLayer(mlir::RewriterBase &rewriter,
 /// The layer's zero padding is not all zero (a conv2d with padding).
 bool hasPadding(mlir::Operation *layer);
 
-/// Batch-norm statistics of a layer's output channels.
+/// Batch-norm statistics of an op's output channels: its qnn.bn_scale
+/// (gamma) and qnn.bn_shift (beta), which model the output as N(beta,
+/// gamma^2) per channel. The dialect verifier guarantees one value per
+/// channel of the op's result.
 struct BnStats {
   std::vector<double> gamma, beta;
 };

@@ -13,4 +13,14 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOpsDialect.h.inc"
 
+namespace qmlir::qnn {
+
+/// Discardable attributes holding the batch-norm statistics of an op's
+/// output (docs/Dialects/QNN.md): dense f32 [C], C the last dimension of the
+/// op's result. The dialect verifier checks their type and size.
+constexpr llvm::StringLiteral kBnScaleAttr = "qnn.bn_scale";
+constexpr llvm::StringLiteral kBnShiftAttr = "qnn.bn_shift";
+
+} // namespace qmlir::qnn
+
 #endif // QMLIR_DIALECT_QNN_IR_QNNDIALECT_H

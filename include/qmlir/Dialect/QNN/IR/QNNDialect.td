@@ -27,6 +27,8 @@ def QNN_Dialect : Dialect {
     semantics are defined in `docs/Quantization.md`.
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
+  // qnn.bn_scale / qnn.bn_shift (batch-norm statistics).
+  let hasOperationAttrVerify = 1;
 }
 
 #endif // QMLIR_DIALECT_QNN_IR_QNNDIALECT_TD

@@ -138,8 +138,9 @@ def QNN_BatchNormOp : QNN_Op<"batch_norm", [Pure]> {
   let description = [{
     `output = (input - mean) / sqrt(variance + epsilon) * scale + bias`, each
     parameter a 1-D tensor over the last dimension (channels, NHWC). Float
-    only: `qnn-fold-batchnorm` folds it into the preceding layer before
-    quantization.
+    only: before quantization, `qnn-fold-batchnorm` folds it into a
+    neighbouring conv2d / dense or rewrites it to a per-channel `mul` and
+    `add`.
   }];
   let arguments = (ins QNN_FloatTensor:$input, QNN_FloatTensor:$scale,
                        QNN_FloatTensor:$bias, QNN_FloatTensor:$mean,

@@ -230,7 +230,7 @@ def QNNCrossLayerEqualizePass
     Then high-bias absorption, for each pair whose first layer has batch-norm
     statistics (`qnn.bn_scale` / `qnn.bn_shift`, from qnn-fold-batchnorm):
     c = max(0, beta - 3 |gamma|) (c = beta without a relu) is subtracted from
-    A's bias and `W_B c` added to B's. It is exact up to the 0.15 % of a
+    A's bias and `W_B c` added to B's. It is exact up to the 0.13 % of a
     normal's mass below beta - 3 gamma and the zero padding of a padded B.
 
     A function without equalizable pairs is left unchanged with a remark.
@@ -255,17 +255,10 @@ def QNNCrossLayerEqualizePass
            "Replace qnn.clip with min 0 between equalized layers by qnn.relu "
            "(else such layers are not equalized)">,
   ];
-  let statistics = [
-    Statistic<"numPairs", "pairs", "Layer pairs equalized">,
-    Statistic<"numTriples", "triples", "conv -> depthwise -> conv sets equalized">,
-    Statistic<"numSweeps", "sweeps", "Sweeps until convergence">,
-    Statistic<"numAbsorbed", "high-bias-absorptions", "Pairs with a high bias absorbed">,
-    Statistic<"numReplacedClips", "replaced-relu6", "Clips replaced by relu">,
-  ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
-def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
+def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::ModuleOp"> {
   let summary = "Correct the bias shift that weight quantization will cause";
   let description = [{
     Analytical (data-free) bias correction (Nagel et al., ICCV 2019;
@@ -280,12 +273,14 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
     statistics, or reaches them through max pooling or another op that
     changes the mean unpredictably, are left alone.
 
-    W_q is computed here, before quantization, with the weight rule of
-    qnn-quantize (symmetric, zero point 0, per output channel or per
-    tensor; docs/Quantization.md), because the quantized IR no longer holds
-    the float W. `weight-bits` and `per-axis-weights` must therefore be
-    the values given to qnn-quantize. Run it after qnn-calibrate (the ranges
-    are those of the uncorrected float model) and before qnn-quantize.
+    The pass runs before qnn-quantize, because the quantized IR no longer
+    holds the float W, and takes qnn-quantize's options and `config`: it
+    resolves the same per-layer scheme and computes W_q with qnn-quantize's
+    own weight quantization. Layers the config does not quantize, and layers
+    with a per-axis quantized input (whose weights qnn-quantize rescales by
+    the calibrated channel scales), are left alone. Run it after
+    qnn-calibrate (the ranges are those of the uncorrected float model) and
+    give it the options given to qnn-quantize.
 
     ```mlir
     // Before
@@ -303,14 +298,22 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::func::FuncOp"> {
     Option<"mode", "mode", "std::string", "\"analytical\"",
            "Correction method: analytical (from batch-norm statistics)">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bit width qnn-quantize will give the weights (2-16)">,
+           "As for qnn-quantize">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "As for qnn-quantize">,
     Option<"perAxisWeights", "per-axis-weights", "bool", "true",
-           "Whether qnn-quantize will quantize weights per output channel">,
+           "As for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "As for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "As for qnn-quantize">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON), as for qnn-quantize">,
   ];
-  let statistics = [
-    Statistic<"numCorrected", "corrected-layers", "Layers whose bias was corrected">,
-  ];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 def QNNDumpConfigPass : Pass<"qnn-dump-config", "mlir::ModuleOp"> {
