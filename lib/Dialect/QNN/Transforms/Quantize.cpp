@@ -166,7 +166,8 @@ FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
     if (ch == channelRanges.end())
       return emitError(floatValue.getLoc())
              << "tensor is quantized per axis but has no per-channel ranges: "
-                "give qnn-calibrate the same config";
+                "give qnn-calibrate the same config (or "
+                "per-tensor-activations=false)";
     return perAxisType(ctx, t.bits, t.symmetric, ch->second, t.axis,
                        expressed);
   }
