@@ -203,7 +203,12 @@ Range calib::entropyRange(const Histogram &h, Target target) {
                                                        : target.bits - 1;
   uint64_t levels = levelBits >= 63 ? UINT64_MAX : uint64_t(1) << levelBits;
   levels = std::max<uint64_t>(levels, 1);
-  double t = entropyThreshold(h.magnitudes(), h.binWidth(), levels);
+  // Exact zeros are left out: every quantized type represents 0 exactly,
+  // and with them the spike at zero of a post-relu tensor dominates P and
+  // makes the smallest candidate threshold win.
+  std::vector<uint64_t> mags = h.magnitudes();
+  mags[0] -= h.zeros;
+  double t = entropyThreshold(mags, h.binWidth(), levels);
   if (target.symmetric)
     return {-t, t};
   return {h.hasNegative() ? -t : 0.0, h.hasPositive() ? t : 0.0};

@@ -106,3 +106,60 @@ int32_t qmlir::qmath::quantizeBias(float b, double scale) {
                double(std::numeric_limits<int32_t>::max()));
   return static_cast<int32_t>(q);
 }
+
+std::vector<int64_t>
+qmlir::qmath::buildLookupTable(const std::function<double(double)> &f,
+                               const QuantParams &in, const QuantParams &out) {
+  std::vector<int64_t> table;
+  for (int64_t q = in.qmin; q <= in.qmax; ++q) {
+    double x = dequantize(q, in.scale, in.zeroPoint);
+    table.push_back(quantize(static_cast<float>(f(x)), out.scale,
+                             out.zeroPoint, out.qmin, out.qmax));
+  }
+  return table;
+}
+
+SoftmaxTable qmlir::qmath::softmaxTable(double inScale, int64_t inRange,
+                                        unsigned outBits) {
+  SoftmaxTable t;
+  t.precision = std::min(16u, 30u - std::min(outBits, 16u));
+  double one = std::ldexp(1.0, t.precision);
+  for (int64_t d = 0; d <= inRange; ++d) {
+    double v = std::nearbyint(one * std::exp(-static_cast<double>(d) * inScale));
+    t.exp.push_back(static_cast<int32_t>(v));
+    if (v == 0.0)
+      break;
+  }
+  return t;
+}
+
+int64_t qmlir::qmath::SoftmaxTable::maxLength() const {
+  return std::numeric_limits<int32_t>::max() / (int64_t(1) << precision);
+}
+
+QuantParams qmlir::qmath::softmaxOutputParams(unsigned outBits) {
+  QuantParams p;
+  p.qmin = -(int64_t(1) << (outBits - 1));
+  p.qmax = (int64_t(1) << (outBits - 1)) - 1;
+  p.scale = std::ldexp(1.0, -static_cast<int>(outBits));
+  p.zeroPoint = p.qmin;
+  return p;
+}
+
+std::vector<int64_t> qmlir::qmath::softmax(const std::vector<int64_t> &row,
+                                           const SoftmaxTable &table,
+                                           unsigned outBits) {
+  QuantParams p = softmaxOutputParams(outBits);
+  int64_t m = *std::max_element(row.begin(), row.end());
+  int64_t last = static_cast<int64_t>(table.exp.size()) - 1;
+  std::vector<int64_t> e;
+  int64_t sum = 0;
+  for (int64_t q : row) {
+    e.push_back(table.exp[std::min(m - q, last)]);
+    sum += e.back();
+  }
+  std::vector<int64_t> out;
+  for (int64_t v : e)
+    out.push_back(std::min(p.qmin + ((v << outBits) + sum / 2) / sum, p.qmax));
+  return out;
+}

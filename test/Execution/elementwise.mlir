@@ -75,3 +75,33 @@ func.func @softmax(%x: tensor<3x10xf32>) -> (tensor<3x10xf32>, tensor<3x10xf32>)
 // THREE: output 0 {{.*}}, 0 mismatches
 // THREE: output 1 {{.*}}, 0 mismatches
 // THREE: output 2 {{.*}}, 0 mismatches
+
+// Quantized softmax (qmath::softmax) along the last axis and along axis 0:
+// 8-bit input, 8-bit output of scale 2^-8 and zero point -128.
+// RUN: %python -c "import qref as q; r = q.rng(20); x = q.ints(r, -128, 127, (3, 10)); q.save('%t.sq', x=x, a=q.softmax_q(x, 0.05, 255, 8), b=q.softmax_q(x, 0.05, 255, 8, axis=0))"
+// RUN: qrun %s --entry softmax_quant --input %t.sq.x.npy --expect %t.sq.a.npy --expect %t.sq.b.npy | FileCheck %s --check-prefix=TWO
+func.func @softmax_quant(%x: tensor<3x10x!quant.uniform<i8:f32, 0.05:-10>>) -> (tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>) {
+  %0 = qnn.softmax %x : (tensor<3x10x!quant.uniform<i8:f32, 0.05:-10>>) -> tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %1 = qnn.softmax %x {axis = 0 : i64} : (tensor<3x10x!quant.uniform<i8:f32, 0.05:-10>>) -> tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return %0, %1 : tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<3x10x!quant.uniform<i8:f32, 0.00390625:-128>>
+}
+
+// 16-bit input, 12-bit output (scale 2^-12, zero point -2048; a 2^14
+// exponential table).
+// RUN: %python -c "import qref as q; r = q.rng(21); x = q.ints(r, -32768, 32767, (2, 7), 'i2'); q.save('%t.s16', x=x, e=q.softmax_q(x, 0.0005, 65535, 12, dtype='i2'))"
+// RUN: qrun %s --entry softmax_quant16 --input %t.s16.x.npy --expect %t.s16.e.npy | FileCheck %s
+func.func @softmax_quant16(%x: tensor<2x7x!quant.uniform<i16:f32, 0.0005>>) -> tensor<2x7x!quant.uniform<i16<-2048:2047>:f32, 0.000244140625:-2048>> {
+  %0 = qnn.softmax %x : (tensor<2x7x!quant.uniform<i16:f32, 0.0005>>) -> tensor<2x7x!quant.uniform<i16<-2048:2047>:f32, 0.000244140625:-2048>>
+  return %0 : tensor<2x7x!quant.uniform<i16<-2048:2047>:f32, 0.000244140625:-2048>>
+}
+
+// Lookup tables: i8 to i8 (tosa.table), and a 4-bit input to a 12-bit
+// output in i16 storage (a gather).
+// RUN: %python -c "import qref as q; r = q.rng(22); x = q.ints(r, -128, 127, (4, 9)); t = q.ints(r, -128, 127, (256,)); q.write_table_module('%t.t8.mlir', 'table8', '4x9', '!quant.uniform<i8:f32, 0.1:3>', '!quant.uniform<i8:f32, 0.02:-5>', t); q.save('%t.t8', x=x, e=q.table_q(x, t, -128))"
+// RUN: qrun %t.t8.mlir --entry table8 --input %t.t8.x.npy --expect %t.t8.e.npy | FileCheck %s
+// RUN: %python -c "import qref as q; r = q.rng(23); x = q.ints(r, -8, 7, (5,)); q.save('%t.t4', x=x, e=q.table_q(x, [-2048, -1000, -7, 0, 1, 2, 3, 50, 60, 70, 80, 900, 1000, 2000, 2046, 2047], -8, dtype='i2'))"
+// RUN: qrun %s --entry table4 --input %t.t4.x.npy --expect %t.t4.e.npy | FileCheck %s
+func.func @table4(%x: tensor<5x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<5x!quant.uniform<i16<-2048:2047>:f32, 0.001>> {
+  %0 = qnn.table %x {table = array<i32: -2048, -1000, -7, 0, 1, 2, 3, 50, 60, 70, 80, 900, 1000, 2000, 2046, 2047>} : (tensor<5x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<5x!quant.uniform<i16<-2048:2047>:f32, 0.001>>
+  return %0 : tensor<5x!quant.uniform<i16<-2048:2047>:f32, 0.001>>
+}

@@ -326,3 +326,44 @@ def softmax(x, axis=-1):
     x = x.astype(np.float64)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return (e / e.sum(axis=axis, keepdims=True)).astype(np.float32)
+
+
+def softmax_table(in_scale, in_range, out_bits):
+    """(precision, exps) of qmath::softmaxTable."""
+    p = min(16, 30 - out_bits)
+    t = []
+    for d in range(in_range + 1):
+        v = float(np.rint(math.ldexp(1.0, p) * math.exp(-float(d) * in_scale)))
+        t.append(int(v))
+        if v == 0.0:
+            break
+    return p, t
+
+
+def softmax_q(q, in_scale, in_range, out_bits, axis=-1, dtype=np.int8):
+    """qmath::softmax along `axis`: output scale 2^-n, zero point -2^(n-1)."""
+    _, t = softmax_table(in_scale, in_range, out_bits)
+    q = q.astype(np.int64)
+    d = np.minimum(q.max(axis=axis, keepdims=True) - q, len(t) - 1)
+    e = np.array(t, dtype=np.int64)[d]
+    s = e.sum(axis=axis, keepdims=True)
+    qmin = -(1 << (out_bits - 1))
+    out = np.minimum(qmin + (e * (1 << out_bits) + s // 2) // s, -qmin - 1)
+    return out.astype(dtype)
+
+
+def table_q(q, table, in_qmin, dtype=np.int8):
+    """qnn.table: table[q - qmin]."""
+    return np.asarray(table, dtype=np.int64)[q.astype(np.int64) - in_qmin].astype(dtype)
+
+
+def write_table_module(path, name, shape, in_type, out_type, table):
+    """Writes a module whose function `name` applies qnn.table to a tensor
+    of `shape` (e.g. "4x9") of element types in_type -> out_type."""
+    ti = "tensor<%sx%s>" % (shape, in_type)
+    to = "tensor<%sx%s>" % (shape, out_type)
+    with open(path, "w") as f:
+        f.write("func.func @%s(%%x: %s) -> %s {\n" % (name, ti, to))
+        f.write("  %%0 = qnn.table %%x {table = array<i32: %s>} : (%s) -> %s\n"
+                % (", ".join(str(int(v)) for v in table), ti, to))
+        f.write("  return %%0 : %s\n}\n" % to)

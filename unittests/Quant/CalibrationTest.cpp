@@ -193,6 +193,10 @@ TEST(Calibration, EntropyRange) {
   Range s = entropyRange(h, {2, true}); // 2 levels per side
   EXPECT_EQ(s.min, -2.0);
   EXPECT_EQ(s.max, 2.0);
+  // Exact zeros (exact in every type) do not enter P and Q: a spike of
+  // them does not change the threshold.
+  h.zeros = 1000;
+  EXPECT_EQ(entropyRange(h, {1, false}).max, 2.0);
 }
 
 // MSE by hand: 10 values in bin 0 (center 0.5), one in bin 3 (center 3.5),

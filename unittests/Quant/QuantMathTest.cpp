@@ -191,3 +191,58 @@ TEST(QuantizeBias, RoundsAndSaturates) {
 }
 
 } // namespace
+
+namespace {
+
+// A lookup table evaluates the function on every input storage value:
+// relu with input scale 0.5, zero point -2 over [-4, 3] and output scale 0.25,
+// zero point -8 over [-8, 7].
+TEST(LookupTable, Relu) {
+  QuantParams in{0.5, -2, -4, 3};
+  QuantParams out{0.25, -8, -8, 7};
+  std::vector<int64_t> t = buildLookupTable(
+      [](double x) { return x > 0 ? x : 0.0; }, in, out);
+  // Inputs -4..3 are the reals -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5; relu and
+  // quantize: 0 -> -8, 0.5 -> -6, ..., 2.5 -> 2.
+  EXPECT_EQ(t, (std::vector<int64_t>{-8, -8, -8, -6, -4, -2, 0, 2}));
+  // A function beyond the output range saturates.
+  std::vector<int64_t> big =
+      buildLookupTable([](double x) { return 100 * x; }, in, out);
+  EXPECT_EQ(big.front(), -8);
+  EXPECT_EQ(big.back(), 7);
+}
+
+// The softmax exponential table: 2^16 * 2^-d for input scale ln 2, until it
+// rounds to 0 (at d = 17 or 18, depending on how e^(-17 ln 2) rounds).
+TEST(Softmax, Table) {
+  SoftmaxTable t = softmaxTable(std::log(2.0), 255, 8);
+  EXPECT_EQ(t.precision, 16u);
+  ASSERT_GE(t.exp.size(), 18u);
+  ASSERT_LE(t.exp.size(), 19u);
+  for (int d = 0; d <= 16; ++d)
+    EXPECT_EQ(t.exp[d], 65536 >> d) << d;
+  EXPECT_EQ(t.exp.back(), 0);
+  EXPECT_EQ(t.maxLength(), 32767);
+  // 16-bit outputs use a coarser table so that e * 2^16 fits.
+  EXPECT_EQ(softmaxTable(0.1, 255, 16).precision, 14u);
+  // A short input range ends the table early.
+  EXPECT_EQ(softmaxTable(0.001, 15, 8).exp.size(), 16u);
+}
+
+// Integer softmax by hand: exps 65536, 32768, 16384, sum 114688;
+// out = -128 + (e * 256 + 57344) / 114688 = 18, -55, -91 (the reals
+// 0.5703, 0.2852, 0.1445 against 4/7, 2/7, 1/7).
+TEST(Softmax, Row) {
+  SoftmaxTable t = softmaxTable(std::log(2.0), 255, 8);
+  EXPECT_EQ(softmax({10, 9, 8}, t, 8), (std::vector<int64_t>{18, -55, -91}));
+  // Probability 1 saturates at the top of the range (255/256).
+  SoftmaxTable s = softmaxTable(1.0, 255, 8);
+  EXPECT_EQ(softmax({0, -128}, s, 8), (std::vector<int64_t>{127, -128}));
+  QuantParams p = softmaxOutputParams(8);
+  EXPECT_EQ(p.scale, 1.0 / 256);
+  EXPECT_EQ(p.zeroPoint, -128);
+  EXPECT_EQ(p.qmin, -128);
+  EXPECT_EQ(p.qmax, 127);
+}
+
+} // namespace

@@ -11,7 +11,9 @@
 #define QMLIR_QUANT_QUANTMATH_H
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <vector>
 
 namespace qmlir::qmath {
 
@@ -68,6 +70,35 @@ QuantParams paramsForRange(double min, double max, unsigned bits,
 /// Quantizes a bias value to int32 with scale `scale` (input scale times
 /// weight scale) and zero point 0, saturating.
 int32_t quantizeBias(float b, double scale);
+
+/// The lookup table of an elementwise function `f` of one quantized input
+/// (qnn.table): entry i is quantize(float(f(dequantize(in.qmin + i))), out)
+/// for every storage value of the input type, f evaluated in double.
+std::vector<int64_t> buildLookupTable(const std::function<double(double)> &f,
+                                      const QuantParams &in,
+                                      const QuantParams &out);
+
+/// The exponential table of the integer softmax: exp[d] =
+/// round_half_even(2^precision * e^(-d * inScale)) for d = 0, 1, ..., up to
+/// the first 0 or the input's storage range. precision = min(16, 30 -
+/// outBits), so that e * 2^outBits + sum / 2 stays below 2^31.
+struct SoftmaxTable {
+  unsigned precision = 16;
+  std::vector<int32_t> exp;
+  /// The longest axis whose sum of exponentials fits int32.
+  int64_t maxLength() const;
+};
+SoftmaxTable softmaxTable(double inScale, int64_t inRange, unsigned outBits);
+
+/// The output type of an n-bit quantized softmax: scale 2^-n, zero point
+/// -2^(n-1) (0 maps to the storage minimum), range [-2^(n-1), 2^(n-1) - 1].
+QuantParams softmaxOutputParams(unsigned outBits);
+
+/// The integer softmax of one row of input storage values:
+/// e_i = exp[min(max(q) - q_i, size - 1)], S = sum e_i,
+/// out_i = min(qmin + (e_i * 2^n + floor(S / 2)) / S, qmax).
+std::vector<int64_t> softmax(const std::vector<int64_t> &row,
+                             const SoftmaxTable &table, unsigned outBits);
 
 } // namespace qmlir::qmath
 

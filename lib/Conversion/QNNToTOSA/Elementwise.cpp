@@ -3,7 +3,9 @@
 // Quantized relu/clip clamp the storage values at quantized bounds. Quantized
 // add rescales both inputs to a common 32-bit scale (TFLite's left shift
 // scheme), adds, and requantizes; quantized mul multiplies the centered
-// values in 32 bits (64 when they could overflow) and requantizes.
+// values in 32 bits (64 when they could overflow) and requantizes. Tables
+// (qnn.table) become tosa.table or a gather; quantized softmax gathers
+// exponentials from a compile-time table and divides in 32 bits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -237,7 +239,66 @@ struct MulLowering : OpConversionPattern<qnn::MulOp> {
   }
 };
 
-/// exp(x - max(x)) / sum(exp(x - max(x))) along the axis.
+/// `table[indices]` for an i32 index tensor of any shape, through
+/// tosa.gather on a [1, K, 1] constant.
+Value gatherTable(OpBuilder &b, Location loc, Value indices,
+                  ArrayRef<int64_t> table, Type elementType) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  int64_t n = type.getNumElements(), k = table.size();
+  Value values = constInt(b, loc, table, elementType, {1, k, 1});
+  Value flat = reshape(b, loc, indices, {1, n});
+  Value g = tosa::GatherOp::create(b, loc, tensorOf({1, n, 1}, elementType),
+                                   values, flat);
+  return reshape(b, loc, g, type.getShape());
+}
+
+/// out = table[q - qmin_in]: tosa.table when input and output are i8 (the
+/// table extended to all 256 storage values), a gather otherwise.
+struct TableLowering : OpConversionPattern<qnn::TableOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::TableOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto in = getPerTensorQuantInfo(op, op.getInput().getType(), "input");
+    auto out = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+    if (failed(in) || failed(out))
+      return failure();
+    ArrayRef<int32_t> table = op.getTable();
+    int64_t last = static_cast<int64_t>(table.size()) - 1;
+    auto entry = [&](int64_t q) {
+      return static_cast<int64_t>(
+          table[std::clamp<int64_t>(q - in->qmin, 0, last)]);
+    };
+    Value x = adaptor.getInput();
+    if (in->storageType.getWidth() == 8 && out->storageType.getWidth() == 8) {
+      SmallVector<int64_t> full;
+      for (int64_t q = -128; q <= 127; ++q)
+        full.push_back(entry(q));
+      Value t = constInt(rewriter, loc, full, rewriter.getI8Type(), {256});
+      rewriter.replaceOpWithNewOp<tosa::TableOp>(
+          op, cast<RankedTensorType>(x.getType()), x, t);
+      return success();
+    }
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    Value idx = castTo(rewriter, loc, x, i32);
+    if (in->qmin != 0)
+      idx = sub(rewriter, loc, idx,
+                channelConstInt(rewriter, loc, {in->qmin}, i32, rank, 0));
+    idx = clampInt(rewriter, loc, idx, 0, last);
+    SmallVector<int64_t> values(table.begin(), table.end());
+    Value g = gatherTable(rewriter, loc, idx, values, i32);
+    rewriter.replaceOp(op, castTo(rewriter, loc, g, out->storageType));
+    return success();
+  }
+};
+
+/// Float: exp(x - max(x)) / sum(exp(x - max(x))) along the axis.
+/// Quantized: qmath::softmax (docs/Quantization.md): exponentials from a
+/// compile-time table indexed by max(q) - q, their int32 sum, an integer
+/// division per element.
 struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -245,9 +306,6 @@ struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
   matchAndRewrite(qnn::SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (getQuantInfo(op.getInput().getType()))
-      return op.emitOpError(
-          "quantized softmax is not supported: dequantize its input first");
     auto type = op.getInput().getType();
     int64_t rank = type.getRank();
     int64_t axis = static_cast<int64_t>(op.getAxis());
@@ -255,8 +313,10 @@ struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
       axis += rank;
     SmallVector<int64_t> reduced(type.getShape());
     reduced[axis] = 1;
-    auto reducedType = type.clone(reduced);
     Value x = adaptor.getInput();
+    if (getQuantInfo(type))
+      return lowerQuantized(op, x, axis, reduced, rewriter);
+    auto reducedType = type.clone(reduced);
     Value max = tosa::ReduceMaxOp::create(rewriter, loc, reducedType, x,
                                           static_cast<uint32_t>(axis));
     Value e = tosa::ExpOp::create(rewriter, loc, type, sub(rewriter, loc, x, max));
@@ -266,6 +326,64 @@ struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
     rewriter.replaceOp(op, mul(rewriter, loc, e, inv));
     return success();
   }
+
+private:
+  LogicalResult lowerQuantized(qnn::SoftmaxOp op, Value x, int64_t axis,
+                               ArrayRef<int64_t> reduced,
+                               ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto in = getPerTensorQuantInfo(op, op.getInput().getType(), "input");
+    auto out = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+    if (failed(in) || failed(out))
+      return failure();
+    // The output type the rule produces: scale 2^-n, zero point qmin.
+    int64_t levels = out->qmax - out->qmin + 1;
+    unsigned bits = llvm::Log2_64(static_cast<uint64_t>(levels));
+    qmath::QuantParams expected = qmath::softmaxOutputParams(bits);
+    if ((int64_t(1) << bits) != levels || out->qmin != expected.qmin ||
+        out->zeroPoint() != expected.zeroPoint ||
+        !scalesEqual(out->scale(), expected.scale))
+      return op.emitOpError()
+             << "a quantized softmax output must have " << bits
+             << "-bit storage range, scale 2^-" << bits
+             << " and zero point " << expected.zeroPoint;
+    qmath::SoftmaxTable table =
+        qmath::softmaxTable(in->scale(), in->qmax - in->qmin, bits);
+    auto type = op.getInput().getType();
+    int64_t length = type.getDimSize(axis);
+    if (length > table.maxLength())
+      return op.emitOpError() << "a quantized softmax over " << length
+                              << " elements could overflow its 32-bit sum "
+                                 "(at most "
+                              << table.maxLength() << ")";
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = type.getRank();
+    auto full = type.clone(i32);
+    auto red = RankedTensorType::get(reduced, i32);
+    Value xi = castTo(rewriter, loc, x, i32);
+    Value m = tosa::ReduceMaxOp::create(rewriter, loc, red, xi,
+                                        static_cast<uint32_t>(axis));
+    Value d = clampInt(rewriter, loc, sub(rewriter, loc, m, xi), 0,
+                       static_cast<int64_t>(table.exp.size()) - 1);
+    SmallVector<int64_t> exps(table.exp.begin(), table.exp.end());
+    Value e = gatherTable(rewriter, loc, d, exps, i32);
+    Value sum = tosa::ReduceSumOp::create(rewriter, loc, red, e,
+                                          static_cast<uint32_t>(axis));
+    Value half = tosa::ArithmeticRightShiftOp::create(
+        rewriter, loc, red, sum,
+        channelConstInt(rewriter, loc, {1}, i32, rank, 0), /*round=*/false);
+    Value num = add(rewriter, loc,
+                    mul(rewriter, loc, e,
+                        channelConstInt(rewriter, loc, {int64_t(1) << bits},
+                                        i32, rank, 0)),
+                    half);
+    Value q = tosa::IntDivOp::create(rewriter, loc, full, num, sum);
+    q = add(rewriter, loc, q,
+            channelConstInt(rewriter, loc, {out->qmin}, i32, rank, 0));
+    q = clampInt(rewriter, loc, q, out->qmin, out->qmax);
+    rewriter.replaceOp(op, castTo(rewriter, loc, q, out->storageType));
+    return success();
+  }
 };
 
 } // namespace
@@ -273,5 +391,6 @@ struct SoftmaxLowering : OpConversionPattern<qnn::SoftmaxOp> {
 void qnn_to_tosa::populateElementwisePatterns(TypeConverter &converter,
                                               RewritePatternSet &patterns) {
   patterns.add<ReluLowering, ClipLowering, AddLowering, MulLowering,
-               SoftmaxLowering>(converter, patterns.getContext());
+               SoftmaxLowering, TableLowering>(converter,
+                                               patterns.getContext());
 }

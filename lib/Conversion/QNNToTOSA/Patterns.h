@@ -18,7 +18,7 @@ void populateConvDensePatterns(mlir::TypeConverter &converter,
 /// qnn.max_pool2d, qnn.avg_pool2d, qnn.global_avg_pool.
 void populatePoolingPatterns(mlir::TypeConverter &converter,
                              mlir::RewritePatternSet &patterns);
-/// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax.
+/// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax, qnn.table.
 void populateElementwisePatterns(mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 /// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad.

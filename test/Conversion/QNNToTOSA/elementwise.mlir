@@ -105,3 +105,26 @@ func.func @softmax(%x: tensor<3x10xf32>) -> tensor<3x10xf32> {
   %0 = qnn.softmax %x : (tensor<3x10xf32>) -> tensor<3x10xf32>
   return %0 : tensor<3x10xf32>
 }
+
+// -----
+// An i8 -> i8 table becomes tosa.table over all 256 storage values (the
+// entries outside the input's narrow range repeat the nearest one).
+// CHECK-LABEL: func @table8
+// CHECK: %[[T:.*]] = "tosa.const"() <{values = dense<"0xF8F8{{(F8)*}}000707{{(07)*}}"> : tensor<256xi8>}>
+// CHECK: tosa.table %{{.*}}, %[[T]] : (tensor<2xi8>, tensor<256xi8>) -> tensor<2xi8>
+func.func @table8(%q: tensor<2x!quant.uniform<i8<-2:1>:f32, 0.5>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>> {
+  %0 = qnn.table %q {table = array<i32: -8, 0, 7, 7>} : (tensor<2x!quant.uniform<i8<-2:1>:f32, 0.5>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+  return %0 : tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+}
+
+// -----
+// Quantized softmax: max, table index, gathered exponentials, sum, division.
+// CHECK-LABEL: func @softmax_quant
+// CHECK: tosa.reduce_max {{.*}} : (tensor<2x4xi32>) -> tensor<2x1xi32>
+// CHECK: tosa.gather
+// CHECK: tosa.reduce_sum {{.*}} : (tensor<2x4xi32>) -> tensor<2x1xi32>
+// CHECK: tosa.intdiv
+func.func @softmax_quant(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>> {
+  %0 = qnn.softmax %x : (tensor<2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return %0 : tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+}

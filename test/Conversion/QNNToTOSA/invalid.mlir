@@ -40,12 +40,21 @@ func.func @avg_pool_i16_zp(%x: tensor<1x4x4x1x!quant.uniform<i16:f32, 0.1:5>>) -
 
 // -----
 
-// Softmax is lowered in float only.
+// A quantized softmax output has the scale and zero point of its rule.
 func.func @softmax_quant(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.004:-128>> {
-  // expected-error @+2 {{'qnn.softmax' op quantized softmax is not supported: dequantize its input first}}
+  // expected-error @+2 {{'qnn.softmax' op a quantized softmax output must have 8-bit storage range, scale 2^-8 and zero point -128}}
   // expected-error @+1 {{failed to legalize operation 'qnn.softmax'}}
   %0 = qnn.softmax %x : (tensor<2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.004:-128>>
   return %0 : tensor<2x4x!quant.uniform<i8:f32, 0.004:-128>>
+}
+
+// -----
+
+// A table is per tensor.
+func.func @table_per_axis(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>> {
+  // expected-error @+1 {{'qnn.table' op input and output must be quantized per tensor}}
+  %0 = qnn.table %x {table = array<i32: 0, 1>} : (tensor<2x!quant.uniform<i8<-1:0>:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return %0 : tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
 }
 
 // -----

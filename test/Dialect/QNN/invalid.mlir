@@ -478,3 +478,27 @@ func.func @bn_stats_type(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1x2
   %0 = qnn.dense %x, %w {qnn.bn_shift = dense<1> : tensor<2xi32>} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+// A table has one entry per input storage value.
+func.func @table_size(%x: tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{table has 2 entries but the input type holds 16 values}}
+  %0 = qnn.table %x {table = array<i32: 0, 1>} : (tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// Table entries are output storage values.
+func.func @table_entry(%x: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>> {
+  // expected-error @+1 {{table entry 9 is outside the output storage range [-8, 7]}}
+  %0 = qnn.table %x {table = array<i32: 0, 9>} : (tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>>
+}
+
+// -----
+// A table takes at most 8-bit inputs.
+func.func @table_wide(%x: tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{input has 512 storage values: a table takes inputs of at most 8 bits (256 entries)}}
+  %0 = qnn.table %x {table = array<i32: 0>} : (tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}

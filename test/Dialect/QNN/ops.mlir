@@ -110,3 +110,13 @@ func.func @quant_ops(%x: tensor<4xf32>) -> tensor<4xf32> {
   %4 = qnn.dequantize %3 : (tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5:1>>) -> tensor<4xf32>
   return %4 : tensor<4xf32>
 }
+
+// Lookup tables and per-channel calibration ranges round-trip.
+// CHECK-LABEL: func @table
+// CHECK: qnn.observe %{{.*}} {bits = 8 : i64, channel_max = array<f64: 1.000000e+00, 2.000000e+00>, channel_min = array<f64: 0.000000e+00, -1.000000e+00>, max = 2.000000e+00 : f64, min = -1.000000e+00 : f64, name = "x", symmetric = false} : tensor<2xf32>
+// CHECK: qnn.table %{{.*}} {table = array<i32: -8, 0, 7, 7>} : (tensor<2x!quant.uniform<i8<-2:1>:f32, 5.000000e-01>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 2.500000e-01:-8>>
+func.func @table(%x: tensor<2xf32>, %q: tensor<2x!quant.uniform<i8<-2:1>:f32, 0.5>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>> {
+  %0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0, channel_min = array<f64: 0.0, -1.0>, channel_max = array<f64: 1.0, 2.0>, bits = 8, symmetric = false} : tensor<2xf32>
+  %1 = qnn.table %q {table = array<i32: -8, 0, 7, 7>} : (tensor<2x!quant.uniform<i8<-2:1>:f32, 0.5>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+  return %1 : tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+}

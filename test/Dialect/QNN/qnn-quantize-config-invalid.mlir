@@ -59,6 +59,10 @@
 // RUN: not qopt %s --qnn-quantize="weight-bits=16 activation-bits=16" 2>&1 | FileCheck %s --check-prefix=WIDE
 // WIDE: error: {{.*}}layer 'conv1': the accumulator needs 33 bits in the worst case (|acc| <= 3757907970: 2 products of 16-bit inputs and 16-bit weights, plus the bias) but buffer_bits is 32
 
+// Per-axis activations need per-channel ranges from qnn-calibrate.
+// RUN: not qopt %s --qnn-quantize="per-tensor-activations=false" 2>&1 | FileCheck %s --check-prefix=CHANNELS
+// CHANNELS: error: {{.*}}tensor is quantized per axis but has no per-channel ranges: give qnn-calibrate the same config (or per-tensor-activations=false)
+
 // A range chosen (by entropy or MSE) for another type than the one used.
 // RUN: sed -e 's/name = "fc:0",/name = "fc:0", bits = 8, symmetric = false,/' %s > %t.bits.mlir
 // RUN: not qopt %t.bits.mlir --qnn-quantize="activation-bits=4" 2>&1 | FileCheck %s --check-prefix=BITS

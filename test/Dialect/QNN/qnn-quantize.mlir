@@ -3,7 +3,8 @@
 
 // A calibrated conv -> relu -> pool -> flatten -> softmax chain: the input is
 // quantized, the conv takes the relu's range, pooling and layout ops keep
-// their input's type, softmax stays float after a dequantize.
+// their input's type, softmax gets its rule's output type (scale 2^-8, zero
+// point -128) whatever its calibrated range.
 // CHECK-LABEL: func @net
 // CHECK: %[[X:.*]] = qnn.quantize %arg0 : (tensor<1x4x4x1xf32>) -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
 // CHECK: %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
@@ -14,10 +15,10 @@
 // CHECK: %[[R:.*]] = qnn.relu %[[C]] : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
 // CHECK: %[[G:.*]] = qnn.global_avg_pool %[[R]] {{.*}} -> tensor<1x1x1x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
 // CHECK: %[[F:.*]] = qnn.reshape %[[G]] {{.*}} -> tensor<1x2x!quant.uniform<i8:f32, 0.002352941176470588:-128>>
-// CHECK: %[[D:.*]] = qnn.dequantize %[[F]] {{.*}} -> tensor<1x2xf32>
-// CHECK: %[[S:.*]] = qnn.softmax %[[D]]
+// CHECK: %[[S:.*]] = qnn.softmax %[[F]] {{.*}} -> tensor<1x2x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// CHECK: %[[D:.*]] = qnn.dequantize %[[S]] {{.*}} -> tensor<1x2xf32>
 // CHECK-NOT: qnn.observe
-// CHECK: return %[[S]]
+// CHECK: return %[[D]]
 // W4-LABEL: func @net
 // W4: qnn.quantize %arg0 {{.*}} -> tensor<1x4x4x1x!quant.uniform<i8<-32:31>:f32, 0.015873015873015872:-32>>
 // W4: arith.constant dense<{{\[\[\[\[}}7]]], {{\[\[\[}}-4]]]]> : tensor<2x1x1x1xi8>
@@ -79,3 +80,43 @@ func.func @uncalibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = qnn.observe %x {name = "x"} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+// A relu whose input has another user cannot share its type: it becomes a
+// lookup table from the input's type (range [-1, 2], zero point -43) to its
+// own range's type ([0, 2]): inputs up to the zero point map to -128, then
+// e.g. q = -42 (0.0118) maps to -128 + round(1.5) = -126.
+// CHECK-LABEL: func @table_relu
+// CHECK: %[[X:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK: %[[T:.*]] = qnn.table %[[X]] {table = array<i32: -128, {{(-128, )*}}-126, -125, -124, {{.*}}, 126, 127>} : {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
+// CHECK: qnn.add %[[T]], %[[X]]
+func.func @table_relu(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0} : tensor<4xf32>
+  %0 = qnn.relu %x0 : tensor<4xf32> loc("relu")
+  %1 = qnn.observe %0 {name = "relu:0", min = 0.0, max = 2.0} : tensor<4xf32>
+  %2 = qnn.add %1, %x0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %3 = qnn.observe %2 {name = "add:0", min = -1.0, max = 4.0} : tensor<4xf32>
+  return %3 : tensor<4xf32>
+}
+
+// -----
+// An unfolded batch norm becomes the depthwise 1x1 conv2d it is (on the
+// input viewed as [N, 1, 1, C]) and is quantized as one: weights
+// a = scale / sqrt(var + eps) = [2, -0.5], bias = shift - mean * a.
+// CHECK-LABEL: func @batch_norm
+// CHECK: %[[X:.*]] = qnn.quantize %arg0
+// CHECK: %[[R:.*]] = qnn.reshape %[[X]] {{.*}} -> tensor<3x1x1x2x!quant.uniform
+// CHECK: %[[W:.*]] = quant.scast {{.*}} : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.015748031496062992,0.003937007874015748}>>
+// CHECK: %[[C:.*]] = qnn.conv2d %[[R]], %[[W]], %{{.*}} {{.*}}groups = 2 : i64{{.*}} -> tensor<3x1x1x2x!quant.uniform<i8:f32, 0.031372549019607843:-128>>
+// CHECK: qnn.reshape %[[C]] {{.*}} -> tensor<3x2x!quant.uniform<i8:f32, 0.031372549019607843:-128>>
+func.func @batch_norm(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -1.0, max = 1.0} : tensor<3x2xf32>
+  %s = arith.constant dense<[4.0, -1.0]> : tensor<2xf32>
+  %b = arith.constant dense<[1.0, 0.5]> : tensor<2xf32>
+  %m = arith.constant dense<[0.5, 0.0]> : tensor<2xf32>
+  %v = arith.constant dense<[4.0, 4.0]> : tensor<2xf32>
+  %0 = qnn.batch_norm %x0, %s, %b, %m, %v {epsilon = 0.0 : f32} : (tensor<3x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<3x2xf32> loc("bn")
+  %1 = qnn.observe %0 {name = "bn:0", min = 0.0, max = 8.0} : tensor<3x2xf32>
+  return %1 : tensor<3x2xf32>
+}
+

@@ -248,6 +248,17 @@ LogicalResult ClipOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// ElementwiseFunctionOpInterface
+//===----------------------------------------------------------------------===//
+
+double ReluOp::evaluate(double x) { return x > 0.0 ? x : 0.0; }
+
+double ClipOp::evaluate(double x) {
+  return std::min(std::max(x, double(getMin().convertToFloat())),
+                  double(getMax().convertToFloat()));
+}
+
 static LogicalResult verifyBroadcast(Operation *op) {
   auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
   auto rhs = cast<RankedTensorType>(op->getOperand(1).getType());
@@ -512,11 +523,40 @@ LogicalResult RequantizeOp::verify() {
   return success();
 }
 
+LogicalResult TableOp::verify() {
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (failed(verifyShape(*this, out.getShape(), in.getShape(), "output")))
+    return failure();
+  auto inQ = dyn_cast<quant::UniformQuantizedType>(in.getElementType());
+  auto outQ = dyn_cast<quant::UniformQuantizedType>(out.getElementType());
+  if (!inQ || !outQ)
+    return emitOpError("input and output must be quantized per tensor");
+  int64_t entries = inQ.getStorageTypeMax() - inQ.getStorageTypeMin() + 1;
+  if (entries > 256)
+    return emitOpError() << "input has " << entries
+                         << " storage values: a table takes inputs of at "
+                            "most 8 bits (256 entries)";
+  if (static_cast<int64_t>(getTable().size()) != entries)
+    return emitOpError() << "table has " << getTable().size()
+                         << " entries but the input type holds " << entries
+                         << " values";
+  for (int32_t v : getTable())
+    if (v < outQ.getStorageTypeMin() || v > outQ.getStorageTypeMax())
+      return emitOpError() << "table entry " << v
+                           << " is outside the output storage range ["
+                           << outQ.getStorageTypeMin() << ", "
+                           << outQ.getStorageTypeMax() << "]";
+  return success();
+}
+
 OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getOutput().getType())
     return getInput();
   return {};
 }
+
+#include "qmlir/Dialect/QNN/IR/QNNInterfaces.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "qmlir/Dialect/QNN/IR/QNNOps.cpp.inc"

@@ -378,7 +378,7 @@ void QNNCalibratePass::runOnOperation() {
   FailureOr<qconfig::Scheme> base =
       schemeFromOptions(module, /*weightBits=*/8, activationBits,
                         /*perAxisWeights=*/true, symmetricActivations,
-                        /*perTensorActivations=*/true, /*bufferBits=*/32);
+                        perTensorActivations, /*bufferBits=*/32);
   if (failed(base))
     return signalPassFailure();
   FailureOr<QuantPlan> plan = buildQuantPlan({func}, *base, config);

@@ -48,6 +48,14 @@ std::vector<NamedTensor> qmlir::qnn::exposeLayerOutputs(func::FuncOp func) {
           result.getUsers().begin()->getResult(0).getType() == type)
         continue;
       Value value = result;
+      // A simulated (fake-quantized) layer: its value after the quantize ->
+      // dequantize round trip, which is what the next layer reads.
+      if (result.hasOneUse())
+        if (auto q = dyn_cast<QuantizeOp>(*result.getUsers().begin()))
+          if (q.getResult().hasOneUse())
+            if (auto d =
+                    dyn_cast<DequantizeOp>(*q.getResult().getUsers().begin()))
+              value = d.getResult();
       if (auto qt = dyn_cast<quant::QuantizedType>(type.getElementType())) {
         b.setInsertionPointAfter(op);
         value = DequantizeOp::create(

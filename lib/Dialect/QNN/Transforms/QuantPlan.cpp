@@ -24,7 +24,7 @@ namespace {
 /// op instance).
 enum class Kind {
   Weighted,   ///< conv2d, dense, batch_norm: weights and an output
-  Activation, ///< relu, clip, elementwise functions: activation_bits
+  Activation, ///< ElementwiseFunctionOpInterface (relu, clip, ...)
   Output,     ///< add, mul, concat: output_bits
   Softmax,    ///< output_bits (fixed scale)
   KeepType,   ///< pooling, pad: the input's type
@@ -39,7 +39,8 @@ Kind kindOf(OperationName name) {
   if (op == Conv2dOp::getOperationName() || op == DenseOp::getOperationName() ||
       op == BatchNormOp::getOperationName())
     return Kind::Weighted;
-  if (op == ReluOp::getOperationName() || op == ClipOp::getOperationName())
+  std::optional<RegisteredOperationName> info = name.getRegisteredInfo();
+  if (info && info->hasInterface<ElementwiseFunctionOpInterface>())
     return Kind::Activation;
   if (op == AddOp::getOperationName() || op == MulOp::getOperationName() ||
       op == ConcatOp::getOperationName())
@@ -264,7 +265,7 @@ PlanBuilder::computeTensor(Value v,
   if (kind != Kind::Activation) {
     // A layer whose only user is an activation takes the activation's type.
     if (Operation *user = onlyUser(v))
-      if (isActivationOp(user) && layers.count(user) &&
+      if (isa<ReluOp, ClipOp>(user) && layers.count(user) &&
           layers.lookup(user).scheme.quantize)
         return computeTensor(user->getResult(0), layers);
   }
@@ -277,7 +278,8 @@ PlanBuilder::computeTensor(Value v,
     // An activation is per axis when it shares the type of a conv/dense.
     Value in = throughProbes(def->getOperand(0));
     Operation *producer = in.getDefiningOp();
-    canBePerAxis = producer && kindOf(producer->getName()) == Kind::Weighted &&
+    canBePerAxis = isa<ReluOp, ClipOp>(def) && producer &&
+                   kindOf(producer->getName()) == Kind::Weighted &&
                    onlyUser(in) == def && rankOf(v) >= 2;
   }
   if (!s.perTensorActivations && canBePerAxis) {

@@ -48,6 +48,11 @@ public:
 private:
   LogicalResult collectRanges();
   void shareActivationRanges();
+  void convertBatchNorms();
+  const LayerPlan *layerOf(Operation *op) const;
+  TensorPlan tensorOf(Value v) const;
+  FailureOr<Operation *> quantizeTable(Operation *op);
+  FailureOr<Operation *> quantizeSoftmax(SoftmaxOp op);
   FailureOr<Type> activationElementType(Value floatValue);
   FailureOr<Value> getQuantized(Value floatValue);
   Value getFloat(Value floatValue);
@@ -74,7 +79,20 @@ private:
   DenseMap<Value, Value> dequantizeCache;
   /// Per-axis tensor -> its requantization to one scale.
   DenseMap<Value, Value> perTensorCache;
+  /// Plans of the depthwise convolutions that replace batch norms.
+  DenseMap<Operation *, LayerPlan> extraLayers;
+  DenseMap<Value, TensorPlan> extraTensors;
 };
+
+const LayerPlan *Quantizer::layerOf(Operation *op) const {
+  auto it = extraLayers.find(op);
+  return it != extraLayers.end() ? &it->second : plan.layer(op);
+}
+
+TensorPlan Quantizer::tensorOf(Value v) const {
+  auto it = extraTensors.find(v);
+  return it != extraTensors.end() ? it->second : plan.tensor(v);
+}
 
 LogicalResult Quantizer::collectRanges() {
   SmallVector<ObserveOp> probes;
@@ -140,7 +158,7 @@ FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
   auto it = ranges.find(floatValue);
   if (it == ranges.end())
     return Type();
-  TensorPlan t = plan.tensor(floatValue);
+  TensorPlan t = tensorOf(floatValue);
   Type expressed =
       cast<RankedTensorType>(floatValue.getType()).getElementType();
   if (t.perAxis) {
@@ -148,7 +166,8 @@ FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
     if (ch == channelRanges.end())
       return emitError(floatValue.getLoc())
              << "tensor is quantized per axis but has no per-channel ranges: "
-                "give qnn-calibrate the same config";
+                "give qnn-calibrate the same config (or "
+                "per-tensor-activations=false)";
     return perAxisType(ctx, t.bits, t.symmetric, ch->second, t.axis,
                        expressed);
   }
@@ -221,7 +240,7 @@ Value Quantizer::quantizeConstantOperand(Value constant) {
     lo = std::min(lo, double(v));
     hi = std::max(hi, double(v));
   }
-  TensorPlan t = plan.tensor(constant);
+  TensorPlan t = tensorOf(constant);
   auto p = qmath::paramsForRange(lo, hi, t.bits, t.symmetric);
   auto type = withElementType(
       constant, perTensorType(ctx, t.bits, p, builder.getF32Type()));
@@ -249,7 +268,7 @@ Value Quantizer::castTo(Value quantized, Type elementType) {
 FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
                                                 IRMapping &mapping,
                                                 Type &resultType) {
-  const LayerPlan *layer = plan.layer(op);
+  const LayerPlan *layer = layerOf(op);
   Value input = op->getOperand(0), weights = op->getOperand(1);
   Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
   FailureOr<Value> qInput = getQuantized(input);
@@ -308,9 +327,16 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
 /// integer semantics, excluded by the config, non-constant weights, missing
 /// range).
 FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
-  const LayerPlan *layer = plan.layer(op);
+  const LayerPlan *layer = layerOf(op);
   if (layer && !layer->scheme.quantize)
     return static_cast<Operation *>(nullptr);
+  if (auto softmax = dyn_cast<SoftmaxOp>(op))
+    return quantizeSoftmax(softmax);
+  if (isa<ElementwiseFunctionOpInterface>(op)) {
+    FailureOr<Operation *> table = quantizeTable(op);
+    if (failed(table) || *table || !isa<ReluOp, ClipOp>(op))
+      return table;
+  }
   IRMapping mapping;
   Type resultElementType;
   auto mapQuantized = [&](Value v, bool allowPerAxis) -> FailureOr<Value> {
@@ -388,9 +414,136 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   return clone;
 }
 
+/// An elementwise function of one input as a lookup table, when the input is
+/// per tensor with at most 256 storage values. Relu and clip use it only when
+/// they cannot share their input's type (the input has other users) and
+/// their own range gives another type; otherwise they clamp storage values.
+/// Returns nullptr when the table does not apply.
+FailureOr<Operation *> Quantizer::quantizeTable(Operation *op) {
+  auto none = static_cast<Operation *>(nullptr);
+  Value input = op->getOperand(0);
+  if (isa<ReluOp, ClipOp>(op) && input.hasOneUse())
+    return none;
+  FailureOr<Value> q = getQuantized(input);
+  if (failed(q))
+    return failure();
+  if (!*q)
+    return none;
+  auto in = dyn_cast<quant::UniformQuantizedType>(elementTypeOf(*q));
+  if (!in || in.getStorageTypeMax() - in.getStorageTypeMin() + 1 > 256)
+    return none;
+  FailureOr<Type> outType = activationElementType(op->getResult(0));
+  if (failed(outType))
+    return failure();
+  auto out = dyn_cast_or_null<quant::UniformQuantizedType>(*outType);
+  if (!out || (isa<ReluOp, ClipOp>(op) && out == in))
+    return none;
+  auto params = [](quant::UniformQuantizedType t) {
+    return qmath::QuantParams{t.getScale(), t.getZeroPoint(),
+                              t.getStorageTypeMin(), t.getStorageTypeMax()};
+  };
+  auto fn = cast<ElementwiseFunctionOpInterface>(op);
+  std::vector<int64_t> table = qmath::buildLookupTable(
+      [&](double x) { return fn.evaluate(x); }, params(in), params(out));
+  builder.setInsertionPoint(op);
+  return TableOp::create(builder, op->getLoc(),
+                         withElementType(op->getResult(0), out), *q,
+                         SmallVector<int32_t>(table.begin(), table.end()))
+      .getOperation();
+}
+
+/// Softmax keeps its integer rule's output type (scale 2^-n, zero point
+/// -2^(n-1)); it stays float when the axis is too long for a 32-bit sum.
+FailureOr<Operation *> Quantizer::quantizeSoftmax(SoftmaxOp op) {
+  auto none = static_cast<Operation *>(nullptr);
+  FailureOr<Value> q = getQuantized(op.getInput());
+  if (failed(q))
+    return failure();
+  if (!*q)
+    return none;
+  Value in = perTensor(*q);
+  auto inType = cast<quant::UniformQuantizedType>(elementTypeOf(in));
+  unsigned bits = tensorOf(op.getResult()).bits;
+  qmath::SoftmaxTable table = qmath::softmaxTable(
+      inType.getScale(), inType.getStorageTypeMax() - inType.getStorageTypeMin(),
+      bits);
+  auto type = op.getInput().getType();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += type.getRank();
+  if (type.getDimSize(axis) > table.maxLength())
+    return none;
+  Type out = perTensorType(ctx, bits, qmath::softmaxOutputParams(bits),
+                           type.getElementType());
+  IRMapping mapping;
+  mapping.map(op.getInput(), in);
+  builder.setInsertionPoint(op);
+  Operation *clone = builder.clone(*op, mapping);
+  clone->getResult(0).setType(withElementType(op.getResult(), out));
+  return clone;
+}
+
+/// A batch norm that qnn-fold-batchnorm could not fold (constant
+/// parameters) becomes the depthwise 1x1 conv2d it is, x * a + b per
+/// channel, on the input viewed as [N, 1, 1, C]; it is then quantized like
+/// any conv2d with the batch norm's layer settings.
+void Quantizer::convertBatchNorms() {
+  SmallVector<BatchNormOp> norms;
+  func.walk([&](BatchNormOp op) { norms.push_back(op); });
+  for (BatchNormOp bn : norms) {
+    const LayerPlan *layer = plan.layer(bn);
+    auto scale = readFloatConstant(bn.getScale());
+    auto shift = readFloatConstant(bn.getBias());
+    auto mean = readFloatConstant(bn.getMean());
+    auto var = readFloatConstant(bn.getVariance());
+    auto type = bn.getInput().getType();
+    if (!layer || !layer->scheme.quantize || !scale || !shift || !mean ||
+        !var || !type.hasStaticShape() || type.getRank() < 1 ||
+        !type.getElementType().isF32())
+      continue;
+    int64_t c = type.getShape().back();
+    double eps = bn.getEpsilon().convertToDouble();
+    std::vector<float> a(c), b(c);
+    for (int64_t i = 0; i < c; ++i) {
+      a[i] = static_cast<float>((*scale)[i] / std::sqrt((*var)[i] + eps));
+      b[i] = static_cast<float>((*shift)[i] - (*mean)[i] * double(a[i]));
+    }
+    Location loc = bn.getLoc();
+    builder.setInsertionPoint(bn);
+    Type f32 = builder.getF32Type();
+    Value x = bn.getInput();
+    auto nhwc = RankedTensorType::get({type.getNumElements() / c, 1, 1, c}, f32);
+    if (type.getRank() != 4)
+      x = ReshapeOp::create(builder, loc, nhwc, x);
+    auto xType = cast<RankedTensorType>(x.getType());
+    Value w = createFloatConstant(
+        builder, loc, RankedTensorType::get({c, 1, 1, 1}, f32), a);
+    Value bias =
+        createFloatConstant(builder, loc, RankedTensorType::get({c}, f32), b);
+    auto conv = Conv2dOp::create(
+        builder, loc, xType, x, w, bias, builder.getDenseI64ArrayAttr({1, 1}),
+        builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(c));
+    Value y = conv.getResult();
+    if (type.getRank() != 4)
+      y = ReshapeOp::create(builder, loc, type, y);
+    extraLayers[conv] = *layer;
+    extraTensors[conv.getResult()] = plan.tensor(bn.getResult());
+    auto r = ranges.find(bn.getResult());
+    if (r != ranges.end())
+      ranges[conv.getResult()] = r->second;
+    auto ch = channelRanges.find(bn.getResult());
+    if (ch != channelRanges.end())
+      channelRanges[conv.getResult()] = ch->second;
+    bn.getResult().replaceAllUsesWith(y);
+    bn.erase();
+  }
+}
+
 LogicalResult Quantizer::run() {
   if (failed(collectRanges()))
     return failure();
+  convertBatchNorms();
   shareActivationRanges();
 
   SmallVector<Operation *> ops;

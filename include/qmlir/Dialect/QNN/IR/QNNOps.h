@@ -16,6 +16,8 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/IR/QNNTraits.h"
 
+#include "qmlir/Dialect/QNN/IR/QNNInterfaces.h.inc"
+
 namespace qmlir::qnn {
 
 /// Output size of a sliding window along one dimension (convolution and

@@ -9,6 +9,7 @@
 #define QMLIR_DIALECT_QNN_IR_QNNOPS_TD
 
 include "qmlir/Dialect/QNN/IR/QNNDialect.td"
+include "qmlir/Dialect/QNN/IR/QNNInterfaces.td"
 include "mlir/Dialect/Quant/IR/QuantBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonAttrConstraints.td"
@@ -154,7 +155,8 @@ def QNN_BatchNormOp : QNN_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def QNN_ReluOp : QNN_UnaryOp<"relu"> {
+def QNN_ReluOp : QNN_UnaryOp<"relu",
+    [DeclareOpInterfaceMethods<QNN_ElementwiseFunctionOpInterface>]> {
   let summary = "max(input, 0)";
   let description = [{
     Quantized: `max(q, zero_point)` on the storage values, same type in and
@@ -163,7 +165,8 @@ def QNN_ReluOp : QNN_UnaryOp<"relu"> {
   let arguments = (ins QNN_Tensor:$input);
 }
 
-def QNN_ClipOp : QNN_UnaryOp<"clip"> {
+def QNN_ClipOp : QNN_UnaryOp<"clip",
+    [DeclareOpInterfaceMethods<QNN_ElementwiseFunctionOpInterface>]> {
   let summary = "min(max(input, min), max)";
   let description = [{
     Bounds are real values. Quantized: the bounds are quantized with the
@@ -226,6 +229,13 @@ def QNN_GlobalAvgPoolOp : QNN_LayerOp<"global_avg_pool"> {
 
 def QNN_SoftmaxOp : QNN_LayerOp<"softmax"> {
   let summary = "Softmax along one axis";
+  let description = [{
+    Quantized (per-tensor input and output): an integer softmax with an
+    exponential table computed at compile time from the input scale; the
+    output type has scale `2^-n` and zero point `-2^(n-1)` for `n`-bit
+    storage, so that probabilities [0, 1) use the whole range. See
+    docs/Quantization.md.
+  }];
   let arguments = (ins QNN_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
@@ -347,6 +357,30 @@ def QNN_DequantizeOp : QNN_Op<"dequantize", [Pure]> {
   }];
   let arguments = (ins QNN_QuantTensor:$input);
   let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_TableOp : QNN_Op<"table", [Pure]> {
+  let summary = "Lookup table: an elementwise function of one quantized input";
+  let description = [{
+    `output = table[q - qmin]` for each input storage value `q`, where
+    `qmin` is the input type's storage minimum: the table holds one output
+    storage value per value the (per-tensor, at most 8-bit) input type can
+    hold. `qnn-quantize` builds it at compile time from the float function of
+    an op implementing `ElementwiseFunctionOpInterface`:
+    `table[i] = quantize_out(f(dequantize_in(qmin + i)))`.
+
+    ```mlir
+    %y = qnn.table %x {table = array<i32: -128, -127, ...>}
+      : (tensor<4x!quant.uniform<i8:f32, 0.05:-10>>)
+      -> tensor<4x!quant.uniform<i8:f32, 0.004:-128>>
+    ```
+  }];
+  let arguments = (ins QNN_QuantTensor:$input, DenseI32ArrayAttr:$table);
+  let results = (outs QNN_QuantTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];

@@ -29,7 +29,9 @@ struct NamedTensor {
 /// produces (not layout or quantization ops), dequantizing quantized ones.
 /// A result whose only user is a relu or clip sharing its type is skipped:
 /// its values are only meaningful after the activation, which is reported
-/// instead. Returns the appended tensors in result order.
+/// instead. A float result that goes through a quantize -> dequantize pair
+/// (a fake-quantized model) is reported after the pair. Returns the
+/// appended tensors in result order.
 std::vector<NamedTensor> exposeLayerOutputs(mlir::func::FuncOp func);
 
 } // namespace qmlir::qnn

@@ -142,6 +142,9 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
            "Default bit width of quantized tensors, as for qnn-quantize">,
     Option<"symmetricActivations", "symmetric-activations", "bool", "false",
            "Default symmetry of quantized tensors, as for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize: false records per-channel ranges for the "
+           "tensors quantized per axis">,
     Option<"entry", "entry", "std::string", "\"main\"",
            "Name of the function to calibrate">,
   ];
@@ -349,6 +352,36 @@ def QNNDumpConfigPass : Pass<"qnn-dump-config", "mlir::ModuleOp"> {
     Option<"config", "config", "std::string", "\"\"",
            "A config to resolve (as for qnn-quantize)">,
   ];
+}
+
+def QNNFakeQuantizePass : Pass<"qnn-fake-quantize", "mlir::func::FuncOp"> {
+  let summary = "Simulate a quantized model in float (QuantSim)";
+  let description = [{
+    Rewrites a quantized function (the output of `qnn-quantize`) into a
+    float one that simulates it: every quantized op becomes its float op on
+    the simulated real values of its operands, followed by a
+    `qnn.quantize` -> `qnn.dequantize` pair with the op's quantized output
+    type; quantized weights and biases become their dequantized float
+    constants; `qnn.requantize` becomes a quantize/dequantize pair. The
+    quantization parameters are exactly the quantized model's (they are
+    read off its types), so the simulation differs from the integer model
+    only where integer arithmetic rounds differently from float (the
+    requantization's round-half-up, average pooling's reciprocal, softmax's
+    table), and it runs at float speed. Ops without a float form
+    (`qnn.table`, `quant.scast`) run on their quantized operands,
+    re-quantized from the simulated values (exact), and are dequantized.
+
+    ```mlir
+    // Before
+    %y = qnn.conv2d %xq, %wq, %bq : (...) -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.02:-128>>
+    // After
+    %y = qnn.conv2d %x, %w, %b : (...) -> tensor<1x8x8x4xf32>
+    %q = qnn.quantize %y : (...) -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.02:-128>>
+    %d = qnn.dequantize %q : (...) -> tensor<1x8x8x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
