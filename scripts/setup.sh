@@ -20,6 +20,8 @@ packages=(
   python3-numpy python3-onnx python3-torch python3-torchvision
   dataset-fashion-mnist pybind11-dev python3-pytest python3-tqdm
   python3-matplotlib graphviz
+  # Node.js (with npm) for ONNX Runtime, the peer and the QDQ-export consumer.
+  nodejs
 )
 
 missing=()
@@ -33,6 +35,16 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# ONNX Runtime for Node.js into $build/npm (its CPU library ships in the
+# package; --ignore-scripts because the install script would use the network
+# for GPU binaries). Tests and benchmarks find it through
+# NODE_PATH=$build/npm/node_modules.
+if [ ! -d "$build/npm/node_modules/onnxruntime-node" ]; then
+  mkdir -p "$build/npm"
+  npm install --silent --no-audit --no-fund --ignore-scripts \
+    --prefix "$build/npm" onnxruntime-node@1.30.0 >&2
 fi
 
 if [ ! -f "$build/build.ninja" ]; then
