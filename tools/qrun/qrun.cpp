@@ -2,7 +2,7 @@
 //
 //   qrun model.{mlir,mlirbc,onnx} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
+//        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Analysis/LayerErrors.h"
+#include "qmlir/Analysis/ModelSummary.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/JIT.h"
@@ -79,6 +80,12 @@ static cl::opt<std::string> compareTo(
     cl::desc("Reference (float) model: print each layer's error (SQNR, "
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
+static cl::opt<bool> printSummary(
+    "summary",
+    cl::desc("Print the model's layer table (op, output shape, kernel, bit "
+             "widths, parameters) and exit; needs no inputs"),
+    cl::cat(qrunCategory));
 
 static cl::opt<unsigned> repeatRuns(
     "repeat", cl::init(0),
@@ -225,6 +232,13 @@ int main(int argc, char **argv) {
   auto module = loadModel(modelPath, ctx, loadOptions);
   if (!module)
     return fail(llvm::toString(module.takeError()));
+  if (printSummary) {
+    auto layers = summarizeModel(**module, entryName);
+    if (!layers)
+      return fail(llvm::toString(layers.takeError()));
+    printModelSummary(llvm::outs(), *layers);
+    return 0;
+  }
   JITOptions jitOptions;
   jitOptions.codegen = cpuCodegen;
   jitOptions.cpuFeatures = cpuFeatures;
