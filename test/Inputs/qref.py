@@ -420,3 +420,62 @@ def matmul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8)
     matmul."""
     acc = np.matmul(qa.astype(np.int64) - za, qb.astype(np.int64) - zb)
     return requantize(acc, 0, sa * sb / so, zo, qmin, qmax).astype(dtype)
+
+
+def write_per_axis_input_module(path, prefix, seed):
+    """Writes a module with two functions computing the same conv2d (3x3,
+    padding 1), depthwise conv2d (padding [1, 0, 2, 1], stride 2) and dense
+    on per-axis i8 inputs (one scale, per-channel zero points): @folded with
+    constant weights and biases (the lowering folds the input zero points
+    into the bias and pads explicitly), @centered with the same weights and
+    biases as arguments (the lowering widens to i32). Saves the arguments as
+    <prefix>.{x,w,b,dw,db,fx,fw,fb}.npy."""
+    r = rng(seed)
+    xt = "tensor<1x5x5x3x!quant.uniform<i8:f32:3, {0.05:-7, 0.05:3, 0.05:100}>>"
+    fxt = "tensor<2x6x!quant.uniform<i8:f32:1, {0.1:5, 0.1:-128, 0.1, 0.1:127, 0.1:-3, 0.1:9}>>"
+    wt = "tensor<2x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>>"
+    bt = "tensor<2x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3}>>"
+    dwt = "tensor<3x3x3x1x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03}>>"
+    dbt = "tensor<3x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 1.5e-3}>>"
+    fwt = "tensor<4x6x!quant.uniform<i8<-127:127>:f32, 0.02>>"
+    fbt = "tensor<4x!quant.uniform<i32:f32, 2.0e-3>>"
+    ot = "tensor<1x5x5x2x!quant.uniform<i8:f32:3, {0.5:4, 0.25:-3}>>"
+    dot = "tensor<1x2x3x3x!quant.uniform<i8:f32, 0.05:2>>"
+    fot = "tensor<2x4x!quant.uniform<i8:f32, 0.3:-1>>"
+    args = dict(x=ints(r, -128, 127, (1, 5, 5, 3)),
+                w=ints(r, -127, 127, (2, 3, 3, 3)),
+                b=ints(r, -3000, 3000, (2,), np.int32),
+                dw=ints(r, -127, 127, (3, 3, 3, 1)),
+                db=ints(r, -3000, 3000, (3,), np.int32),
+                fx=ints(r, -128, 127, (2, 6)),
+                fw=ints(r, -127, 127, (4, 6)),
+                fb=ints(r, -3000, 3000, (4,), np.int32))
+    save(prefix, **args)
+
+    def const(name, t, storage, shape):
+        dims = "x".join(str(d) for d in shape)
+        vals = str(args[name].astype(np.int64).tolist())
+        return ("  %%%s_c = arith.constant dense<%s> : tensor<%sx%s>\n"
+                "  %%%s = quant.scast %%%s_c : tensor<%sx%s> to %s\n"
+                % (name, vals, dims, storage, name, name, dims, storage, t))
+
+    body = (
+        "  %%0 = qnn.conv2d %%x, %%w, %%b {padding = array<i64: 1, 1, 1, 1>} : (%s, %s, %s) -> %s\n"
+        "  %%1 = qnn.conv2d %%x, %%dw, %%db {groups = 3 : i64, strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 2, 1>} : (%s, %s, %s) -> %s\n"
+        "  %%2 = qnn.dense %%fx, %%fw, %%fb : (%s, %s, %s) -> %s\n"
+        "  return %%0, %%1, %%2 : %s, %s, %s\n}\n"
+        % (xt, wt, bt, ot, xt, dwt, dbt, dot, fxt, fwt, fbt, fot, ot, dot, fot))
+    with open(path, "w") as f:
+        f.write("func.func @folded(%%x: %s, %%fx: %s) -> (%s, %s, %s) {\n"
+                % (xt, fxt, ot, dot, fot))
+        f.write(const("w", wt, "i8", (2, 3, 3, 3)))
+        f.write(const("b", bt, "i32", (2,)))
+        f.write(const("dw", dwt, "i8", (3, 3, 3, 1)))
+        f.write(const("db", dbt, "i32", (3,)))
+        f.write(const("fw", fwt, "i8", (4, 6)))
+        f.write(const("fb", fbt, "i32", (4,)))
+        f.write(body)
+        f.write("func.func @centered(%%x: %s, %%w: %s, %%b: %s, %%dw: %s, "
+                "%%db: %s, %%fx: %s, %%fw: %s, %%fb: %s) -> (%s, %s, %s) {\n"
+                % (xt, wt, bt, dwt, dbt, fxt, fwt, fbt, ot, dot, fot))
+        f.write(body)

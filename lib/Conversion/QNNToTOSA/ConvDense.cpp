@@ -149,6 +149,94 @@ void centerToI32(OpBuilder &b, Location loc, const LayerQuant &q, Value &x,
             channelConstInt(b, loc, q.weight.zeroPoints, i32, wRank, 0));
 }
 
+/// Per-axis i8 inputs (qnn-quantize's per-axis activations: one scale,
+/// per-channel zero points) keep TOSA's native i8 operands instead of
+/// centerToI32's widening: sum_k (x_k - zp[c_k]) (w_k - wzp) is the i8
+/// product with input zero point 0, minus sum_k zp[c_k] (w_k - wzp), a
+/// constant per output channel folded into the bias. Every tap must then
+/// read x - zp[c] = 0 at padded positions, so the padding is built
+/// explicitly from constant borders holding each channel's zero point (the
+/// real 0), and `pad` becomes zero. `weights` are [O, ..., Cg] (OHWI conv,
+/// [M, K] dense) with `groups` groups of Cg input channels. Returns false,
+/// changing nothing, when the weights or the bias are not constants or the
+/// folded bias would not fit 32 bits.
+bool foldPerAxisInputZeroPoints(OpBuilder &b, Location loc,
+                                const LayerQuant &q, Value weights,
+                                int64_t groups, Value &x, Value &bias,
+                                SmallVectorImpl<int64_t> *pad) {
+  if (!q.input.isPerAxis() || q.input.storageType.getWidth() != 8 ||
+      q.weight.storageType.getWidth() != 8 || !q.weight.hasUniformZeroPoint())
+    return false;
+  DenseElementsAttr wAttr = getConstantElements(weights);
+  DenseElementsAttr bAttr = bias ? getConstantElements(bias) : nullptr;
+  if (!wAttr || (bias && !bAttr))
+    return false;
+  auto wType = cast<RankedTensorType>(weights.getType());
+  int64_t o = wType.getDimSize(0), cg = wType.getShape().back();
+  int64_t perOut = wType.getNumElements() / o, og = o / groups;
+  ArrayRef<int64_t> zps = q.input.zeroPoints;
+  int64_t wzp = q.weight.zeroPoint();
+  SmallVector<int64_t> w;
+  for (const APInt &v : wAttr.getValues<APInt>())
+    w.push_back(v.getSExtValue());
+  if (wAttr.isSplat())
+    w.assign(wType.getNumElements(), w.front());
+  SmallVector<int64_t> newBias(o, 0);
+  if (bAttr) {
+    SmallVector<int64_t> bv;
+    for (const APInt &v : bAttr.getValues<APInt>())
+      bv.push_back(v.getSExtValue());
+    for (int64_t i = 0; i < o; ++i)
+      newBias[i] = bv[bAttr.isSplat() ? 0 : i];
+  }
+  for (int64_t i = 0; i < o; ++i) {
+    int64_t group = i / og;
+    for (int64_t k = 0; k < perOut; ++k) {
+      int64_t channel = group * cg + k % cg;
+      newBias[i] -= zps[channel] * (w[i * perOut + k] - wzp);
+    }
+    if (newBias[i] < INT32_MIN || newBias[i] > INT32_MAX)
+      return false;
+  }
+  bias = constInt(b, loc, newBias, b.getI32Type(), {o});
+  if (!pad || llvm::all_of(*pad, [](int64_t p) { return p == 0; }))
+    return true;
+  // Explicit padding: NHWC, [top, bottom, left, right].
+  auto border = [&](ArrayRef<int64_t> shape) {
+    int64_t c = shape.back(), n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    SmallVector<int64_t> values(n);
+    for (int64_t i = 0; i < n; ++i)
+      values[i] = zps[i % c];
+    return constInt(b, loc, values, b.getI8Type(), shape);
+  };
+  auto concatAlong = [&](Value v, int64_t axis, int64_t lo, int64_t hi) {
+    if (lo == 0 && hi == 0)
+      return v;
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<Value> parts;
+    if (lo) {
+      shape[axis] = lo;
+      parts.push_back(border(shape));
+    }
+    parts.push_back(v);
+    if (hi) {
+      shape[axis] = hi;
+      parts.push_back(border(shape));
+    }
+    SmallVector<int64_t> outShape(type.getShape());
+    outShape[axis] += lo + hi;
+    return Value(tosa::ConcatOp::create(b, loc, type.clone(outShape), parts,
+                                        static_cast<uint32_t>(axis)));
+  };
+  x = concatAlong(x, 1, (*pad)[0], (*pad)[1]);
+  x = concatAlong(x, 2, (*pad)[2], (*pad)[3]);
+  pad->assign(4, 0);
+  return true;
+}
+
 /// qnn depthwise weights [C*M, KH, KW, 1] as TOSA's [KH, KW, C, M].
 Value depthwiseWeights(OpBuilder &b, Location loc, Value w, int64_t channels) {
   auto type = cast<RankedTensorType>(w.getType());
@@ -228,12 +316,20 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
                      strides, op.getPadding(), pad);
     Type accType, elemType;
     Value inZp, wZp;
+    // The bias that the accumulator bound is computed from: the model's,
+    // also when per-axis input zero points are folded into `bias`.
+    Value modelBias = bias;
     if (*quant) {
       const LayerQuant &q = **quant;
       accType = rewriter.getI32Type();
       if (useNativeI8(q)) {
         inZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
                               q.input.zeroPoint());
+        wZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.weight.zeroPoint());
+      } else if (foldPerAxisInputZeroPoints(rewriter, loc, q, w, groups, x,
+                                            bias, &pad)) {
+        inZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(), 0);
         wZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
                              q.weight.zeroPoint());
       } else {
@@ -258,7 +354,7 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
       rewriter.replaceOp(op, acc);
       return success();
     }
-    auto spec = accumulatorSpec(op, **quant, o, kh * kw * cg, bias, 3);
+    auto spec = accumulatorSpec(op, **quant, o, kh * kw * cg, modelBias, 3);
     if (failed(spec))
       return failure();
     rewriter.replaceOp(op, emitRescale(rewriter, loc, acc, *spec));
@@ -292,12 +388,18 @@ struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
           bias = adaptor.getBias();
     Type elemType;
     Value aZp, bZp;
+    Value modelBias = bias;
     if (*quant) {
       const LayerQuant &q = **quant;
       elemType = rewriter.getI32Type();
       if (useNativeI8(q)) {
         aZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
                              q.input.zeroPoint());
+        bZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.weight.zeroPoint());
+      } else if (foldPerAxisInputZeroPoints(rewriter, loc, q, w, /*groups=*/1,
+                                            x, bias, /*pad=*/nullptr)) {
+        aZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(), 0);
         bZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
                              q.weight.zeroPoint());
       } else {
@@ -316,7 +418,7 @@ struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
     if (bias)
       acc = add(rewriter, loc, acc, reshape(rewriter, loc, bias, {1, 1, m}));
     if (*quant) {
-      auto spec = accumulatorSpec(op, **quant, m, k, bias, 2);
+      auto spec = accumulatorSpec(op, **quant, m, k, modelBias, 2);
       if (failed(spec))
         return failure();
       acc = emitRescale(rewriter, loc, acc, *spec);
