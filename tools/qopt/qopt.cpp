@@ -15,6 +15,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Support/ToolArgs.h"
+#include "qmlir/Target/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   qmlir::qnn::registerQNNPasses();
   qmlir::registerQMLIRConversionPasses();
   qmlir::registerQNNPipelines();
+  qmlir::target::registerTargetPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
