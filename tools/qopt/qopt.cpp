@@ -12,6 +12,8 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Conversion/Pipelines.h"
+#include "qmlir/Dialect/NPU/IR/NPUDialect.h"
+#include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Support/ToolArgs.h"
@@ -26,10 +28,11 @@ int main(int argc, char **argv) {
   qmlir::registerQMLIRConversionPasses();
   qmlir::registerQNNPipelines();
   qmlir::target::registerTargetPasses();
+  qmlir::npu::registerNPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<qmlir::qnn::QNNDialect>();
+  registry.insert<qmlir::qnn::QNNDialect, qmlir::npu::NPUDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "qmlir optimizer driver\n", registry));
 }
