@@ -256,10 +256,11 @@ TEST(QuantMath, ParamsForRangePowerOfTwo) {
   QuantParams a = paramsForRange(0.0, 3.0, 4, false, true);
   EXPECT_EQ(a.scale, 0.25);
   EXPECT_EQ(a.zeroPoint, -8);
-  // [-1, 3]: 4 / 255 -> 2^-6; zp = round(-128 + 1 / 2^-6) = -64.
+  // [-1, 3]: 4 / 255 = 0.0157 -> 2^-5 (2^-6 = 0.0156 is too small);
+  // zp = round(-128 + 1 / 2^-5) = -96.
   QuantParams b = paramsForRange(-1.0, 3.0, 8, false, true);
-  EXPECT_EQ(b.scale, 0.015625);
-  EXPECT_EQ(b.zeroPoint, -64);
+  EXPECT_EQ(b.scale, 0.03125);
+  EXPECT_EQ(b.zeroPoint, -96);
   // A scale that is already a power of two is kept.
   QuantParams c = paramsForRange(0.0, 15.0, 4, false, true);
   EXPECT_EQ(c.scale, 1.0);

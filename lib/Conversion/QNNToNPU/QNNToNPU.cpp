@@ -148,6 +148,9 @@ private:
   LogicalResult convertClamp(Operation *op);
   LogicalResult convertMaxPool(qnn::MaxPool2dOp op);
   LogicalResult convertReshape(qnn::ReshapeOp op);
+  LogicalResult convertTranspose(qnn::TransposeOp op);
+  LogicalResult convertAvgPool(Operation *op, ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides);
 
   bool bitsAllowed(ArrayRef<unsigned> allowed, unsigned bits) const {
     return llvm::is_contained(allowed, bits);
@@ -365,6 +368,40 @@ LogicalResult Converter::convertReshape(qnn::ReshapeOp op) {
   return success();
 }
 
+LogicalResult Converter::convertTranspose(qnn::TransposeOp op) {
+  std::optional<QInfo> in = infoOf(op.getInput().getType());
+  if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits))
+    return failure();
+  b.setInsertionPoint(op);
+  Value result = npu::TransposeOp::create(
+      b, op.getLoc(), storageTensor(op.getOutput().getType()),
+      toDevice(op.getInput()), op.getPermutationAttr());
+  replaceWithDevice(op, result);
+  return success();
+}
+
+/// avg_pool2d without padding and global_avg_pool: TOSA AVG_POOL2D's integer
+/// division (input and output share the scale, as qnn-quantize makes them).
+LogicalResult Converter::convertAvgPool(Operation *op,
+                                        ArrayRef<int64_t> kernel,
+                                        ArrayRef<int64_t> strides) {
+  std::optional<QInfo> in = infoOf(op->getOperand(0).getType()),
+                       out = infoOf(op->getResult(0).getType());
+  if (!in || !out || in->perAxis || out->perAxis ||
+      !bitsAllowed(target.activationBits, in->bits) ||
+      in->storage != out->storage || in->scale(0) != out->scale(0))
+    return failure();
+  b.setInsertionPoint(op);
+  auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
+  Value result = npu::AvgPool2dOp::create(
+      b, op->getLoc(), storageTensor(op->getResult(0).getType()),
+      toDevice(op->getOperand(0)), b.getDenseI64ArrayAttr(kernel),
+      b.getDenseI64ArrayAttr(strides), i64(in->zp(0)), i64(out->zp(0)),
+      i64(out->qmin), i64(out->qmax), i64(in->bits));
+  replaceWithDevice(op, result);
+  return success();
+}
+
 LogicalResult Converter::convert(Operation *op) {
   if (!target.lookup(op->getName().stripDialect()))
     return failure();
@@ -378,6 +415,22 @@ LogicalResult Converter::convert(Operation *op) {
     return convertMaxPool(p);
   if (auto r = dyn_cast<qnn::ReshapeOp>(op))
     return convertReshape(r);
+  if (auto t = dyn_cast<qnn::TransposeOp>(op))
+    return convertTranspose(t);
+  if (auto p = dyn_cast<qnn::AvgPool2dOp>(op)) {
+    const OpLimits *limits = target.lookup("avg_pool2d");
+    if (llvm::any_of(p.getPadding(), [](int64_t x) { return x != 0; }) ||
+        !listed(limits->kernelSizes, p.getKernel()) ||
+        !listed(limits->strides, p.getStrides()))
+      return failure();
+    return convertAvgPool(op, p.getKernel(), p.getStrides());
+  }
+  if (auto g = dyn_cast<qnn::GlobalAvgPoolOp>(op)) {
+    auto shape = g.getInput().getType().getShape();
+    int64_t kernel[] = {shape[1], shape[2]};
+    int64_t strides[] = {1, 1};
+    return convertAvgPool(op, kernel, strides);
+  }
   return failure();
 }
 

@@ -80,3 +80,23 @@ func.func @requantize(%x: tensor<4x!qi>) -> tensor<4x!qo> {
   %r = qnn.requantize %x : (tensor<4x!qi>) -> tensor<4x!qo>
   return %r : tensor<4x!qo>
 }
+
+// -----
+
+!qp = !quant.uniform<i8:f32, 0.5:-3>
+
+// Average pooling without padding and global average pooling become
+// npu.avg_pool2d (TOSA's division); a padded one stays on the CPU;
+// transposes move storage values.
+// CHECK-LABEL: func @pools
+// CHECK: npu.avg_pool2d %{{.*}} {bits = 8 : i64, input_zp = -3 : i64, kernel = array<i64: 2, 2>, output_zp = -3 : i64, qmax = 127 : i64, qmin = -128 : i64, strides = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
+// CHECK: npu.avg_pool2d %{{.*}} {{{.*}}kernel = array<i64: 4, 4>{{.*}}strides = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>) -> tensor<1x1x1x2xi8>
+// CHECK: npu.transpose %{{.*}} {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x4x4xi8>
+// CHECK: qnn.avg_pool2d {{.*}}padding = array<i64: 1, 1, 1, 1>
+func.func @pools(%x: tensor<1x4x4x2x!qp>) -> (tensor<1x2x2x2x!qp>, tensor<1x1x1x2x!qp>, tensor<1x2x4x4x!qp>, tensor<1x3x3x2x!qp>) {
+  %a = qnn.avg_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x4x2x!qp>) -> tensor<1x2x2x2x!qp>
+  %g = qnn.global_avg_pool %x : (tensor<1x4x4x2x!qp>) -> tensor<1x1x1x2x!qp>
+  %t = qnn.transpose %x {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x2x!qp>) -> tensor<1x2x4x4x!qp>
+  %p = qnn.avg_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x2x!qp>) -> tensor<1x3x3x2x!qp>
+  return %a, %g, %t, %p : tensor<1x2x2x2x!qp>, tensor<1x1x1x2x!qp>, tensor<1x2x4x4x!qp>, tensor<1x3x3x2x!qp>
+}

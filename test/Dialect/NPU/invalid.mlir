@@ -83,3 +83,11 @@ func.func @segment_args(%x: tensor<4xi8>) -> tensor<4xi8> {
   }
   return %s : tensor<4xi8>
 }
+
+// -----
+
+func.func @transpose_dims(%x: tensor<1x2x3xi8>) -> tensor<1x2x3xi8> {
+  // expected-error @below {{output dimension 1 is not input dimension 2}}
+  %t = npu.transpose %x {permutation = array<i64: 0, 2, 1>} : (tensor<1x2x3xi8>) -> tensor<1x2x3xi8>
+  return %t : tensor<1x2x3xi8>
+}

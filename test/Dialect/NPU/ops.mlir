@@ -30,3 +30,12 @@ func.func @all(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x2
   %o = npu.transfer %s : tensor<1x2xi8> -> tensor<1x2x!quant.uniform<i8:f32, 0.125:5>>
   return %o : tensor<1x2x!quant.uniform<i8:f32, 0.125:5>>
 }
+
+// CHECK-LABEL: func @pool_transpose
+// CHECK: npu.avg_pool2d %arg0 {bits = 8 : i64, input_zp = -3 : i64, kernel = array<i64: 2, 2>, output_zp = -3 : i64, qmax = 127 : i64, qmin = -128 : i64, strides = array<i64: 2, 2>}
+// CHECK: npu.transpose %{{.*}} {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi8>
+func.func @pool_transpose(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  %p = npu.avg_pool2d %x {bits = 8, input_zp = -3, kernel = array<i64: 2, 2>, output_zp = -3, qmax = 127, qmin = -128, strides = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
+  %t = npu.transpose %p {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi8>
+  return %t : tensor<1x2x2x2xi8>
+}

@@ -172,3 +172,29 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("must keep the element type and count");
   return success();
 }
+
+LogicalResult AvgPool2dOp::verify() {
+  if (getKernel().size() != 2 || getStrides().size() != 2)
+    return emitOpError("needs a 2-D kernel and 2 strides");
+  if (getInput().getType().getRank() != 4 ||
+      getOutput().getType().getRank() != 4)
+    return emitOpError("input and output must be 4-D (NHWC)");
+  if (static_cast<int64_t>(getQmin()) > static_cast<int64_t>(getQmax()))
+    return emitOpError("qmin > qmax");
+  return checkBits(*this, "bits", getBits(), getInput().getType());
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  ArrayRef<int64_t> perm = getPermutation();
+  if (static_cast<int64_t>(perm.size()) != in.getRank() ||
+      in.getRank() != out.getRank() ||
+      in.getElementType() != out.getElementType())
+    return emitOpError("needs one permutation entry per dimension and the "
+                       "same element type");
+  for (auto [i, p] : llvm::enumerate(perm))
+    if (p < 0 || p >= in.getRank() || out.getDimSize(i) != in.getDimSize(p))
+      return emitOpError("output dimension ") << i << " is not input dimension "
+                                              << p;
+  return success();
+}

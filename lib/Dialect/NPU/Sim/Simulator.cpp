@@ -283,6 +283,70 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
       cost(op, 0, ceilDiv(y.size() * k[0] * k[1], lanes),
            packed(x.size(), bits) + packed(y.size(), bits));
       values[p.getOutput()] = std::move(y);
+    } else if (auto p = dyn_cast<AvgPool2dOp>(op)) {
+      const IntTensor &x = get(p.getInput());
+      auto outType = p.getOutput().getType();
+      IntTensor y;
+      y.shape.assign(outType.getShape().begin(), outType.getShape().end());
+      y.v.resize(numel(y.shape));
+      int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
+      int64_t OH = y.shape[1], OW = y.shape[2];
+      ArrayRef<int64_t> k = p.getKernel(), st = p.getStrides();
+      int64_t count = k[0] * k[1];
+      // TOSA AVG_POOL2D's reciprocal: k = ceil(log2(count)),
+      // multiplier = ((2^30 + 1) << k) / count, shift = 30 + k.
+      int64_t kbits = count > 1 ? llvm::Log2_64_Ceil(count) : 0;
+      qmath::Rescale r{static_cast<int32_t>(((int64_t(1 << 30) + 1) << kbits) /
+                                            count),
+                       static_cast<int32_t>(30 + kbits)};
+      int64_t zpIn = static_cast<int64_t>(p.getInputZp());
+      int64_t zpOut = static_cast<int64_t>(p.getOutputZp());
+      int64_t qmin = static_cast<int64_t>(p.getQmin());
+      int64_t qmax = static_cast<int64_t>(p.getQmax());
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t oh = 0; oh < OH; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow)
+            for (int64_t c = 0; c < C; ++c) {
+              int64_t acc = 0;
+              for (int64_t kh = 0; kh < k[0]; ++kh)
+                for (int64_t kw = 0; kw < k[1]; ++kw) {
+                  int64_t ih = oh * st[0] + kh, iw = ow * st[1] + kw;
+                  if (ih < H && iw < W)
+                    acc += x.v[((n * H + ih) * W + iw) * C + c] - zpIn;
+                }
+              int64_t v = qmath::applyRescale(static_cast<int32_t>(acc), r);
+              y.v[((n * OH + oh) * OW + ow) * C + c] =
+                  std::min(std::max(v + zpOut, qmin), qmax);
+            }
+      int64_t bits = static_cast<int64_t>(p.getBits());
+      cost(op, 0, ceilDiv(y.size() * count, lanes),
+           packed(x.size(), bits) + packed(y.size(), bits));
+      values[p.getOutput()] = std::move(y);
+    } else if (auto t = dyn_cast<TransposeOp>(op)) {
+      const IntTensor &x = get(t.getInput());
+      auto outShape = t.getOutput().getType().getShape();
+      ArrayRef<int64_t> perm = t.getPermutation();
+      IntTensor y;
+      y.shape.assign(outShape.begin(), outShape.end());
+      y.v.resize(x.v.size());
+      int64_t rank = static_cast<int64_t>(x.shape.size());
+      SmallVector<int64_t> inStride(rank, 1);
+      for (int64_t d = rank - 2; d >= 0; --d)
+        inStride[d] = inStride[d + 1] * x.shape[d + 1];
+      SmallVector<int64_t> idx(rank, 0);
+      for (int64_t o = 0; o < y.size(); ++o) {
+        int64_t src = 0;
+        for (int64_t d = 0; d < rank; ++d)
+          src += idx[d] * inStride[perm[d]];
+        y.v[o] = x.v[src];
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          if (++idx[d] < y.shape[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+      cost(op, 0, 0, 0);
+      values[t.getOutput()] = std::move(y);
     } else if (auto r = dyn_cast<ReshapeOp>(op)) {
       IntTensor y = get(r.getInput());
       auto shape = r.getOutput().getType().getShape();
@@ -409,7 +473,6 @@ npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
       const float *data = inputs[i].data<float>() + chunk * per;
       floats[arg] = std::vector<float>(data, data + per);
     }
-    int64_t segIndex = 0;
     for (Operation &opRef : func.getBody().front()) {
       Operation *op = &opRef;
       if (auto q = dyn_cast<qnn::QuantizeOp>(op)) {
@@ -450,7 +513,6 @@ npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
             stats.offChipBytes += boundaryBytes(v);
           stats.offChipBytes += segmentWeightBytes(seg);
         }
-        ++segIndex;
       } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
         for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
           if (!floats.count(v))

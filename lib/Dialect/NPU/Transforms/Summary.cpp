@@ -90,7 +90,11 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
     r.bits = "-/" + i(c.getBits()) + "/" + i(c.getBits()) + "/-";
   } else if (auto s = dyn_cast<npu::RescaleOp>(op)) {
     r.bits = "-/" + i(s.getInputBits()) + "/" + i(s.getOutputBits()) + "/-";
-  } else if (isa<npu::ReshapeOp>(op)) {
+  } else if (auto p = dyn_cast<npu::AvgPool2dOp>(op)) {
+    r.kernel = shapeOf(RankedTensorType::get(p.getKernel(),
+                                             IntegerType::get(op->getContext(), 8)));
+    r.bits = "-/" + i(p.getBits()) + "/" + i(p.getBits()) + "/-";
+  } else if (isa<npu::ReshapeOp, npu::TransposeOp>(op)) {
     r.bits = "-/-/-/-";
   } else if (isa<qnn::QNNDialect>(op->getDialect())) {
     if (isa<qnn::ObserveOp>(op))

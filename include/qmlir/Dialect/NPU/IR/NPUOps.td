@@ -167,6 +167,36 @@ def NPU_MaxPool2dOp : NPU_Op<"max_pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def NPU_AvgPool2dOp : NPU_Op<"avg_pool2d", [Pure]> {
+  let summary = "Average pooling (no padding) with TOSA AVG_POOL2D's division";
+  let description = [{
+    Per window of `count = KH·KW` values: `acc = Σ (x - input_zp)`, then
+    `out = clamp(((acc · m + 2^(s-1)) >> s) + output_zp, qmin, qmax)` with
+    TOSA's reciprocal `k = ceil(log2(count))`, `m = ((2^30 + 1) << k) /
+    count`, `s = 30 + k` (input and output share the scale). Global average
+    pooling is the window of the whole image.
+  }];
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, I64Attr:$input_zp,
+                       I64Attr:$output_zp, I64Attr:$qmin, I64Attr:$qmax,
+                       I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_TransposeOp : NPU_Op<"transpose", [Pure]> {
+  let summary = "Permutation of storage values: output dim i is input dim permutation[i]";
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def NPU_ReshapeOp : NPU_Op<"reshape", [Pure]> {
   let summary = "Row-major reshape of storage values";
   let arguments = (ins NPU_IntTensor:$input);
