@@ -18,9 +18,9 @@ static constexpr int64_t kVersion = 1;
 
 llvm::ArrayRef<llvm::StringRef> target::knownOpKinds() {
   static const llvm::StringRef kinds[] = {
-      "conv2d",     "dense",           "relu",    "clip",
-      "add",        "max_pool2d",      "avg_pool2d", "global_avg_pool",
-      "reshape",    "transpose",       "requantize"};
+      "conv2d",  "dense",      "relu",       "clip",
+      "add",     "max_pool2d", "avg_pool2d", "global_avg_pool",
+      "reshape", "transpose",  "requantize"};
   return kinds;
 }
 
@@ -155,9 +155,9 @@ public:
         return error(key, "must be an object keyed by op kind");
       for (const auto &[op, limits] : *ops) {
         if (!llvm::is_contained(knownOpKinds(), llvm::StringRef(op)))
-          return error("ops." + llvm::StringRef(op), "unknown op kind (known: " +
-                                        llvm::join(knownOpKinds(), ", ") +
-                                        ")");
+          return error("ops." + llvm::StringRef(op),
+                       "unknown op kind (known: " +
+                           llvm::join(knownOpKinds(), ", ") + ")");
         if (llvm::Error e = opLimits(limits, op, t.ops[op.str()]))
           return e;
       }
@@ -226,12 +226,12 @@ public:
     if (!sawFormat)
       return error("format", "missing (must be \"" + kFormat + "\")");
     if (!sawVersion)
-      return error("version", "missing (must be " + llvm::Twine(kVersion) +
-                                  ")");
+      return error("version",
+                   "missing (must be " + llvm::Twine(kVersion) + ")");
     // Layer outputs feed the next layer: a width the next layer cannot read
     // as an activation would make every chain of layers illegal.
-    if (!t.ops.empty() && t.accumulatorBits < t.weightBits.front() +
-                                                  t.activationBits.front())
+    if (!t.ops.empty() &&
+        t.accumulatorBits < t.weightBits.front() + t.activationBits.front())
       return error("accumulator_bits",
                    llvm::Twine(t.accumulatorBits) +
                        " bits cannot hold even one product of the narrowest "
@@ -255,8 +255,8 @@ llvm::Expected<TargetDescription> target::parseTarget(llvm::StringRef text,
 llvm::Expected<TargetDescription> target::readTarget(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": cannot open: " +
-                                       buffer.getError().message());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        path + ": cannot open: " + buffer.getError().message());
   return parseTarget((*buffer)->getBuffer(), path);
 }

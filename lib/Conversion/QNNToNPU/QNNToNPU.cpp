@@ -158,8 +158,8 @@ private:
   bool listed(ArrayRef<int64_t> allowed, ArrayRef<int64_t> values) const {
     if (allowed.empty())
       return true;
-    return llvm::all_of(values,
-                        [&](int64_t v) { return llvm::is_contained(allowed, v); });
+    return llvm::all_of(
+        values, [&](int64_t v) { return llvm::is_contained(allowed, v); });
   }
   /// Multipliers/shifts for `ratios`; fails if one is not representable, or
   /// is not a pure shift on a power-of-two target.
@@ -197,8 +197,8 @@ Value Converter::toDevice(Value v) {
 }
 
 void Converter::replaceWithDevice(Operation *op, Value deviceResult) {
-  Value back = npu::TransferOp::create(b, op->getLoc(),
-                                       op->getResult(0).getType(), deviceResult);
+  Value back = npu::TransferOp::create(
+      b, op->getLoc(), op->getResult(0).getType(), deviceResult);
   op->getResult(0).replaceAllUsesWith(back);
   op->erase();
 }
@@ -245,16 +245,17 @@ LogicalResult Converter::convertLayer(Operation *op) {
     int64_t bytes = (wType.getNumElements() * w->bits + 7) / 8 +
                     (bias ? outChannels * 4 : 0);
     if (bytes > target.memoryBytes) {
-      mlir::emitWarning(op->getLoc()) << "layer '" << names.lookup(op) << "': its "
-                        << bytes << " bytes of weights do not fit the "
-                        << target.memoryBytes << " bytes of on-chip memory "
-                        << "of target '" << target.name
-                        << "': it stays on the CPU";
+      mlir::emitWarning(op->getLoc())
+          << "layer '" << names.lookup(op) << "': its " << bytes
+          << " bytes of weights do not fit the " << target.memoryBytes
+          << " bytes of on-chip memory "
+          << "of target '" << target.name << "': it stays on the CPU";
       return failure();
     }
   }
   // The worst-case accumulator must fit.
-  SmallVector<double> sums = absSums(weights), biases = absValues(bias, outChannels);
+  SmallVector<double> sums = absSums(weights),
+                      biases = absValues(bias, outChannels);
   double maxIn = double(std::max(in->qmax - in->zp(0), in->zp(0) - in->qmin));
   double worst = 0.0;
   for (int64_t o = 0; o < outChannels; ++o)
@@ -331,10 +332,9 @@ LogicalResult Converter::convertClamp(Operation *op) {
   }
   b.setInsertionPoint(op);
   Value x = toDevice(op->getOperand(0));
-  Value result = npu::ClampOp::create(b, op->getLoc(), x.getType(), x,
-                                      b.getI64IntegerAttr(lo),
-                                      b.getI64IntegerAttr(hi),
-                                      b.getI64IntegerAttr(in->bits));
+  Value result = npu::ClampOp::create(
+      b, op->getLoc(), x.getType(), x, b.getI64IntegerAttr(lo),
+      b.getI64IntegerAttr(hi), b.getI64IntegerAttr(in->bits));
   replaceWithDevice(op, result);
   return success();
 }
@@ -361,9 +361,9 @@ LogicalResult Converter::convertReshape(qnn::ReshapeOp op) {
   if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits))
     return failure();
   b.setInsertionPoint(op);
-  Value result = npu::ReshapeOp::create(
-      b, op.getLoc(), storageTensor(op.getOutput().getType()),
-      toDevice(op.getInput()));
+  Value result = npu::ReshapeOp::create(b, op.getLoc(),
+                                        storageTensor(op.getOutput().getType()),
+                                        toDevice(op.getInput()));
   replaceWithDevice(op, result);
   return success();
 }
@@ -382,8 +382,7 @@ LogicalResult Converter::convertTranspose(qnn::TransposeOp op) {
 
 /// avg_pool2d without padding and global_avg_pool: TOSA AVG_POOL2D's integer
 /// division (input and output share the scale, as qnn-quantize makes them).
-LogicalResult Converter::convertAvgPool(Operation *op,
-                                        ArrayRef<int64_t> kernel,
+LogicalResult Converter::convertAvgPool(Operation *op, ArrayRef<int64_t> kernel,
                                         ArrayRef<int64_t> strides) {
   std::optional<QInfo> in = infoOf(op->getOperand(0).getType()),
                        out = infoOf(op->getResult(0).getType());

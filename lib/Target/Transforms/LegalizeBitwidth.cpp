@@ -161,8 +161,8 @@ void Legalizer::setLayer(Operation *op, StringRef name, StringRef key,
                          const Twine &from, const Twine &to, const Twine &why) {
   qconfig::Config::Layer &entry = config.layers[name.str()];
   set(entry.settings);
-  mlir::emitRemark(op->getLoc()) << "layer '" << name << "': " << key << " " << from
-                   << " -> " << to << " (" << why << ")";
+  mlir::emitRemark(op->getLoc()) << "layer '" << name << "': " << key << " "
+                                 << from << " -> " << to << " (" << why << ")";
 }
 
 LogicalResult Legalizer::legalizeScheme(const QuantPlan &p) {
@@ -170,25 +170,25 @@ LogicalResult Legalizer::legalizeScheme(const QuantPlan &p) {
   bool anyOps = !target.ops.empty();
   qconfig::Scheme global = p.global();
   auto allowed = [](ArrayRef<unsigned> bits) {
-    return llvm::join(llvm::map_range(bits,
-                                      [](unsigned b) { return std::to_string(b); }),
-                      ", ");
+    return llvm::join(
+        llvm::map_range(bits, [](unsigned b) { return std::to_string(b); }),
+        ", ");
   };
   // Global: scales, and the model inputs the first accelerator layers read.
-  if (target.powerOfTwoScales && anyOps &&
-      !global.defaults.powerOfTwoScales) {
+  if (target.powerOfTwoScales && anyOps && !global.defaults.powerOfTwoScales) {
     config.defaults.powerOfTwoScales = true;
-    mlir::emitRemark(globalLoc()) << "power_of_two_scales false -> true (" << targetName
-                        << " requantizes by shifts only)";
+    mlir::emitRemark(globalLoc())
+        << "power_of_two_scales false -> true (" << targetName
+        << " requantizes by shifts only)";
   }
   if (anyOps && !llvm::is_contained(target.activationBits, global.input.bits)) {
     qconfig::InputType in = global.input;
     in.bits = TargetDescription::clamp(target.activationBits, in.bits);
     config.inputDtype = in;
-    mlir::emitRemark(globalLoc()) << "input_dtype " << global.input.str() << " -> "
-                        << in.str() << " (" << targetName
-                        << " allows activation_bits " << allowed(target.activationBits)
-                        << ")";
+    mlir::emitRemark(globalLoc())
+        << "input_dtype " << global.input.str() << " -> " << in.str() << " ("
+        << targetName << " allows activation_bits "
+        << allowed(target.activationBits) << ")";
   }
   for (func::FuncOp func : funcs) {
     for (Operation &op : func.getBody().front()) {
@@ -200,23 +200,26 @@ LogicalResult Legalizer::legalizeScheme(const QuantPlan &p) {
       if (isWeighted(&op)) {
         unsigned w = TargetDescription::clamp(target.weightBits, s.weightBits);
         if (w != s.weightBits)
-          setLayer(&op, name, "weight_bits",
-                   [&](qconfig::Settings &x) { x.weightBits = w; },
-                   Twine(s.weightBits), Twine(w),
-                   targetName + " allows " + allowed(target.weightBits));
+          setLayer(
+              &op, name, "weight_bits",
+              [&](qconfig::Settings &x) { x.weightBits = w; },
+              Twine(s.weightBits), Twine(w),
+              targetName + " allows " + allowed(target.weightBits));
         if (!target.perAxisWeights && !s.perTensorWeights)
-          setLayer(&op, name, "per_tensor_weights",
-                   [](qconfig::Settings &x) { x.perTensorWeights = true; },
-                   "false", "true", targetName + " has per-tensor weights only");
+          setLayer(
+              &op, name, "per_tensor_weights",
+              [](qconfig::Settings &x) { x.perTensorWeights = true; }, "false",
+              "true", targetName + " has per-tensor weights only");
       }
       if (isActivationOp(&op)) {
         unsigned a =
             TargetDescription::clamp(target.activationBits, s.activationBits);
         if (a != s.activationBits)
-          setLayer(&op, name, "activation_bits",
-                   [&](qconfig::Settings &x) { x.activationBits = a; },
-                   Twine(s.activationBits), Twine(a),
-                   targetName + " allows " + allowed(target.activationBits));
+          setLayer(
+              &op, name, "activation_bits",
+              [&](qconfig::Settings &x) { x.activationBits = a; },
+              Twine(s.activationBits), Twine(a),
+              targetName + " allows " + allowed(target.activationBits));
       }
       if (hasOutputBits(&op)) {
         // A layer output that feeds the next layer is an activation too.
@@ -224,29 +227,32 @@ LogicalResult Legalizer::legalizeScheme(const QuantPlan &p) {
         for (unsigned b : target.outputBits)
           if (llvm::is_contained(target.activationBits, b))
             both.push_back(b);
-        ArrayRef<unsigned> ok = both.empty() ? ArrayRef<unsigned>(target.outputBits)
-                                             : ArrayRef<unsigned>(both);
+        ArrayRef<unsigned> ok = both.empty()
+                                    ? ArrayRef<unsigned>(target.outputBits)
+                                    : ArrayRef<unsigned>(both);
         unsigned o = TargetDescription::clamp(ok, s.outputBits);
         if (o != s.outputBits)
-          setLayer(&op, name, "output_bits",
-                   [&](qconfig::Settings &x) { x.outputBits = o; },
-                   Twine(s.outputBits), Twine(o),
-                   targetName + " allows " + allowed(ok));
+          setLayer(
+              &op, name, "output_bits",
+              [&](qconfig::Settings &x) { x.outputBits = o; },
+              Twine(s.outputBits), Twine(o),
+              targetName + " allows " + allowed(ok));
         if (s.bufferBits != target.accumulatorBits)
-          setLayer(&op, name, "buffer_bits",
-                   [&](qconfig::Settings &x) {
-                     x.bufferBits = target.accumulatorBits;
-                   },
-                   Twine(s.bufferBits), Twine(target.accumulatorBits),
-                   targetName + " accumulates in " +
-                       Twine(target.accumulatorBits) + " bits");
+          setLayer(
+              &op, name, "buffer_bits",
+              [&](qconfig::Settings &x) {
+                x.bufferBits = target.accumulatorBits;
+              },
+              Twine(s.bufferBits), Twine(target.accumulatorBits),
+              targetName + " accumulates in " + Twine(target.accumulatorBits) +
+                  " bits");
       }
       if ((isWeighted(&op) || isActivationOp(&op)) &&
           target.perTensorActivationsOnly && !s.perTensorActivations)
-        setLayer(&op, name, "per_tensor_activations",
-                 [](qconfig::Settings &x) { x.perTensorActivations = true; },
-                 "false", "true",
-                 targetName + " has per-tensor activations only");
+        setLayer(
+            &op, name, "per_tensor_activations",
+            [](qconfig::Settings &x) { x.perTensorActivations = true; },
+            "false", "true", targetName + " has per-tensor activations only");
     }
   }
   return success();
@@ -276,12 +282,12 @@ Legalizer::accumulatorTerms(Operation *op, const LayerPlan &layer,
   for (int64_t o = 0; o < outChannels; ++o) {
     int64_t begin = o * perChannel, end = begin + perChannel;
     double absMax = s.perTensorWeights ? tensorMax : absMaxOf(begin, end);
-    qmath::QuantParams wp = qmath::paramsForRange(
-        -absMax, absMax, s.weightBits, true, s.powerOfTwoScales);
+    qmath::QuantParams wp = qmath::paramsForRange(-absMax, absMax, s.weightBits,
+                                                  true, s.powerOfTwoScales);
     double sum = 0.0;
     for (int64_t i = begin; i < end; ++i)
-      sum += std::fabs(double(
-          qmath::quantize((*w)[i], wp.scale, 0, wp.qmin, wp.qmax)));
+      sum += std::fabs(
+          double(qmath::quantize((*w)[i], wp.scale, 0, wp.qmin, wp.qmax)));
     sums.push_back(sum);
     biases.push_back(bias ? std::fabs(double(qmath::quantizeBias(
                                 (*bias)[o], in.scale * wp.scale)))
@@ -317,8 +323,8 @@ LogicalResult Legalizer::fitAccumulators() {
       };
       auto worstAt = [&](unsigned bits) -> std::optional<double> {
         qmath::QuantParams in = paramsAt(bits);
-        double maxIn = double(std::max(in.qmax - in.zeroPoint,
-                                       in.zeroPoint - in.qmin));
+        double maxIn =
+            double(std::max(in.qmax - in.zeroPoint, in.zeroPoint - in.qmin));
         auto terms = accumulatorTerms(op, *layer, in);
         if (!terms)
           return std::nullopt;
@@ -356,8 +362,8 @@ LogicalResult Legalizer::fitAccumulators() {
         std::string from = in.str();
         in.bits = fit;
         config.inputDtype = in;
-        mlir::emitRemark(op->getLoc()) << "input_dtype " << from << " -> " << in.str()
-                         << " (" << why << ")";
+        mlir::emitRemark(op->getLoc()) << "input_dtype " << from << " -> "
+                                       << in.str() << " (" << why << ")";
         continue;
       }
       const LayerPlan *producer = p->layer(owner.op);
@@ -366,13 +372,14 @@ LogicalResult Legalizer::fitAccumulators() {
                                << "': cannot narrow its input to fit the "
                                   "accumulator: the input is not a layer";
       bool isAct = owner.key == "activation_bits";
-      unsigned from = isAct ? producer->scheme.activationBits
-                            : producer->scheme.outputBits;
-      setLayer(owner.op, producer->name, owner.key,
-               [&](qconfig::Settings &x) {
-                 (isAct ? x.activationBits : x.outputBits) = fit;
-               },
-               Twine(from), Twine(fit), why);
+      unsigned from =
+          isAct ? producer->scheme.activationBits : producer->scheme.outputBits;
+      setLayer(
+          owner.op, producer->name, owner.key,
+          [&](qconfig::Settings &x) {
+            (isAct ? x.activationBits : x.outputBits) = fit;
+          },
+          Twine(from), Twine(fit), why);
     }
   }
   return success();

@@ -59,14 +59,12 @@ LogicalResult verifyRequant(OpTy op, int64_t channels) {
     return op.emitOpError() << "clamp range [" << qmin << ", " << qmax
                             << "] is not within " << bits << "-bit values";
   if (zp < lo || zp > hi)
-    return op.emitOpError() << "output_zp " << zp
-                            << " is not a " << op.getOutputBits()
-                            << "-bit value";
+    return op.emitOpError() << "output_zp " << zp << " is not a "
+                            << op.getOutputBits() << "-bit value";
   return success();
 }
 
-template <typename OpTy>
-LogicalResult verifyLayer(OpTy op, int64_t channels) {
+template <typename OpTy> LogicalResult verifyLayer(OpTy op, int64_t channels) {
   if (failed(checkBits(op, "input_bits", op.getInputBits(),
                        op.getInput().getType())) ||
       failed(checkBits(op, "weight_bits", op.getWeightBits(),
@@ -79,8 +77,7 @@ LogicalResult verifyLayer(OpTy op, int64_t channels) {
     auto type = cast<RankedTensorType>(bias.getType());
     if (type.getRank() != 1 || type.getDimSize(0) != channels ||
         widthOf(type) != 32)
-      return op.emitOpError() << "bias must be tensor<" << channels
-                              << "xi32>";
+      return op.emitOpError() << "bias must be tensor<" << channels << "xi32>";
   }
   return verifyRequant(op, channels);
 }
@@ -109,7 +106,8 @@ LogicalResult TransferOp::verify() {
       return q.getStorageType();
     return Type();
   };
-  Type qIn = storageOf(in.getElementType()), qOut = storageOf(out.getElementType());
+  Type qIn = storageOf(in.getElementType()),
+       qOut = storageOf(out.getElementType());
   bool toDevice = qIn && out.getElementType() == qIn;
   bool toHost = qOut && in.getElementType() == qOut;
   if (!toDevice && !toHost)
@@ -137,8 +135,8 @@ LogicalResult DenseOp::verify() {
 }
 
 LogicalResult RescaleOp::verify() {
-  if (failed(checkBits(*this, "input_bits", getInputBits(),
-                       getInput().getType())))
+  if (failed(
+          checkBits(*this, "input_bits", getInputBits(), getInput().getType())))
     return failure();
   if (getInput().getType().getShape() != getOutput().getType().getShape())
     return emitOpError("input and output shapes differ");
@@ -149,7 +147,8 @@ LogicalResult RescaleOp::verify() {
 LogicalResult ClampOp::verify() {
   if (failed(checkBits(*this, "bits", getBits(), getInput().getType())))
     return failure();
-  int64_t lo = static_cast<int64_t>(getMin()), hi = static_cast<int64_t>(getMax());
+  int64_t lo = static_cast<int64_t>(getMin()),
+          hi = static_cast<int64_t>(getMax());
   if (lo > hi)
     return emitOpError() << "min " << lo << " > max " << hi;
   return success();
@@ -194,7 +193,7 @@ LogicalResult TransposeOp::verify() {
                        "same element type");
   for (auto [i, p] : llvm::enumerate(perm))
     if (p < 0 || p >= in.getRank() || out.getDimSize(i) != in.getDimSize(p))
-      return emitOpError("output dimension ") << i << " is not input dimension "
-                                              << p;
+      return emitOpError("output dimension ")
+             << i << " is not input dimension " << p;
   return success();
 }

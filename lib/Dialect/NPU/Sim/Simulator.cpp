@@ -113,9 +113,9 @@ llvm::Error SegmentRunner::requant(Operation *op, int64_t acc, int64_t channel,
                                    int64_t &out) {
   int64_t limit = (int64_t(1) << (accBits - 1)) - 1;
   if (acc > limit || acc < -limit - 1)
-    return makeError("npu simulator: layer '" + opName(op) +
-                     "': accumulator " + llvm::Twine(acc) + " overflows " +
-                     llvm::Twine(accBits) + " bits");
+    return makeError("npu simulator: layer '" + opName(op) + "': accumulator " +
+                     llvm::Twine(acc) + " overflows " + llvm::Twine(accBits) +
+                     " bits");
   size_t c = mult.size() == 1 ? 0 : static_cast<size_t>(channel);
   out = qmath::requantize(acc, 0, qmath::Rescale{mult[c], shift[c]}, outZp,
                           qmin, qmax);
@@ -163,15 +163,15 @@ llvm::Error SegmentRunner::conv(Conv2dOp op) {
             }
           }
           int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
-          if (llvm::Error e = requant(op, acc, o, op.getMultiplier(),
-                                      op.getShift(), accBits, outZp, qmin,
-                                      qmax, out))
+          if (llvm::Error e =
+                  requant(op, acc, o, op.getMultiplier(), op.getShift(),
+                          accBits, outZp, qmin, qmax, out))
             return e;
         }
   int64_t macs = N * OH * OW * O * KH * KW * CG;
   // Output channels across the columns, the reduction across the rows.
-  int64_t cycles = N * OH * OW * ceilDiv(O, hw.macCols) *
-                   ceilDiv(KH * KW * CG, hw.macRows);
+  int64_t cycles =
+      N * OH * OW * ceilDiv(O, hw.macCols) * ceilDiv(KH * KW * CG, hw.macRows);
   int64_t onChip = packed(w.size(), op.getWeightBits()) + 4 * b.size() +
                    packed(x.size(), op.getInputBits()) +
                    packed(y.size(), op.getOutputBits());
@@ -196,12 +196,12 @@ llvm::Error SegmentRunner::dense(DenseOp op) {
       int64_t acc = b.v.empty() ? 0 : b.v[m];
       for (int64_t k = 0; k < K; ++k)
         acc += (x.v[r * K + k] - zp) * w.v[m * K + k];
-      if (llvm::Error e = requant(
-              op, acc, m, op.getMultiplier(), op.getShift(),
-              static_cast<int64_t>(op.getAccBits()),
-              static_cast<int64_t>(op.getOutputZp()),
-              static_cast<int64_t>(op.getQmin()),
-              static_cast<int64_t>(op.getQmax()), y.v[r * M + m]))
+      if (llvm::Error e =
+              requant(op, acc, m, op.getMultiplier(), op.getShift(),
+                      static_cast<int64_t>(op.getAccBits()),
+                      static_cast<int64_t>(op.getOutputZp()),
+                      static_cast<int64_t>(op.getQmin()),
+                      static_cast<int64_t>(op.getQmax()), y.v[r * M + m]))
         return e;
     }
   int64_t cycles = rows * ceilDiv(M, hw.macCols) * ceilDiv(K, hw.macRows);
@@ -244,11 +244,11 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
       int64_t channels = y.shape.empty() ? 1 : y.shape.back();
       for (int64_t i = 0; i < y.size(); ++i) {
         size_t c = mult.size() == 1 ? 0 : static_cast<size_t>(i % channels);
-        y.v[i] = qmath::requantize(
-            y.v[i], static_cast<int64_t>(r.getInputZp()),
-            qmath::Rescale{mult[c], shift[c]},
-            static_cast<int64_t>(r.getOutputZp()),
-            static_cast<int64_t>(r.getQmin()), static_cast<int64_t>(r.getQmax()));
+        y.v[i] = qmath::requantize(y.v[i], static_cast<int64_t>(r.getInputZp()),
+                                   qmath::Rescale{mult[c], shift[c]},
+                                   static_cast<int64_t>(r.getOutputZp()),
+                                   static_cast<int64_t>(r.getQmin()),
+                                   static_cast<int64_t>(r.getQmax()));
       }
       cost(op, 0, ceilDiv(y.size(), lanes),
            packed(y.size(), r.getInputBits()) +
@@ -296,9 +296,9 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
       // TOSA AVG_POOL2D's reciprocal: k = ceil(log2(count)),
       // multiplier = ((2^30 + 1) << k) / count, shift = 30 + k.
       int64_t kbits = count > 1 ? llvm::Log2_64_Ceil(count) : 0;
-      qmath::Rescale r{static_cast<int32_t>(((int64_t(1 << 30) + 1) << kbits) /
-                                            count),
-                       static_cast<int32_t>(30 + kbits)};
+      qmath::Rescale r{
+          static_cast<int32_t>(((int64_t(1 << 30) + 1) << kbits) / count),
+          static_cast<int32_t>(30 + kbits)};
       int64_t zpIn = static_cast<int64_t>(p.getInputZp());
       int64_t zpOut = static_cast<int64_t>(p.getOutputZp());
       int64_t qmin = static_cast<int64_t>(p.getQmin());
@@ -399,13 +399,13 @@ int64_t segmentWeightBytes(SegmentOp seg) {
   int64_t bytes = 0;
   seg.walk([&](Operation *op) {
     if (auto c = dyn_cast<Conv2dOp>(op))
-      bytes += packed(c.getWeight().getType().getNumElements(),
-                      c.getWeightBits()) +
-               (c.getBias() ? 4 * c.getBias().getType().getNumElements() : 0);
+      bytes +=
+          packed(c.getWeight().getType().getNumElements(), c.getWeightBits()) +
+          (c.getBias() ? 4 * c.getBias().getType().getNumElements() : 0);
     if (auto d = dyn_cast<DenseOp>(op))
-      bytes += packed(d.getWeight().getType().getNumElements(),
-                      d.getWeightBits()) +
-               (d.getBias() ? 4 * d.getBias().getType().getNumElements() : 0);
+      bytes +=
+          packed(d.getWeight().getType().getNumElements(), d.getWeightBits()) +
+          (d.getBias() ? 4 * d.getBias().getType().getNumElements() : 0);
   });
   return bytes;
 }
@@ -483,8 +483,8 @@ npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
         auto shape = cast<RankedTensorType>(q.getOutput().getType()).getShape();
         t.shape.assign(shape.begin(), shape.end());
         for (float x : floats[q.getInput()])
-          t.v.push_back(qmath::quantize(x, p->scale, p->zeroPoint, p->qmin,
-                                        p->qmax));
+          t.v.push_back(
+              qmath::quantize(x, p->scale, p->zeroPoint, p->qmin, p->qmax));
         ints[q.getOutput()] = std::move(t);
       } else if (auto d = dyn_cast<qnn::DequantizeOp>(op)) {
         auto p = paramsOf(d.getInput().getType());
@@ -558,16 +558,15 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
                         l.segment, l.name, l.op, l.macs, l.cycles, util,
                         l.onChipBytes);
   }
-  double util = stats.cycles ? double(stats.macs) / double(stats.cycles * lanes)
-                             : 0.0;
-  os << llvm::formatv("  total: {0} MACs, {1} cycles ({2:F1} us), MAC "
-                      "utilization {3:P1}, peak on-chip {4} bytes{5}, "
-                      "off-chip traffic {6} bytes\n",
-                      stats.macs, stats.cycles,
-                      double(stats.cycles) / hw.clockMHz, util,
-                      stats.peakOnChipBytes,
-                      hw.memoryBytes
-                          ? llvm::formatv(" of {0}", hw.memoryBytes).str()
-                          : std::string(),
-                      stats.offChipBytes);
+  double util =
+      stats.cycles ? double(stats.macs) / double(stats.cycles * lanes) : 0.0;
+  os << llvm::formatv(
+      "  total: {0} MACs, {1} cycles ({2:F1} us), MAC "
+      "utilization {3:P1}, peak on-chip {4} bytes{5}, "
+      "off-chip traffic {6} bytes\n",
+      stats.macs, stats.cycles, double(stats.cycles) / hw.clockMHz, util,
+      stats.peakOnChipBytes,
+      hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
+                     : std::string(),
+      stats.offChipBytes);
 }

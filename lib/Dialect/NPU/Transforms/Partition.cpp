@@ -91,9 +91,8 @@ void buildSegment(ArrayRef<Operation *> ops, int64_t index) {
       if (user->getBlock() == segment->getBlock() &&
           user->isBeforeInBlock(segment))
         early.push_back(user);
-  llvm::sort(early, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(early,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   Operation *after = segment;
   for (Operation *op : early) {
     op->moveAfter(after);

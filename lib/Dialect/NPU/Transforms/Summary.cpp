@@ -51,12 +51,19 @@ std::string bitsOf(Type t) {
   return "-";
 }
 
+/// Bytes a transfer moves: the values packed at their quantized width (as
+/// the simulator's traffic model counts them).
 int64_t bytesOf(Type t) {
   auto tensor = cast<RankedTensorType>(t);
   Type e = tensor.getElementType();
-  if (auto q = dyn_cast<quant::QuantizedType>(e))
-    e = q.getStorageType();
-  return tensor.getNumElements() * ((e.getIntOrFloatBitWidth() + 7) / 8);
+  int64_t bits = e.isIntOrFloat() ? e.getIntOrFloatBitWidth() : 8;
+  if (auto q = dyn_cast<quant::QuantizedType>(e)) {
+    int64_t levels = q.getStorageTypeMax() - q.getStorageTypeMin() + 1;
+    bits = 1;
+    while ((int64_t(1) << bits) < levels)
+      ++bits;
+  }
+  return (tensor.getNumElements() * bits + 7) / 8;
 }
 
 struct Row {
@@ -83,16 +90,16 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
     r.bits = i(d.getWeightBits()) + "/" + i(d.getInputBits()) + "/" +
              i(d.getOutputBits()) + "/" + i(d.getAccBits());
   } else if (auto p = dyn_cast<npu::MaxPool2dOp>(op)) {
-    r.kernel = shapeOf(RankedTensorType::get(p.getKernel(),
-                                             IntegerType::get(op->getContext(), 8)));
+    r.kernel = shapeOf(RankedTensorType::get(
+        p.getKernel(), IntegerType::get(op->getContext(), 8)));
     r.bits = "-/" + i(p.getBits()) + "/" + i(p.getBits()) + "/-";
   } else if (auto c = dyn_cast<npu::ClampOp>(op)) {
     r.bits = "-/" + i(c.getBits()) + "/" + i(c.getBits()) + "/-";
   } else if (auto s = dyn_cast<npu::RescaleOp>(op)) {
     r.bits = "-/" + i(s.getInputBits()) + "/" + i(s.getOutputBits()) + "/-";
   } else if (auto p = dyn_cast<npu::AvgPool2dOp>(op)) {
-    r.kernel = shapeOf(RankedTensorType::get(p.getKernel(),
-                                             IntegerType::get(op->getContext(), 8)));
+    r.kernel = shapeOf(RankedTensorType::get(
+        p.getKernel(), IntegerType::get(op->getContext(), 8)));
     r.bits = "-/" + i(p.getBits()) + "/" + i(p.getBits()) + "/-";
   } else if (isa<npu::ReshapeOp, npu::TransposeOp>(op)) {
     r.bits = "-/-/-/-";
@@ -112,8 +119,8 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
       r.kernel = shapeOf(RankedTensorType::get(
           p.getKernel(), IntegerType::get(op->getContext(), 8)));
     }
-    std::string in = op->getNumOperands() ? bitsOf(op->getOperand(0).getType())
-                                          : "-";
+    std::string in =
+        op->getNumOperands() ? bitsOf(op->getOperand(0).getType()) : "-";
     std::string out =
         op->getNumResults() ? bitsOf(op->getResult(0).getType()) : "-";
     r.bits = w + "/" + in + "/" + out + "/" + acc;
@@ -129,8 +136,7 @@ struct NPUSummaryPass : qmlir::npu::impl::NPUSummaryPassBase<NPUSummaryPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file =
-        openOutputFile(out, &error);
+    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(out, &error);
     if (!file) {
       module.emitError() << "npu-summary: cannot write '" << out
                          << "': " << error;
@@ -159,7 +165,9 @@ struct NPUSummaryPass : qmlir::npu::impl::NPUSummaryPassBase<NPUSummaryPass> {
         }
         if (auto t = dyn_cast<TransferOp>(op)) {
           (t.isToDevice() ? toDevice : toHost) += 1;
-          (t.isToDevice() ? bytesIn : bytesOut) += bytesOf(t.getInput().getType());
+          (t.isToDevice() ? bytesIn : bytesOut) +=
+              bytesOf(t.isToDevice() ? t.getInput().getType()
+                                     : t.getOutput().getType());
           continue;
         }
         if (auto row = rowOf(&op, isDeviceOpName(op) ? "npu" : "cpu")) {
@@ -190,9 +198,8 @@ struct NPUSummaryPass : qmlir::npu::impl::NPUSummaryPassBase<NPUSummaryPass> {
       auto line = [&](StringRef a, StringRef b, StringRef c, StringRef d,
                       StringRef e, StringRef f) {
         os << "  " << llvm::left_justify(a, w[0]) << "  "
-           << llvm::left_justify(b, w[1]) << "  "
-           << llvm::left_justify(c, w[2]) << "  "
-           << llvm::left_justify(d, w[3]) << "  "
+           << llvm::left_justify(b, w[1]) << "  " << llvm::left_justify(c, w[2])
+           << "  " << llvm::left_justify(d, w[3]) << "  "
            << llvm::left_justify(e, w[4]) << "  " << f << "\n";
       };
       line("device", "layer", "op", "output shape", "kernel shape",
