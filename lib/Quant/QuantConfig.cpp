@@ -23,7 +23,7 @@ llvm::ArrayRef<llvm::StringRef> Settings::keys() {
       "weight_bits",          "activation_bits",        "output_bits",
       "buffer_bits",          "per_tensor_weights",     "per_tensor_activations",
       "symmetric_activations", "weight_axis",           "activation_axis",
-      "quantize"};
+      "quantize",             "power_of_two_scales"};
   return names;
 }
 
@@ -34,7 +34,8 @@ std::vector<llvm::StringRef> Settings::setKeys() const {
                 outputBits.has_value(),       bufferBits.has_value(),
                 perTensorWeights.has_value(), perTensorActivations.has_value(),
                 symmetricActivations.has_value(), weightAxis.has_value(),
-                activationAxis.has_value(),   quantize.has_value()};
+                activationAxis.has_value(),   quantize.has_value(),
+                powerOfTwoScales.has_value()};
   for (size_t i = 0; i < k.size(); ++i)
     if (set[i])
       out.push_back(k[i]);
@@ -67,6 +68,7 @@ void LayerScheme::apply(const Settings &s) {
   weightAxis = s.weightAxis.value_or(weightAxis);
   activationAxis = s.activationAxis.value_or(activationAxis);
   quantize = s.quantize.value_or(quantize);
+  powerOfTwoScales = s.powerOfTwoScales.value_or(powerOfTwoScales);
 }
 
 Settings LayerScheme::toSettings() const {
@@ -81,6 +83,7 @@ Settings LayerScheme::toSettings() const {
   s.weightAxis = weightAxis;
   s.activationAxis = activationAxis;
   s.quantize = quantize;
+  s.powerOfTwoScales = powerOfTwoScales;
   return s;
 }
 
@@ -200,6 +203,8 @@ public:
       return setInt(s.activationAxis);
     if (key == "quantize")
       return setBool(s.quantize);
+    if (key == "power_of_two_scales")
+      return setBool(s.powerOfTwoScales);
     return false;
   }
 
@@ -337,6 +342,7 @@ llvm::json::Object qconfig::toJSON(const Settings &s) {
   put("weight_axis", s.weightAxis);
   put("activation_axis", s.activationAxis);
   put("quantize", s.quantize);
+  put("power_of_two_scales", s.powerOfTwoScales);
   return o;
 }
 

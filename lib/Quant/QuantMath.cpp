@@ -69,8 +69,16 @@ float qmlir::qmath::dequantize(int64_t q, double scale, int64_t zeroPoint) {
   return static_cast<float>(q - zeroPoint) * static_cast<float>(scale);
 }
 
+/// The smallest power of two >= `scale` (> 0).
+static double powerOfTwoAtLeast(double scale) {
+  int exp;
+  double mantissa = std::frexp(scale, &exp); // scale = mantissa * 2^exp
+  return mantissa == 0.5 ? scale : std::ldexp(1.0, exp);
+}
+
 QuantParams qmlir::qmath::paramsForRange(double min, double max,
-                                         unsigned bits, bool symmetric) {
+                                         unsigned bits, bool symmetric,
+                                         bool powerOfTwo) {
   QuantParams p;
   bits = std::clamp(bits, 1u, 16u);
   int64_t half = int64_t(1) << (bits - 1);
@@ -81,6 +89,8 @@ QuantParams qmlir::qmath::paramsForRange(double min, double max,
     p.qmin = -p.qmax;
     double absMax = std::max(-min, max);
     p.scale = absMax > 0.0 ? absMax / static_cast<double>(p.qmax) : 1.0;
+    if (powerOfTwo)
+      p.scale = powerOfTwoAtLeast(p.scale);
     p.zeroPoint = 0;
     return p;
   }
@@ -93,6 +103,8 @@ QuantParams qmlir::qmath::paramsForRange(double min, double max,
     return p;
   }
   p.scale = range / static_cast<double>(p.qmax - p.qmin);
+  if (powerOfTwo)
+    p.scale = powerOfTwoAtLeast(p.scale);
   // The zero point that maps `min` to qmin, rounded into the range so that
   // the real value 0 is exactly representable.
   double zp = static_cast<double>(p.qmin) - min / p.scale;

@@ -12,9 +12,12 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Conversion/Pipelines.h"
+#include "qmlir/Dialect/NPU/IR/NPUDialect.h"
+#include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Support/ToolArgs.h"
+#include "qmlir/Target/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
@@ -24,10 +27,12 @@ int main(int argc, char **argv) {
   qmlir::qnn::registerQNNPasses();
   qmlir::registerQMLIRConversionPasses();
   qmlir::registerQNNPipelines();
+  qmlir::target::registerTargetPasses();
+  qmlir::npu::registerNPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<qmlir::qnn::QNNDialect>();
+  registry.insert<qmlir::qnn::QNNDialect, qmlir::npu::NPUDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "qmlir optimizer driver\n", registry));
 }

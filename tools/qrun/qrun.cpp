@@ -14,7 +14,10 @@
 
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Analysis/ModelSummary.h"
+#include "qmlir/Dialect/NPU/IR/NPUOps.h"
+#include "qmlir/Dialect/NPU/Sim/Simulator.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -223,6 +226,7 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   registerModelDialects(registry);
+  registry.insert<npu::NPUDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
@@ -239,13 +243,47 @@ int main(int argc, char **argv) {
     printModelSummary(llvm::outs(), *layers);
     return 0;
   }
-  JITOptions jitOptions;
-  jitOptions.codegen = cpuCodegen;
-  jitOptions.cpuFeatures = cpuFeatures;
-  auto jit = JITModule::compile(**module, entryName, jitOptions);
-  if (!jit)
-    return fail(llvm::toString(jit.takeError()));
-  llvm::ArrayRef<TensorSpec> specs = (*jit)->inputs();
+  // A model partitioned for an accelerator (npu.segment ops) runs on the
+  // npu simulator (docs/Targets.md); anything else on the CPU JIT.
+  bool onSimulator = false;
+  (*module)->walk([&](npu::SegmentOp) { onSimulator = true; });
+  std::unique_ptr<JITModule> jitModule;
+  std::vector<TensorSpec> simInputs, simOutputs;
+  func::FuncOp simEntry;
+  if (onSimulator) {
+    simEntry = (*module)->lookupSymbol<func::FuncOp>(entryName);
+    if (!simEntry || simEntry.isExternal())
+      return fail("no function '" + entryName + "' with a body");
+    auto specOf = [](Type t, std::string name) -> std::optional<TensorSpec> {
+      auto tensor = dyn_cast<RankedTensorType>(t);
+      if (!tensor || !tensor.getElementType().isF32())
+        return std::nullopt;
+      return TensorSpec{name, ElementType::F32,
+                        llvm::SmallVector<int64_t, 4>(tensor.getShape())};
+    };
+    for (auto [i, t] : llvm::enumerate(simEntry.getArgumentTypes())) {
+      auto s = specOf(t, qnn::argumentName(simEntry, i));
+      if (!s)
+        return fail("the npu simulator takes f32 inputs");
+      simInputs.push_back(*s);
+    }
+    for (auto [i, t] : llvm::enumerate(simEntry.getResultTypes())) {
+      auto s = specOf(t, "output" + std::to_string(i));
+      if (!s)
+        return fail("the npu simulator returns f32 outputs");
+      simOutputs.push_back(*s);
+    }
+  } else {
+    JITOptions jitOptions;
+    jitOptions.codegen = cpuCodegen;
+    jitOptions.cpuFeatures = cpuFeatures;
+    auto jit = JITModule::compile(**module, entryName, jitOptions);
+    if (!jit)
+      return fail(llvm::toString(jit.takeError()));
+    jitModule = std::move(*jit);
+  }
+  llvm::ArrayRef<TensorSpec> specs =
+      onSimulator ? llvm::ArrayRef<TensorSpec>(simInputs) : jitModule->inputs();
 
   // Which file feeds which argument.
   std::vector<std::string> paths(specs.size());
@@ -298,17 +336,31 @@ int main(int argc, char **argv) {
 
   int64_t chunks = 1;
   auto start = std::chrono::steady_clock::now();
-  auto outputs = (*jit)->runBatched(
-      inputs, [&](int64_t, int64_t total) { chunks = total; });
+  npu::SimStats simStats;
+  npu::SimHardware hw = npu::hardwareOf(**module);
+  auto outputs =
+      onSimulator
+          ? npu::simulate(simEntry, inputs, hw, simStats)
+          : jitModule->runBatched(
+                inputs, [&](int64_t, int64_t total) { chunks = total; });
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
+  if (onSimulator)
+    chunks = simStats.runs;
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  llvm::ArrayRef<TensorSpec> outSpecs = (*jit)->outputs();
+  llvm::ArrayRef<TensorSpec> outSpecs =
+      onSimulator ? llvm::ArrayRef<TensorSpec>(simOutputs)
+                  : jitModule->outputs();
+  if (onSimulator)
+    npu::printStats(llvm::outs(), simStats, hw);
   llvm::outs() << "ran '" << entryName << "' " << chunks
                << (chunks == 1 ? " time" : " times") << " in "
                << llvm::format("%.3f", seconds) << " s\n";
+  if (repeatRuns > 0 && onSimulator)
+    return fail("--repeat times the CPU JIT; this model runs on the npu "
+                "simulator");
   if (repeatRuns > 0) {
     // The first run above is the warm-up; time each further run (all its
     // chunks, output allocation included). CPU time is reported beside wall
@@ -322,7 +374,7 @@ int main(int argc, char **argv) {
     for (unsigned r = 0; r < repeatRuns; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       double c0 = cpuNow();
-      auto again = (*jit)->runBatched(inputs);
+      auto again = jitModule->runBatched(inputs);
       if (!again)
         return fail(llvm::toString(again.takeError()));
       cpu.push_back(cpuNow() - c0);

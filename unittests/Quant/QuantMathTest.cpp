@@ -245,4 +245,25 @@ TEST(Softmax, Row) {
   EXPECT_EQ(p.qmax, 127);
 }
 
+// Power-of-two scales round up (the range widens) and keep 0 exact.
+TEST(QuantMath, ParamsForRangePowerOfTwo) {
+  // Symmetric: 1.0 / 7 = 0.143 -> 0.25.
+  QuantParams s = paramsForRange(-1.0, 0.5, 4, true, /*powerOfTwo=*/true);
+  EXPECT_EQ(s.scale, 0.25);
+  EXPECT_EQ(s.zeroPoint, 0);
+  EXPECT_EQ(s.qmax, 7);
+  // Asymmetric: 3.0 / 15 = 0.2 -> 0.25; zero point maps 0 to qmin.
+  QuantParams a = paramsForRange(0.0, 3.0, 4, false, true);
+  EXPECT_EQ(a.scale, 0.25);
+  EXPECT_EQ(a.zeroPoint, -8);
+  // [-1, 3]: 4 / 255 = 0.0157 -> 2^-5 (2^-6 = 0.0156 is too small);
+  // zp = round(-128 + 1 / 2^-5) = -96.
+  QuantParams b = paramsForRange(-1.0, 3.0, 8, false, true);
+  EXPECT_EQ(b.scale, 0.03125);
+  EXPECT_EQ(b.zeroPoint, -96);
+  // A scale that is already a power of two is kept.
+  QuantParams c = paramsForRange(0.0, 15.0, 4, false, true);
+  EXPECT_EQ(c.scale, 1.0);
+}
+
 } // namespace

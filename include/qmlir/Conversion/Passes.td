@@ -261,4 +261,39 @@ def CPULowerVNNIPass : Pass<"qnn-cpu-lower-vnni", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+
+def ConvertQNNToNPUPass : Pass<"convert-qnn-to-npu", "mlir::ModuleOp"> {
+  let summary = "Lower the quantized qnn ops a target runs to npu ops";
+  let description = [{
+    Reads a target description (docs/Targets.md) and rewrites every
+    quantized qnn op the target supports, within its limits (kernel sizes,
+    strides, channel counts, bit widths, accumulator width, power-of-two
+    scales, on-chip memory), to the npu op that computes the same integers:
+    the zero points, multiplier/shift pairs (`qmath::computeRescale`, as the
+    TOSA lowering uses) and clamp bounds become attributes, weights the
+    integer constants under their `quant.scast`. Every other op stays qnn
+    (the CPU path). Each tensor crossing between the two goes through an
+    `npu.transfer`. Run `npu-partition` next to form segments.
+
+    ```mlir
+    // Before
+    %y = qnn.conv2d %x, %w, %b : (tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-3>>, ...)
+        -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.25:1>>
+    // After
+    %t = npu.transfer %x : tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x8x8x1xi8>
+    %c = npu.conv2d %t, %wi, %bi {input_zp = -3, multiplier = array<i32: ...>, ...}
+        : (tensor<1x8x8x1xi8>, tensor<4x3x3x1xi8>, tensor<4xi32>) -> tensor<1x8x8x4xi8>
+    %y = npu.transfer %c : tensor<1x8x8x4xi8> -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.25:1>>
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"\"",
+           "Target description file (JSON, docs/Targets.md)">,
+  ];
+  let dependentDialects = [
+    "qmlir::npu::NPUDialect",
+    "mlir::arith::ArithDialect",
+  ];
+}
+
 #endif // QMLIR_CONVERSION_PASSES_TD

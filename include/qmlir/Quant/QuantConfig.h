@@ -35,6 +35,7 @@ struct Settings {
   std::optional<int64_t> weightAxis;        ///< "weight_axis"
   std::optional<int64_t> activationAxis;    ///< "activation_axis"
   std::optional<bool> quantize;             ///< "quantize" (false: keep float)
+  std::optional<bool> powerOfTwoScales;     ///< "power_of_two_scales"
 
   /// The JSON keys this struct holds, in a fixed order.
   static llvm::ArrayRef<llvm::StringRef> keys();
@@ -64,6 +65,8 @@ struct LayerScheme {
   int64_t weightAxis = 0;
   int64_t activationAxis = -1;
   bool quantize = true;
+  /// Scales rounded up to powers of two (so requantization is a shift).
+  bool powerOfTwoScales = false;
 
   /// Overrides the fields that `s` sets.
   void apply(const Settings &s);

@@ -63,9 +63,11 @@ struct QuantParams {
 /// [-2^(bits-1), 2^(bits-1)-1] with the zero point rounded to an integer in
 /// range. bits must be in [1, 16]; a symmetric type needs two levels of each
 /// sign, so 1 bit is always asymmetric over [-1, 0]. A degenerate range
-/// (min == max == 0) yields scale 1.
+/// (min == max == 0) yields scale 1. With `powerOfTwo`, the scale is rounded
+/// up to the next power of two (the range only widens) and the zero point is
+/// recomputed for it, so that requantizing between such types is a shift.
 QuantParams paramsForRange(double min, double max, unsigned bits,
-                           bool symmetric);
+                           bool symmetric, bool powerOfTwo = false);
 
 /// Quantizes a bias value to int32 with scale `scale` (input scale times
 /// weight scale) and zero point 0, saturating.

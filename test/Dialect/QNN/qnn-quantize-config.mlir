@@ -39,6 +39,7 @@
 // OUT-NEXT: "output_bits": 8,
 // OUT-NEXT: "per_tensor_activations": true,
 // OUT-NEXT: "per_tensor_weights": false,
+// OUT-NEXT: "power_of_two_scales": false,
 // OUT-NEXT: "quantize": true,
 // OUT-NEXT: "symmetric_activations": false,
 // OUT-NEXT: "weight_axis": 0,
@@ -50,6 +51,7 @@
 // OUT-NEXT: "activation_bits": 4,
 // OUT-NEXT: "op": "qnn.relu",
 // OUT-NEXT: "per_tensor_activations": false,
+// OUT-NEXT: "power_of_two_scales": false,
 // OUT-NEXT: "quantize": true,
 // OUT-NEXT: "symmetric_activations": false
 // OUT-NEXT: }

@@ -66,6 +66,9 @@ Kind kindOf(OperationName name) {
 bool keyApplies(Kind kind, StringRef key) {
   if (key == "quantize")
     return kind != Kind::Layout && kind != Kind::Other;
+  if (key == "power_of_two_scales")
+    return kind == Kind::Weighted || kind == Kind::Activation ||
+           kind == Kind::Output;
   if (key == "weight_bits" || key == "per_tensor_weights" ||
       key == "weight_axis")
     return kind == Kind::Weighted;
@@ -279,8 +282,11 @@ PlanBuilder::computeTensor(Value v,
   }
   t.symmetric = s.symmetricActivations;
   t.bits = kind == Kind::Activation ? s.activationBits : s.outputBits;
-  if (kind == Kind::Softmax)
+  t.powerOfTwo = s.powerOfTwoScales;
+  if (kind == Kind::Softmax) {
     t.symmetric = false;
+    t.powerOfTwo = false; // its output scale is 2^-n already
+  }
   bool canBePerAxis = kind == Kind::Weighted && rankOf(v) >= 2;
   if (kind == Kind::Activation) {
     // An activation is per axis when it shares the type of a conv/dense.
@@ -361,6 +367,7 @@ FailureOr<QuantPlan> QuantPlan::build(ArrayRef<func::FuncOp> funcs,
       t.bits = g.input.bits;
       t.isUnsigned = g.input.isUnsigned;
       t.symmetric = !g.input.isUnsigned && g.defaults.symmetricActivations;
+      t.powerOfTwo = g.defaults.powerOfTwoScales;
       plan.tensors[arg] = t;
     }
     for (Operation &op : func.getBody().front())
@@ -414,6 +421,7 @@ qconfig::Config QuantPlan::dump() const {
     keep("weight_axis", &S::weightAxis);
     keep("activation_axis", &S::activationAxis);
     keep("quantize", &S::quantize);
+    keep("power_of_two_scales", &S::powerOfTwoScales);
     entry.settings = kept;
     c.layers[layer.name] = entry;
   }
@@ -423,9 +431,15 @@ qconfig::Config QuantPlan::dump() const {
 FailureOr<QuantPlan> qnn::buildQuantPlan(ArrayRef<func::FuncOp> funcs,
                                          const qconfig::Scheme &base,
                                          StringRef path) {
-  if (path.empty())
+  StringAttr inIR;
+  if (path.empty() && !funcs.empty())
+    if (auto module = funcs.front()->getParentOfType<ModuleOp>())
+      inIR = module->getAttrOfType<StringAttr>(kQuantConfigAttrName);
+  if (path.empty() && !inIR)
     return QuantPlan::build(funcs, base, nullptr, "");
-  llvm::Expected<qconfig::Config> config = qconfig::readConfig(path);
+  llvm::Expected<qconfig::Config> config =
+      inIR ? qconfig::parseConfig(inIR.getValue(), kQuantConfigAttrName)
+           : qconfig::readConfig(path);
   if (!config) {
     std::string message = llvm::toString(config.takeError());
     if (funcs.empty())
@@ -433,7 +447,8 @@ FailureOr<QuantPlan> qnn::buildQuantPlan(ArrayRef<func::FuncOp> funcs,
     func::FuncOp first = funcs.front();
     return first.emitError() << message;
   }
-  return QuantPlan::build(funcs, base, &*config, path);
+  return QuantPlan::build(funcs, base, &*config,
+                          inIR ? StringRef(kQuantConfigAttrName) : path);
 }
 
 FailureOr<qconfig::Scheme>

@@ -169,10 +169,11 @@ FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
                 "give qnn-calibrate the same config (or "
                 "per-tensor-activations=false)";
     return perAxisType(ctx, t.bits, t.symmetric, ch->second, t.axis,
-                       expressed);
+                       expressed, t.powerOfTwo);
   }
   double lo = t.isUnsigned ? 0.0 : it->second.min;
-  auto params = qmath::paramsForRange(lo, it->second.max, t.bits, t.symmetric);
+  auto params = qmath::paramsForRange(lo, it->second.max, t.bits, t.symmetric,
+                                      t.powerOfTwo);
   return Type(perTensorType(ctx, t.bits, params, expressed));
 }
 
@@ -241,7 +242,7 @@ Value Quantizer::quantizeConstantOperand(Value constant) {
     hi = std::max(hi, double(v));
   }
   TensorPlan t = tensorOf(constant);
-  auto p = qmath::paramsForRange(lo, hi, t.bits, t.symmetric);
+  auto p = qmath::paramsForRange(lo, hi, t.bits, t.symmetric, t.powerOfTwo);
   auto type = withElementType(
       constant, perTensorType(ctx, t.bits, p, builder.getF32Type()));
   SmallVector<int64_t> storage;
@@ -303,6 +304,7 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   WeightSpec spec;
   spec.bits = layer->scheme.weightBits;
   spec.perAxis = !layer->scheme.perTensorWeights;
+  spec.powerOfTwo = layer->scheme.powerOfTwoScales;
   spec.channelFactors = channelFactors;
   if (auto conv = dyn_cast<Conv2dOp>(op))
     spec.groups = conv.getGroups();

@@ -30,12 +30,12 @@ quantize_utils::perTensorType(MLIRContext *ctx, unsigned bits,
 quant::UniformQuantizedPerAxisType
 quantize_utils::perAxisType(MLIRContext *ctx, unsigned bits, bool symmetric,
                             ArrayRef<Range> channels, int64_t axis,
-                            Type expressed) {
+                            Type expressed, bool powerOfTwo) {
   SmallVector<double> scales;
   SmallVector<int64_t> zeroPoints;
   qmath::QuantParams p;
   for (const Range &r : channels) {
-    p = qmath::paramsForRange(r.min, r.max, bits, symmetric);
+    p = qmath::paramsForRange(r.min, r.max, bits, symmetric, powerOfTwo);
     scales.push_back(p.scale);
     zeroPoints.push_back(p.zeroPoint);
   }
@@ -163,7 +163,8 @@ QuantizedWeights quantize_utils::quantizeWeights(OpBuilder &b, Value weights,
     double absMax = 0.0;
     for (int64_t i = 0; i < size; ++i)
       absMax = std::max(absMax, std::fabs(double(values[c * size + i])));
-    params = qmath::paramsForRange(-absMax, absMax, spec.bits, true);
+    params = qmath::paramsForRange(-absMax, absMax, spec.bits, true,
+                                   spec.powerOfTwo);
     out.scales.push_back(params.scale);
     for (int64_t i = 0; i < size; ++i)
       out.storage[c * size + i] = qmath::quantize(

@@ -33,7 +33,8 @@ perTensorType(mlir::MLIRContext *ctx, unsigned bits,
 /// One scale and zero point per channel range, along `axis`.
 mlir::quant::UniformQuantizedPerAxisType
 perAxisType(mlir::MLIRContext *ctx, unsigned bits, bool symmetric,
-            llvm::ArrayRef<Range> channels, int64_t axis, mlir::Type expressed);
+            llvm::ArrayRef<Range> channels, int64_t axis, mlir::Type expressed,
+            bool powerOfTwo = false);
 
 /// A per-tensor type of the same width and symmetry covering the real
 /// ranges of every channel of `type`.
@@ -70,6 +71,8 @@ struct WeightSpec {
   llvm::SmallVector<double> channelFactors;
   int64_t groups = 1;
   bool isConv = true;
+  /// Power-of-two weight scales (power_of_two_scales).
+  bool powerOfTwo = false;
 };
 
 struct QuantizedWeights {

@@ -31,6 +31,8 @@ struct TensorPlan {
   /// Per-axis along `axis` (the last dimension), with per-channel ranges.
   bool perAxis = false;
   int64_t axis = -1;
+  /// Scales rounded up to powers of two (power_of_two_scales).
+  bool powerOfTwo = false;
 };
 
 /// The resolved scheme of one layer.
@@ -85,8 +87,14 @@ private:
   llvm::DenseMap<mlir::Value, TensorPlan> tensors;
 };
 
-/// Reads the config file at `path` (empty: none) and builds the plan;
-/// errors are emitted on the first function.
+/// The module attribute that carries a config in the IR (a JSON string, as
+/// a config file holds): qnn-legalize-bitwidth writes it, and every pass
+/// that takes `config=` reads it when no file is given.
+inline constexpr llvm::StringLiteral kQuantConfigAttrName = "qnn.quant_config";
+
+/// Reads the config file at `path` (empty: the module's qnn.quant_config
+/// attribute, if any) and builds the plan; errors are emitted on the first
+/// function.
 mlir::FailureOr<QuantPlan>
 buildQuantPlan(llvm::ArrayRef<mlir::func::FuncOp> funcs,
                const qconfig::Scheme &base, llvm::StringRef path);

@@ -1,0 +1,210 @@
+//===- NPUOps.td - npu dialect ops -------------------------*- tablegen -*-===//
+
+#ifndef QMLIR_DIALECT_NPU_IR_NPUOPS_TD
+#define QMLIR_DIALECT_NPU_IR_NPUOPS_TD
+
+include "qmlir/Dialect/NPU/IR/NPUDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/IR/CommonAttrConstraints.td"
+
+class NPU_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NPU_Dialect, mnemonic, traits>;
+
+def NPU_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+
+// The requantization every compute op ends with:
+// out = clamp(((acc * multiplier + 2^(shift-1)) >> shift) + output_zp,
+//             qmin, qmax), per output channel when the arrays have one
+// entry per channel (docs/Quantization.md, TOSA RESCALE, single rounding).
+defvar NPU_RequantArgs = (ins I64Attr:$output_zp,
+    DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift, I64Attr:$qmin,
+    I64Attr:$qmax, I64Attr:$output_bits);
+
+//===----------------------------------------------------------------------===//
+// Structure
+//===----------------------------------------------------------------------===//
+
+def NPU_SegmentOp : NPU_Op<"segment", [IsolatedFromAbove]> {
+  let summary = "A subgraph the accelerator runs as one unit";
+  let description = [{
+    Its operands are the tensors the accelerator receives (each produced by
+    an `npu.transfer` from the CPU side), its results the tensors it sends
+    back. The body holds npu ops and their constant weights only.
+
+    ```mlir
+    %r = npu.segment 0 (%in) : (tensor<1x8x8x1xi8>) -> tensor<1x8x8x4xi8> {
+    ^bb0(%x: tensor<1x8x8x1xi8>):
+      %y = npu.conv2d %x, %w, %b {...} : ...
+      npu.yield %y : tensor<1x8x8x4xi8>
+    }
+    ```
+  }];
+  let arguments = (ins I64Attr:$index, Variadic<NPU_IntTensor>:$inputs);
+  let results = (outs Variadic<NPU_IntTensor>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $index `(` $inputs `)` attr-dict `:` functional-type($inputs, results)
+    $body
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_YieldOp : NPU_Op<"yield", [Pure, Terminator, ReturnLike,
+                                   HasParent<"SegmentOp">]> {
+  let summary = "The results of a segment";
+  let arguments = (ins Variadic<NPU_IntTensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+def NPU_TransferOp : NPU_Op<"transfer", [Pure]> {
+  let summary = "A tensor crossing between the CPU and the accelerator";
+  let description = [{
+    To the accelerator: a `!quant.uniform` tensor becomes the integer tensor
+    of its storage values; back: the reverse. The values are unchanged; the
+    op marks the data movement (the cycle model counts its bytes) and
+    carries the quantization the accelerator does not need.
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// True for CPU -> accelerator.
+    bool isToDevice() {
+      return ::llvm::isa<::mlir::IntegerType>(
+          getOutput().getType().getElementType());
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Compute
+//===----------------------------------------------------------------------===//
+
+def NPU_Conv2dOp : NPU_Op<"conv2d", [Pure]> {
+  let summary = "Integer 2-D convolution (NHWC, OHWI) with requantization";
+  let description = [{
+    `acc[o] = bias[o] + Σ (x - input_zp) · w` in an `acc_bits`-wide signed
+    accumulator (the weights are symmetric), then the requantization
+    `out = clamp(((acc · multiplier + 2^(shift-1)) >> shift) + output_zp,
+    qmin, qmax)`, per output channel when `multiplier` and `shift` have one
+    entry per channel. Padded positions hold `input_zp`.
+  }];
+  let arguments = !con((ins NPU_IntTensor:$input, NPU_IntTensor:$weight,
+                            Optional<NPU_IntTensor>:$bias,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$padding,
+                            DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+                            I64Attr:$input_zp, I64Attr:$input_bits,
+                            I64Attr:$weight_bits, I64Attr:$acc_bits),
+                       NPU_RequantArgs);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_DenseOp : NPU_Op<"dense", [Pure]> {
+  let summary = "Integer fully connected layer with requantization";
+  let description = [{
+    `acc[m] = bias[m] + Σ_k (x[k] - input_zp) · w[m, k]`, then the
+    requantization of `out = clamp(((acc · multiplier + 2^(shift-1)) >> shift) +
+    output_zp, qmin, qmax)`.
+  }];
+  let arguments = !con((ins NPU_IntTensor:$input, NPU_IntTensor:$weight,
+                            Optional<NPU_IntTensor>:$bias,
+                            I64Attr:$input_zp, I64Attr:$input_bits,
+                            I64Attr:$weight_bits, I64Attr:$acc_bits),
+                       NPU_RequantArgs);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_RescaleOp : NPU_Op<"rescale", [Pure]> {
+  let summary = "Requantization of a tensor (qnn.requantize)";
+  let description = [{
+    `out = clamp(((x - input_zp) · multiplier + 2^(shift-1)) >> shift) +
+    output_zp, qmin, qmax)`.
+  }];
+  let arguments = !con((ins NPU_IntTensor:$input, I64Attr:$input_zp,
+                            I64Attr:$input_bits),
+                       NPU_RequantArgs);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_ClampOp : NPU_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp of storage values (relu, clip)";
+  let arguments = (ins NPU_IntTensor:$input, I64Attr:$min, I64Attr:$max,
+                       I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def NPU_MaxPool2dOp : NPU_Op<"max_pool2d", [Pure]> {
+  let summary = "Max pooling of storage values; padding never wins";
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_AvgPool2dOp : NPU_Op<"avg_pool2d", [Pure]> {
+  let summary = "Average pooling (no padding) with TOSA AVG_POOL2D's division";
+  let description = [{
+    Per window of `count = KH·KW` values: `acc = Σ (x - input_zp)`, then
+    `out = clamp(((acc · m + 2^(s-1)) >> s) + output_zp, qmin, qmax)` with
+    TOSA's reciprocal `k = ceil(log2(count))`, `m = ((2^30 + 1) << k) /
+    count`, `s = 30 + k` (input and output share the scale). Global average
+    pooling is the window of the whole image.
+  }];
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, I64Attr:$input_zp,
+                       I64Attr:$output_zp, I64Attr:$qmin, I64Attr:$qmax,
+                       I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_TransposeOp : NPU_Op<"transpose", [Pure]> {
+  let summary = "Permutation of storage values: output dim i is input dim permutation[i]";
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_ReshapeOp : NPU_Op<"reshape", [Pure]> {
+  let summary = "Row-major reshape of storage values";
+  let arguments = (ins NPU_IntTensor:$input);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QMLIR_DIALECT_NPU_IR_NPUOPS_TD

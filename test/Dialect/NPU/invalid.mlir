@@ -1,0 +1,93 @@
+// RUN: qopt %s --split-input-file --verify-diagnostics
+
+func.func @transfer_types(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4xi16> {
+  // expected-error @below {{transfers a !quant tensor to the integer tensor of its storage type, or back}}
+  %t = npu.transfer %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xi16>
+  return %t : tensor<4xi16>
+}
+
+// -----
+
+func.func @transfer_shape(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<2xi8> {
+  // expected-error @below {{input and output shapes differ}}
+  %t = npu.transfer %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<2xi8>
+  return %t : tensor<2xi8>
+}
+
+// -----
+
+func.func @multipliers(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi8> {
+  // expected-error @below {{needs one multiplier and shift, or one per output channel (2), got 3 and 3}}
+  %d = npu.dense %x, %w {acc_bits = 32, input_bits = 8, input_zp = 0, multiplier = array<i32: 1, 2, 3>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 30, 30, 30>, weight_bits = 8} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
+  return %d : tensor<1x2xi8>
+}
+
+// -----
+
+func.func @shift(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{shift must be in [2, 62], got 1}}
+  %r = npu.rescale %x {input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 1>} : (tensor<4xi8>) -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @clamp_range(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{clamp range [-128, 127] is not within 4-bit values}}
+  %r = npu.rescale %x {input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 4, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 30>} : (tensor<4xi8>) -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @bits_storage(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{bits 12 does not fit its storage type 'i8'}}
+  %r = npu.clamp %x {bits = 12, max = 7, min = 0} : tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @acc_bits(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi8> {
+  // expected-error @below {{acc_bits must be in [2, 32], got 40}}
+  %d = npu.dense %x, %w {acc_bits = 40, input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 30>, weight_bits = 8} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
+  return %d : tensor<1x2xi8>
+}
+
+// -----
+
+func.func @bias(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>, %b: tensor<3xi32>) -> tensor<1x2xi8> {
+  // expected-error @below {{bias must be tensor<2xi32>}}
+  %d = npu.dense %x, %w, %b {acc_bits = 32, input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 30>, weight_bits = 8} : (tensor<1x4xi8>, tensor<2x4xi8>, tensor<3xi32>) -> tensor<1x2xi8>
+  return %d : tensor<1x2xi8>
+}
+
+// -----
+
+func.func @segment_yield(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{npu.yield operands must match the results}}
+  %s = npu.segment 0 (%x) : (tensor<4xi8>) -> tensor<4xi8> {
+  ^bb0(%a: tensor<4xi8>):
+    npu.yield
+  }
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+func.func @segment_args(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{body arguments must match the inputs}}
+  %s = npu.segment 0 (%x) : (tensor<4xi8>) -> tensor<4xi8> {
+  ^bb0(%a: tensor<4xi16>):
+    npu.yield %a : tensor<4xi16>
+  }
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+func.func @transpose_dims(%x: tensor<1x2x3xi8>) -> tensor<1x2x3xi8> {
+  // expected-error @below {{output dimension 1 is not input dimension 2}}
+  %t = npu.transpose %x {permutation = array<i64: 0, 2, 1>} : (tensor<1x2x3xi8>) -> tensor<1x2x3xi8>
+  return %t : tensor<1x2x3xi8>
+}
