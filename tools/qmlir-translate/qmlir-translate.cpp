@@ -1,18 +1,21 @@
 //===- qmlir-translate.cpp - qmlir's mlir-translate -----------------------===//
 //
 // Imports and exports behind mlir-translate's driver. `--import-onnx` reads
-// a binary or textual ONNX model and prints the qnn module.
+// a binary or textual ONNX model and prints the qnn module;
+// `--export-onnx-qdq` writes a quantized qnn module as an ONNX QDQ model.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Export/ONNX/QDQExport.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
@@ -23,6 +26,12 @@ static llvm::cl::opt<int64_t>
               llvm::cl::desc("--import-onnx: value of a symbolic or unknown "
                              "dimension 0 of the model inputs"),
               llvm::cl::init(1));
+
+static llvm::cl::opt<bool> onnxText(
+    "onnx-text",
+    llvm::cl::desc("--export-onnx-qdq: write ONNX's textual syntax (without "
+                   "initializer data) instead of the binary model"),
+    llvm::cl::init(false));
 
 static llvm::StringRef severityName(mlir::DiagnosticSeverity severity) {
   switch (severity) {
@@ -69,12 +78,31 @@ static void registerImportONNX() {
       });
 }
 
+static void registerExportONNXQDQ() {
+  static mlir::TranslateFromMLIRRegistration exportQDQ(
+      "export-onnx-qdq",
+      "export a quantized qnn module as an ONNX QDQ model (opset 13)",
+      [](mlir::Operation *op, llvm::raw_ostream &os) -> mlir::LogicalResult {
+        auto module = llvm::dyn_cast<mlir::ModuleOp>(op);
+        if (!module)
+          return op->emitError("ONNX QDQ export: expected a builtin.module");
+        qmlir::ONNXQDQExportOptions options;
+        options.text = onnxText;
+        return qmlir::exportONNXQDQ(module, os, options);
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        mlir::quant::QuantDialect, qmlir::qnn::QNNDialect>();
+      });
+}
+
 int main(int argc, char **argv) {
   // Imported ops are located at their node names; keep them in the output.
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
   argc = static_cast<int>(args.size());
   argv = args.data();
   registerImportONNX();
+  registerExportONNXQDQ();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));
 }
