@@ -2,7 +2,9 @@
 //
 // Imports and exports behind mlir-translate's driver. `--import-onnx` reads
 // a binary or textual ONNX model and prints the qnn module;
-// `--export-onnx-qdq` writes a quantized qnn module as an ONNX QDQ model.
+// `--export-onnx-qdq` writes a quantized qnn module as an ONNX QDQ model;
+// `--export-encodings` writes its quantization parameters as AIMET
+// encodings JSON.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,10 +17,12 @@
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/Transforms/Encodings.h"
 #include "qmlir/Export/ONNX/QDQExport.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 
 static llvm::cl::opt<int64_t>
@@ -96,6 +100,34 @@ static void registerExportONNXQDQ() {
       });
 }
 
+static void registerExportEncodings() {
+  static mlir::TranslateFromMLIRRegistration exportEncodings(
+      "export-encodings",
+      "export a quantized qnn module's parameters as AIMET encodings JSON",
+      [](mlir::Operation *op, llvm::raw_ostream &os) -> mlir::LogicalResult {
+        llvm::SmallVector<mlir::func::FuncOp> funcs;
+        op->walk([&](mlir::func::FuncOp f) {
+          if (!f.isExternal())
+            funcs.push_back(f);
+        });
+        if (funcs.size() != 1)
+          return op->emitError()
+                 << "encodings export: expected one function with a body, "
+                    "found "
+                 << funcs.size();
+        mlir::FailureOr<qmlir::encodings::EncodingsFile> file =
+            qmlir::qnn::collectEncodings(funcs.front());
+        if (mlir::failed(file))
+          return mlir::failure();
+        os << llvm::formatv("{0:2}", qmlir::encodings::toJSON(*file)) << "\n";
+        return mlir::success();
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        mlir::quant::QuantDialect, qmlir::qnn::QNNDialect>();
+      });
+}
+
 int main(int argc, char **argv) {
   // Imported ops are located at their node names; keep them in the output.
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
@@ -103,6 +135,7 @@ int main(int argc, char **argv) {
   argv = args.data();
   registerImportONNX();
   registerExportONNXQDQ();
+  registerExportEncodings();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));
 }

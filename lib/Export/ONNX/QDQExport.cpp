@@ -171,7 +171,7 @@ private:
   /// lower rank than `perm` first gets leading unit dimensions (numpy
   /// broadcasting). Empty after an error at `user`.
   std::string get(Value v, ArrayRef<int64_t> perm, Operation *user,
-                  StringRef role = "const");
+                  std::optional<unsigned> operandIndex = std::nullopt);
   /// The dimension order `v` was defined in.
   Perm primaryPerm(Value v);
   /// Records that ONNX tensor `name` holds the float result `v` in order
@@ -193,21 +193,7 @@ private:
   std::map<std::pair<void *, Perm>, std::string> constants;
   llvm::StringSet<> tensorNames;
   llvm::StringSet<> nodeNames;
-  /// Names in the locations of qnn ops: the model's node names, as opposed
-  /// to initializer names (a folded weight is located at its conv node).
-  llvm::StringSet<> nodeLocNames;
 };
-
-/// Adds every name in `loc` (through fused locations) to `names`.
-static void collectLocNames(Location loc, llvm::StringSet<> &names) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    names.insert(name.getName().strref());
-    collectLocNames(name.getChildLoc(), names);
-  } else if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    for (Location inner : fused.getLocations())
-      collectLocNames(inner, names);
-  }
-}
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -386,7 +372,7 @@ Perm QDQExporter::primaryPerm(Value v) {
 }
 
 std::string QDQExporter::get(Value v, ArrayRef<int64_t> perm, Operation *user,
-                             StringRef role) {
+                             std::optional<unsigned> operandIndex) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t rank = type.getRank();
   if (std::optional<HostConst> c = constant(v)) {
@@ -404,15 +390,11 @@ std::string QDQExporter::get(Value v, ArrayRef<int64_t> perm, Operation *user,
     SmallVector<int64_t> shape(lead, 1);
     shape.append(c->shape);
     SmallVector<int64_t> onnxShape = permuted(shape, perm);
-    // Named as the model named it when the constant is one initializer
-    // (e.g. "16.weight"); folded constants are named after their layer.
-    std::string base = qnn::layerName(user) + "." + role.str();
-    Operation *def = v.getDefiningOp();
-    if (auto scast = dyn_cast<quant::StorageCastOp>(def))
-      def = scast.getInput().getDefiningOp();
-    if (auto loc = dyn_cast<NameLoc>(def->getLoc()))
-      if (!nodeLocNames.contains(loc.getName().strref()))
-        base = loc.getName().str();
+    // Weights and biases are named as encodings name them (the initializer's
+    // name when they still are one); other constants after their user.
+    std::string base = operandIndex
+                           ? qnn::parameterName(user, *operandIndex)
+                           : qnn::layerName(user) + ".const";
     std::string name;
     if (c->qtype) {
       // The quantized dimension moves with the leading unit dimensions.
@@ -577,12 +559,12 @@ LogicalResult QDQExporter::exportConv(qnn::Conv2dOp op) {
   if (x.empty())
     return failure();
   // OHWI -> OIHW.
-  std::string w = get(op.getWeight(), kNCHW, op, "weight");
+  std::string w = get(op.getWeight(), kNCHW, op, 1);
   if (w.empty())
     return failure();
   SmallVector<std::string> inputs = {x, w};
   if (op.getBias()) {
-    std::string b = get(op.getBias(), {0}, op, "bias");
+    std::string b = get(op.getBias(), {0}, op, 2);
     if (b.empty())
       return failure();
     inputs.push_back(b);
@@ -610,12 +592,12 @@ LogicalResult QDQExporter::exportDense(qnn::DenseOp op) {
     return failure();
   std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));
   if (rank == 2) {
-    std::string w = get(op.getWeight(), {0, 1}, op, "weight");
+    std::string w = get(op.getWeight(), {0, 1}, op, 1);
     if (w.empty())
       return failure();
     SmallVector<std::string> inputs = {x, w};
     if (op.getBias()) {
-      std::string b = get(op.getBias(), {0}, op, "bias");
+      std::string b = get(op.getBias(), {0}, op, 2);
       if (b.empty())
         return failure();
       inputs.push_back(b);
@@ -625,7 +607,7 @@ LogicalResult QDQExporter::exportDense(qnn::DenseOp op) {
     return define(op.getOutput(), out, identity(rank), layer, op);
   }
   // Other ranks: MatMul with the weight transposed to [K, M], then the bias.
-  std::string w = get(op.getWeight(), {1, 0}, op, "weight");
+  std::string w = get(op.getWeight(), {1, 0}, op, 1);
   if (w.empty())
     return failure();
   if (!op.getBias()) {
@@ -634,7 +616,7 @@ LogicalResult QDQExporter::exportDense(qnn::DenseOp op) {
   }
   std::string product = uniqueTensor(out + "_matmul");
   addNode("MatMul", layer + "_MatMul", {x, w}, {product});
-  std::string b = get(op.getBias(), {0}, op, "bias");
+  std::string b = get(op.getBias(), {0}, op, 2);
   if (b.empty())
     return failure();
   addNode("Add", layer, {product, b}, {out});
@@ -951,9 +933,6 @@ LogicalResult QDQExporter::run() {
       tt.mutable_shape()->add_dim()->set_dim_value(d);
     values[arg].reps.assign({Rep{name, identity(type.getRank())}});
   }
-  for (Operation &op : func.getBody().front())
-    if (isa<qnn::QNNDialect>(op.getDialect()))
-      collectLocNames(op.getLoc(), nodeLocNames);
   for (Operation &op : func.getBody().front())
     if (failed(exportOp(&op)))
       return failure();

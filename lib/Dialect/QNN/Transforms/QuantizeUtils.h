@@ -70,6 +70,9 @@ struct WeightSpec {
   llvm::SmallVector<double> channelFactors;
   int64_t groups = 1;
   bool isConv = true;
+  /// Given scales (one, or one per output channel; e.g. from AIMET
+  /// encodings) instead of each channel's max |w| / (2^(bits-1) - 1).
+  llvm::SmallVector<double> scales;
 };
 
 struct QuantizedWeights {
