@@ -25,6 +25,13 @@ def save(prefix, **arrays):
         np.save("%s.%s.npy" % (prefix, name), np.ascontiguousarray(a))
 
 
+def save_f32(prefix, **arrays):
+    """As save, with float64 arrays (references computed in double) rounded
+    to float32."""
+    save(prefix, **{k: a.astype(np.float32) if a.dtype == np.float64 else a
+                    for k, a in arrays.items()})
+
+
 def ints(r, lo, hi, shape, dtype=np.int8):
     """Uniform integers in [lo, hi]."""
     return r.integers(lo, hi + 1, shape).astype(dtype)
@@ -367,3 +374,46 @@ def write_table_module(path, name, shape, in_type, out_type, table):
         f.write("  %%0 = qnn.table %%x {table = array<i32: %s>} : (%s) -> %s\n"
                 % (", ".join(str(int(v)) for v in table), ti, to))
         f.write("  return %%0 : %s\n}\n" % to)
+def log_softmax(x, axis=-1):
+    x = x.astype(np.float64)
+    s = x - x.max(axis=axis, keepdims=True)
+    return (s - np.log(np.exp(s).sum(axis=axis, keepdims=True))).astype(np.float32)
+
+
+def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
+                     dilations=(1, 1), output_padding=(0, 0), groups=1):
+    """qnn.conv_transpose2d by its definition: every input pixel scatters
+    input * weight into the full output, which is then cropped by padding
+    and extended by output_padding. NHWC input, [O, KH, KW, I/groups]
+    weights."""
+    x = x.astype(np.float64)
+    w = w.astype(np.float64)
+    n, h, wd, c = x.shape
+    o, kh, kw, cg = w.shape
+    sh, sw = strides
+    dh, dw = dilations
+    fh = (h - 1) * sh + dh * (kh - 1) + 1
+    fw = (wd - 1) * sw + dw * (kw - 1) + 1
+    full = np.zeros((n, fh + output_padding[0], fw + output_padding[1], o))
+    og = o // groups
+    for i in range(h):
+        for j in range(wd):
+            for g in range(groups):
+                xs = x[:, i, j, g * cg:(g + 1) * cg]
+                contrib = np.einsum("nc,okmc->nkmo", xs, w[g * og:(g + 1) * og])
+                for a in range(kh):
+                    for bb in range(kw):
+                        full[:, i * sh + a * dh, j * sw + bb * dw,
+                             g * og:(g + 1) * og] += contrib[:, a, bb]
+    pt, pb, pl, pr = padding
+    y = full[:, pt:full.shape[1] - pb, pl:full.shape[2] - pr]
+    if b is not None:
+        y = y + b
+    return y.astype(np.float32)
+
+
+def matmul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+    """requantize(sum((qa - za)(qb - zb)), 0, sa * sb / so, zo) of numpy's
+    matmul."""
+    acc = np.matmul(qa.astype(np.int64) - za, qb.astype(np.int64) - zb)
+    return requantize(acc, 0, sa * sb / so, zo, qmin, qmax).astype(dtype)
