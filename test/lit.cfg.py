@@ -50,3 +50,7 @@ ort_modules = os.path.join(config.qmlir_obj_root, "npm", "node_modules")
 if os.path.isdir(os.path.join(ort_modules, "onnxruntime-node")):
     config.available_features.add("onnxruntime")
     config.environment["NODE_PATH"] = ort_modules
+
+# The C API example (examples/capi), built beside the tools.
+llvm_config.add_tool_substitutions(
+    [ToolSubst("qmlir-capi-example", unresolved="ignore")], tool_dirs)

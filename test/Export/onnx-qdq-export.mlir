@@ -67,6 +67,24 @@ func.func @main(%a: tensor<2x3xf32> {qnn.name = "a"}, %b: tensor<1x3x2x2xf32> {q
 }
 
 // -----
+// Ops of the ONNX operator set: Max, MatMul (operands in declared order),
+// Pad with a mode, Sub with a broadcast constant.
+// CHECK: main (float[2,3] a, float[3,4] b) => (float[2,6] output0) {
+// CHECK-NEXT: max1:0 = Max(a, a)
+// CHECK-NEXT: mm:0 = MatMul(max1:0, b)
+// CHECK-NEXT: pad1:0 = Pad<mode = "reflect">(mm:0, pad1:0_pads)
+// CHECK-NEXT: output0 = Sub(pad1:0, sub1.const)
+// CHECK-NEXT: }
+func.func @main(%a: tensor<2x3xf32> {qnn.name = "a"}, %b: tensor<3x4xf32> {qnn.name = "b"}) -> tensor<2x6xf32> {
+  %0 = qnn.maximum %a, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32> loc("max1")
+  %1 = qnn.matmul %0, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32> loc("mm")
+  %2 = qnn.pad reflect %1 {padding = array<i64: 0, 0, 1, 1>} : (tensor<2x4xf32>) -> tensor<2x6xf32> loc("pad1")
+  %c = arith.constant dense<1.0> : tensor<6xf32>
+  %3 = qnn.sub %2, %c : (tensor<2x6xf32>, tensor<6xf32>) -> tensor<2x6xf32> loc("sub1")
+  return %3 : tensor<2x6xf32>
+}
+
+// -----
 // A lookup table has no ONNX operator: the error names the node.
 func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %q = qnn.quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8<-2:1>:f32, 0.1>>

@@ -87,7 +87,16 @@ qmlir::qnn::collectEncodings(func::FuncOp func) {
           failed(add(file.activations, resultName(r), r.getType(), op)))
         return WalkResult::interrupt();
     if (isa<Conv2dOp, DenseOp>(op)) {
-      Type w = op->getOperand(1).getType();
+      // Quantized weights, or (an imported QDQ model) float weights that a
+      // qnn.dequantize computes from quantized ones.
+      // The importer dequantizes ONNX's OIHW weights before transposing
+      // them, which keeps the output channels and their scales.
+      Value weight = op->getOperand(1);
+      while (isa_and_nonnull<TransposeOp, ReshapeOp>(weight.getDefiningOp()))
+        weight = weight.getDefiningOp()->getOperand(0);
+      if (auto dequantize = weight.getDefiningOp<DequantizeOp>())
+        weight = dequantize.getInput();
+      Type w = weight.getType();
       if (isa<quant::QuantizedType>(getElementTypeOrSelf(w)) &&
           failed(add(file.params, parameterName(op, 1), w, op)))
         return WalkResult::interrupt();

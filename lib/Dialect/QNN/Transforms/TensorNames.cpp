@@ -77,6 +77,14 @@ std::string qmlir::qnn::parameterName(Operation *layer, unsigned operandIndex) {
                                          : "param" + std::to_string(operandIndex);
   std::string fallback = layerName(layer) + "." + role;
   Operation *def = layer->getOperand(operandIndex).getDefiningOp();
+  // An imported QDQ model dequantizes its weights in a node of their name
+  // (and transposes them to OHWI after that).
+  while (isa_and_nonnull<TransposeOp, ReshapeOp>(def))
+    def = def->getOperand(0).getDefiningOp();
+  if (auto dequantize = dyn_cast_or_null<DequantizeOp>(def)) {
+    std::string name = locationName(dequantize.getLoc());
+    return name.empty() ? fallback : name;
+  }
   if (auto scast = dyn_cast_or_null<quant::StorageCastOp>(def))
     def = scast.getInput().getDefiningOp();
   if (!def)

@@ -25,7 +25,8 @@ inline constexpr llvm::StringLiteral kWeightEncodingAttr =
 
 /// The encodings of a quantized function: every tensor a layer op computes
 /// or a qnn.quantize creates from a float tensor (per-axis types give one
-/// encoding per channel), and the weights of conv2d/dense. Biases are left
+/// encoding per channel), and the weights of conv2d/dense (quantized, or
+/// dequantized from a quantized constant as in QDQ models). Biases are left
 /// out: their scale is `s_in * s_w` by definition. Fails with an error at
 /// the op for quantized types other than uniform ones.
 mlir::FailureOr<encodings::EncodingsFile>

@@ -33,7 +33,8 @@ std::string resultName(mlir::OpResult result);
 /// bias: operand 2): the constant's location name when no qnn op of its
 /// block is located at that name (an ONNX initializer's name such as
 /// `16.weight`), else `<layer name>.weight` / `.bias` (e.g. a weight that
-/// batch-norm folding rebuilt at its conv's node).
+/// batch-norm folding rebuilt at its conv's node). A weight that a
+/// qnn.dequantize reads (an imported QDQ model) is named after that op.
 std::string parameterName(mlir::Operation *layer, unsigned operandIndex);
 
 /// The argument's `qnn.name` attribute, or `arg<N>`.
