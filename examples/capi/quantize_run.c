@@ -4,7 +4,11 @@
 |* it for the host and runs it on the first images of a float32 .npy file,    *|
 |* printing each image's logits and top-1 class.                              *|
 |*                                                                            *|
-|*   qmlir-capi-example model.onnx calib.npy images.npy N [config.json]       *|
+|*   qmlir-capi-example model.onnx calib.npy images.npy N [config.json        *|
+|*                      [pipeline]]                                           *|
+|*                                                                            *|
+|* A pass pipeline, when given, runs on the quantized model before it is      *|
+|* compiled (e.g. "builtin.module(qnn-export-tosa)": lowering for a target).  *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -15,6 +19,20 @@
 #include <string.h>
 
 static MlirStringRef str(const char *s) { return mlirStringRefCreate(s, strlen(s)); }
+
+/// Appends printed IR to a growing string.
+typedef struct Text {
+  char *data;
+  size_t size;
+} Text;
+
+static void appendText(MlirStringRef piece, void *userData) {
+  Text *text = (Text *)userData;
+  text->data = realloc(text->data, text->size + piece.length + 1);
+  memcpy(text->data + text->size, piece.data, piece.length);
+  text->size += piece.length;
+  text->data[text->size] = '\0';
+}
 
 static int failWith(QmlirContext ctx, const char *what) {
   MlirStringRef e = qmlirContextGetLastError(ctx);
@@ -79,6 +97,19 @@ int main(int argc, char **argv) {
           model, str(argv[2]), str(argc > 5 ? argv[5] : "")))) {
     status = failWith(ctx, "quantize");
     goto done;
+  }
+  if (argc > 6) {
+    if (mlirLogicalResultIsFailure(
+            qmlirModelRunPassPipeline(model, str(argv[6])))) {
+      status = failWith(ctx, "pipeline");
+      goto done;
+    }
+    Text text = {NULL, 0};
+    qmlirModelPrint(model, false, appendText, &text);
+    printf("after the pipeline: %s qnn.conv2d, %s tosa.conv2d\n",
+           strstr(text.data, "qnn.conv2d") ? "some" : "no",
+           strstr(text.data, "tosa.conv2d") ? "some" : "no");
+    free(text.data);
   }
   if (qmlirModelGetNumInputs(model) != 1 || qmlirModelGetNumOutputs(model) != 1) {
     status = failWith(ctx, "compile");

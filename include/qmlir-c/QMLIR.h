@@ -107,8 +107,10 @@ QMLIR_CAPI_EXPORTED MlirLogicalResult qmlirModelQuantize(QmlirModel model,
                                                          MlirStringRef samples,
                                                          MlirStringRef config);
 
-/// Runs a textual pass pipeline on the module in place, e.g.
-/// "builtin.module(qnn-export-tosa)" or a target lowering.
+/// Runs a textual pass pipeline on the module in place: as mlir-opt's
+/// --pass-pipeline takes it ("builtin.module(qnn-export-tosa)") or the
+/// passes inside it ("qnn-export-tosa", "func.func(canonicalize)"); e.g. a
+/// lowering for a target.
 QMLIR_CAPI_EXPORTED MlirLogicalResult
 qmlirModelRunPassPipeline(QmlirModel model, MlirStringRef pipeline);
 

@@ -188,7 +188,12 @@ MlirLogicalResult qmlirModelRunPassPipeline(QmlirModel model,
   mlir::PassManager pm(m->context->ctx.get());
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (mlir::failed(mlir::parsePassPipeline(unwrap(pipeline), pm, os)))
+  // The passes of `builtin.module(...)` go into the module's pass manager
+  // (parsed as given, they would be nested on modules inside the module).
+  llvm::StringRef passes = unwrap(pipeline).trim();
+  if (passes.starts_with("builtin.module(") && passes.ends_with(")"))
+    passes = passes.drop_front(strlen("builtin.module(")).drop_back();
+  if (mlir::failed(mlir::parsePassPipeline(passes, pm, os)))
     return fail(m->context, "invalid pass pipeline '" +
                                 unwrap(pipeline).str() + "': " + errors);
   return runPasses(m, pm, "pass pipeline '" + unwrap(pipeline).str() + "'");
