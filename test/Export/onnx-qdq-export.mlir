@@ -85,6 +85,30 @@ func.func @main(%a: tensor<2x3xf32> {qnn.name = "a"}, %b: tensor<3x4xf32> {qnn.n
 }
 
 // -----
+// qnn-quantize's per-axis input reinterpretation (quant.scast to the
+// storage and back with one scale): the QuantizeLinear integers dequantized
+// again with the new parameters; per-axis Q/DQ of activations.
+// CHECK: main (float[1,2,2,2] x) => (float[1,2,2,1] output0) {
+// CHECK-NEXT: x_quantized = QuantizeLinear<axis = 3>(x, x_scale, x_zero_point)
+// CHECK-NEXT: x_quantized_reinterpreted = DequantizeLinear<axis = 3>(x_quantized, x_quantized_reinterpreted_scale, x_quantized_reinterpreted_zero_point)
+// CHECK-NEXT: x_quantized_reinterpreted_transposed = Transpose<perm = [0, 3, 1, 2]>(x_quantized_reinterpreted)
+// CHECK: conv2:0 = Conv<{{.*}}>(x_quantized_reinterpreted_transposed, conv2.weight)
+!qpa = !quant.uniform<i8:f32:3, {0.1:-1, 0.2:3}>
+!qone = !quant.uniform<i8:f32:3, {0.2:-1, 0.2:3}>
+!qcw = !quant.uniform<i8<-127:127>:f32:0, {0.05}>
+!qco = !quant.uniform<i8:f32, 0.3:2>
+func.func @main(%x: tensor<1x2x2x2xf32> {qnn.name = "x"}) -> tensor<1x2x2x1xf32> {
+  %q = qnn.quantize %x : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2x!qpa> loc("x")
+  %s = quant.scast %q : tensor<1x2x2x2x!qpa> to tensor<1x2x2x2xi8>
+  %r = quant.scast %s : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!qone>
+  %wi = arith.constant dense<[[[[2, 1]]]]> : tensor<1x1x1x2xi8>
+  %w = quant.scast %wi : tensor<1x1x1x2xi8> to tensor<1x1x1x2x!qcw>
+  %c = qnn.conv2d %r, %w : (tensor<1x2x2x2x!qone>, tensor<1x1x1x2x!qcw>) -> tensor<1x2x2x1x!qco> loc("conv2")
+  %d = qnn.dequantize %c : (tensor<1x2x2x1x!qco>) -> tensor<1x2x2x1xf32>
+  return %d : tensor<1x2x2x1xf32>
+}
+
+// -----
 // A lookup table has no ONNX operator: the error names the node.
 func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %q = qnn.quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8<-2:1>:f32, 0.1>>

@@ -441,7 +441,10 @@ LogicalResult QDQExporter::define(Value v, const std::string &name, Perm perm,
             {clipped});
     dq = clipped;
   }
-  values[v].reps.assign({Rep{dq, perm}});
+  ValueReps &reps = values[v];
+  reps.reps.assign({Rep{dq, perm}});
+  reps.storage = q;
+  reps.storagePerm = perm;
   return success();
 }
 

@@ -52,6 +52,10 @@ struct ValueReps {
   /// of the Reshape that defined the value), or empty.
   std::string rowMajor;
   SmallVector<int64_t> rowMajorShape;
+  /// For a quantized value: the integer tensor (a QuantizeLinear output)
+  /// holding its storage in order `storagePerm`, or empty.
+  std::string storage;
+  Perm storagePerm;
 };
 
 /// A constant operand: integer storage values of a quantized constant, or
@@ -121,6 +125,9 @@ private:
                        StringRef nodeBase, Operation *op);
 
   LogicalResult exportOp(Operation *op);
+  /// `quant.scast` of a computed tensor: the same integers read with other
+  /// parameters (qnn-quantize's per-axis input reinterpretation).
+  LogicalResult exportStorageCast(quant::StorageCastOp op);
   LogicalResult exportConv(qnn::Conv2dOp op);
   LogicalResult exportDense(qnn::DenseOp op);
   LogicalResult exportElementwise(Operation *op, StringRef opType);

@@ -205,11 +205,14 @@ LogicalResult QDQExporter::exportPool(Operation *op) {
 
 LogicalResult QDQExporter::exportOp(Operation *op) {
   // Constants are materialized where they are used, in the order needed.
-  if (isa<arith::ConstantOp, quant::StorageCastOp>(op) &&
+  if ((isa<arith::ConstantOp>(op) ||
+       (isa<quant::StorageCastOp>(op) && constant(op->getResult(0)))) &&
       llvm::all_of(op->getUsers(), [](Operation *user) {
         return !isa<func::ReturnOp>(user);
       }))
     return success();
+  if (auto scast = dyn_cast<quant::StorageCastOp>(op))
+    return exportStorageCast(scast);
   if (auto ret = dyn_cast<func::ReturnOp>(op))
     return exportOutputs(ret);
   if (auto conv = dyn_cast<qnn::Conv2dOp>(op))
@@ -271,6 +274,11 @@ LogicalResult QDQExporter::exportOp(Operation *op) {
       for (int64_t q : r.perm)
         perm.push_back(inv[q]);
       reps.reps.push_back({r.name, perm});
+    }
+    if (!it->second.storage.empty()) {
+      reps.storage = it->second.storage;
+      for (int64_t q : it->second.storagePerm)
+        reps.storagePerm.push_back(inv[q]);
     }
     values[transpose.getOutput()] = std::move(reps);
     return success();
@@ -341,6 +349,39 @@ LogicalResult QDQExporter::exportOp(Operation *op) {
   return error(op) << "op '" << op->getName() << "' (node '"
                    << qnn::layerName(op)
                    << "') cannot be expressed in ONNX opset " << kOpset;
+}
+
+LogicalResult QDQExporter::exportStorageCast(quant::StorageCastOp op) {
+  auto it = values.find(op.getInput());
+  if (it == values.end() || it->second.storage.empty())
+    return error(op) << "'" << qnn::layerName(op)
+                     << "': quant.scast of a tensor without an integer form";
+  ValueReps in = it->second;
+  ValueReps out;
+  out.storage = in.storage;
+  out.storagePerm = in.storagePerm;
+  auto qtype = dyn_cast<quant::QuantizedType>(
+      getElementTypeOrSelf(op.getResult().getType()));
+  if (qtype) {
+    // The integers dequantized with the result type's parameters.
+    std::string scale, zp;
+    std::optional<int64_t> axis;
+    std::string base = in.storage + "_reinterpreted";
+    if (failed(quantParams(qtype, in.storagePerm, base, op, false, scale, zp,
+                           axis)))
+      return failure();
+    std::string dq = uniqueTensor(base);
+    onnx::NodeProto &node = addNode("DequantizeLinear", base + "_DequantizeLinear",
+                                    {in.storage, scale, zp}, {dq});
+    if (axis)
+      *node.add_attribute() = onnx::MakeAttribute("axis", *axis);
+    out.reps.push_back({dq, in.storagePerm});
+  } else {
+    // The plain integers: only another quant.scast may read them.
+    out.reps.push_back({in.storage, in.storagePerm});
+  }
+  values[op.getResult()] = std::move(out);
+  return success();
 }
 
 LogicalResult QDQExporter::exportOutputs(func::ReturnOp ret) {
