@@ -1,4 +1,4 @@
-/*===- quantize_run.c - qmlir's C API end to end ---------------------------===*\
+/*===- quantize_run.c - qmlir's C API end to end --------------------------===*\
 |*                                                                            *|
 |* Loads a float model, quantizes it to int8 on calibration samples, compiles *|
 |* it for the host and runs it on the first images of a float32 .npy file,    *|
@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static MlirStringRef str(const char *s) { return mlirStringRefCreate(s, strlen(s)); }
+static MlirStringRef str(const char *s) {
+  return mlirStringRefCreate(s, strlen(s));
+}
 
 /// Appends printed IR to a growing string.
 typedef struct Text {
@@ -111,7 +113,8 @@ int main(int argc, char **argv) {
            strstr(text.data, "tosa.conv2d") ? "some" : "no");
     free(text.data);
   }
-  if (qmlirModelGetNumInputs(model) != 1 || qmlirModelGetNumOutputs(model) != 1) {
+  if (qmlirModelGetNumInputs(model) != 1 ||
+      qmlirModelGetNumOutputs(model) != 1) {
     status = failWith(ctx, "compile");
     goto done;
   }
@@ -144,7 +147,8 @@ int main(int argc, char **argv) {
   for (long i = 0; i < n; ++i) {
     const void *inputs[] = {images + i * inSize};
     void *outputs[] = {logits};
-    if (mlirLogicalResultIsFailure(qmlirModelRun(model, 1, inputs, 1, outputs))) {
+    if (mlirLogicalResultIsFailure(
+            qmlirModelRun(model, 1, inputs, 1, outputs))) {
       status = failWith(ctx, "run");
       free(logits);
       free(images);

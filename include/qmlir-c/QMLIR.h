@@ -79,7 +79,8 @@ static inline bool qmlirContextIsNull(QmlirContext context) {
 
 /// The message of the last failure of a call on this context or one of its
 /// models; empty when none failed. Valid until the next failing call.
-QMLIR_CAPI_EXPORTED MlirStringRef qmlirContextGetLastError(QmlirContext context);
+QMLIR_CAPI_EXPORTED MlirStringRef
+qmlirContextGetLastError(QmlirContext context);
 
 //===----------------------------------------------------------------------===//
 // Models
@@ -133,8 +134,9 @@ QMLIR_CAPI_EXPORTED MlirLogicalResult qmlirModelCompile(QmlirModel model);
 /// -1 on failure).
 QMLIR_CAPI_EXPORTED intptr_t qmlirModelGetNumInputs(QmlirModel model);
 QMLIR_CAPI_EXPORTED intptr_t qmlirModelGetNumOutputs(QmlirModel model);
-QMLIR_CAPI_EXPORTED MlirLogicalResult
-qmlirModelGetInput(QmlirModel model, intptr_t index, QmlirTensorSpec *spec);
+QMLIR_CAPI_EXPORTED MlirLogicalResult qmlirModelGetInput(QmlirModel model,
+                                                         intptr_t index,
+                                                         QmlirTensorSpec *spec);
 QMLIR_CAPI_EXPORTED MlirLogicalResult
 qmlirModelGetOutput(QmlirModel model, intptr_t index, QmlirTensorSpec *spec);
 

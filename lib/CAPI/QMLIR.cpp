@@ -155,8 +155,8 @@ QmlirModel qmlirModelLoad(QmlirContext context, MlirStringRef path,
 QmlirModel qmlirModelParse(QmlirContext context, MlirStringRef text) {
   Context *c = unwrap(context);
   FirstError error(c->ctx.get());
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(unwrap(text),
-                                                        c->ctx.get());
+  auto module =
+      mlir::parseSourceString<mlir::ModuleOp>(unwrap(text), c->ctx.get());
   if (!module) {
     fail(c, "cannot parse MLIR: " + error.take("invalid module"));
     return QmlirModel{nullptr};
@@ -194,8 +194,8 @@ MlirLogicalResult qmlirModelRunPassPipeline(QmlirModel model,
   if (passes.starts_with("builtin.module(") && passes.ends_with(")"))
     passes = passes.drop_front(strlen("builtin.module(")).drop_back();
   if (mlir::failed(mlir::parsePassPipeline(passes, pm, os)))
-    return fail(m->context, "invalid pass pipeline '" +
-                                unwrap(pipeline).str() + "': " + errors);
+    return fail(m->context, "invalid pass pipeline '" + unwrap(pipeline).str() +
+                                "': " + errors);
   return runPasses(m, pm, "pass pipeline '" + unwrap(pipeline).str() + "'");
 }
 

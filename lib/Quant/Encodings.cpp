@@ -42,9 +42,8 @@ public:
     const llvm::json::Object *o = v.getAsObject();
     if (!o)
       return error(where, "an encoding must be a JSON object");
-    static const char *const kKeys[] = {"bitwidth", "dtype", "is_symmetric",
-                                        "min",      "max",   "offset",
-                                        "scale"};
+    static const char *const kKeys[] = {
+        "bitwidth", "dtype", "is_symmetric", "min", "max", "offset", "scale"};
     for (const auto &kv : *o)
       if (!llvm::is_contained(kKeys, kv.first.str()))
         return error(where, "unknown key '" + kv.first.str() + "'");
@@ -60,8 +59,8 @@ public:
     if (!dtype)
       return error(where, "'dtype' must be a string");
     if (*dtype != "int")
-      return error(where, "dtype '" + *dtype +
-                              "' is not supported (only \"int\")");
+      return error(where,
+                   "dtype '" + *dtype + "' is not supported (only \"int\")");
     e.dtype = dtype->str();
     // AIMET writes "True"/"False"; JSON booleans are accepted too.
     const llvm::json::Value *sym = o->get("is_symmetric");
@@ -74,10 +73,9 @@ public:
     else
       return error(where,
                    "'is_symmetric' must be \"True\", \"False\" or a boolean");
-    for (auto [key, field] :
-         {std::pair<const char *, double *>{"min", &e.min},
-          {"max", &e.max},
-          {"scale", &e.scale}}) {
+    for (auto [key, field] : {std::pair<const char *, double *>{"min", &e.min},
+                              {"max", &e.max},
+                              {"scale", &e.scale}}) {
       std::optional<double> d = o->getNumber(key);
       if (!d || !std::isfinite(*d))
         return error(where, "'" + llvm::Twine(key) + "' must be a number");
@@ -113,8 +111,8 @@ public:
           return error(where, "has no encoding");
         for (auto [i, item] : llvm::enumerate(*a)) {
           llvm::Expected<Encoding> e = encoding(
-              item, a->size() == 1 ? where
-                                   : where + " channel " + std::to_string(i));
+              item,
+              a->size() == 1 ? where : where + " channel " + std::to_string(i));
           if (!e)
             return e.takeError();
           encodings.push_back(*e);
@@ -137,8 +135,8 @@ qmlir::encodings::parseEncodings(llvm::StringRef text, llvm::StringRef source) {
   Parser p(source);
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed)
-    return makeError(source + ": invalid JSON: " +
-                     llvm::toString(parsed.takeError()));
+    return makeError(source +
+                     ": invalid JSON: " + llvm::toString(parsed.takeError()));
   const llvm::json::Object *root = parsed->getAsObject();
   if (!root)
     return makeError(source + ": an encodings file must be a JSON object");
@@ -163,14 +161,14 @@ qmlir::encodings::parseEncodings(llvm::StringRef text, llvm::StringRef source) {
 static llvm::json::Value toJSON(const std::vector<Encoding> &list) {
   llvm::json::Array a;
   for (const Encoding &e : list)
-    a.push_back(llvm::json::Object{{"bitwidth", e.bitwidth},
-                                   {"dtype", e.dtype},
-                                   {"is_symmetric",
-                                    e.isSymmetric ? "True" : "False"},
-                                   {"max", e.max},
-                                   {"min", e.min},
-                                   {"offset", e.offset},
-                                   {"scale", e.scale}});
+    a.push_back(
+        llvm::json::Object{{"bitwidth", e.bitwidth},
+                           {"dtype", e.dtype},
+                           {"is_symmetric", e.isSymmetric ? "True" : "False"},
+                           {"max", e.max},
+                           {"min", e.min},
+                           {"offset", e.offset},
+                           {"scale", e.scale}});
   return a;
 }
 

@@ -67,7 +67,8 @@ TEST(Encodings, FromQuantParams) {
 // Written files parse back to the same values.
 TEST(Encodings, RoundTrip) {
   EncodingsFile file;
-  file.activations["input"] = {Encoding::fromQuantParams(1.0 / 255, -128, -128, 127)};
+  file.activations["input"] = {
+      Encoding::fromQuantParams(1.0 / 255, -128, -128, 127)};
   file.params["fc.weight"] = {Encoding::fromQuantParams(0.1, 0, -127, 127),
                               Encoding::fromQuantParams(0.3, 0, -127, 127)};
   std::string text = llvm::formatv("{0}", toJSON(file)).str();
@@ -81,35 +82,45 @@ TEST(Encodings, RoundTrip) {
 
 // Every error names the file, the section and tensor, and the key.
 TEST(Encodings, Errors) {
-  EXPECT_EQ(parseError("["), "e.json: invalid JSON: [1:1, byte=1]: Unexpected EOF");
-  EXPECT_EQ(parseError("[]"), "e.json: an encodings file must be a JSON object");
+  EXPECT_EQ(parseError("["),
+            "e.json: invalid JSON: [1:1, byte=1]: Unexpected EOF");
+  EXPECT_EQ(parseError("[]"),
+            "e.json: an encodings file must be a JSON object");
   EXPECT_EQ(parseError(R"({"activations": {}})"),
             "e.json: top level: unknown key 'activations'");
-  EXPECT_EQ(parseError(R"({"activation_encodings": []})"),
-            "e.json: activation_encodings: must be a JSON object of tensor names");
+  EXPECT_EQ(
+      parseError(R"({"activation_encodings": []})"),
+      "e.json: activation_encodings: must be a JSON object of tensor names");
   EXPECT_EQ(parseError(R"({"activation_encodings": {"x": []}})"),
             "e.json: activation_encodings 'x': has no encoding");
   EXPECT_EQ(parseError(R"({"param_encodings": {"w": [{"bitwidth": 8}]}})"),
             "e.json: param_encodings 'w': missing key 'dtype'");
   EXPECT_EQ(
-      parseError(R"({"activation_encodings": {"x": [{"bitwidth": 40, "dtype": "int",
+      parseError(
+          R"({"activation_encodings": {"x": [{"bitwidth": 40, "dtype": "int",
         "is_symmetric": "False", "min": 0, "max": 1, "offset": 0, "scale": 1}]}})"),
-      "e.json: activation_encodings 'x': 'bitwidth' must be an integer in [1, 32]");
+      "e.json: activation_encodings 'x': 'bitwidth' must be an integer in [1, "
+      "32]");
   EXPECT_EQ(
-      parseError(R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "float",
+      parseError(
+          R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "float",
         "is_symmetric": "False", "min": 0, "max": 1, "offset": 0, "scale": 1}]}})"),
-      "e.json: activation_encodings 'x': dtype 'float' is not supported (only \"int\")");
+      "e.json: activation_encodings 'x': dtype 'float' is not supported (only "
+      "\"int\")");
   EXPECT_EQ(
-      parseError(R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
+      parseError(
+          R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
         "is_symmetric": "yes", "min": 0, "max": 1, "offset": 0, "scale": 1}]}})"),
       "e.json: activation_encodings 'x': 'is_symmetric' must be \"True\", "
       "\"False\" or a boolean");
   EXPECT_EQ(
-      parseError(R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
+      parseError(
+          R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
         "is_symmetric": "False", "min": 2, "max": 1, "offset": 0, "scale": 1}]}})"),
       "e.json: activation_encodings 'x': 'min' is greater than 'max'");
   EXPECT_EQ(
-      parseError(R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
+      parseError(
+          R"({"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int",
         "is_symmetric": "False", "min": 0, "max": 1, "offset": 0, "scale": 1, "y": 1}]}})"),
       "e.json: activation_encodings 'x': unknown key 'y'");
 }

@@ -41,8 +41,8 @@ struct Encoding {
   /// range [qmin, qmax]: offset = qmin - zeroPoint and min/max the real
   /// values of qmin/qmax (for a narrow range such as -127..127 these are the
   /// range's ends, not `scale * (offset + 2^bitwidth - 1)`).
-  static Encoding fromQuantParams(double scale, int64_t zeroPoint,
-                                  int64_t qmin, int64_t qmax);
+  static Encoding fromQuantParams(double scale, int64_t zeroPoint, int64_t qmin,
+                                  int64_t qmax);
 };
 
 using TensorEncodings = std::map<std::string, std::vector<Encoding>>;

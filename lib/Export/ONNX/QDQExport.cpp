@@ -49,7 +49,8 @@ Perm qmlir::onnx_export::inverse(ArrayRef<int64_t> perm) {
   return inv;
 }
 
-SmallVector<int64_t> qmlir::onnx_export::permuted(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+SmallVector<int64_t> qmlir::onnx_export::permuted(ArrayRef<int64_t> shape,
+                                                  ArrayRef<int64_t> perm) {
   SmallVector<int64_t> out;
   for (int64_t p : perm)
     out.push_back(shape[p]);
@@ -58,7 +59,8 @@ SmallVector<int64_t> qmlir::onnx_export::permuted(ArrayRef<int64_t> shape, Array
 
 /// Whether `transpose(x, perm)` has the row-major data of x (only unit
 /// dimensions move), so a Reshape can stand for the Transpose.
-bool qmlir::onnx_export::sameRowMajorData(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+bool qmlir::onnx_export::sameRowMajorData(ArrayRef<int64_t> shape,
+                                          ArrayRef<int64_t> perm) {
   int64_t last = -1;
   for (int64_t p : perm) {
     if (shape[p] == 1)
@@ -73,8 +75,8 @@ bool qmlir::onnx_export::sameRowMajorData(ArrayRef<int64_t> shape, ArrayRef<int6
 namespace {
 /// Host transpose: out dimension i is in dimension perm[i].
 template <typename T>
-std::vector<T> transposeData(const std::vector<T> &in,
-                             ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+std::vector<T> transposeData(const std::vector<T> &in, ArrayRef<int64_t> shape,
+                             ArrayRef<int64_t> perm) {
   int64_t rank = shape.size();
   SmallVector<int64_t> inStrides(rank, 1);
   for (int64_t i = rank - 2; i >= 0; --i)
@@ -249,8 +251,9 @@ std::optional<HostConst> QDQExporter::constant(Value v) {
   Type elem = attr.getElementType();
   if (c.qtype && isa<IntegerType>(elem)) {
     for (const APInt &i : attr.getValues<APInt>())
-      c.ints.push_back(c.qtype.isSigned() ? i.getSExtValue()
-                                          : static_cast<int64_t>(i.getZExtValue()));
+      c.ints.push_back(c.qtype.isSigned()
+                           ? i.getSExtValue()
+                           : static_cast<int64_t>(i.getZExtValue()));
     return c;
   }
   if (!c.qtype && isa<FloatType>(elem)) {
@@ -323,8 +326,8 @@ std::string QDQExporter::get(Value v, ArrayRef<int64_t> perm, Operation *user,
       // The node is named like its output, the weight's name, so that an
       // importer locates the dequantized weight at it (node and tensor names
       // are separate namespaces in ONNX).
-      onnx::NodeProto &dq = addNode("DequantizeLinear", name,
-                                    {data, scale, zp}, {name});
+      onnx::NodeProto &dq =
+          addNode("DequantizeLinear", name, {data, scale, zp}, {name});
       if (axis)
         *dq.add_attribute() = onnx::MakeAttribute("axis", *axis);
     } else {
@@ -428,12 +431,12 @@ LogicalResult QDQExporter::define(Value v, const std::string &name, Perm perm,
                        << "': per-axis tensors with a narrow storage range ("
                        << qtype << ") have no ONNX QDQ form";
     float s = static_cast<float>(uniform.getScale());
-    float lo = static_cast<float>(qtype.getStorageTypeMin() -
-                                  uniform.getZeroPoint()) *
-               s;
-    float hi = static_cast<float>(qtype.getStorageTypeMax() -
-                                  uniform.getZeroPoint()) *
-               s;
+    float lo =
+        static_cast<float>(qtype.getStorageTypeMin() - uniform.getZeroPoint()) *
+        s;
+    float hi =
+        static_cast<float>(qtype.getStorageTypeMax() - uniform.getZeroPoint()) *
+        s;
     std::string clipped = uniqueTensor(name + "_narrow");
     addNode("Clip", nodeBase.str() + "_NarrowRange",
             {dq, floatInit(name + "_narrow_min", {lo}, {}),
@@ -544,4 +547,3 @@ LogicalResult qmlir::exportONNXQDQ(ModuleOp module, llvm::raw_ostream &os,
     return func.emitError() << "ONNX QDQ export: " << e.what();
   }
 }
-

@@ -95,8 +95,8 @@ private:
                            ArrayRef<std::string> outputs);
   std::string floatInit(StringRef base, ArrayRef<float> data,
                         ArrayRef<int64_t> shape);
-  std::string intInit(StringRef base, int32_t dataType,
-                      ArrayRef<int64_t> data, ArrayRef<int64_t> shape);
+  std::string intInit(StringRef base, int32_t dataType, ArrayRef<int64_t> data,
+                      ArrayRef<int64_t> shape);
 
   InFlightDiagnostic error(Operation *op);
   /// The ONNX element type of quantized storage, or failure with an error.

@@ -54,8 +54,8 @@ LogicalResult QDQExporter::exportConv(qnn::Conv2dOp op) {
   std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));
   onnx::NodeProto &node = addNode("Conv", layer, inputs, {out});
   ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
-  *node.add_attribute() =
-      onnx::MakeAttribute("kernel_shape", std::vector<int64_t>{wShape[1], wShape[2]});
+  *node.add_attribute() = onnx::MakeAttribute(
+      "kernel_shape", std::vector<int64_t>{wShape[1], wShape[2]});
   *node.add_attribute() = onnx::MakeAttribute("strides", vec(op.getStrides()));
   *node.add_attribute() =
       onnx::MakeAttribute("pads", onnxPads(op.getPadding()));
@@ -142,8 +142,10 @@ LogicalResult QDQExporter::exportElementwise(Operation *op, StringRef opType) {
   Perm inv = inverse(perm);
   std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));
   if (auto clip = dyn_cast<qnn::ClipOp>(op)) {
-    inputs.push_back(floatInit(out + "_min", {clip.getMin().convertToFloat()}, {}));
-    inputs.push_back(floatInit(out + "_max", {clip.getMax().convertToFloat()}, {}));
+    inputs.push_back(
+        floatInit(out + "_min", {clip.getMin().convertToFloat()}, {}));
+    inputs.push_back(
+        floatInit(out + "_max", {clip.getMax().convertToFloat()}, {}));
   }
   if (auto pad = dyn_cast<qnn::PadOp>(op)) {
     // ONNX pads: all begins, then all ends, in ONNX dimension order.
@@ -153,8 +155,8 @@ LogicalResult QDQExporter::exportElementwise(Operation *op, StringRef opType) {
       pads[i] = p[2 * perm[i]];
       pads[rank + i] = p[2 * perm[i] + 1];
     }
-    inputs.push_back(intInit(out + "_pads", onnx::TensorProto::INT64, pads,
-                             {2 * rank}));
+    inputs.push_back(
+        intInit(out + "_pads", onnx::TensorProto::INT64, pads, {2 * rank}));
     if (pad.getMode() == qnn::PadMode::Constant)
       inputs.push_back(
           floatInit(out + "_value", {pad.getValue().convertToFloat()}, {}));
@@ -170,8 +172,8 @@ LogicalResult QDQExporter::exportElementwise(Operation *op, StringRef opType) {
     *node.add_attribute() = onnx::MakeAttribute("axis", inv[axis]);
   }
   if (auto concat = dyn_cast<qnn::ConcatOp>(op))
-    *node.add_attribute() =
-        onnx::MakeAttribute("axis", inv[static_cast<int64_t>(concat.getAxis())]);
+    *node.add_attribute() = onnx::MakeAttribute(
+        "axis", inv[static_cast<int64_t>(concat.getAxis())]);
   return define(op->getResult(0), out, perm, layer, op);
 }
 
@@ -187,16 +189,23 @@ LogicalResult QDQExporter::exportPool(Operation *op) {
   }
   if (auto max = dyn_cast<qnn::MaxPool2dOp>(op)) {
     onnx::NodeProto &node = addNode("MaxPool", layer, {x}, {out});
-    *node.add_attribute() = onnx::MakeAttribute("kernel_shape", vec(max.getKernel()));
-    *node.add_attribute() = onnx::MakeAttribute("strides", vec(max.getStrides()));
-    *node.add_attribute() = onnx::MakeAttribute("pads", onnxPads(max.getPadding()));
-    *node.add_attribute() = onnx::MakeAttribute("dilations", vec(max.getDilations()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("kernel_shape", vec(max.getKernel()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("strides", vec(max.getStrides()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("pads", onnxPads(max.getPadding()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("dilations", vec(max.getDilations()));
   } else {
     auto avg = cast<qnn::AvgPool2dOp>(op);
     onnx::NodeProto &node = addNode("AveragePool", layer, {x}, {out});
-    *node.add_attribute() = onnx::MakeAttribute("kernel_shape", vec(avg.getKernel()));
-    *node.add_attribute() = onnx::MakeAttribute("strides", vec(avg.getStrides()));
-    *node.add_attribute() = onnx::MakeAttribute("pads", onnxPads(avg.getPadding()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("kernel_shape", vec(avg.getKernel()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("strides", vec(avg.getStrides()));
+    *node.add_attribute() =
+        onnx::MakeAttribute("pads", onnxPads(avg.getPadding()));
     *node.add_attribute() = onnx::MakeAttribute(
         "count_include_pad", static_cast<int64_t>(avg.getCountIncludePad()));
   }
@@ -207,9 +216,8 @@ LogicalResult QDQExporter::exportOp(Operation *op) {
   // Constants are materialized where they are used, in the order needed.
   if ((isa<arith::ConstantOp>(op) ||
        (isa<quant::StorageCastOp>(op) && constant(op->getResult(0)))) &&
-      llvm::all_of(op->getUsers(), [](Operation *user) {
-        return !isa<func::ReturnOp>(user);
-      }))
+      llvm::all_of(op->getUsers(),
+                   [](Operation *user) { return !isa<func::ReturnOp>(user); }))
     return success();
   if (auto scast = dyn_cast<quant::StorageCastOp>(op))
     return exportStorageCast(scast);
@@ -244,10 +252,10 @@ LogicalResult QDQExporter::exportOp(Operation *op) {
   if (auto matmul = dyn_cast<qnn::MatMulOp>(op)) {
     // Not elementwise: both operands in their declared order.
     std::string layer = qnn::layerName(op);
-    std::string a = get(matmul.getLhs(),
-                        identity(matmul.getLhs().getType().getRank()), op);
-    std::string b = get(matmul.getRhs(),
-                        identity(matmul.getRhs().getType().getRank()), op);
+    std::string a =
+        get(matmul.getLhs(), identity(matmul.getLhs().getType().getRank()), op);
+    std::string b =
+        get(matmul.getRhs(), identity(matmul.getRhs().getType().getRank()), op);
     if (a.empty() || b.empty())
       return failure();
     std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));
@@ -292,8 +300,8 @@ LogicalResult QDQExporter::exportOp(Operation *op) {
       return failure();
     ArrayRef<int64_t> shape = reshape.getOutput().getType().getShape();
     std::string shapeName =
-        intInit(qnn::layerName(op) + "_shape", onnx::TensorProto::INT64,
-                shape, {static_cast<int64_t>(shape.size())});
+        intInit(qnn::layerName(op) + "_shape", onnx::TensorProto::INT64, shape,
+                {static_cast<int64_t>(shape.size())});
     std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));
     addNode("Reshape", qnn::layerName(op), {x, shapeName}, {out});
     ValueReps reps;
@@ -371,8 +379,9 @@ LogicalResult QDQExporter::exportStorageCast(quant::StorageCastOp op) {
                            axis)))
       return failure();
     std::string dq = uniqueTensor(base);
-    onnx::NodeProto &node = addNode("DequantizeLinear", base + "_DequantizeLinear",
-                                    {in.storage, scale, zp}, {dq});
+    onnx::NodeProto &node =
+        addNode("DequantizeLinear", base + "_DequantizeLinear",
+                {in.storage, scale, zp}, {dq});
     if (axis)
       *node.add_attribute() = onnx::MakeAttribute("axis", *axis);
     out.reps.push_back({dq, in.storagePerm});
@@ -394,8 +403,7 @@ LogicalResult QDQExporter::exportOutputs(func::ReturnOp ret) {
     if (name.empty())
       return failure();
     auto attr = func.getResultAttrOfType<StringAttr>(i, "qnn.name");
-    std::string outName =
-        attr ? attr.str() : "output" + std::to_string(i);
+    std::string outName = attr ? attr.str() : "output" + std::to_string(i);
     // Rename the producing node's output when it is produced by a node and
     // not read under its own name elsewhere as an output; else Identity.
     bool isNodeOutput = false;
@@ -458,4 +466,3 @@ void QDQExporter::pruneDeadNodes() {
       *inits.Add() = t;
   graph().mutable_initializer()->Swap(&inits);
 }
-

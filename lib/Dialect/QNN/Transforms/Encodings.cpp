@@ -164,15 +164,17 @@ struct QNNApplyEncodingsPass
       if (!probes.contains(name))
         unknown.push_back(name);
     if (!unknown.empty())
-      return fail(file + ": activation_encodings names tensors the model "
-                         "does not have: " +
+      return fail(file +
+                  ": activation_encodings names tensors the model "
+                  "does not have: " +
                   quotedList(unknown));
     for (const auto &[name, list] : parsed->params)
       if (!weights.contains(name) && !biases.contains(name))
         unknown.push_back(name);
     if (!unknown.empty())
-      return fail(file + ": param_encodings names parameters the model "
-                         "does not have: " +
+      return fail(file +
+                  ": param_encodings names parameters the model "
+                  "does not have: " +
                   quotedList(unknown));
     for (const auto &kv : probes)
       if (!parsed->activations.count(kv.getKey().str()))
@@ -207,12 +209,12 @@ struct QNNApplyEncodingsPass
         }
         scales.push_back(e.scale);
       }
-      layer->setAttr(kWeightEncodingAttr,
-                     b.getDictionaryAttr(
-                         {b.getNamedAttr("bits", b.getI64IntegerAttr(
-                                                     list.front().bitwidth)),
-                          b.getNamedAttr("scales",
-                                         b.getDenseF64ArrayAttr(scales))}));
+      layer->setAttr(
+          kWeightEncodingAttr,
+          b.getDictionaryAttr(
+              {b.getNamedAttr("bits",
+                              b.getI64IntegerAttr(list.front().bitwidth)),
+               b.getNamedAttr("scales", b.getDenseF64ArrayAttr(scales))}));
     }
   }
 
@@ -240,8 +242,8 @@ struct QNNApplyEncodingsPass
     if (list.size() == 1)
       return success();
     auto type = cast<RankedTensorType>(probe.getType());
-    if (type.getRank() == 0 ||
-        type.getDimSize(type.getRank() - 1) != static_cast<int64_t>(list.size()))
+    if (type.getRank() == 0 || type.getDimSize(type.getRank() - 1) !=
+                                   static_cast<int64_t>(list.size()))
       return probe.emitError()
              << "qnn-apply-encodings: " << file << ": activation_encodings '"
              << probe.getName() << "' has " << list.size()
