@@ -43,3 +43,14 @@ config.substitutions.append(
 config.substitutions.append(
     ("%translate_locs",
      os.path.join(config.qmlir_tools_dir, "qmlir-translate")))
+
+# ONNX Runtime for Node.js (scripts/setup.sh installs onnxruntime-node into
+# <build>/npm): tests that run exported ONNX models require it.
+ort_modules = os.path.join(config.qmlir_obj_root, "npm", "node_modules")
+if os.path.isdir(os.path.join(ort_modules, "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.environment["NODE_PATH"] = ort_modules
+
+# The C API example (examples/capi), built beside the tools.
+llvm_config.add_tool_substitutions(
+    [ToolSubst("qmlir-capi-example", unresolved="ignore")], tool_dirs)

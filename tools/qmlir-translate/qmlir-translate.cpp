@@ -1,21 +1,28 @@
 //===- qmlir-translate.cpp - qmlir's mlir-translate -----------------------===//
 //
 // Imports and exports behind mlir-translate's driver. `--import-onnx` reads
-// a binary or textual ONNX model and prints the qnn module.
+// a binary or textual ONNX model and prints the qnn module;
+// `--export-onnx-qdq` writes a quantized qnn module as an ONNX QDQ model;
+// `--export-encodings` writes its quantization parameters as AIMET
+// encodings JSON.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/Transforms/Encodings.h"
+#include "qmlir/Export/ONNX/QDQExport.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 
 static llvm::cl::opt<int64_t>
@@ -23,6 +30,12 @@ static llvm::cl::opt<int64_t>
               llvm::cl::desc("--import-onnx: value of a symbolic or unknown "
                              "dimension 0 of the model inputs"),
               llvm::cl::init(1));
+
+static llvm::cl::opt<bool> onnxText(
+    "onnx-text",
+    llvm::cl::desc("--export-onnx-qdq: write ONNX's textual syntax (without "
+                   "initializer data) instead of the binary model"),
+    llvm::cl::init(false));
 
 static llvm::cl::list<std::string> inputShapes(
     "shape",
@@ -82,12 +95,60 @@ static void registerImportONNX() {
       });
 }
 
+static void registerExportONNXQDQ() {
+  static mlir::TranslateFromMLIRRegistration exportQDQ(
+      "export-onnx-qdq",
+      "export a quantized qnn module as an ONNX QDQ model (opset 13)",
+      [](mlir::Operation *op, llvm::raw_ostream &os) -> mlir::LogicalResult {
+        auto module = llvm::dyn_cast<mlir::ModuleOp>(op);
+        if (!module)
+          return op->emitError("ONNX QDQ export: expected a builtin.module");
+        qmlir::ONNXQDQExportOptions options;
+        options.text = onnxText;
+        return qmlir::exportONNXQDQ(module, os, options);
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        mlir::quant::QuantDialect, qmlir::qnn::QNNDialect>();
+      });
+}
+
+static void registerExportEncodings() {
+  static mlir::TranslateFromMLIRRegistration exportEncodings(
+      "export-encodings",
+      "export a quantized qnn module's parameters as AIMET encodings JSON",
+      [](mlir::Operation *op, llvm::raw_ostream &os) -> mlir::LogicalResult {
+        llvm::SmallVector<mlir::func::FuncOp> funcs;
+        op->walk([&](mlir::func::FuncOp f) {
+          if (!f.isExternal())
+            funcs.push_back(f);
+        });
+        if (funcs.size() != 1)
+          return op->emitError()
+                 << "encodings export: expected one function with a body, "
+                    "found "
+                 << funcs.size();
+        mlir::FailureOr<qmlir::encodings::EncodingsFile> file =
+            qmlir::qnn::collectEncodings(funcs.front());
+        if (mlir::failed(file))
+          return mlir::failure();
+        os << llvm::formatv("{0:2}", qmlir::encodings::toJSON(*file)) << "\n";
+        return mlir::success();
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        mlir::quant::QuantDialect, qmlir::qnn::QNNDialect>();
+      });
+}
+
 int main(int argc, char **argv) {
   // Imported ops are located at their node names; keep them in the output.
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
   argc = static_cast<int>(args.size());
   argv = args.data();
   registerImportONNX();
+  registerExportONNXQDQ();
+  registerExportEncodings();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));
 }

@@ -14,6 +14,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Encodings.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 #include "qmlir/Quant/QuantMath.h"
@@ -309,6 +310,29 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   if (auto conv = dyn_cast<Conv2dOp>(op))
     spec.groups = conv.getGroups();
   spec.isConv = isa<Conv2dOp>(op);
+  // Weight scales given by qnn-apply-encodings.
+  if (auto enc = op->getAttrOfType<DictionaryAttr>(kWeightEncodingAttr)) {
+    auto bits = enc.getAs<IntegerAttr>("bits");
+    auto scales = enc.getAs<DenseF64ArrayAttr>("scales");
+    int64_t channels =
+        spec.perAxis ? cast<RankedTensorType>(weights.getType()).getDimSize(0)
+                     : 1;
+    if (!bits || !scales)
+      return op->emitOpError() << "has a malformed " << kWeightEncodingAttr;
+    if (bits.getInt() != spec.bits)
+      return op->emitError()
+             << "layer '" << layer->name << "': its weight encoding is "
+             << bits.getInt() << "-bit but the config quantizes its weights to "
+             << spec.bits << " bits";
+    if (static_cast<int64_t>(scales.size()) != channels)
+      return op->emitError()
+             << "layer '" << layer->name << "': its weight encoding has "
+             << scales.size() << " scales but the config quantizes its weights "
+             << (spec.perAxis ? "per axis (" + std::to_string(channels) +
+                                    " output channels)"
+                              : std::string("per tensor (1 scale)"));
+    spec.scales.assign(scales.asArrayRef().begin(), scales.asArrayRef().end());
+  }
   builder.setInsertionPointAfterValue(weights);
   QuantizedWeights qw = quantizeWeights(builder, weights, spec);
   mapping.map(weights, qw.value);
@@ -426,6 +450,7 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
 
   builder.setInsertionPoint(op);
   Operation *clone = builder.clone(*op, mapping);
+  clone->removeAttr(kWeightEncodingAttr);
   Value result = clone->getResult(0);
   result.setType(withElementType(result, resultElementType));
   return clone;
@@ -496,6 +521,7 @@ FailureOr<Operation *> Quantizer::quantizeSoftmax(SoftmaxOp op) {
   mapping.map(op.getInput(), in);
   builder.setInsertionPoint(op);
   Operation *clone = builder.clone(*op, mapping);
+  clone->removeAttr(kWeightEncodingAttr);
   clone->getResult(0).setType(withElementType(op.getResult(), out));
   return clone;
 }

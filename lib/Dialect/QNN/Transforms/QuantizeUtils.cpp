@@ -165,6 +165,8 @@ QuantizedWeights quantize_utils::quantizeWeights(OpBuilder &b, Value weights,
       absMax = std::max(absMax, std::fabs(double(values[c * size + i])));
     params = qmath::paramsForRange(-absMax, absMax, spec.bits, true,
                                    spec.powerOfTwo);
+    if (!spec.scales.empty())
+      params.scale = spec.scales[spec.scales.size() == 1 ? 0 : c];
     out.scales.push_back(params.scale);
     for (int64_t i = 0; i < size; ++i)
       out.storage[c * size + i] = qmath::quantize(

@@ -73,6 +73,9 @@ struct WeightSpec {
   bool isConv = true;
   /// Power-of-two weight scales (power_of_two_scales).
   bool powerOfTwo = false;
+  /// Given scales (one, or one per output channel; e.g. from AIMET
+  /// encodings) instead of each channel's max |w| / (2^(bits-1) - 1).
+  llvm::SmallVector<double> scales;
 };
 
 struct QuantizedWeights {

@@ -4,7 +4,9 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 
@@ -56,4 +58,45 @@ std::string qmlir::qnn::argumentName(func::FuncOp func, unsigned index) {
   if (auto name = func.getArgAttrOfType<StringAttr>(index, "qnn.name"))
     return name.str();
   return "arg" + std::to_string(index);
+}
+
+/// Adds every name in `loc` (through fused and nested locations) to `names`.
+static void collectLocNames(Location loc, llvm::StringSet<> &names) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    names.insert(name.getName().strref());
+    collectLocNames(name.getChildLoc(), names);
+  } else if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      collectLocNames(inner, names);
+  }
+}
+
+std::string qmlir::qnn::parameterName(Operation *layer, unsigned operandIndex) {
+  std::string role = operandIndex == 1   ? "weight"
+                     : operandIndex == 2 ? "bias"
+                                         : "param" + std::to_string(operandIndex);
+  std::string fallback = layerName(layer) + "." + role;
+  Operation *def = layer->getOperand(operandIndex).getDefiningOp();
+  // An imported QDQ model dequantizes its weights in a node of their name
+  // (and transposes them to OHWI after that).
+  while (isa_and_nonnull<TransposeOp, ReshapeOp>(def))
+    def = def->getOperand(0).getDefiningOp();
+  if (auto dequantize = dyn_cast_or_null<DequantizeOp>(def)) {
+    std::string name = locationName(dequantize.getLoc());
+    return name.empty() ? fallback : name;
+  }
+  if (auto scast = dyn_cast_or_null<quant::StorageCastOp>(def))
+    def = scast.getInput().getDefiningOp();
+  if (!def)
+    return fallback;
+  auto loc = dyn_cast<NameLoc>(def->getLoc());
+  if (!loc)
+    return fallback;
+  llvm::StringSet<> nodeNames;
+  for (Operation &op : *layer->getBlock())
+    if (isa<QNNDialect>(op.getDialect()))
+      collectLocNames(op.getLoc(), nodeNames);
+  if (nodeNames.contains(loc.getName().strref()))
+    return fallback;
+  return loc.getName().str();
 }

@@ -150,6 +150,40 @@ def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
   ];
 }
 
+def QNNApplyEncodingsPass : Pass<"qnn-apply-encodings", "mlir::ModuleOp"> {
+  let summary = "Set calibration ranges and weight scales from AIMET encodings";
+  let description = [{
+    Instead of `qnn-calibrate`: reads an encodings file in AIMET's JSON
+    layout (`activation_encodings`, `param_encodings`; one encoding per
+    tensor or one per channel) and writes each activation encoding's
+    `min`/`max` (per channel: `channel_min`/`channel_max`), `bitwidth` and
+    `is_symmetric` into the `qnn.observe` probe of that name, so that
+    `qnn-quantize` derives the same scale and zero point (and checks that
+    the config quantizes the tensor to that width and symmetry). Weight
+    encodings (named as `parameterName` names them: the initializer's name,
+    or `<layer>.weight`) become a `qnn.weight_encoding` attribute on the
+    layer whose scales `qnn-quantize` uses instead of the weights' maximum;
+    bias encodings are accepted and ignored (the int32 bias scale is
+    `s_in * s_w` by definition). Tensor names the model does not have, and
+    probes without an encoding, are errors that name them. See
+    docs/Export.md, "Encodings".
+
+    ```mlir
+    // Before (qnn-apply-encodings{file=enc.json}, enc.json has
+    // "conv1:0": [ {"min": -1.0, "max": 3.0, "bitwidth": 8, ...} ])
+    %1 = qnn.observe %0 {name = "conv1:0"} : tensor<1x8x8x4xf32>
+    // After
+    %1 = qnn.observe %0 {bits = 8 : i64, max = 3.0 : f64, min = -1.0 : f64,
+                         name = "conv1:0", symmetric = false}
+      : tensor<1x8x8x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"file", "file", "std::string", "\"\"",
+           "AIMET encodings JSON file">,
+  ];
+}
+
 def QNNQuantizePass : Pass<"qnn-quantize", "mlir::ModuleOp"> {
   let summary = "Rewrite calibrated float ops into quantized ops";
   let description = [{

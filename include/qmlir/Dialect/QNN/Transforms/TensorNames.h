@@ -29,6 +29,14 @@ std::string layerName(mlir::Operation *op);
 /// `<layer name>:<result index>`.
 std::string resultName(mlir::OpResult result);
 
+/// The name of a layer's constant operand (conv2d/dense weight: operand 1,
+/// bias: operand 2): the constant's location name when no qnn op of its
+/// block is located at that name (an ONNX initializer's name such as
+/// `16.weight`), else `<layer name>.weight` / `.bias` (e.g. a weight that
+/// batch-norm folding rebuilt at its conv's node). A weight that a
+/// qnn.dequantize reads (an imported QDQ model) is named after that op.
+std::string parameterName(mlir::Operation *layer, unsigned operandIndex);
+
 /// The argument's `qnn.name` attribute, or `arg<N>`.
 std::string argumentName(mlir::func::FuncOp func, unsigned index);
 
