@@ -283,9 +283,6 @@ static LogicalResult importStridedSlice(NodeImporter &n) {
     return success();
   }
 
-  if (llvm::any_of(s->strides, [](int64_t v) { return v < 1; }))
-    return n.emitError() << "negative strides are only supported on "
-                            "constants";
   if (!n.inputType(0).getElementType().isF32())
     return n.emitError() << "input '" << n.inputName(0) << "' must be float32";
   RankedTensorType type = n.outputType(0, s->outShape);
