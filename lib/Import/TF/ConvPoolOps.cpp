@@ -283,10 +283,9 @@ static LogicalResult importConv2DBackpropInput(NodeImporter &n) {
   Value weight = filterWeight(n, {2, 0, 1, 3}, {f[2], f[0], f[1], f[3]});
   if (!type || !x || !weight)
     return failure();
-  auto conv =
-      qnn::ConvTranspose2dOp::create(n.builder, n.loc, type, x, weight, Value(),
-                                     w->strides, padding, w->dilations,
-                                     outputPadding, /*groups=*/1);
+  auto conv = qnn::ConvTranspose2dOp::create(
+      n.builder, n.loc, type, x, weight, Value(), w->strides, padding,
+      w->dilations, outputPadding, /*groups=*/1);
   n.setOutput(0, conv, spatialLayout(*nchw));
   return success();
 }

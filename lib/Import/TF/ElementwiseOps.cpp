@@ -5,10 +5,10 @@
 // NHWC form, lower-rank constants are right-aligned to rank 4 and transposed
 // on the host, which keeps TF's broadcasting intact. Binary ops on two
 // constants are folded on the host (shape arithmetic, parameter
-// preprocessing), in float32 for floats as TF computes them. Ops qnn has no
-// single op for are decomposed exactly: Relu6 = clip, Square and
-// SquaredDifference = mul, Sub of a constant = add of its negation,
-// LeakyRelu = max(x, alpha * x), Elu = relu(x) + min(exp(x) - 1, 0).
+// preprocessing), in float32 for floats as TF computes them. Sigmoid, Tanh,
+// Exp, Sqrt, Rsqrt, LeakyRelu and Elu are qnn.unary of their kind; ops qnn
+// has no single op for are decomposed exactly: Relu6 = clip, Square and
+// SquaredDifference = mul, Sub of a constant = add of its negation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -98,10 +98,9 @@ template <Unary kind> static LogicalResult importUnary(NodeImporter &n) {
   Location loc = n.loc;
   auto unary = [&](qnn::UnaryKind unaryKind, float alpha = 0.0f,
                    bool hasAlpha = false) -> Value {
-    return qnn::UnaryOp::create(b, loc, type, unaryKind, x,
-                                hasAlpha ? b.getF32FloatAttr(alpha)
-                                         : FloatAttr(),
-                                FloatAttr());
+    return qnn::UnaryOp::create(
+        b, loc, type, unaryKind, x,
+        hasAlpha ? b.getF32FloatAttr(alpha) : FloatAttr(), FloatAttr());
   };
   Value y;
   switch (kind) {

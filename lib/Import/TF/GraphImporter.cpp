@@ -410,7 +410,8 @@ static void fuseBiasAdds(func::FuncOp func) {
       continue;
     auto bias = add.getRhs().getDefiningOp<arith::ConstantOp>();
     auto biasType = dyn_cast<RankedTensorType>(add.getRhs().getType());
-    int64_t channels = cast<RankedTensorType>(layer.getType()).getShape().back();
+    int64_t channels =
+        cast<RankedTensorType>(layer.getType()).getShape().back();
     if (!bias || !biasType ||
         biasType.getShape() != ArrayRef<int64_t>{channels})
       continue;

@@ -2,8 +2,8 @@
 //
 // Frozen graphs compute shapes at run time (Shape -> StridedSlice -> Pack ->
 // Reshape for a flatten). Every shape here is static, so these ops fold to
-// host tensors; StridedSlice of a runtime tensor with positive strides is a
-// qnn.slice (plus a reshape for new and shrunk axes).
+// host tensors; StridedSlice of a runtime tensor is a qnn.slice (negative
+// strides read backwards; plus a reshape for new and shrunk axes).
 //
 //===----------------------------------------------------------------------===//
 

@@ -316,11 +316,10 @@ static LogicalResult importPad(NodeImporter &n) {
   Value x = nhwc ? n.input(0, Layout::NHWC) : runtimeInput(n, 0);
   if (!type || !x)
     return failure();
-  n.setOutput(
-      0,
-      qnn::PadOp::create(n.builder, n.loc, type, x, padding, APFloat(value),
-                         qnn::PadMode::Constant),
-      layout);
+  n.setOutput(0,
+              qnn::PadOp::create(n.builder, n.loc, type, x, padding,
+                                 APFloat(value), qnn::PadMode::Constant),
+              layout);
   return success();
 }
 
@@ -356,8 +355,8 @@ static LogicalResult importMirrorPad(NodeImporter &n) {
     return failure();
   OpBuilder &b = n.builder;
   if (reflect) {
-    n.setOutput(0, qnn::PadOp::create(b, n.loc, type, x, *pads,
-                                      APFloat(0.0f), qnn::PadMode::Reflect));
+    n.setOutput(0, qnn::PadOp::create(b, n.loc, type, x, *pads, APFloat(0.0f),
+                                      qnn::PadMode::Reflect));
     return success();
   }
   for (int64_t d = 0; d < rank; ++d) {
