@@ -3,7 +3,8 @@
 |* Implements the TF op PowerDifference(x, y) {pow: int} = (x - y)^pow for    *|
 |* float32 tensors, y broadcasting over x's trailing dimensions (a scalar,  *|
 |* a per-channel vector, or x's shape). Built by the tests as a shared      *|
-|* library and loaded with --load-plugin.                                   *|
+|* library and loaded with --load-plugin. Registered twice: as the TF op   *|
+|* and as the ONNX custom-domain op qmlir.test::PowerDifference.            *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -41,6 +42,11 @@ QMLIR_PLUGIN_EXPORT int
 qmlirRegisterCustomOps(const QmlirCustomOpRegistrar *registrar) {
   if (registrar->abiVersion != QMLIR_CUSTOM_OP_ABI_VERSION)
     return 1;
-  return registrar->registerOp(registrar->context, "PowerDifference",
-                               powerDifference);
+  /* The TF op, and the same op in an ONNX custom domain (the ONNX importer
+     names custom-domain ops "domain::op_type"). */
+  if (registrar->registerOp(registrar->context, "PowerDifference",
+                            powerDifference))
+    return 1;
+  return registrar->registerOp(registrar->context,
+                               "qmlir.test::PowerDifference", powerDifference);
 }
