@@ -293,33 +293,36 @@ def clip_q(q, lo, hi, scale, zp, qmin=-128, qmax=127):
     return np.clip(q, a, b).astype(q.dtype)
 
 
-def add_shift(za, sa, qa_type, zb, sb, qb_type):
-    """The left shift L of quantized add: 20 for <= 8-bit inputs, 15 for
-    wider ones, lowered while the sum of the rescaled inputs could overflow
-    32 bits."""
+def add_shift(za, sa, qa_type, zb, sb, qb_type, sign=1):
+    """The left shift L of quantized add (sign 1) and sub (sign -1): 20 for
+    <= 8-bit inputs, 15 for wider ones, lowered while the sum (difference) of
+    the rescaled inputs could overflow 32 bits."""
     ia, ib = np.iinfo(qa_type), np.iinfo(qb_type)
     shift = 20 if ia.bits <= 8 and ib.bits <= 8 else 15
     smax = max(sa, sb)
     while True:
         sa_l = sa / smax * math.ldexp(1.0, shift)
         sb_l = sb / smax * math.ldexp(1.0, shift)
-        hi = (requantize([ia.max], za, sa_l, 0, I32_MIN, I32_MAX)[0]
-              + requantize([ib.max], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
-        lo = (requantize([ia.min], za, sa_l, 0, I32_MIN, I32_MAX)[0]
-              + requantize([ib.min], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
+        b_lo = requantize([ib.min], zb, sb_l, 0, I32_MIN, I32_MAX)[0]
+        b_hi = requantize([ib.max], zb, sb_l, 0, I32_MIN, I32_MAX)[0]
+        if sign < 0:
+            b_lo, b_hi = -b_hi, -b_lo
+        hi = requantize([ia.max], za, sa_l, 0, I32_MIN, I32_MAX)[0] + b_hi
+        lo = requantize([ia.min], za, sa_l, 0, I32_MIN, I32_MAX)[0] + b_lo
         if (lo >= I32_MIN and hi <= I32_MAX) or shift == 0:
             return shift
         shift -= 1
 
 
-def add_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+def add_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8,
+          sign=1):
     """a32 = requantize(qa, za, sa/max * 2^L, 0), same for b, then
-    requantize(a32 + b32, 0, max / 2^L / so, zo)."""
-    shift = add_shift(za, sa, qa.dtype, zb, sb, qb.dtype)
+    requantize(a32 + sign * b32, 0, max / 2^L / so, zo) (sign -1: qnn.sub)."""
+    shift = add_shift(za, sa, qa.dtype, zb, sb, qb.dtype, sign)
     smax = max(sa, sb)
     a32 = requantize(qa, za, sa / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
     b32 = requantize(qb, zb, sb / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
-    return requantize(a32 + b32, 0, smax / math.ldexp(1.0, shift) / so, zo,
+    return requantize(a32 + sign * b32, 0, smax / math.ldexp(1.0, shift) / so, zo,
                       qmin, qmax).astype(dtype)
 
 

@@ -3,7 +3,7 @@
 //   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
-//        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
+//        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
 //        [--load-plugin lib.so ...]
 //
@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Analysis/LayerErrors.h"
+#include "qmlir/Analysis/ModelSummary.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/CustomOps.h"
@@ -90,6 +91,12 @@ static cl::list<std::string>
             cl::desc("Load a custom-op plugin library (include/qmlir-c/"
                      "CustomOp.h)"),
             cl::value_desc("lib.so"), cl::cat(qrunCategory));
+static cl::opt<bool> printSummary(
+    "summary",
+    cl::desc("Print the model's layer table (op, output shape, kernel, bit "
+             "widths, parameters) and exit; needs no inputs"),
+    cl::cat(qrunCategory));
+
 static cl::opt<unsigned> repeatRuns(
     "repeat", cl::init(0),
     cl::desc("Benchmark: after the first run, run N more times on the same "
@@ -251,6 +258,13 @@ int main(int argc, char **argv) {
   auto module = loadModel(modelPath, ctx, loadOptions);
   if (!module)
     return fail(llvm::toString(module.takeError()));
+  if (printSummary) {
+    auto layers = summarizeModel(**module, entryName);
+    if (!layers)
+      return fail(llvm::toString(layers.takeError()));
+    printModelSummary(llvm::outs(), *layers);
+    return 0;
+  }
   JITOptions jitOptions;
   jitOptions.codegen = cpuCodegen;
   jitOptions.cpuFeatures = cpuFeatures;

@@ -182,9 +182,7 @@ struct FloatBinaryLowering : OpConversionPattern<OpTy> {
     Value b = expandToRank(rewriter, loc, adaptor.getRhs(), rank);
     Type et = outType.getElementType();
     Value y;
-    if constexpr (std::is_same_v<OpTy, qnn::SubOp>) {
-      y = sub(rewriter, loc, a, b);
-    } else if constexpr (std::is_same_v<OpTy, qnn::PowOp>) {
+    if constexpr (std::is_same_v<OpTy, qnn::PowOp>) {
       y = tosa::PowOp::create(rewriter, loc, outType, a, b);
     } else if constexpr (std::is_same_v<OpTy, qnn::MaximumOp>) {
       y = maximum(rewriter, loc, a, b);
@@ -349,8 +347,7 @@ struct LogSoftmaxLowering : OpConversionPattern<qnn::LogSoftmaxOp> {
 
 void qnn_to_tosa::populateMathPatterns(TypeConverter &converter,
                                        RewritePatternSet &patterns) {
-  patterns.add<UnaryLowering, FloatBinaryLowering<qnn::SubOp>,
-               FloatBinaryLowering<qnn::DivOp>, FloatBinaryLowering<qnn::PowOp>,
+  patterns.add<UnaryLowering, FloatBinaryLowering<qnn::DivOp>, FloatBinaryLowering<qnn::PowOp>,
                FloatBinaryLowering<qnn::MaximumOp>,
                FloatBinaryLowering<qnn::MinimumOp>,
                FloatBinaryLowering<qnn::PReluOp>, ReduceLowering,

@@ -14,6 +14,9 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::qnn;
@@ -38,6 +41,58 @@ std::pair<bool, bool> UnaryOp::takesAlphaBeta(UnaryKind kind) {
   default:
     return {false, false};
   }
+}
+
+double UnaryOp::evaluate(double x) {
+  double alpha = getAlpha() ? getAlpha()->convertToDouble() : 0.0;
+  double beta = getBeta() ? getBeta()->convertToDouble() : 0.0;
+  switch (getKind()) {
+  case UnaryKind::Sigmoid:
+    return 1.0 / (1.0 + std::exp(-x));
+  case UnaryKind::Tanh:
+    return std::tanh(x);
+  case UnaryKind::Exp:
+    return std::exp(x);
+  case UnaryKind::Log:
+    return std::log(x);
+  case UnaryKind::Sqrt:
+    return std::sqrt(x);
+  case UnaryKind::Rsqrt:
+    return 1.0 / std::sqrt(x);
+  case UnaryKind::Reciprocal:
+    return 1.0 / x;
+  case UnaryKind::Abs:
+    return std::fabs(x);
+  case UnaryKind::Neg:
+    return -x;
+  case UnaryKind::Floor:
+    return std::floor(x);
+  case UnaryKind::Ceil:
+    return std::ceil(x);
+  case UnaryKind::Sin:
+    return std::sin(x);
+  case UnaryKind::Cos:
+    return std::cos(x);
+  case UnaryKind::Softplus:
+    return std::log1p(std::exp(x));
+  case UnaryKind::Softsign:
+    return x / (1.0 + std::fabs(x));
+  case UnaryKind::HardSwish:
+    return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5));
+  case UnaryKind::HardSigmoid:
+    return std::max(0.0, std::min(1.0, alpha * x + beta));
+  case UnaryKind::LeakyRelu:
+    return x < 0.0 ? alpha * x : x;
+  case UnaryKind::Elu:
+    return x < 0.0 ? alpha * (std::exp(x) - 1.0) : x;
+  case UnaryKind::Selu:
+    return beta * (x <= 0.0 ? alpha * (std::exp(x) - 1.0) : x);
+  case UnaryKind::Celu:
+    return std::max(0.0, x) + std::min(0.0, alpha * (std::exp(x / alpha) - 1.0));
+  case UnaryKind::ThresholdedRelu:
+    return x > alpha ? x : 0.0;
+  }
+  llvm_unreachable("unknown unary kind");
 }
 
 LogicalResult UnaryOp::verify() {

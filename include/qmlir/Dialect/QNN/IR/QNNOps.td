@@ -317,7 +317,7 @@ def QNN_LogSoftmaxOp : QNN_LayerOp<"log_softmax"> {
 }
 
 //===----------------------------------------------------------------------===//
-// Elementwise functions (float only: qnn-quantize keeps them float)
+// Elementwise functions and float-only binaries
 //===----------------------------------------------------------------------===//
 
 def QNN_UnaryKind : I32EnumAttr<"UnaryKind", "function applied by qnn.unary", [
@@ -346,11 +346,14 @@ def QNN_UnaryKind : I32EnumAttr<"UnaryKind", "function applied by qnn.unary", [
   let cppNamespace = "::qmlir::qnn";
 }
 
-def QNN_UnaryOp : QNN_Op<"unary", [Pure, SameOperandsAndResultType]> {
+def QNN_UnaryOp : QNN_Op<"unary", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<QNN_ElementwiseFunctionOpInterface>]> {
   let summary = "Elementwise function of one float tensor";
   let description = [{
-    One op for the activations and math functions that have no integer
-    semantics in qnn yet, selected by `kind`. Parameters, where the function
+    One op for the activations and math functions of one input, selected by
+    `kind`. The op itself is float; `qnn-quantize` turns it into a
+    `qnn.table` (its `evaluate` at every input storage value) when its input
+    is quantized per tensor with at most 8 bits. Parameters, where the function
     has them, are `alpha` and `beta` (ONNX's names and defaults are the
     importer's business; here they are required):
 
@@ -394,8 +397,11 @@ class QNN_FloatBinaryOp<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
-def QNN_SubOp : QNN_FloatBinaryOp<"sub"> {
+def QNN_SubOp : QNN_BinaryOp<"sub"> {
   let summary = "lhs - rhs with numpy broadcasting";
+  let description = [{
+    Quantized: like `add`, with the rescaled rhs subtracted.
+  }];
 }
 def QNN_DivOp : QNN_FloatBinaryOp<"div"> {
   let summary = "lhs / rhs with numpy broadcasting (IEEE division)";
