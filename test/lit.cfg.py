@@ -9,10 +9,11 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "QMLIR"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.suffixes = [".mlir", ".onnxtxt", ".pbtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qmlir_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "Plugins"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
@@ -20,10 +21,22 @@ config.substitutions.append(("%qmlir_obj", config.qmlir_obj_root))
 config.substitutions.append(
     ("%llvm_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 config.substitutions.append(("%python", config.python_executable))
+# Text graph -> binary GraphDef with the project's own schema.
+config.substitutions.append(
+    ("%pbtxt_to_pb",
+     "protoc -I " + os.path.join(config.qmlir_src_root, "lib", "Import", "TF")
+     + " --encode=qmlir.tfproto.GraphDef tf_graph.proto"))
+# The example custom-op plugin built from test/Plugins/PowerDifference.c.
+config.substitutions.append(
+    ("%power_difference_plugin",
+     os.path.join(config.qmlir_obj_root, "test", "Plugins",
+                  "power-difference-plugin.so")))
 # RUN lines `import qref` (test/Inputs/qref.py): the NumPy reference of the
-# qnn op semantics used to compute expected outputs.
-config.environment["PYTHONPATH"] = os.path.join(config.qmlir_src_root, "test",
-                                                "Inputs")
+# qnn op semantics used to compute expected outputs; `import tfgraph` reads
+# the constants of .pbtxt test graphs through the generated tf_graph_pb2.
+config.environment["PYTHONPATH"] = os.pathsep.join([
+    os.path.join(config.qmlir_src_root, "test", "Inputs"),
+    os.path.join(config.qmlir_obj_root, "test", "Inputs")])
 
 llvm_config.use_default_substitutions()
 # `not`, FileCheck and count live in LLVM's tools dir.

@@ -4,6 +4,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Import/TF/TFImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllDialects.h"
@@ -45,6 +46,15 @@ qmlir::loadModel(llvm::StringRef path, MLIRContext &ctx,
                                        "--shape: " + error);
     }
     module = importONNXFile(path, ctx, onnxOptions);
+  } else if (path.ends_with(".pb") || path.ends_with(".pbtxt")) {
+    TFImportOptions tfOptions;
+    tfOptions.batchSize = options.batchSize;
+    tfOptions.inputs = options.tfInputs;
+    tfOptions.outputs = options.tfOutputs;
+    for (const std::string &spec : options.inputShapes)
+      if (llvm::Error err = addTFShapeOption(tfOptions, spec))
+        return std::move(err);
+    module = importTFGraphFile(path, ctx, tfOptions);
   } else {
     module = parseSourceFile<ModuleOp>(path, &ctx);
   }

@@ -14,6 +14,8 @@
 
 #include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Runtime/CustomOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -228,6 +230,27 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
     jit->outputSpecs.push_back(std::move(*spec));
   }
 
+  // Every custom op needs an implementation before anything is compiled.
+  std::string missing;
+  module.walk([&](qnn::CustomOp op) {
+    if (!missing.empty() || lookupCustomOp(op.getOpName()))
+      return;
+    std::string node;
+    op.getLoc()->walk([&](Location l) {
+      if (auto n = dyn_cast<NameLoc>(l)) {
+        node = n.getName().str();
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    missing = (node.empty() ? "" : "node '" + node + "': ") + "custom op '" +
+              op.getOpName().str() +
+              "' has no implementation: load a plugin that registers it "
+              "(--load-plugin)";
+  });
+  if (!missing.empty())
+    return makeError(missing);
+
   MLIRContext *ctx = module.getContext();
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -297,12 +320,32 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   if (!engine)
     return makeError("JIT compilation of '" + entry + "' failed: " +
                      llvm::toString(engine.takeError()) + diags.message);
+  // The C interfaces of custom-op call sites (qnn-custom-to-call) take one
+  // descriptor pointer per memref argument; each binds to the runtime
+  // trampoline of that arity.
+  SmallVector<std::pair<std::string, void *>> customCalls;
+  for (auto fn : lowered->getOps<LLVM::LLVMFuncOp>()) {
+    if (!fn.isExternal() ||
+        !fn.getName().starts_with("_mlir_ciface_qmlir_custom_call_"))
+      continue;
+    void *trampoline = getCustomCallTrampoline(fn.getNumArguments());
+    if (!trampoline)
+      return makeError("a custom op has " +
+                       llvm::Twine(fn.getNumArguments() - 1) +
+                       " operands and results; at most " +
+                       llvm::Twine(maxCustomCallArgs() - 1) +
+                       " are supported");
+    customCalls.push_back({fn.getName().str(), trampoline});
+  }
   jit->engine = std::move(*engine);
-  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+  jit->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     symbols[interner("memrefCopy")] = {
         llvm::orc::ExecutorAddr::fromPtr(&qmlirMemrefCopy),
         llvm::JITSymbolFlags::Exported};
+    for (auto &[name, trampoline] : customCalls)
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(trampoline),
+                                 llvm::JITSymbolFlags::Exported};
     return symbols;
   });
   auto fn = jit->engine->lookupPacked(("_mlir_ciface_" + entry).str());
@@ -428,6 +471,9 @@ JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
       }
     }
     entryFn(args.data());
+    std::string customError = takeCustomCallError();
+    if (!customError.empty())
+      return makeError(customError);
     if (progress)
       progress(c + 1, chunks);
   }

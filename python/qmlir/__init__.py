@@ -209,8 +209,9 @@ def _as_input_list(samples):
 
 
 def load(path, batch=1):
-    """Loads a .onnx, .onnxtxt, .mlir or .mlirbc model. `batch` fixes a
-    symbolic batch dimension (ONNX); predict() accepts any batch size."""
+    """Loads a .onnx, .onnxtxt, .pb, .pbtxt (TensorFlow frozen graph), .mlir
+    or .mlirbc model. `batch` fixes a symbolic (ONNX) or unknown (TF) batch
+    dimension; predict() accepts any batch size."""
     if not os.path.exists(path):
         raise Error(f"{path}: no such file")
     return Model(_Model.load(str(path), int(batch)))

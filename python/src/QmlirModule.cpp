@@ -101,7 +101,9 @@ public:
   static std::shared_ptr<Model> load(const std::string &path, int64_t batch) {
     if (batch < 1)
       raise("batch must be >= 1, got " + std::to_string(batch));
-    auto module = loadModel(path, context(), {batch});
+    LoadOptions options;
+    options.batchSize = batch;
+    auto module = loadModel(path, context(), options);
     if (!module)
       raise(takeMessage(module.takeError()));
     return std::make_shared<Model>(std::move(*module));

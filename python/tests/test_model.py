@@ -21,6 +21,22 @@ func.func @main(%x: tensor<2x3xf32> {qnn.name = "x"}) -> (tensor<2x3xf32> {qnn.n
 }
 """
 
+# A TensorFlow frozen graph in text format with an unknown batch dimension.
+RELU_PBTXT = """
+node {
+  name: "x"
+  op: "Placeholder"
+  attr { key: "dtype" value { type: DT_FLOAT } }
+  attr { key: "shape" value { shape { dim { size: -1 } dim { size: 3 } } } }
+}
+node {
+  name: "y"
+  op: "Relu"
+  input: "x"
+  attr { key: "T" value { type: DT_FLOAT } }
+}
+"""
+
 
 def write(tmp_path, name, text):
     path = tmp_path / name
@@ -33,6 +49,14 @@ def test_inputs_outputs_and_predict(tmp_path):
     assert model.inputs == [qmlir.TensorInfo("x", (2, 3), np.dtype("float32"))]
     assert model.outputs[0].name == "y"
     x = np.array([[1, -2, 3], [-4, 5, -6]], np.float32)
+    np.testing.assert_array_equal(model.predict(x), np.maximum(x, 0))
+
+
+def test_load_tf_graph(tmp_path):
+    model = qmlir.load(write(tmp_path, "relu.pbtxt", RELU_PBTXT), batch=2)
+    assert model.inputs == [qmlir.TensorInfo("x", (2, 3), np.dtype("float32"))]
+    assert model.outputs[0].name == "y"
+    x = np.array([[1, -2, 3], [-4, 5, -6], [7, -8, 9]], np.float32)
     np.testing.assert_array_equal(model.predict(x), np.maximum(x, 0))
 
 

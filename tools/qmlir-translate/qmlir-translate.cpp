@@ -1,10 +1,10 @@
 //===- qmlir-translate.cpp - qmlir's mlir-translate -----------------------===//
 //
 // Imports and exports behind mlir-translate's driver. `--import-onnx` reads
-// a binary or textual ONNX model and prints the qnn module;
-// `--export-onnx-qdq` writes a quantized qnn module as an ONNX QDQ model;
-// `--export-encodings` writes its quantization parameters as AIMET
-// encodings JSON.
+// a binary or textual ONNX model, `--import-tf-graph` a TensorFlow GraphDef
+// (.pb or .pbtxt), and prints the qnn module; `--export-onnx-qdq` writes a
+// quantized qnn module as an ONNX QDQ model; `--export-encodings` writes its
+// quantization parameters as AIMET encodings JSON.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +20,7 @@
 #include "qmlir/Dialect/QNN/Transforms/Encodings.h"
 #include "qmlir/Export/ONNX/QDQExport.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Import/TF/TFImporter.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -27,8 +28,9 @@
 
 static llvm::cl::opt<int64_t>
     batchSize("batch",
-              llvm::cl::desc("--import-onnx: value of a symbolic or unknown "
-                             "dimension 0 of the model inputs"),
+              llvm::cl::desc("--import-onnx, --import-tf-graph: value of a "
+                             "symbolic or unknown dimension 0 of the model "
+                             "inputs"),
               llvm::cl::init(1));
 
 static llvm::cl::opt<bool> onnxText(
@@ -39,9 +41,25 @@ static llvm::cl::opt<bool> onnxText(
 
 static llvm::cl::list<std::string> inputShapes(
     "shape",
-    llvm::cl::desc("--import-onnx: static shape of an input, e.g. "
+    llvm::cl::desc("--import-onnx, --import-tf-graph: static shape of an "
+                   "input (TF: or of a custom op's result `node[:i]`), e.g. "
                    "--shape input=1x3x224x224 (repeatable)"),
     llvm::cl::value_desc("name=DxDx..."));
+static llvm::cl::list<std::string> tfInputs(
+    "inputs",
+    llvm::cl::desc("--import-tf-graph: tensors that become the function "
+                   "arguments (default: the Placeholders the outputs need)"),
+    llvm::cl::CommaSeparated, llvm::cl::value_desc("node[:i],..."));
+static llvm::cl::list<std::string> tfOutputs(
+    "outputs",
+    llvm::cl::desc("--import-tf-graph: tensors that become the function "
+                   "results (default: the nodes nothing reads)"),
+    llvm::cl::CommaSeparated, llvm::cl::value_desc("node[:i],..."));
+static llvm::cl::opt<bool> tfNoCustomOps(
+    "tf-no-custom-ops",
+    llvm::cl::desc("--import-tf-graph: reject unknown ops instead of "
+                   "importing them as qnn.custom"),
+    llvm::cl::init(false));
 
 static llvm::StringRef severityName(mlir::DiagnosticSeverity severity) {
   switch (severity) {
@@ -57,22 +75,53 @@ static llvm::StringRef severityName(mlir::DiagnosticSeverity severity) {
   return "error";
 }
 
+/// Import errors name the file in their text and have no source position;
+/// print them as "error: <file>: ..." rather than with the source manager's
+/// "<unknown>:0:" prefix.
+static mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diag) {
+  if (!llvm::isa<mlir::UnknownLoc>(diag.getLocation()))
+    return mlir::failure();
+  llvm::errs() << severityName(diag.getSeverity()) << ": " << diag << "\n";
+  return mlir::success();
+}
+
+static void registerImportTFGraph() {
+  static mlir::TranslateToMLIRRegistration importTF(
+      "import-tf-graph",
+      "import a TensorFlow frozen graph (GraphDef .pb, or .pbtxt) into qnn",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         mlir::MLIRContext *ctx) -> mlir::OwningOpRef<mlir::Operation *> {
+        mlir::ScopedDiagnosticHandler plainErrors(ctx, printPlainDiagnostic);
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        qmlir::TFImportOptions options;
+        options.batchSize = batchSize;
+        options.inputs.assign(tfInputs.begin(), tfInputs.end());
+        options.outputs.assign(tfOutputs.begin(), tfOutputs.end());
+        options.allowCustomOps = !tfNoCustomOps;
+        for (const std::string &spec : inputShapes)
+          if (llvm::Error err = qmlir::addTFShapeOption(options, spec)) {
+            mlir::emitError(mlir::UnknownLoc::get(ctx))
+                << llvm::toString(std::move(err));
+            return nullptr;
+          }
+        mlir::OwningOpRef<mlir::ModuleOp> module = qmlir::importTFGraphString(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), *ctx, options);
+        return mlir::OwningOpRef<mlir::Operation *>(
+            module ? module.release().getOperation() : nullptr);
+      },
+      [](mlir::DialectRegistry &registry) {
+        registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                        qmlir::qnn::QNNDialect>();
+      });
+}
+
 static void registerImportONNX() {
   static mlir::TranslateToMLIRRegistration importONNX(
       "import-onnx", "import an ONNX model (binary or text) into qnn",
       [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
          mlir::MLIRContext *ctx) -> mlir::OwningOpRef<mlir::Operation *> {
-        // Import errors name the file in their text and have no source
-        // position; print them as "error: <file>: ..." rather than with the
-        // source manager's "<unknown>:0:" prefix.
-        mlir::ScopedDiagnosticHandler plainErrors(
-            ctx, [](mlir::Diagnostic &diag) -> mlir::LogicalResult {
-              if (!llvm::isa<mlir::UnknownLoc>(diag.getLocation()))
-                return mlir::failure();
-              llvm::errs() << severityName(diag.getSeverity()) << ": " << diag
-                           << "\n";
-              return mlir::success();
-            });
+        mlir::ScopedDiagnosticHandler plainErrors(ctx, printPlainDiagnostic);
         const llvm::MemoryBuffer *buffer =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
         qmlir::ONNXImportOptions options;
@@ -147,6 +196,7 @@ int main(int argc, char **argv) {
   argc = static_cast<int>(args.size());
   argv = args.data();
   registerImportONNX();
+  registerImportTFGraph();
   registerExportONNXQDQ();
   registerExportEncodings();
   return mlir::failed(

@@ -1,7 +1,8 @@
 //===- qopt.cpp - qmlir's mlir-opt ----------------------------------------===//
 //
 // Every qmlir dialect and pass, plus the upstream dialects and passes that
-// qmlir pipelines use, behind mlir-opt's driver.
+// qmlir pipelines use, behind mlir-opt's driver. --load-plugin loads
+// custom-op implementations for passes that run the model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +17,18 @@
 #include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "qmlir/Target/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+static llvm::cl::list<std::string> plugins(
+    "load-plugin",
+    llvm::cl::desc("Load a custom-op plugin library (include/qmlir-c/"
+                   "CustomOp.h) before running passes that execute the model "
+                   "(qnn-calibrate)"),
+    llvm::cl::value_desc("lib.so"));
 
 int main(int argc, char **argv) {
   std::vector<char *> args = qmlir::withDebugInfoByDefault(argc, argv);
@@ -33,6 +44,14 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<qmlir::qnn::QNNDialect, qmlir::npu::NPUDialect>();
+  auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
+      argc, argv, "qmlir optimizer driver\n", registry);
+  for (const std::string &path : plugins)
+    if (llvm::Error err = qmlir::loadCustomOpPlugin(path)) {
+      llvm::errs() << "qopt: error: " << llvm::toString(std::move(err))
+                   << "\n";
+      return 1;
+    }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "qmlir optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
 }

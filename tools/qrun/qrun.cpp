@@ -1,9 +1,11 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
+//        [--load-plugin lib.so ...]
 //
 // Compiles the entry function with the JIT, runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
@@ -19,6 +21,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
+#include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
 
@@ -46,9 +49,11 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory qrunCategory("qrun options");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
-                                      cl::cat(qrunCategory));
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<model.mlir | model.mlirbc | model.onnx | model.pb | "
+                       "model.pbtxt>"),
+              cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
                                       cl::cat(qrunCategory));
@@ -84,6 +89,11 @@ static cl::opt<std::string> compareTo(
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
 
+static cl::list<std::string>
+    plugins("load-plugin",
+            cl::desc("Load a custom-op plugin library (include/qmlir-c/"
+                     "CustomOp.h)"),
+            cl::value_desc("lib.so"), cl::cat(qrunCategory));
 static cl::opt<bool> printSummary(
     "summary",
     cl::desc("Print the model's layer table (op, output shape, kernel, bit "
@@ -120,15 +130,24 @@ static int fail(const llvm::Twine &message) {
 
 static cl::opt<int64_t> onnxBatch(
     "batch", cl::init(1),
-    cl::desc("ONNX models: batch size the model is compiled for (inputs "
-             "holding a multiple of it run in chunks)"),
+    cl::desc("ONNX models and TF graphs: batch size the model is compiled "
+             "for (inputs holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
-
-static cl::list<std::string> onnxShapes(
+static cl::list<std::string>
+    tfInputs("tf-inputs", cl::CommaSeparated,
+             cl::desc("TF graphs: tensors that become the inputs"),
+             cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfOutputs("tf-outputs", cl::CommaSeparated,
+              cl::desc("TF graphs: tensors that become the outputs"),
+              cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string> inputShapes(
     "shape",
-    cl::desc("ONNX models: static shape of an input, e.g. --shape "
-             "input=1x3x224x224 (repeatable)"),
+    cl::desc("ONNX models and TF graphs: static shape of an input (TF: or "
+             "of a custom op's result), e.g. --shape input=1x3x224x224 "
+             "(repeatable)"),
     cl::value_desc("name=DxDx..."), cl::cat(qrunCategory));
+
 static bool isFloat(ElementType t) {
   return t == ElementType::F32 || t == ElementType::F64;
 }
@@ -186,7 +205,8 @@ static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
   for (int64_t i = 0, e = out.numElements(); i < e; ++i) {
     if (isFloat(out.type)) {
       double a = getDouble(out, i), b = getDouble(expected, i);
-      if (std::isnan(a) && std::isnan(b))
+      // Equal infinities (and NaN against NaN) match.
+      if ((std::isnan(a) && std::isnan(b)) || a == b)
         continue;
       double err = std::fabs(a - b);
       if (!(err <= absTol + relTol * std::fabs(b)))
@@ -230,9 +250,15 @@ int main(int argc, char **argv) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
+  for (const std::string &path : plugins)
+    if (llvm::Error err = loadCustomOpPlugin(path))
+      return fail(llvm::toString(std::move(err)));
+
   LoadOptions loadOptions;
   loadOptions.batchSize = onnxBatch;
-  loadOptions.inputShapes.assign(onnxShapes.begin(), onnxShapes.end());
+  loadOptions.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
+  loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
   auto module = loadModel(modelPath, ctx, loadOptions);
   if (!module)
     return fail(llvm::toString(module.takeError()));

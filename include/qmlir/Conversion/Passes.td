@@ -102,6 +102,53 @@ def CPUBufferizePass : Pass<"qnn-cpu-bufferize", "mlir::ModuleOp"> {
   ];
 }
 
+def QNNCustomToCallPass : Pass<"qnn-custom-to-call", "mlir::ModuleOp"> {
+  let summary = "Lower qnn.custom to calls of the plugin implementation";
+  let description = [{
+    Rewrites every `qnn.custom` into a call of an external function with
+    memref arguments, which the JIT binds to the implementation a plugin
+    registered for the op (`include/qmlir-c/CustomOp.h`). The call takes a
+    constant byte buffer describing the call site (op name, node name,
+    operand and result types, attributes; format in `docs/Lowering.md`),
+    then the operands (read-only buffers), then freshly allocated result
+    buffers that the implementation fills. One declaration per call site,
+    with `llvm.emit_c_interface`, so that every memref reaches the runtime
+    as one descriptor pointer. Runs before `convert-qnn-to-tosa`; one-shot
+    bufferization later removes the `to_buffer`/`to_tensor` pairs.
+
+    Operands and results must be statically shaped float or integer
+    tensors (a quantized operand is an error: dequantize first), attributes
+    integers, floats, booleans, strings, types, or arrays/dense elements of
+    integers or floats.
+
+    Before:
+
+    ```mlir
+    %d = qnn.custom "PowerDifference"(%x, %y) {op_attrs = {pow = 3 : i64}}
+      : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    ```
+
+    After:
+
+    ```mlir
+    memref.global "private" constant @__qmlir_custom_meta_0 : memref<..xi8> = dense<[...]>
+    func.func private @qmlir_custom_call_0(memref<..xi8>, memref<4xf32>,
+        memref<4xf32>, memref<4xf32>) attributes {llvm.emit_c_interface}
+    ...
+    %m = memref.get_global @__qmlir_custom_meta_0 : memref<..xi8>
+    %a = bufferization.to_buffer %x read_only : tensor<4xf32> to memref<4xf32>
+    %b = bufferization.to_buffer %y read_only : tensor<4xf32> to memref<4xf32>
+    %o = memref.alloc() : memref<4xf32>
+    call @qmlir_custom_call_0(%m, %a, %b, %o) : (...) -> ()
+    %d = bufferization.to_tensor %o restrict writable : memref<4xf32> to tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect",
+    "mlir::func::FuncDialect",
+    "mlir::memref::MemRefDialect",
+  ];
+}
 
 def QNNFinalizeTOSAExportPass
     : Pass<"qnn-finalize-tosa-export", "mlir::func::FuncOp"> {

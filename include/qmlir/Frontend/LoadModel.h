@@ -1,8 +1,8 @@
 //===- LoadModel.h - one entry point for every model format -----*- C++ -*-===//
 //
-// qrun and the Python package load `.mlir`, `.mlirbc`, `.onnx` and
-// `.onnxtxt` files through this function, so that each format is recognized
-// in one place and errors come back as one line.
+// qrun and the Python package load `.mlir`, `.mlirbc`, `.onnx`,
+// `.onnxtxt`, `.pb` and `.pbtxt` files through this function, so that each
+// format is recognized in one place and errors come back as one line.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
@@ -20,10 +21,16 @@
 namespace qmlir {
 
 struct LoadOptions {
-  /// Batch size for models whose batch dimension is symbolic (ONNX).
+  /// Batch size for models whose batch dimension is symbolic (ONNX) or
+  /// unknown (TF).
   int64_t batchSize = 1;
-  /// Static shapes of named inputs (ONNX), each `name=DxDx...`.
+  /// Static shapes of named inputs, each `name=DxDx...` (--shape): ONNX
+  /// graph inputs; TF tensors `node[:i]`, Placeholders or the results of
+  /// custom ops (TFImportOptions::shapes).
   std::vector<std::string> inputShapes;
+  /// TF graphs: the tensors that become the inputs and outputs, `node[:i]`
+  /// (empty: the importer's defaults; TFImportOptions).
+  std::vector<std::string> tfInputs, tfOutputs;
 };
 
 /// Registers every dialect a loaded or lowered model may contain.

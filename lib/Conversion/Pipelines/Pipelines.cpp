@@ -85,6 +85,9 @@ std::optional<qmlir::CPUCodegen> qmlir::parseCPUCodegen(llvm::StringRef name) {
 void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
                                    const QNNToLLVMOptions &options) {
   bool fast = options.codegen == CPUCodegen::Fast;
+  // User-defined ops become calls of their plugin implementation first (a
+  // module pass: it adds declarations and constants).
+  pm.addPass(createQNNCustomToCallPass());
   // qnn -> TOSA -> linalg/arith/tensor; the TOSA passes are func-anchored.
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createConvertQNNToTOSAPass());

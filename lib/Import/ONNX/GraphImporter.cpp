@@ -58,9 +58,11 @@ std::string qmlir::onnx_import::nodeName(const onnx::NodeProto &node,
   return node.op_type() + "_" + std::to_string(index);
 }
 
-/// Whether a handler imports `node`.
+/// Whether a handler imports `node`, or it becomes qnn.custom (a node of
+/// another domain, run by a plugin).
 static bool isSupported(const onnx::NodeProto &node) {
-  return isDefaultDomain(node.domain()) && getHandlers().count(node.op_type());
+  return !isDefaultDomain(node.domain()) ||
+         getHandlers().count(node.op_type());
 }
 
 /// "node '<name>': unsupported op '<domain>::<op_type>' (opset N)" with the
@@ -281,6 +283,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &in : node.input())
     if (!in.empty() && !values.count(in))
       return n.emitError() << "input '" << in << "' is not defined";
+  if (!isDefaultDomain(node.domain()))
+    return importCustomOp(n);
   const OpHandler &handler = getHandlers().find(node.op_type())->second;
   if (!handler.takesQuantized)
     for (unsigned i = 0; i < n.numInputs(); ++i)

@@ -189,6 +189,10 @@ void registerNormalizationHandlers(HandlerTable &table);
 void registerResizeHandlers(HandlerTable &table);
 void registerQuantHandlers(HandlerTable &table);
 
+/// A node of a non-default domain as qnn.custom `domain::op_type`
+/// (CustomOps.cpp).
+mlir::LogicalResult importCustomOp(NodeImporter &n);
+
 /// The position of ONNX dimension `d` of a rank-4 tensor in its NHWC form.
 inline int64_t nhwcPosition(int64_t d) {
   constexpr int64_t pos[] = {0, 3, 1, 2};

@@ -654,3 +654,19 @@ func.func @maximum_quant_types(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>, %b: te
   %0 = qnn.maximum %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.2>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+// A custom op names its op.
+func.func @custom_name(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'op_name' must not be empty}}
+  %0 = qnn.custom ""(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+// A custom op has results.
+func.func @custom_results(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must have at least one result}}
+  qnn.custom "Sink"(%x) : (tensor<4xf32>) -> ()
+  return
+}

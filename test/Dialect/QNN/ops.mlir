@@ -185,3 +185,13 @@ func.func @matmul_conv_transpose(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>, %x:
   %1 = qnn.conv_transpose2d %x, %w, %bias {strides = array<i64: 2, 2>, output_padding = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x10x10x3xf32>
   return %0, %1 : tensor<2x3x5xf32>, tensor<1x10x10x3xf32>
 }
+
+// A user-defined op with attributes, several operands and results.
+// CHECK-LABEL: func @custom
+// CHECK: qnn.custom "PowerDifference"(%{{.*}}, %{{.*}}) {op_attrs = {pow = 3 : i64}} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+// CHECK: qnn.custom "my.domain::Split"(%{{.*}}) : (tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>)
+func.func @custom(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>) {
+  %0 = qnn.custom "PowerDifference"(%x, %y) {op_attrs = {pow = 3 : i64}} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %1:2 = qnn.custom "my.domain::Split"(%0) : (tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>)
+  return %1#0, %1#1 : tensor<1x4xf32>, tensor<1x4xi32>
+}

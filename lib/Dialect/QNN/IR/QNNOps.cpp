@@ -475,6 +475,18 @@ LogicalResult PadOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// User-defined ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult CustomOp::verify() {
+  if (getOpName().empty())
+    return emitOpError("'op_name' must not be empty");
+  if (getOutputs().empty())
+    return emitOpError("must have at least one result");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Quantization ops
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,8 @@
 //===- QNNOps.td - qnn dialect operations ------------------*- tablegen -*-===//
 //
-// Layer ops (conv2d, dense, pooling, elementwise, layout) and quantization ops
-// (observe, quantize, dequantize, requantize) of the qnn dialect.
+// Layer ops (conv2d, dense, pooling, elementwise, reductions, layout), the
+// user-defined op (custom) and quantization ops (observe, quantize,
+// dequantize, requantize) of the qnn dialect.
 //
 //===----------------------------------------------------------------------===//
 
@@ -583,6 +584,36 @@ def QNN_GatherOp : QNN_LayerOp<"gather"> {
   let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// User-defined ops
+//===----------------------------------------------------------------------===//
+
+def QNN_CustomOp : QNN_Op<"custom"> {
+  let summary = "An op the importer does not know, run by a user plugin";
+  let description = [{
+    A model node whose op the importers have no handler for: `op_name` is
+    the framework's op type (e.g. TF's `op`, or `domain::op_type` for an
+    ONNX custom domain), `op_attrs` its attributes. The CPU path lowers it to a
+    call of the implementation a plugin library registered under `op_name`
+    (`include/qmlir-c/CustomOp.h`, `docs/Import.md`); without one, lowering
+    for execution fails with an error naming the node and the op. The op is
+    opaque to every qnn pass (it stays float through qnn-quantize).
+
+    ```mlir
+    %d = qnn.custom "PowerDifference"(%x, %y) {op_attrs = {pow = 3 : i64}}
+      : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$op_name,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$op_attrs,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let assemblyFormat = [{
+    $op_name `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)
   }];
   let hasVerifier = 1;
 }
