@@ -30,6 +30,19 @@ class Model:
         self._impl = impl
 
     @property
+    def threads(self):
+        """Threads the compiled code runs on: 0 (the default) for every
+        core, 1 for sequential code. Setting it recompiles on the next
+        predict(); outputs do not depend on it."""
+        return self._impl.threads
+
+    @threads.setter
+    def threads(self, n):
+        if int(n) < 0:
+            raise Error(f"threads must be >= 0, got {n}")
+        self._impl.threads = int(n)
+
+    @property
     def inputs(self):
         """Inputs as TensorInfo(name, shape, dtype); shape[0] is the
         compiled batch size."""
@@ -90,12 +103,15 @@ class Model:
         return self._impl.str(False)
 
 
-def load(path, batch=1):
+def load(path, batch=1, threads=0):
     """Loads a .onnx, .onnxtxt, .mlir or .mlirbc model. `batch` fixes a
-    symbolic batch dimension (ONNX); predict() accepts any batch size."""
+    symbolic batch dimension (ONNX); predict() accepts any batch size.
+    `threads` as Model.threads (0: every core)."""
     if not os.path.exists(path):
         raise Error(f"{path}: no such file")
-    return Model(_Model.load(str(path), int(batch)))
+    model = Model(_Model.load(str(path), int(batch)))
+    model.threads = threads
+    return model
 
 
 def quantize(model, samples=None, weight_bits=8, activation_bits=8,
@@ -128,4 +144,6 @@ def quantize(model, samples=None, weight_bits=8, activation_bits=8,
             f"per-axis-weights={str(bool(per_axis_weights)).lower()} "
             f"symmetric-activations={str(bool(symmetric_activations)).lower()}"
             f"}}")
-        return Model(model._impl.transform(pipeline))
+        quantized = Model(model._impl.transform(pipeline))
+        quantized.threads = model.threads
+        return quantized

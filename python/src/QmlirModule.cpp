@@ -151,13 +151,25 @@ public:
   JITModule &compiled() {
     std::lock_guard<std::mutex> lock(compileMutex);
     if (!jit) {
-      auto compiledOrErr = JITModule::compile(*module, "main");
+      JITOptions options;
+      options.threads = threads;
+      auto compiledOrErr = JITModule::compile(*module, "main", options);
       if (!compiledOrErr)
         raise(takeMessage(compiledOrErr.takeError()));
       jit = std::move(*compiledOrErr);
     }
     return *jit;
   }
+
+  /// Threads of the compiled code (JITOptions::threads: 0 every core, the
+  /// default); the next run compiles again with the new count.
+  void setThreads(unsigned n) {
+    std::lock_guard<std::mutex> lock(compileMutex);
+    if (n != threads)
+      jit.reset();
+    threads = n;
+  }
+  unsigned getThreads() const { return threads; }
 
   py::list specs(bool inputs) {
     py::list out;
@@ -212,6 +224,7 @@ private:
   mutable mlir::OwningOpRef<mlir::ModuleOp> module;
   std::unique_ptr<JITModule> jit;
   std::mutex compileMutex;
+  unsigned threads = 0;
 };
 
 } // namespace
@@ -231,5 +244,6 @@ PYBIND11_MODULE(_qmlir, m) {
       .def("bytecode", &Model::bytecode)
       .def("transform", &Model::transform, py::arg("pipeline"))
       .def("specs", &Model::specs, py::arg("inputs"))
-      .def("run", &Model::run, py::arg("arrays"));
+      .def("run", &Model::run, py::arg("arrays"))
+      .def_property("threads", &Model::getThreads, &Model::setThreads);
 }

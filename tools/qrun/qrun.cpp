@@ -1,11 +1,13 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,so} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
+//        [--threads N]
 //
-// Compiles the entry function with the JIT, runs it (in chunks when the
+// Compiles the entry function with the JIT (or loads a library compiled by
+// qmlir-compile, whose C symbols start with --prefix), runs it (in chunks when the
 // inputs hold a multiple of the compiled batch), writes and compares the
 // outputs, reports top-1 accuracy against labels, and, given a reference
 // model, the error of every layer against it.
@@ -15,6 +17,7 @@
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Frontend/LoadModel.h"
+#include "qmlir/Runtime/AOT.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
 
@@ -31,6 +34,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <optional>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -43,7 +47,7 @@ namespace cl = llvm::cl;
 static cl::OptionCategory qrunCategory("qrun options");
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
+                                      cl::desc("<model.mlir | model.mlirbc | model.onnx | libmodel.so>"),
                                       cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
@@ -101,6 +105,34 @@ static cl::opt<std::string> cpuFeatures(
     cl::desc("Overrides of the host's CPU features, comma separated, e.g. "
              "-avx512vnni (to test the kernels for CPUs without it)"),
     cl::value_desc("list"), cl::cat(qrunCategory));
+
+/// --threads. libLLVM registers a global `-threads` option for its ThinLTO
+/// code generator, which this tool does not use; it is unregistered first so
+/// that this option can have the name.
+static cl::opt<unsigned> &numThreads() {
+  static cl::opt<unsigned> *option = [] {
+    if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
+      other->removeArgument();
+    return new cl::opt<unsigned>(
+        "threads", cl::init(0),
+        cl::desc("Threads the compiled model runs on (default 0: every core; "
+                 "1: sequential code). Outputs do not depend on it"),
+        cl::value_desc("N"), cl::cat(qrunCategory));
+  }();
+  return *option;
+}
+
+static cl::opt<std::string> aotPrefix(
+    "prefix", cl::init("model"),
+    cl::desc("Compiled libraries (.so from qmlir-compile): the prefix of "
+             "their C symbols (default: model)"),
+    cl::cat(qrunCategory));
+
+static cl::opt<int64_t> parallelMinWork(
+    "parallel-min-work", cl::init(300000),
+    cl::desc("With threads: loops with a smaller static operation count "
+             "stay sequential (0: every parallel loop runs on threads)"),
+    cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -206,6 +238,7 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
+  numThreads();
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 
@@ -214,16 +247,35 @@ int main(int argc, char **argv) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
-  auto module = loadModel(modelPath, ctx, {onnxBatch});
-  if (!module)
-    return fail(llvm::toString(module.takeError()));
-  JITOptions jitOptions;
-  jitOptions.codegen = cpuCodegen;
-  jitOptions.cpuFeatures = cpuFeatures;
-  auto jit = JITModule::compile(**module, entryName, jitOptions);
-  if (!jit)
-    return fail(llvm::toString(jit.takeError()));
-  llvm::ArrayRef<TensorSpec> specs = (*jit)->inputs();
+  // A library from qmlir-compile runs as compiled; anything else is loaded
+  // and JIT-compiled.
+  bool isLibrary = llvm::StringRef(modelPath).ends_with(".so");
+  std::optional<OwningOpRef<ModuleOp>> module;
+  std::unique_ptr<CompiledModel> jit;
+  if (isLibrary) {
+    if (!compareTo.empty())
+      return fail("--compare-to needs the model's IR, not a compiled "
+                  "library");
+    auto lib = AOTLibrary::load(modelPath, aotPrefix);
+    if (!lib)
+      return fail(llvm::toString(lib.takeError()));
+    jit = std::move(*lib);
+  } else {
+    auto loaded = loadModel(modelPath, ctx, {onnxBatch});
+    if (!loaded)
+      return fail(llvm::toString(loaded.takeError()));
+    module = std::move(*loaded);
+    JITOptions jitOptions;
+    jitOptions.codegen = cpuCodegen;
+    jitOptions.cpuFeatures = cpuFeatures;
+    jitOptions.threads = numThreads();
+    jitOptions.parallelMinWork = parallelMinWork;
+    auto compiled = JITModule::compile(**module, entryName, jitOptions);
+    if (!compiled)
+      return fail(llvm::toString(compiled.takeError()));
+    jit = std::move(*compiled);
+  }
+  llvm::ArrayRef<TensorSpec> specs = jit->inputs();
 
   // Which file feeds which argument.
   std::vector<std::string> paths(specs.size());
@@ -276,14 +328,14 @@ int main(int argc, char **argv) {
 
   int64_t chunks = 1;
   auto start = std::chrono::steady_clock::now();
-  auto outputs = (*jit)->runBatched(
+  auto outputs = jit->runBatched(
       inputs, [&](int64_t, int64_t total) { chunks = total; });
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  llvm::ArrayRef<TensorSpec> outSpecs = (*jit)->outputs();
+  llvm::ArrayRef<TensorSpec> outSpecs = jit->outputs();
   llvm::outs() << "ran '" << entryName << "' " << chunks
                << (chunks == 1 ? " time" : " times") << " in "
                << llvm::format("%.3f", seconds) << " s\n";
@@ -300,7 +352,7 @@ int main(int argc, char **argv) {
     for (unsigned r = 0; r < repeatRuns; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       double c0 = cpuNow();
-      auto again = (*jit)->runBatched(inputs);
+      auto again = jit->runBatched(inputs);
       if (!again)
         return fail(llvm::toString(again.takeError()));
       cpu.push_back(cpuNow() - c0);
