@@ -570,7 +570,11 @@ llvm::Expected<std::unique_ptr<AOTLibrary>>
 AOTLibrary::load(llvm::StringRef path, llvm::StringRef prefix) {
   std::unique_ptr<AOTLibrary> lib(new AOTLibrary());
   lib->path = path.str();
-  lib->handle = dlopen(lib->path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // dlopen searches the library path for names without a slash.
+  SmallString<256> absolute(path);
+  if (std::error_code ec = llvm::sys::fs::make_absolute(absolute))
+    return makeError("cannot load " + path + ": " + ec.message());
+  lib->handle = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib->handle)
     return makeError("cannot load " + path + ": " + dlerror());
   auto lookup = [&](const char *name) -> llvm::Expected<void *> {
