@@ -85,8 +85,8 @@ public:
   llvm::Error emit();
   /// The names of the functions emit() defines.
   std::vector<std::string> exportedNames() const {
-    return {prefix + "_init",  prefix + "_run",    prefix + "_error",
-            prefix + "_free",  prefix + "_inputs", prefix + "_outputs"};
+    return {prefix + "_init", prefix + "_run",    prefix + "_error",
+            prefix + "_free", prefix + "_inputs", prefix + "_outputs"};
   }
 
 private:
@@ -130,9 +130,9 @@ llvm::Constant *ABIEmitter::infoTable(ArrayRef<TensorSpec> specs,
   for (const TensorSpec &spec : specs) {
     SmallVector<uint64_t> dims(spec.shape.begin(), spec.shape.end());
     auto *shapeInit = llvm::ConstantDataArray::get(ctx, dims);
-    auto *shape = new llvm::GlobalVariable(
-        m, shapeInit->getType(), true, llvm::GlobalValue::PrivateLinkage,
-        shapeInit, ".qmlir.shape");
+    auto *shape = new llvm::GlobalVariable(m, shapeInit->getType(), true,
+                                           llvm::GlobalValue::PrivateLinkage,
+                                           shapeInit, ".qmlir.shape");
     rows.push_back(llvm::ConstantStruct::get(
         infoType,
         {string(spec.name), llvm::ConstantInt::get(i32, abiTypeCode(spec.type)),
@@ -140,10 +140,9 @@ llvm::Constant *ABIEmitter::infoTable(ArrayRef<TensorSpec> specs,
          llvm::ConstantInt::get(i64, numBytes(spec))}));
   }
   auto *arrayType = llvm::ArrayType::get(infoType, rows.size());
-  return new llvm::GlobalVariable(m, arrayType, true,
-                                  llvm::GlobalValue::PrivateLinkage,
-                                  llvm::ConstantArray::get(arrayType, rows),
-                                  (".qmlir." + what).str());
+  return new llvm::GlobalVariable(
+      m, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(arrayType, rows), (".qmlir." + what).str());
 }
 
 void ABIEmitter::emitInfoFunction(llvm::StringRef name,
@@ -217,8 +216,7 @@ void ABIEmitter::emitRun(llvm::Function *ciface) {
       int64_t stride = 1;
       for (int64_t d = rank - 1; d >= 0; --d) {
         b.CreateStore(llvm::ConstantInt::get(i64, spec.shape[d]), word(3 + d));
-        b.CreateStore(llvm::ConstantInt::get(i64, stride),
-                      word(3 + rank + d));
+        b.CreateStore(llvm::ConstantInt::get(i64, stride), word(3 + rank + d));
         stride *= spec.shape[d];
       }
       args.push_back(desc);
@@ -227,8 +225,7 @@ void ABIEmitter::emitRun(llvm::Function *ciface) {
   addArguments(inArray, inputs, "input");
   addArguments(outArray, outputs, "output");
   b.CreateCall(ciface->getFunctionType(), ciface, args);
-  b.CreateStore(llvm::ConstantPointerNull::get(
-                    llvm::PointerType::get(ctx, 0)),
+  b.CreateStore(llvm::ConstantPointerNull::get(llvm::PointerType::get(ctx, 0)),
                 context);
   b.CreateRet(llvm::ConstantInt::get(i32, 0));
 }
@@ -239,15 +236,12 @@ llvm::Error ABIEmitter::emit() {
       return makeError("the model already defines '" + name +
                        "': choose another --prefix");
   llvm::Function *ciface = m.getFunction("_mlir_ciface_" + entry);
-  if (!ciface ||
-      ciface->arg_size() != inputs.size() + outputs.size())
+  if (!ciface || ciface->arg_size() != inputs.size() + outputs.size())
     return makeError("the lowered model has no '_mlir_ciface_" + entry +
-                     "' taking " +
-                     llvm::Twine(inputs.size() + outputs.size()) +
+                     "' taking " + llvm::Twine(inputs.size() + outputs.size()) +
                      " descriptors");
 
-  llvm::FunctionCallee mallocFn =
-      m.getOrInsertFunction("malloc", ptr, i64);
+  llvm::FunctionCallee mallocFn = m.getOrInsertFunction("malloc", ptr, i64);
   llvm::FunctionCallee freeFn =
       m.getOrInsertFunction("free", llvm::Type::getVoidTy(ctx), ptr);
 
@@ -261,9 +255,8 @@ llvm::Error ABIEmitter::emit() {
     llvm::Value *p = b.CreateCall(mallocFn, {llvm::ConstantInt::get(i64, 8)});
     b.CreateCondBr(b.CreateIsNull(p), done, store);
     b.SetInsertPoint(store);
-    b.CreateStore(llvm::ConstantPointerNull::get(
-                      llvm::PointerType::get(ctx, 0)),
-                  p);
+    b.CreateStore(
+        llvm::ConstantPointerNull::get(llvm::PointerType::get(ctx, 0)), p);
     b.CreateBr(done);
     b.SetInsertPoint(done);
     b.CreateRet(p);
@@ -419,14 +412,13 @@ static llvm::Error linkSharedLibrary(const AOTOptions &options,
     linker = *found;
   }
   std::vector<std::string> argStrings = {linker, "-shared", "-o",
-                                         options.libraryPath,
-                                         objectPath.str()};
+                                         options.libraryPath, objectPath.str()};
   if (needsOpenMP)
     argStrings.push_back(QMLIR_OMP_LIBRARY);
   SmallVector<llvm::StringRef> args(argStrings.begin(), argStrings.end());
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
-                                     &message);
+  int rc =
+      llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0)
     return makeError("linking " + options.libraryPath + " with " + linker +
                      " failed" + (message.empty() ? "" : ": " + message) +
@@ -436,8 +428,7 @@ static llvm::Error linkSharedLibrary(const AOTOptions &options,
 
 llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
   if (!isCIdentifier(options.prefix))
-    return makeError("prefix '" + options.prefix +
-                     "' is not a C identifier");
+    return makeError("prefix '" + options.prefix + "' is not a C identifier");
   if (options.objectPath.empty() && options.libraryPath.empty() &&
       options.headerPath.empty())
     return makeError("nothing to write: give an object, library or header "
@@ -453,8 +444,7 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
 
   if (!options.headerPath.empty()) {
     std::error_code ec;
-    llvm::ToolOutputFile header(options.headerPath, ec,
-                                llvm::sys::fs::OF_Text);
+    llvm::ToolOutputFile header(options.headerPath, ec, llvm::sys::fs::OF_Text);
     if (ec)
       return makeError("cannot write " + options.headerPath + ": " +
                        ec.message());
@@ -474,8 +464,8 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
   if (!llvmModule)
     return makeError("translating the lowered model to LLVM IR failed");
 
-  auto tmBuilder = detail::hostTargetMachineBuilder(
-      options.codegen.cpuFeatures, options.codegen.optLevel);
+  auto tmBuilder = detail::hostTargetMachineBuilder(options.codegen.cpuFeatures,
+                                                    options.codegen.optLevel);
   if (!tmBuilder)
     return tmBuilder.takeError();
   tmBuilder->setRelocationModel(llvm::Reloc::PIC_);
@@ -485,8 +475,7 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
   llvmModule->setDataLayout((*tm)->createDataLayout());
   llvmModule->setTargetTriple((*tm)->getTargetTriple());
 
-  ABIEmitter abi(*llvmModule, options.prefix, options.entry, inputs,
-                 outputs);
+  ABIEmitter abi(*llvmModule, options.prefix, options.entry, inputs, outputs);
   if (llvm::Error err = abi.emit())
     return err;
   // Only the ABI is exported.
@@ -499,15 +488,13 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
   std::string verifyMessage;
   llvm::raw_string_ostream verifyOs(verifyMessage);
   if (llvm::verifyModule(*llvmModule, &verifyOs))
-    return makeError("internal error: invalid ABI functions: " +
-                     verifyMessage);
+    return makeError("internal error: invalid ABI functions: " + verifyMessage);
   auto optimize = makeOptimizingTransformer(
       std::min(options.codegen.optLevel, 3u), /*sizeLevel=*/0, tm->get());
   if (llvm::Error err = optimize(llvmModule.get()))
     return err;
   for (llvm::Function &fn : llvmModule->functions())
-    if (fn.isDeclaration() && !fn.use_empty() &&
-        fn.getName() == "memrefCopy")
+    if (fn.isDeclaration() && !fn.use_empty() && fn.getName() == "memrefCopy")
       return makeError("the lowered model calls memrefCopy (a copy of a "
                        "non-contiguous view), which compiled libraries do "
                        "not provide");
@@ -588,13 +575,12 @@ AOTLibrary::load(llvm::StringRef path, llvm::StringRef prefix) {
   using InfoFn = const TensorInfo *(*)(int32_t *);
   using InitFn = void *(*)();
   void *init, *inputsFn, *outputsFn, *run, *error, *free;
-  for (auto [name, slot] :
-       {std::pair<const char *, void **>{"init", &init},
-        {"inputs", &inputsFn},
-        {"outputs", &outputsFn},
-        {"run", &run},
-        {"error", &error},
-        {"free", &free}}) {
+  for (auto [name, slot] : {std::pair<const char *, void **>{"init", &init},
+                            {"inputs", &inputsFn},
+                            {"outputs", &outputsFn},
+                            {"run", &run},
+                            {"error", &error},
+                            {"free", &free}}) {
     auto p = lookup(name);
     if (!p)
       return p.takeError();

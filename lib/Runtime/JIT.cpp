@@ -211,8 +211,8 @@ private:
 } // namespace
 
 llvm::Error qmlir::detail::readSignature(func::FuncOp func,
-                                        std::vector<TensorSpec> &inputs,
-                                        std::vector<TensorSpec> &outputs) {
+                                         std::vector<TensorSpec> &inputs,
+                                         std::vector<TensorSpec> &outputs) {
   FunctionType fnType = func.getFunctionType();
   for (unsigned i = 0; i < fnType.getNumInputs(); ++i) {
     auto spec = makeSpec(fnType.getInput(i), func.getArgAttrDict(i),
@@ -259,9 +259,9 @@ qmlir::detail::lowerToLLVMDialect(ModuleOp module, llvm::StringRef entry,
   lowering.parallelMinWork = options.parallelMinWork;
   buildQNNToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*lowered)))
-    return makeError("lowering '" + entry + "' failed: " +
-                     (diags.message.empty() ? std::string("unknown error")
-                                            : diags.message));
+    return makeError(
+        "lowering '" + entry + "' failed: " +
+        (diags.message.empty() ? std::string("unknown error") : diags.message));
   return std::move(lowered);
 }
 
@@ -366,7 +366,8 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
 }
 
 llvm::Expected<int64_t>
-CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
+CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs,
+                           bool batched) const {
   if (inputs.size() != inputSpecs.size())
     return makeError("expected " + llvm::Twine(inputSpecs.size()) +
                      " inputs, got " + llvm::Twine(inputs.size()));
@@ -477,7 +478,8 @@ CompiledModel::runBatched(llvm::ArrayRef<HostTensor> inputs,
                   (whole ? 0 : c * (t.byteSize() / chunks));
     }
     for (auto [i, t] : llvm::enumerate(outputs))
-      outPtrs[i] = static_cast<char *>(t.rawData()) + c * (t.byteSize() / chunks);
+      outPtrs[i] =
+          static_cast<char *>(t.rawData()) + c * (t.byteSize() / chunks);
     if (llvm::Error err = call(inPtrs, outPtrs))
       return std::move(err);
     if (progress)

@@ -3,7 +3,8 @@
 //   qmlir-compile model.{mlir,mlirbc,onnx} [--batch N] [--entry main]
 //       [-o libmodel.so] [--emit-obj model.o] [--header model.h]
 //       [--prefix model] [--threads N] [--cpu-codegen fast|reference]
-//       [--cpu-features -avx512vnni,...] [--linker cc]
+//       [--cpu-features -avx512vnni,...] [--parallel-min-work W]
+//       [--linker cc] [--time]
 //
 // Lowers the model for this host's CPU as qrun's JIT does and writes a
 // shared library and/or object file exporting the C ABI of docs/AOT.md, and
@@ -43,8 +44,7 @@ static cl::opt<std::string> objectPath("emit-obj",
                                        cl::desc("Object file to write"),
                                        cl::value_desc("model.o"),
                                        cl::cat(category));
-static cl::opt<std::string> headerPath("header",
-                                       cl::desc("C header to write"),
+static cl::opt<std::string> headerPath("header", cl::desc("C header to write"),
                                        cl::value_desc("model.h"),
                                        cl::cat(category));
 static cl::opt<std::string>
@@ -54,10 +54,10 @@ static cl::opt<std::string>
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to compile"),
                                       cl::cat(category));
-static cl::opt<int64_t> onnxBatch(
-    "batch", cl::init(1),
-    cl::desc("ONNX models: batch size the model is compiled for"),
-    cl::cat(category));
+static cl::opt<int64_t>
+    onnxBatch("batch", cl::init(1),
+              cl::desc("ONNX models: batch size the model is compiled for"),
+              cl::cat(category));
 /// --threads. libLLVM registers a global `-threads` option for its ThinLTO
 /// code generator, which this tool does not use; it is unregistered first so
 /// that this option can have the name.
@@ -80,8 +80,7 @@ static cl::opt<CPUCodegen> cpuCodegen(
     cl::values(clEnumValN(CPUCodegen::Fast, "fast",
                           "vector kernels for convolutions and matrix "
                           "products (default)"),
-               clEnumValN(CPUCodegen::Reference, "reference",
-                          "plain loops")),
+               clEnumValN(CPUCodegen::Reference, "reference", "plain loops")),
     cl::cat(category));
 static cl::opt<std::string> cpuFeatures(
     "cpu-features",
@@ -92,9 +91,9 @@ static cl::opt<std::string>
            cl::desc("C compiler driver that links the shared library "
                     "(default: clang-22, clang or cc from PATH)"),
            cl::cat(category));
-static cl::opt<bool>
-    printTime("time", cl::desc("Print the load and compile times"),
-              cl::cat(category));
+static cl::opt<bool> printTime("time",
+                               cl::desc("Print the load and compile times"),
+                               cl::cat(category));
 
 static cl::opt<int64_t> parallelMinWork(
     "parallel-min-work", cl::init(300000),
@@ -147,8 +146,7 @@ int main(int argc, char **argv) {
       return std::chrono::duration<double>(b - a).count();
     };
     llvm::outs() << llvm::format("load %.3f s, compile %.3f s\n",
-                                 seconds(start, loaded),
-                                 seconds(loaded, done));
+                                 seconds(start, loaded), seconds(loaded, done));
   }
   return 0;
 }

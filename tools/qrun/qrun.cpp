@@ -1,14 +1,15 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx,so} [--batch N] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,so} [--batch N] [--entry main] (--input x.npy
+//   ... | -i name=x.npy ...)
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
-//        [--threads N]
+//        [--threads N] [--parallel-min-work W] [--prefix model]
 //
 // Compiles the entry function with the JIT (or loads a library compiled by
-// qmlir-compile, whose C symbols start with --prefix), runs it (in chunks when the
-// inputs hold a multiple of the compiled batch), writes and compares the
+// qmlir-compile, whose C symbols start with --prefix), runs it (in chunks when
+// the inputs hold a multiple of the compiled batch), writes and compares the
 // outputs, reports top-1 accuracy against labels, and, given a reference
 // model, the error of every layer against it.
 //
@@ -46,9 +47,10 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory qrunCategory("qrun options");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir | model.mlirbc | model.onnx | libmodel.so>"),
-                                      cl::cat(qrunCategory));
+static cl::opt<std::string> modelPath(
+    cl::Positional, cl::Required,
+    cl::desc("<model.mlir | model.mlirbc | model.onnx | libmodel.so>"),
+    cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
                                       cl::cat(qrunCategory));
@@ -328,8 +330,8 @@ int main(int argc, char **argv) {
 
   int64_t chunks = 1;
   auto start = std::chrono::steady_clock::now();
-  auto outputs = jit->runBatched(
-      inputs, [&](int64_t, int64_t total) { chunks = total; });
+  auto outputs =
+      jit->runBatched(inputs, [&](int64_t, int64_t total) { chunks = total; });
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
   double seconds = std::chrono::duration<double>(

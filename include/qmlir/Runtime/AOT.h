@@ -1,4 +1,4 @@
-//===- AOT.h - ahead-of-time compilation to objects with a C ABI -*- C++ -*-===//
+//===- AOT.h - ahead-of-time compilation with a C ABI ----------*- C++ -*-===//
 //
 // compileAOT lowers a qnn module like the JIT, but writes an object file (and
 // optionally a shared library) whose entry points form a small C ABI, plus
