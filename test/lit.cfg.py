@@ -49,7 +49,11 @@ no_locs = ["--mlir-print-debuginfo=false"]
 llvm_config.add_tool_substitutions(
     [ToolSubst("qopt", extra_args=no_locs, unresolved="ignore"),
      ToolSubst("qmlir-translate", extra_args=no_locs, unresolved="ignore"),
-     ToolSubst("qrun", unresolved="ignore")], tool_dirs)
+     ToolSubst("qrun", unresolved="ignore"),
+     ToolSubst("qmlir-compile", unresolved="ignore")], tool_dirs)
+# The C compiler that builds test programs against compiled models.
+config.substitutions.append(
+    ("%cc", os.path.join(config.llvm_tools_dir, "clang")))
 # The tools as users run them, with their default printing.
 config.substitutions.append(
     ("%qopt_locs", os.path.join(config.qmlir_tools_dir, "qopt")))

@@ -12,6 +12,8 @@
 
 #include "qmlir/Runtime/JIT.h"
 
+#include "CPUTarget.h"
+
 #include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
@@ -167,6 +169,19 @@ extern "C" void qmlirMemrefCopy(int64_t elementSize, UnrankedDescriptor *src,
 }
 
 //===----------------------------------------------------------------------===//
+// Threads
+//===----------------------------------------------------------------------===//
+
+// From the LLVM OpenMP runtime (libomp), which QMLIRRuntime links.
+extern "C" int omp_get_num_procs(void);
+
+unsigned qmlir::resolveThreads(unsigned threads) {
+  if (threads != 0)
+    return threads;
+  return static_cast<unsigned>(std::max(1, omp_get_num_procs()));
+}
+
+//===----------------------------------------------------------------------===//
 // JITModule
 //===----------------------------------------------------------------------===//
 
@@ -197,21 +212,9 @@ private:
 };
 } // namespace
 
-llvm::Expected<std::unique_ptr<JITModule>>
-JITModule::compile(ModuleOp module, llvm::StringRef entry,
-                   const JITOptions &options) {
-  static std::once_flag initTargets;
-  std::call_once(initTargets, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-
-  auto func = dyn_cast_or_null<func::FuncOp>(
-      SymbolTable::lookupSymbolIn(module, entry));
-  if (!func || func.isExternal())
-    return makeError("no function '" + entry + "' with a body in the module");
-
-  std::unique_ptr<JITModule> jit(new JITModule());
+llvm::Error qmlir::detail::readSignature(func::FuncOp func,
+                                         std::vector<TensorSpec> &inputs,
+                                         std::vector<TensorSpec> &outputs) {
   FunctionType fnType = func.getFunctionType();
   for (unsigned i = 0; i < fnType.getNumInputs(); ++i) {
     auto spec = makeSpec(fnType.getInput(i), func.getArgAttrDict(i),
@@ -219,7 +222,7 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
     if (!spec)
       return makeError("input " + llvm::Twine(i) + " " +
                        llvm::toString(spec.takeError()));
-    jit->inputSpecs.push_back(std::move(*spec));
+    inputs.push_back(std::move(*spec));
   }
   for (unsigned i = 0; i < fnType.getNumResults(); ++i) {
     auto spec = makeSpec(fnType.getResult(i), func.getResultAttrDict(i),
@@ -227,9 +230,14 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
     if (!spec)
       return makeError("output " + llvm::Twine(i) + " " +
                        llvm::toString(spec.takeError()));
-    jit->outputSpecs.push_back(std::move(*spec));
+    outputs.push_back(std::move(*spec));
   }
+  return llvm::Error::success();
+}
 
+llvm::Expected<OwningOpRef<ModuleOp>>
+qmlir::detail::lowerToLLVMDialect(ModuleOp module, llvm::StringRef entry,
+                                  const JITOptions &options) {
   // Every custom op needs an implementation before anything is compiled.
   std::string missing;
   module.walk([&](qnn::CustomOp op) {
@@ -260,31 +268,41 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   ctx->appendDialectRegistry(registry);
 
   OwningOpRef<ModuleOp> lowered = module.clone();
-  auto loweredFunc = cast<func::FuncOp>(
-      SymbolTable::lookupSymbolIn(*lowered, entry));
+  auto loweredFunc =
+      cast<func::FuncOp>(SymbolTable::lookupSymbolIn(*lowered, entry));
   loweredFunc->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                        UnitAttr::get(ctx));
   auto features = resolveCPUFeatures(options.cpuFeatures);
   if (!features)
     return features.takeError();
-  {
-    DiagnosticCollector diags(ctx);
-    PassManager pm(ctx);
-    buildQNNToLLVMPipeline(pm, kernelOptionsFor(*features, options.codegen));
-    if (failed(pm.run(*lowered)))
-      return makeError("lowering '" + entry + "' failed: " +
-                       (diags.message.empty() ? std::string("unknown error")
-                                              : diags.message));
-  }
+  DiagnosticCollector diags(ctx);
+  PassManager pm(ctx);
+  QNNToLLVMOptions lowering = kernelOptionsFor(*features, options.codegen);
+  lowering.threads = options.threads;
+  lowering.parallelMinWork = options.parallelMinWork;
+  buildQNNToLLVMPipeline(pm, lowering);
+  if (failed(pm.run(*lowered)))
+    return makeError(
+        "lowering '" + entry + "' failed: " +
+        (diags.message.empty() ? std::string("unknown error") : diags.message));
+  return std::move(lowered);
+}
 
+llvm::Expected<llvm::orc::JITTargetMachineBuilder>
+qmlir::detail::hostTargetMachineBuilder(llvm::StringRef cpuFeatures,
+                                        unsigned optLevel) {
+  static std::once_flag initTargets;
+  std::call_once(initTargets, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
     return tmBuilder.takeError();
-  // The host's features plus the overrides (already validated above); LLVM
-  // disables what a disabled feature implies, like resolveCPUFeatures.
+  // The host's features plus the overrides (validated by
+  // resolveCPUFeatures); LLVM disables what a disabled feature implies.
   llvm::SmallVector<llvm::StringRef> overrides;
-  llvm::StringRef(options.cpuFeatures)
-      .split(overrides, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  cpuFeatures.split(overrides, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   for (llvm::StringRef item : overrides) {
     item = item.trim();
     bool enable = !item.consume_front("-");
@@ -292,11 +310,39 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
       item.consume_front("+");
     tmBuilder->getFeatures().AddFeature(item, enable);
   }
-  llvm::CodeGenOptLevel cgLevel =
-      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-      : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
-                              : llvm::CodeGenOptLevel::Default;
-  tmBuilder->setCodeGenOptLevel(cgLevel);
+  tmBuilder->setCodeGenOptLevel(codeGenOptLevel(optLevel));
+  return std::move(*tmBuilder);
+}
+
+llvm::CodeGenOptLevel qmlir::detail::codeGenOptLevel(unsigned optLevel) {
+  return optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+         : optLevel == 0 ? llvm::CodeGenOptLevel::None
+                         : llvm::CodeGenOptLevel::Default;
+}
+
+llvm::Expected<std::unique_ptr<JITModule>>
+JITModule::compile(ModuleOp module, llvm::StringRef entry,
+                   const JITOptions &options) {
+  auto func = dyn_cast_or_null<func::FuncOp>(
+      SymbolTable::lookupSymbolIn(module, entry));
+  if (!func || func.isExternal())
+    return makeError("no function '" + entry + "' with a body in the module");
+
+  std::unique_ptr<JITModule> jit(new JITModule());
+  if (llvm::Error err =
+          detail::readSignature(func, jit->inputSpecs, jit->outputSpecs))
+    return std::move(err);
+
+  JITOptions resolved = options;
+  resolved.threads = resolveThreads(options.threads);
+  auto lowered = detail::lowerToLLVMDialect(module, entry, resolved);
+  if (!lowered)
+    return lowered.takeError();
+
+  auto tmBuilder =
+      detail::hostTargetMachineBuilder(options.cpuFeatures, options.optLevel);
+  if (!tmBuilder)
+    return tmBuilder.takeError();
   auto tm = tmBuilder->createTargetMachine();
   if (!tm)
     return tm.takeError();
@@ -306,17 +352,23 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
                                                /*sizeLevel=*/0, tm->get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = cgLevel;
+  engineOptions.jitCodeGenOptLevel = detail::codeGenOptLevel(options.optLevel);
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
+  // Threaded code calls libomp. QMLIRRuntime links it, but a process that
+  // loaded us with RTLD_LOCAL (Python) does not export its symbols, so the
+  // engine loads it by path as well (the same, already loaded copy).
+  llvm::StringRef ompLibrary = QMLIR_OMP_LIBRARY;
+  if (resolved.threads != 1)
+    engineOptions.sharedLibPaths = ompLibrary;
   std::unique_ptr<llvm::TargetMachine> engineTm;
   if (auto other = tmBuilder->createTargetMachine())
     engineTm = std::move(*other);
   else
     return other.takeError();
-  DiagnosticCollector diags(ctx);
+  DiagnosticCollector diags(module.getContext());
   auto engine =
-      ExecutionEngine::create(*lowered, engineOptions, std::move(engineTm));
+      ExecutionEngine::create(**lowered, engineOptions, std::move(engineTm));
   if (!engine)
     return makeError("JIT compilation of '" + entry + "' failed: " +
                      llvm::toString(engine.takeError()) + diags.message);
@@ -324,7 +376,7 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   // descriptor pointer per memref argument; each binds to the runtime
   // trampoline of that arity.
   SmallVector<std::pair<std::string, void *>> customCalls;
-  for (auto fn : lowered->getOps<LLVM::LLVMFuncOp>()) {
+  for (auto fn : (*lowered)->getOps<LLVM::LLVMFuncOp>()) {
     if (!fn.isExternal() ||
         !fn.getName().starts_with("_mlir_ciface_qmlir_custom_call_"))
       continue;
@@ -357,7 +409,8 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
 }
 
 llvm::Expected<int64_t>
-JITModule::checkInputs(llvm::ArrayRef<HostTensor> inputs, bool batched) const {
+CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs,
+                           bool batched) const {
   if (inputs.size() != inputSpecs.size())
     return makeError("expected " + llvm::Twine(inputSpecs.size()) +
                      " inputs, got " + llvm::Twine(inputs.size()));
@@ -415,15 +468,34 @@ struct Descriptor {
       strides[d] = strides[d + 1] * shape[d + 1];
     llvm::append_range(words, strides);
   }
-  void setData(void *data) {
-    words[0] = words[1] = reinterpret_cast<intptr_t>(data);
-  }
 };
 } // namespace
 
+llvm::Error JITModule::call(llvm::ArrayRef<const void *> inputs,
+                            llvm::ArrayRef<void *> outputs) {
+  std::vector<Descriptor> descriptors;
+  for (auto [data, spec] : llvm::zip(inputs, inputSpecs))
+    descriptors.emplace_back(const_cast<void *>(data), spec.shape);
+  for (auto [data, spec] : llvm::zip(outputs, outputSpecs))
+    descriptors.emplace_back(data, spec.shape);
+  std::vector<void *> descriptorPtrs;
+  for (Descriptor &d : descriptors)
+    descriptorPtrs.push_back(d.words.data());
+  std::vector<void *> args;
+  for (void *&p : descriptorPtrs)
+    args.push_back(&p);
+  entryFn(args.data());
+  std::string customError = takeCustomCallError();
+  if (!customError.empty())
+    return makeError(customError);
+  return llvm::Error::success();
+}
+
+CompiledModel::~CompiledModel() = default;
+
 llvm::Expected<std::vector<HostTensor>>
-JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
-                      llvm::function_ref<void(int64_t, int64_t)> progress) {
+CompiledModel::runBatched(llvm::ArrayRef<HostTensor> inputs,
+                          llvm::function_ref<void(int64_t, int64_t)> progress) {
   auto chunksOr = checkInputs(inputs, /*batched=*/true);
   if (!chunksOr)
     return chunksOr.takeError();
@@ -442,38 +514,20 @@ JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
     outputs.push_back(HostTensor::allocate(spec.type, shape));
   }
 
-  std::vector<Descriptor> descriptors;
-  for (auto [t, spec] : llvm::zip(inputs, inputSpecs))
-    descriptors.emplace_back(const_cast<void *>(t.rawData()), spec.shape);
-  for (auto [t, spec] : llvm::zip(outputs, outputSpecs))
-    descriptors.emplace_back(t.rawData(), spec.shape);
-  std::vector<void *> descriptorPtrs;
-  for (Descriptor &d : descriptors)
-    descriptorPtrs.push_back(d.words.data());
-  std::vector<void *> args;
-  for (void *&p : descriptorPtrs)
-    args.push_back(&p);
-
-  size_t numInputs = inputs.size();
+  std::vector<const void *> inPtrs(inputs.size());
+  std::vector<void *> outPtrs(outputs.size());
   for (int64_t c = 0; c < chunks; ++c) {
-    if (c > 0) {
-      for (size_t i = 0; i < descriptors.size(); ++i) {
-        bool isInput = i < numInputs;
-        const HostTensor &t =
-            isInput ? inputs[i] : outputs[i - numInputs];
-        // Unbatched inputs are the same for every chunk.
-        if (isInput && (t.shape.empty() ||
-                        t.shape[0] == inputSpecs[i].shape[0]))
-          continue;
-        size_t chunkBytes = t.byteSize() / chunks;
-        char *base = const_cast<char *>(static_cast<const char *>(t.rawData()));
-        descriptors[i].setData(base + c * chunkBytes);
-      }
+    for (auto [i, t] : llvm::enumerate(inputs)) {
+      // Unbatched inputs are the same for every chunk.
+      bool whole = t.shape.empty() || t.shape[0] == inputSpecs[i].shape[0];
+      inPtrs[i] = static_cast<const char *>(t.rawData()) +
+                  (whole ? 0 : c * (t.byteSize() / chunks));
     }
-    entryFn(args.data());
-    std::string customError = takeCustomCallError();
-    if (!customError.empty())
-      return makeError(customError);
+    for (auto [i, t] : llvm::enumerate(outputs))
+      outPtrs[i] =
+          static_cast<char *>(t.rawData()) + c * (t.byteSize() / chunks);
+    if (llvm::Error err = call(inPtrs, outPtrs))
+      return std::move(err);
     if (progress)
       progress(c + 1, chunks);
   }
@@ -481,7 +535,7 @@ JITModule::runBatched(llvm::ArrayRef<HostTensor> inputs,
 }
 
 llvm::Expected<std::vector<HostTensor>>
-JITModule::run(llvm::ArrayRef<HostTensor> inputs) {
+CompiledModel::run(llvm::ArrayRef<HostTensor> inputs) {
   auto chunks = checkInputs(inputs, /*batched=*/false);
   if (!chunks)
     return chunks.takeError();

@@ -49,6 +49,19 @@ class Model:
         self._config = config
 
     @property
+    def threads(self):
+        """Threads the compiled code runs on: 0 (the default) for every
+        core, 1 for sequential code. Setting it recompiles on the next
+        predict(); outputs do not depend on it."""
+        return self._impl.threads
+
+    @threads.setter
+    def threads(self, n):
+        if int(n) < 0:
+            raise Error(f"threads must be >= 0, got {n}")
+        self._impl.threads = int(n)
+
+    @property
     def inputs(self):
         """Inputs as TensorInfo(name, shape, dtype); shape[0] is the
         compiled batch size."""
@@ -208,13 +221,16 @@ def _as_input_list(samples):
     return [np.ascontiguousarray(samples)]
 
 
-def load(path, batch=1):
+def load(path, batch=1, threads=0):
     """Loads a .onnx, .onnxtxt, .pb, .pbtxt (TensorFlow frozen graph), .mlir
     or .mlirbc model. `batch` fixes a symbolic (ONNX) or unknown (TF) batch
-    dimension; predict() accepts any batch size."""
+    dimension; predict() accepts any batch size. `threads` as Model.threads
+    (0: every core)."""
     if not os.path.exists(path):
         raise Error(f"{path}: no such file")
-    return Model(_Model.load(str(path), int(batch)))
+    model = Model(_Model.load(str(path), int(batch)))
+    model.threads = threads
+    return model
 
 
 class QuantizationParams:
@@ -346,7 +362,9 @@ def quantize(model, qparams=None, q_config=None, samples=None,
             warnings.warn(m, stacklevel=2)
         with open(config_out) as f:
             resolved = json.load(f)
-    return Model(impl, float_model=model, config=resolved)
+    quantized = Model(impl, float_model=model, config=resolved)
+    quantized.threads = model.threads
+    return quantized
 
 
 def dump_config(qmodel):

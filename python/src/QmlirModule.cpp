@@ -278,13 +278,25 @@ public:
   JITModule &compiled() {
     std::lock_guard<std::mutex> lock(compileMutex);
     if (!jit) {
-      auto compiledOrErr = JITModule::compile(*module, "main");
+      JITOptions options;
+      options.threads = threads;
+      auto compiledOrErr = JITModule::compile(*module, "main", options);
       if (!compiledOrErr)
         raise(takeMessage(compiledOrErr.takeError()));
       jit = std::move(*compiledOrErr);
     }
     return *jit;
   }
+
+  /// Threads of the compiled code (JITOptions::threads: 0 every core, the
+  /// default); the next run compiles again with the new count.
+  void setThreads(unsigned n) {
+    std::lock_guard<std::mutex> lock(compileMutex);
+    if (n != threads)
+      jit.reset();
+    threads = n;
+  }
+  unsigned getThreads() const { return threads; }
 
   py::list specs(bool inputs) {
     py::list out;
@@ -346,6 +358,7 @@ private:
   mutable mlir::OwningOpRef<mlir::ModuleOp> module;
   std::unique_ptr<JITModule> jit;
   std::mutex compileMutex;
+  unsigned threads = 0;
 };
 
 } // namespace
@@ -370,7 +383,9 @@ PYBIND11_MODULE(_qmlir, m) {
       .def("compare", &Model::compare, py::arg("reference"), py::arg("arrays"),
            py::arg("entry") = "main")
       .def("weights", &Model::weights, py::arg("layer"))
-      .def("graph", &Model::graph);
+      .def("graph", &Model::graph)
+      .def_property("threads", &Model::getThreads, &Model::setThreads);
+
 
   // Validates a quantization config (JSON text) with the compiler's own
   // parser; errors name `source`, the section and the key.

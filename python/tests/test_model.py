@@ -104,6 +104,20 @@ def test_save_and_reload_gives_same_outputs(tmp_path):
         np.testing.assert_array_equal(again.predict(x), qmodel.predict(x))
 
 
+def test_thread_count_does_not_change_outputs():
+    model = qmlir.load(MODEL, batch=8, threads=1)
+    qmodel = qmlir.quantize(model, samples=np.load(CALIB)[:64])
+    assert (model.threads, qmodel.threads) == (1, 1)
+    x = np.load(CALIB)[:16]
+    expected = [model.predict(x), qmodel.predict(x)]
+    for n in (2, 3, 0):
+        model.threads = qmodel.threads = n
+        np.testing.assert_array_equal(model.predict(x), expected[0])
+        np.testing.assert_array_equal(qmodel.predict(x), expected[1])
+    with pytest.raises(qmlir.Error):
+        model.threads = -1
+
+
 def test_errors_are_qmlir_errors(tmp_path):
     with pytest.raises(qmlir.Error, match="no such file"):
         qmlir.load(str(tmp_path / "missing.onnx"))

@@ -1,14 +1,16 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt,so} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
 //        [--load-plugin lib.so ...]
+//        [--threads N] [--parallel-min-work W] [--prefix model]
 //
-// Compiles the entry function with the JIT, runs it (in chunks when the
-// inputs hold a multiple of the compiled batch), writes and compares the
+// Compiles the entry function with the JIT (or loads a library compiled by
+// qmlir-compile, whose C symbols start with --prefix), runs it (in chunks when
+// the inputs hold a multiple of the compiled batch), writes and compares the
 // outputs, reports top-1 accuracy against labels, and, given a reference
 // model, the error of every layer against it.
 //
@@ -21,6 +23,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
+#include "qmlir/Runtime/AOT.h"
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -38,6 +41,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <optional>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -52,7 +56,7 @@ static cl::OptionCategory qrunCategory("qrun options");
 static cl::opt<std::string>
     modelPath(cl::Positional, cl::Required,
               cl::desc("<model.mlir | model.mlirbc | model.onnx | model.pb | "
-                       "model.pbtxt>"),
+                       "model.pbtxt | libmodel.so>"),
               cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
@@ -121,6 +125,34 @@ static cl::opt<std::string> cpuFeatures(
     cl::desc("Overrides of the host's CPU features, comma separated, e.g. "
              "-avx512vnni (to test the kernels for CPUs without it)"),
     cl::value_desc("list"), cl::cat(qrunCategory));
+
+/// --threads. libLLVM registers a global `-threads` option for its ThinLTO
+/// code generator, which this tool does not use; it is unregistered first so
+/// that this option can have the name.
+static cl::opt<unsigned> &numThreads() {
+  static cl::opt<unsigned> *option = [] {
+    if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
+      other->removeArgument();
+    return new cl::opt<unsigned>(
+        "threads", cl::init(0),
+        cl::desc("Threads the compiled model runs on (default 0: every core; "
+                 "1: sequential code). Outputs do not depend on it"),
+        cl::value_desc("N"), cl::cat(qrunCategory));
+  }();
+  return *option;
+}
+
+static cl::opt<std::string> aotPrefix(
+    "prefix", cl::init("model"),
+    cl::desc("Compiled libraries (.so from qmlir-compile): the prefix of "
+             "their C symbols (default: model)"),
+    cl::cat(qrunCategory));
+
+static cl::opt<int64_t> parallelMinWork(
+    "parallel-min-work", cl::init(300000),
+    cl::desc("With threads: loops with a smaller static operation count "
+             "stay sequential (0: every parallel loop runs on threads)"),
+    cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::outs().flush();
@@ -241,6 +273,7 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
+  numThreads();
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
 
@@ -254,30 +287,44 @@ int main(int argc, char **argv) {
     if (llvm::Error err = loadCustomOpPlugin(path))
       return fail(llvm::toString(std::move(err)));
 
+  // A library from qmlir-compile runs as compiled; a model partitioned for
+  // an accelerator (npu.segment ops) runs on the npu simulator
+  // (docs/Targets.md); anything else is JIT-compiled for the CPU.
+  bool isLibrary = llvm::StringRef(modelPath).ends_with(".so");
+  std::optional<OwningOpRef<ModuleOp>> module;
+  std::unique_ptr<CompiledModel> jit;
+  bool onSimulator = false;
+  std::vector<TensorSpec> simInputs, simOutputs;
+  func::FuncOp simEntry;
   LoadOptions loadOptions;
   loadOptions.batchSize = onnxBatch;
   loadOptions.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
   loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
-  auto module = loadModel(modelPath, ctx, loadOptions);
-  if (!module)
-    return fail(llvm::toString(module.takeError()));
-  if (printSummary) {
-    auto layers = summarizeModel(**module, entryName);
-    if (!layers)
-      return fail(llvm::toString(layers.takeError()));
-    printModelSummary(llvm::outs(), *layers);
-    return 0;
+  if (isLibrary) {
+    if (!compareTo.empty() || printSummary)
+      return fail(std::string(printSummary ? "--summary" : "--compare-to") +
+                  " needs the model's IR, not a compiled library");
+    auto lib = AOTLibrary::load(modelPath, aotPrefix);
+    if (!lib)
+      return fail(llvm::toString(lib.takeError()));
+    jit = std::move(*lib);
+  } else {
+    auto loaded = loadModel(modelPath, ctx, loadOptions);
+    if (!loaded)
+      return fail(llvm::toString(loaded.takeError()));
+    module = std::move(*loaded);
+    if (printSummary) {
+      auto layers = summarizeModel(**module, entryName);
+      if (!layers)
+        return fail(llvm::toString(layers.takeError()));
+      printModelSummary(llvm::outs(), *layers);
+      return 0;
+    }
+    (**module)->walk([&](npu::SegmentOp) { onSimulator = true; });
   }
-  // A model partitioned for an accelerator (npu.segment ops) runs on the
-  // npu simulator (docs/Targets.md); anything else on the CPU JIT.
-  bool onSimulator = false;
-  (*module)->walk([&](npu::SegmentOp) { onSimulator = true; });
-  std::unique_ptr<JITModule> jitModule;
-  std::vector<TensorSpec> simInputs, simOutputs;
-  func::FuncOp simEntry;
   if (onSimulator) {
-    simEntry = (*module)->lookupSymbol<func::FuncOp>(entryName);
+    simEntry = (**module).lookupSymbol<func::FuncOp>(entryName);
     if (!simEntry || simEntry.isExternal())
       return fail("no function '" + entryName + "' with a body");
     auto specOf = [](Type t, std::string name) -> std::optional<TensorSpec> {
@@ -299,17 +346,19 @@ int main(int argc, char **argv) {
         return fail("the npu simulator returns f32 outputs");
       simOutputs.push_back(*s);
     }
-  } else {
+  } else if (!isLibrary) {
     JITOptions jitOptions;
     jitOptions.codegen = cpuCodegen;
     jitOptions.cpuFeatures = cpuFeatures;
-    auto jit = JITModule::compile(**module, entryName, jitOptions);
-    if (!jit)
-      return fail(llvm::toString(jit.takeError()));
-    jitModule = std::move(*jit);
+    jitOptions.threads = numThreads();
+    jitOptions.parallelMinWork = parallelMinWork;
+    auto compiled = JITModule::compile(**module, entryName, jitOptions);
+    if (!compiled)
+      return fail(llvm::toString(compiled.takeError()));
+    jit = std::move(*compiled);
   }
   llvm::ArrayRef<TensorSpec> specs =
-      onSimulator ? llvm::ArrayRef<TensorSpec>(simInputs) : jitModule->inputs();
+      onSimulator ? llvm::ArrayRef<TensorSpec>(simInputs) : jit->inputs();
 
   // Which file feeds which argument.
   std::vector<std::string> paths(specs.size());
@@ -363,12 +412,12 @@ int main(int argc, char **argv) {
   int64_t chunks = 1;
   auto start = std::chrono::steady_clock::now();
   npu::SimStats simStats;
-  npu::SimHardware hw = npu::hardwareOf(**module);
+  npu::SimHardware hw = onSimulator ? npu::hardwareOf(**module) : npu::SimHardware();
   auto outputs =
       onSimulator
           ? npu::simulate(simEntry, inputs, hw, simStats)
-          : jitModule->runBatched(
-                inputs, [&](int64_t, int64_t total) { chunks = total; });
+          : jit->runBatched(inputs,
+                            [&](int64_t, int64_t total) { chunks = total; });
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
   if (onSimulator)
@@ -377,8 +426,7 @@ int main(int argc, char **argv) {
                        std::chrono::steady_clock::now() - start)
                        .count();
   llvm::ArrayRef<TensorSpec> outSpecs =
-      onSimulator ? llvm::ArrayRef<TensorSpec>(simOutputs)
-                  : jitModule->outputs();
+      onSimulator ? llvm::ArrayRef<TensorSpec>(simOutputs) : jit->outputs();
   if (onSimulator)
     npu::printStats(llvm::outs(), simStats, hw);
   llvm::outs() << "ran '" << entryName << "' " << chunks
@@ -400,7 +448,7 @@ int main(int argc, char **argv) {
     for (unsigned r = 0; r < repeatRuns; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       double c0 = cpuNow();
-      auto again = jitModule->runBatched(inputs);
+      auto again = jit->runBatched(inputs);
       if (!again)
         return fail(llvm::toString(again.takeError()));
       cpu.push_back(cpuNow() - c0);

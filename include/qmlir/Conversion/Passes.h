@@ -13,6 +13,11 @@
 
 namespace qmlir {
 
+/// Unit attribute on an `scf.for` whose iterations write disjoint parts of
+/// their buffers (the CPU kernels' row-tile loops): qnn-cpu-parallelize may
+/// run them in parallel.
+inline constexpr llvm::StringLiteral kParallelLoopAttrName = "qnn.parallel";
+
 #define GEN_PASS_DECL
 #include "qmlir/Conversion/Passes.h.inc"
 

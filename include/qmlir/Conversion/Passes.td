@@ -150,6 +150,79 @@ def QNNCustomToCallPass : Pass<"qnn-custom-to-call", "mlir::ModuleOp"> {
   ];
 }
 
+def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
+  let summary = "Mark the outer loops of bufferized CPU code parallel";
+  let description = [{
+    Runs after bufferization, before `convert-scf-to-openmp` (which turns the
+    `scf.parallel` loops made here into OpenMP work-sharing loops when
+    `qnn-lower-to-llvm` is asked for more than one thread):
+
+    - the row-tile loops of the CPU kernels (`scf.for` marked `qnn.parallel`
+      by `qnn-cpu-vectorize-contractions`; each iteration writes its own rows
+      of the output) become `scf.parallel`, unless bufferization left an
+      allocation or copy in the body or a loop-carried value (then the loop
+      stays sequential);
+    - every other linalg op becomes loops with its parallel dimensions in
+      `scf.parallel` (`linalg::linalgOpToParallelLoops`), reductions
+      sequential inside;
+    - `scf.parallel` nested in another parallel loop becomes `scf.for`, so
+      that only the outermost level forks threads;
+    - of each remaining `scf.parallel`, only the dimensions up to the first
+      with more than one iteration stay parallel (the batch, or the rows
+      when the batch is 1); the inner ones become `scf.for`, so that OpenMP
+      does not linearize them and LLVM can still vectorize the innermost.
+
+    Loops that execute fewer than `min-work` operations (a rough static
+    count: loop trip counts times the ops in their bodies) stay sequential:
+    waking the other threads costs more than they would save.
+
+    No iteration is split across threads in a way that changes the order of
+    any floating-point or integer reduction, so the results are the same for
+    any thread count.
+
+    Before:
+
+    ```mlir
+    scf.for %t = %c0 to %c12 step %c1 {
+      ... vector.store %acc, %out[%row, %col] ...
+    } {qnn.parallel}
+    linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%a : memref<4x8xf32>) outs(%b : memref<4xf32>) { ... }
+    ```
+
+    After:
+
+    ```mlir
+    scf.parallel (%t) = (%c0) to (%c12) step (%c1) {
+      ... vector.store %acc, %out[%row, %col] ...
+    }
+    scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+      scf.for %k = %c0 to %c8 step %c1 { ... }
+    }
+    ```
+
+    and an elementwise op on `memref<1x28x28x16xf32>` is parallel over the
+    first two dimensions only:
+
+    ```mlir
+    scf.parallel (%n, %h) = (%c0, %c0) to (%c1, %c28) step (%c1, %c1) {
+      scf.for %w = %c0 to %c28 step %c1 {
+        scf.for %c = %c0 to %c16 step %c1 { ... }
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"300000",
+           "Loops with a smaller static operation count stay sequential">,
+  ];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect",
+    "mlir::memref::MemRefDialect",
+    "mlir::arith::ArithDialect",
+  ];
+}
+
 def QNNFinalizeTOSAExportPass
     : Pass<"qnn-finalize-tosa-export", "mlir::func::FuncOp"> {
   let summary = "Make the output of convert-qnn-to-tosa pure TOSA";

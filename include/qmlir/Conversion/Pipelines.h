@@ -32,6 +32,16 @@ struct QNNToLLVMOptions {
   bool vnni = false;
   /// Fast codegen: vector register width, 512 (AVX-512) or 256.
   unsigned vectorBits = 512;
+  /// Threads the generated code runs on: 1 gives sequential code; more
+  /// makes the outer loops of kernels and of the other linalg ops OpenMP
+  /// work-sharing loops (qnn-cpu-parallelize, convert-scf-to-openmp) with
+  /// that many threads, and 0 as many as the OpenMP runtime chooses
+  /// (OMP_NUM_THREADS, else all cores). Parallel code calls the LLVM OpenMP
+  /// runtime (libomp). Results do not depend on the count.
+  unsigned threads = 1;
+  /// With threads: loops with a smaller static operation count stay
+  /// sequential (qnn-cpu-parallelize's min-work; tests use 0).
+  int64_t parallelMinWork = 300000;
 };
 
 /// The host's CPU features (llvm::sys::getHostCPUFeatures) with
@@ -69,8 +79,8 @@ void buildQNNToTOSAExportPipeline(mlir::OpPassManager &pm);
 
 /// Registers `--qnn-lower-to-llvm` (buildQNNToLLVMPipeline) with the
 /// command-line pass pipeline registry, with options
-/// `cpu-codegen=fast|reference` and `cpu-features=<overrides of the host's
-/// features>`, and `--qnn-export-tosa` (buildQNNToTOSAExportPipeline).
+/// `cpu-codegen=fast|reference`, `cpu-features=<overrides of the host's
+/// features>` and `threads=N` (QNNToLLVMOptions::threads, default 1), and `--qnn-export-tosa` (buildQNNToTOSAExportPipeline).
 void registerQNNPipelines();
 
 } // namespace qmlir

@@ -45,17 +45,23 @@ struct JITOptions {
   /// "-avx512vnni" (see resolveCPUFeatures): they select the kernels and
   /// are passed to LLVM's target machine.
   std::string cpuFeatures;
+  /// Threads the compiled code runs on (QNNToLLVMOptions::threads): 0 (the
+  /// default) for every core of this machine, 1 for sequential code.
+  /// Outputs are identical for every count.
+  unsigned threads = 0;
+  /// QNNToLLVMOptions::parallelMinWork.
+  int64_t parallelMinWork = 300000;
 };
 
-class JITModule {
+/// The thread count `threads` (JITOptions::threads) resolves to: itself, or
+/// the number of cores the OpenMP runtime sees for 0.
+unsigned resolveThreads(unsigned threads);
+
+/// A compiled model with a fixed signature: JIT-compiled (JITModule) or
+/// loaded from an ahead-of-time compiled library (AOTLibrary, AOT.h).
+class CompiledModel {
 public:
-  /// Lowers a clone of `module` (qnn/tosa/linalg on tensors; `module` is not
-  /// modified) with buildQNNToLLVMPipeline and compiles the function `entry`.
-  /// The dialects and translations the lowering needs are registered with
-  /// the module's context.
-  static llvm::Expected<std::unique_ptr<JITModule>>
-  compile(mlir::ModuleOp module, llvm::StringRef entry = "main",
-          const JITOptions &options = {});
+  virtual ~CompiledModel();
 
   /// Names come from the `qnn.name` argument/result attributes (fallback
   /// "input<i>"/"output<i>").
@@ -76,17 +82,41 @@ public:
   runBatched(llvm::ArrayRef<HostTensor> inputs,
              llvm::function_ref<void(int64_t, int64_t)> progress = {});
 
-  ~JITModule();
+protected:
+  /// One call of the compiled code on contiguous row-major buffers of
+  /// exactly the compiled shapes.
+  virtual llvm::Error call(llvm::ArrayRef<const void *> inputs,
+                           llvm::ArrayRef<void *> outputs) = 0;
+
+  std::vector<TensorSpec> inputSpecs;
+  std::vector<TensorSpec> outputSpecs;
+
+private:
+  llvm::Expected<int64_t> checkInputs(llvm::ArrayRef<HostTensor> inputs,
+                                      bool batched) const;
+};
+
+class JITModule : public CompiledModel {
+public:
+  /// Lowers a clone of `module` (qnn/tosa/linalg on tensors; `module` is not
+  /// modified) with buildQNNToLLVMPipeline and compiles the function `entry`.
+  /// The dialects and translations the lowering needs are registered with
+  /// the module's context.
+  static llvm::Expected<std::unique_ptr<JITModule>>
+  compile(mlir::ModuleOp module, llvm::StringRef entry = "main",
+          const JITOptions &options = {});
+
+  ~JITModule() override;
+
+protected:
+  llvm::Error call(llvm::ArrayRef<const void *> inputs,
+                   llvm::ArrayRef<void *> outputs) override;
 
 private:
   JITModule();
-  llvm::Expected<int64_t> checkInputs(llvm::ArrayRef<HostTensor> inputs,
-                                      bool batched) const;
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entryFn)(void **) = nullptr;
-  std::vector<TensorSpec> inputSpecs;
-  std::vector<TensorSpec> outputSpecs;
 };
 
 } // namespace qmlir

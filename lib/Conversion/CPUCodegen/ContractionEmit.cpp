@@ -30,6 +30,8 @@
 
 #include "Contraction.h"
 
+#include "qmlir/Conversion/Passes.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -435,11 +437,15 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
     }
 
   int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
-  if (fullTiles > 0)
+  if (fullTiles > 0) {
     out = forLoop(0, fullTiles, 1, {out},
                   [&](Value t, ValueRange args) -> SmallVector<Value> {
                     return {emitTile(mul(t, tileRows), tileRows, pv, args[0])};
                   })[0];
+    // Each tile writes its own rows: qnn-cpu-parallelize may run the tiles
+    // on several threads.
+    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
+  }
   if (rest > 0)
     out = emitTile(index(fullTiles * tileRows), rest, pv, out);
   return out;

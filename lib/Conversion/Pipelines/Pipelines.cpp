@@ -15,11 +15,14 @@
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -122,9 +125,24 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  // Loops and the LLVM dialect.
+  // Loops and the LLVM dialect. With threads, the outer loops become
+  // OpenMP work-sharing loops first.
+  bool parallel = options.threads != 1;
+  if (parallel)
+    pm.addNestedPass<func::FuncOp>(
+        createCPUParallelizePass({options.parallelMinWork}));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  if (parallel) {
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+    // convert-scf-to-openmp wraps each loop body in memref.alloca_scope,
+    // which must stay one block, so the loops inside could not become
+    // branches; the canonicalizer inlines the scopes that allocate nothing
+    // on the stack (all of ours).
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -138,6 +156,14 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  // The OpenMP ops' operands and block arguments last: the pass also
+  // converts arith and memref ops, which must first go through the kernels'
+  // own patterns above (qnn-cpu-lower-vnni matches arith ops). The OpenMP
+  // lowering leaves ub.poison for unused loop values.
+  if (parallel) {
+    pm.addPass(createConvertOpenMPToLLVMPass());
+    pm.addPass(createUBToLLVMConversionPass());
+  }
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -161,6 +187,16 @@ struct QNNToLLVMPipelineOptions
       llvm::cl::desc("Overrides of the host's CPU features, e.g. "
                      "-avx512vnni"),
       llvm::cl::init("")};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads of the generated code: 1 sequential (default), "
+                     "N OpenMP threads, 0 the OpenMP runtime's choice"),
+      llvm::cl::init(1)};
+  Option<int64_t> parallelMinWork{
+      *this, "parallel-min-work",
+      llvm::cl::desc("With threads: loops with a smaller static operation "
+                     "count stay sequential"),
+      llvm::cl::init(300000)};
 };
 } // namespace
 
@@ -190,7 +226,10 @@ void qmlir::registerQNNPipelines() {
         if (!features)
           return error("qnn-lower-to-llvm: " +
                        llvm::toString(features.takeError()));
-        buildQNNToLLVMPipeline(pm, kernelOptionsFor(*features, *codegen));
+        QNNToLLVMOptions options = kernelOptionsFor(*features, *codegen);
+        options.threads = opts.threads;
+        options.parallelMinWork = opts.parallelMinWork;
+        buildQNNToLLVMPipeline(pm, options);
         return success();
       },
       [](llvm::function_ref<void(const detail::PassOptions &)> handler) {

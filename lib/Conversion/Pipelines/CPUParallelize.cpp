@@ -1,0 +1,239 @@
+//===- CPUParallelize.cpp - the qnn-cpu-parallelize pass ------------------===//
+//
+// Turns the outer loops of bufferized CPU code into scf.parallel, for
+// convert-scf-to-openmp: the kernels' marked row-tile loops and the parallel
+// dimensions of every remaining linalg op. Nested parallel loops become
+// sequential so that threads fork at one level only.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+
+namespace qmlir {
+#define GEN_PASS_DEF_CPUPARALLELIZEPASS
+#include "qmlir/Conversion/Passes.h.inc"
+} // namespace qmlir
+
+using namespace mlir;
+
+namespace {
+
+/// Whether running the iterations of a marked kernel loop concurrently is
+/// safe: no loop-carried value, and no allocation or copy in the body (which
+/// would mean bufferization did not write the output in place).
+bool canRunInParallel(scf::ForOp loop) {
+  if (loop.getNumResults() != 0)
+    return false;
+  WalkResult result = loop.getBody()->walk([](Operation *op) {
+    if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
+            memref::CopyOp, linalg::CopyOp>(op))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !result.wasInterrupted();
+}
+
+/// Replaces `loop` (no results) by a one-dimensional scf.parallel with the
+/// same bounds and body.
+void toParallel(RewriterBase &rewriter, scf::ForOp loop) {
+  rewriter.setInsertionPoint(loop);
+  auto parallel = scf::ParallelOp::create(
+      rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+      ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+  Block *from = loop.getBody();
+  Block *to = parallel.getBody();
+  rewriter.eraseOp(from->getTerminator());
+  rewriter.replaceAllUsesWith(loop.getInductionVar(),
+                              parallel.getInductionVars()[0]);
+  to->getOperations().splice(to->begin(), from->getOperations());
+  rewriter.eraseOp(loop);
+}
+
+int64_t saturatingAdd(int64_t a, int64_t b) {
+  return a > std::numeric_limits<int64_t>::max() - b
+             ? std::numeric_limits<int64_t>::max()
+             : a + b;
+}
+int64_t saturatingMul(int64_t a, int64_t b) {
+  return b != 0 && a > std::numeric_limits<int64_t>::max() / b
+             ? std::numeric_limits<int64_t>::max()
+             : a * b;
+}
+
+/// Constant trip count of an scf.for (1 if not constant).
+int64_t tripCount(scf::ForOp loop) {
+  auto lb = getConstantIntValue(loop.getLowerBound());
+  auto ub = getConstantIntValue(loop.getUpperBound());
+  auto step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0)
+    return 1;
+  return llvm::divideCeil(std::max<int64_t>(*ub - *lb, 0), *step);
+}
+
+int64_t estimateWork(Block &block);
+
+/// A rough count of the operations `op` executes: 1 plus what its regions
+/// execute, times the trip count for loops. Vector ops count like scalar
+/// ones; this only tells tiny loops from big ones.
+int64_t estimateWork(Operation &op) {
+  int64_t nested = 0;
+  for (Region &region : op.getRegions())
+    for (Block &b : region)
+      nested = saturatingAdd(nested, estimateWork(b));
+  int64_t trips = 1;
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    trips = tripCount(loop);
+  else if (auto loop = dyn_cast<scf::ParallelOp>(op))
+    for (unsigned d = 0; d < loop.getNumLoops(); ++d) {
+      auto lb = getConstantIntValue(loop.getLowerBound()[d]);
+      auto ub = getConstantIntValue(loop.getUpperBound()[d]);
+      auto step = getConstantIntValue(loop.getStep()[d]);
+      if (lb && ub && step && *step > 0)
+        trips = saturatingMul(
+            trips, llvm::divideCeil(std::max<int64_t>(*ub - *lb, 0), *step));
+    }
+  return saturatingAdd(1, saturatingMul(trips, nested));
+}
+
+int64_t estimateWork(Block &block) {
+  int64_t total = 0;
+  for (Operation &op : block)
+    total = saturatingAdd(total, estimateWork(op));
+  return total;
+}
+
+/// Number of iterations of dimension `d` of `loop`, if constant.
+std::optional<int64_t> tripCount(scf::ParallelOp loop, unsigned d) {
+  auto lb = getConstantIntValue(loop.getLowerBound()[d]);
+  auto ub = getConstantIntValue(loop.getUpperBound()[d]);
+  auto step = getConstantIntValue(loop.getStep()[d]);
+  if (!lb || !ub || !step || *step <= 0)
+    return std::nullopt;
+  return llvm::divideCeil(std::max<int64_t>(*ub - *lb, 0), *step);
+}
+
+/// Keeps the dimensions of `loop` up to the first one with more than one
+/// iteration parallel and turns the others into sequential scf.for loops
+/// inside: OpenMP collapses all parallel dimensions into one linear index
+/// (divisions per iteration), and the innermost dimension of an
+/// elementwise op is what LLVM vectorizes. A loop with no such dimension
+/// becomes sequential altogether.
+LogicalResult narrow(RewriterBase &rewriter, scf::ParallelOp loop) {
+  unsigned n = loop.getNumLoops();
+  unsigned keep = 0;
+  for (unsigned d = 0; d < n && keep == 0; ++d) {
+    std::optional<int64_t> trips = tripCount(loop, d);
+    if (!trips || *trips > 1)
+      keep = d + 1;
+  }
+  if (keep == n)
+    return success();
+  if (keep == 0)
+    return scf::parallelForToNestedFors(rewriter, loop);
+  Location loc = loop.getLoc();
+  auto bounds = [&](ValueRange values, bool outer) {
+    return outer ? SmallVector<Value>(values.take_front(keep))
+                 : SmallVector<Value>(values.drop_front(keep));
+  };
+  rewriter.setInsertionPoint(loop);
+  auto outer = scf::ParallelOp::create(
+      rewriter, loc, bounds(loop.getLowerBound(), true),
+      bounds(loop.getUpperBound(), true), bounds(loop.getStep(), true));
+  rewriter.setInsertionPointToStart(outer.getBody());
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, bounds(loop.getLowerBound(), false),
+      bounds(loop.getUpperBound(), false), bounds(loop.getStep(), false));
+  SmallVector<Value> ivs(outer.getInductionVars());
+  for (scf::ForOp inner : nest.loops)
+    ivs.push_back(inner.getInductionVar());
+  Block *body = loop.getBody();
+  rewriter.eraseOp(body->getTerminator());
+  Block *innermost = nest.loops.back().getBody();
+  rewriter.inlineBlockBefore(body, innermost->getTerminator(), ivs);
+  rewriter.eraseOp(loop);
+  return success();
+}
+
+struct CPUParallelizePass
+    : public qmlir::impl::CPUParallelizePassBase<CPUParallelizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+
+    SmallVector<scf::ForOp> marked;
+    func.walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(qmlir::kParallelLoopAttrName))
+        marked.push_back(loop);
+    });
+    for (scf::ForOp loop : marked) {
+      loop->removeAttr(qmlir::kParallelLoopAttrName);
+      if (canRunInParallel(loop) && estimateWork(*loop) >= minWork)
+        toParallel(rewriter, loop);
+    }
+
+    SmallVector<linalg::LinalgOp> linalgOps;
+    func.walk([&](linalg::LinalgOp op) { linalgOps.push_back(op); });
+    for (linalg::LinalgOp op : linalgOps) {
+      if (!op.hasPureBufferSemantics())
+        continue;
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::linalgOpToParallelLoops(rewriter, op))) {
+        op->emitError("qnn-cpu-parallelize: cannot lower to parallel loops");
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
+
+    // Post-order: inner loops are converted before the loops around them.
+    SmallVector<scf::ParallelOp> nested;
+    func.walk([&](scf::ParallelOp loop) {
+      if (loop->getParentOfType<scf::ParallelOp>())
+        nested.push_back(loop);
+    });
+    for (scf::ParallelOp loop : nested) {
+      if (!loop.getInitVals().empty())
+        continue;
+      rewriter.setInsertionPoint(loop);
+      if (failed(scf::parallelForToNestedFors(rewriter, loop))) {
+        loop->emitError("qnn-cpu-parallelize: cannot serialize a nested "
+                        "parallel loop");
+        return signalPassFailure();
+      }
+    }
+
+    SmallVector<scf::ParallelOp> outer;
+    func.walk([&](scf::ParallelOp loop) {
+      if (loop.getInitVals().empty())
+        outer.push_back(loop);
+    });
+    for (scf::ParallelOp loop : outer) {
+      // Too little work to pay for waking the other threads: sequential.
+      LogicalResult done =
+          estimateWork(*loop) < minWork
+              ? LogicalResult(scf::parallelForToNestedFors(rewriter, loop))
+              : narrow(rewriter, loop);
+      if (failed(done)) {
+        loop->emitError("qnn-cpu-parallelize: cannot serialize a parallel "
+                        "loop");
+        return signalPassFailure();
+      }
+    }
+  }
+};
+
+} // namespace
