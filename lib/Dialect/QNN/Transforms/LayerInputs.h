@@ -1,0 +1,46 @@
+//===- LayerInputs.h - statistics of layer inputs on samples ----*- C++ -*-===//
+//
+// qnn-adaround and empirical qnn-bias-correction need, for each conv2d /
+// dense, statistics of the vectors its weights multiply: the input rows of a
+// dense, the im2col patches (zero padding included) of a conv, one set per
+// group. They run a copy of the float model on the CPU JIT in which every
+// such layer input is an extra result (as qnn-calibrate does with its
+// probes) and accumulate, over all samples and positions, the mean patch
+// and optionally the Gram matrix E[x x^T].
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERINPUTS_H
+#define QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERINPUTS_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <vector>
+
+namespace qmlir::qnn {
+
+/// The input statistics of one layer. Patch element k of group g is the
+/// input value that weight element k of every output channel of group g
+/// multiplies (OHWI order: (kh * KW + kw) * Cg + c for a conv).
+struct LayerInputStats {
+  int64_t groups = 1;
+  int64_t k = 0;      ///< Patch length.
+  int64_t rows = 0;   ///< Patches seen per group (samples x positions).
+  std::vector<std::vector<double>> mean; ///< [groups][k]: E[x].
+  std::vector<std::vector<double>> gram; ///< [groups][k * k]: E[x x^T].
+};
+
+/// Runs `module`'s function `entry` on the samples of `samplesPath` (.npy /
+/// .npz; the first `numSamples` if positive) and returns the statistics of
+/// the inputs of `layers` (conv2d / dense ops of that function), in order.
+/// Gram matrices only with `withGram`. `label` names the progress bar.
+llvm::Expected<std::vector<LayerInputStats>>
+collectLayerInputStats(mlir::ModuleOp module, llvm::StringRef entry,
+                       llvm::ArrayRef<mlir::Operation *> layers,
+                       llvm::StringRef samplesPath, int64_t numSamples,
+                       bool withGram, llvm::StringRef label);
+
+} // namespace qmlir::qnn
+
+#endif // QMLIR_LIB_DIALECT_QNN_TRANSFORMS_LAYERINPUTS_H
