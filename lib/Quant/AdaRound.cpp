@@ -17,22 +17,50 @@ constexpr double kPi = 3.14159265358979323846;
 
 double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 
-/// (G d)_o for every row: out[o * k + j] = sum_i G[j, i] d[o * k + i].
-void gramTimes(const Problem &p, const std::vector<double> &d,
+/// (G v)_o for every row: out[o * k + j] = sum_i G[j, i] v[o * k + i].
+void gramTimes(const Problem &p, const std::vector<double> &v,
                std::vector<double> &out) {
   int64_t k = p.k;
-  out.assign(d.size(), 0.0);
+  out.assign(v.size(), 0.0);
   for (int64_t o = 0; o < p.rows; ++o) {
-    const double *dRow = &d[o * k];
+    const double *vRow = &v[o * k];
     double *outRow = &out[o * k];
     for (int64_t j = 0; j < k; ++j) {
       const double *g = &p.gram[j * k];
       double sum = 0.0;
       for (int64_t i = 0; i < k; ++i)
-        sum += g[i] * dRow[i];
+        sum += g[i] * vRow[i];
       outRow[j] = sum;
     }
   }
+}
+
+/// b and c of the data term w~^T G w~ - 2 w~^T b + c.
+void targets(const Problem &p, std::vector<double> &b,
+             std::vector<double> &c) {
+  if (!p.target.empty()) {
+    b = p.target;
+    c = p.targetEnergy;
+    return;
+  }
+  std::vector<double> w(p.weights.begin(), p.weights.end());
+  gramTimes(p, w, b);
+  c.assign(p.rows, 0.0);
+  for (size_t e = 0; e < w.size(); ++e)
+    c[e / p.k] += w[e] * b[e];
+}
+
+/// The data term for soft or hard weights `wq` (rows * k real values).
+double dataTerm(const Problem &p, const std::vector<double> &wq,
+                const std::vector<double> &b, const std::vector<double> &c) {
+  std::vector<double> gw;
+  gramTimes(p, wq, gw);
+  double sum = 0.0;
+  for (size_t e = 0; e < wq.size(); ++e)
+    sum += wq[e] * (gw[e] - 2.0 * b[e]);
+  for (double v : c)
+    sum += v;
+  return sum;
 }
 } // namespace
 
@@ -62,14 +90,11 @@ double adaround::roundingRegularizer(double h, double beta) {
 
 double adaround::reconstructionError(const Problem &p,
                                      const std::vector<int64_t> &q) {
-  std::vector<double> d(q.size()), gd;
+  std::vector<double> b, c, wq(q.size());
+  targets(p, b, c);
   for (size_t e = 0; e < q.size(); ++e)
-    d[e] = p.scales[e / p.k] * double(q[e]) - double(p.weights[e]);
-  gramTimes(p, d, gd);
-  double sum = 0.0;
-  for (size_t e = 0; e < d.size(); ++e)
-    sum += d[e] * gd[e];
-  return sum;
+    wq[e] = p.scales[e / p.k] * double(q[e]);
+  return dataTerm(p, wq, b, c);
 }
 
 std::vector<int64_t> adaround::roundNearest(const Problem &p) {
@@ -98,7 +123,9 @@ Result adaround::optimize(const Problem &p, const Options &options) {
     fixed[e] = std::fabs(x) >= double(p.qmax) - 1e-3;
   }
 
-  std::vector<double> d(n), gd, m(n, 0.0), s2(n, 0.0);
+  std::vector<double> b, c;
+  targets(p, b, c);
+  std::vector<double> wq(n), gd, m(n, 0.0), s2(n, 0.0);
   const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   double b1t = 1.0, b2t = 1.0;
   unsigned warmIters = unsigned(options.warmup * options.iterations);
@@ -108,9 +135,12 @@ Result adaround::optimize(const Problem &p, const Options &options) {
       double q = fixed[e] ? double(nearest[e])
                           : std::clamp(base[e] + rectifiedSigmoid(v[e]),
                                        double(p.qmin), double(p.qmax));
-      d[e] = s * q - double(p.weights[e]);
+      wq[e] = s * q;
     }
-    gramTimes(p, d, gd);
+    // The gradient of the data term with respect to w~ is 2 (G w~ - b).
+    gramTimes(p, wq, gd);
+    for (size_t e = 0; e < n; ++e)
+      gd[e] -= b[e];
     bool regularize = it >= warmIters;
     double beta = annealedBeta(options, it);
     b1t *= beta1;
@@ -126,7 +156,7 @@ Result adaround::optimize(const Problem &p, const Options &options) {
           q >= double(p.qmax))
         continue;
       double dhdv = sig * (1.0 - sig) * (kZeta - kGamma);
-      // d/dh of d^T G d is 2 s (G d).
+      // d/dh = s d/dw~.
       double grad = 2.0 * p.scales[e / p.k] * gd[e];
       if (regularize) {
         double t = 2.0 * raw - 1.0;

@@ -103,3 +103,28 @@ TEST(AdaRound, KeepsTheLargestMagnitude) {
 }
 
 } // namespace
+
+namespace {
+
+// Perturbed inputs: the float layer sees x = 1, the layer being rounded
+// x~ = 2 (its input doubled by the earlier quantized layers). With w = 0.6
+// and scale 1 the error of q is (2 q - 0.6)^2: G~ = 4, b = E[x~ x] w = 1.2,
+// c = E[(w x)^2] = 0.36. Nearest (1) gives 1.96, rounding down 0.36.
+TEST(AdaRound, PerturbedInputs) {
+  Problem p;
+  p.rows = 1;
+  p.k = 1;
+  p.weights = {0.6f};
+  p.scales = {1.0};
+  p.gram = {4.0};
+  p.target = {1.2};
+  p.targetEnergy = {0.36};
+  EXPECT_NEAR(reconstructionError(p, {1}), 1.96, 1e-6);
+  EXPECT_NEAR(reconstructionError(p, {0}), 0.36, 1e-6);
+  Result r = optimize(p, Options());
+  EXPECT_EQ(r.q, (std::vector<int64_t>{0}));
+  EXPECT_NEAR(r.nearestError, 1.96, 1e-6);
+  EXPECT_EQ(r.changed, 1);
+}
+
+} // namespace

@@ -17,6 +17,11 @@
 // d_o = w~_o - w_o: d_o^T G d_o with G = E[x x^T], so only the Gram matrix of
 // the inputs is needed and each iteration is exact over all samples.
 //
+// With perturbed inputs x~ (the layer's inputs in a model whose earlier
+// layers are already quantized; the paper's asymmetric reconstruction) the
+// data term is (1/N) sum ||w~ x~ - w x||^2 = w~^T G~ w~ - 2 w~^T b + c per
+// row, with G~ = E[x~ x~^T], b = E[x~ x^T] w and c = E[(w x)^2].
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QMLIR_QUANT_ADAROUND_H
@@ -47,6 +52,10 @@ struct Problem {
   std::vector<float> weights;  ///< rows * k.
   std::vector<double> scales;  ///< One per row.
   std::vector<double> gram;    ///< k * k, symmetric.
+  /// Perturbed inputs: b per row (rows * k) and c per row (rows). Empty:
+  /// the inputs are the float ones, b = G w and c = w^T G w.
+  std::vector<double> target;
+  std::vector<double> targetEnergy;
   int64_t qmin = -127;
   int64_t qmax = 127;
 };
@@ -69,8 +78,9 @@ double annealedBeta(const Options &options, unsigned it);
 /// The regularizer of one weight: 1 - |2h - 1|^beta.
 double roundingRegularizer(double h, double beta);
 
-/// The data term (1/N) sum ||(w~ - w) x||^2 = sum_o d_o^T G d_o for integer
-/// weights `q` (d = s * q - w).
+/// The data term for integer weights `q`: (1/N) sum ||(w~ - w) x||^2 =
+/// sum_o d_o^T G d_o (d = s * q - w), or with a target the perturbed-input
+/// form above.
 double reconstructionError(const Problem &p, const std::vector<int64_t> &q);
 
 /// Round-to-nearest integers (qmath::quantize's rule: x * float(1/s), ties

@@ -33,6 +33,8 @@ namespace {
 struct QNNAdaRoundPass : qmlir::qnn::impl::QNNAdaRoundPassBase<QNNAdaRoundPass> {
   using Base::Base;
 
+  adaround::Options adaOptions;
+
   LogicalResult fail(const Twine &message) {
     getOperation().emitError() << "qnn-adaround: " << message;
     signalPassFailure();
@@ -82,29 +84,49 @@ struct QNNAdaRoundPass : qmlir::qnn::impl::QNNAdaRoundPassBase<QNNAdaRoundPass> 
       return;
     }
 
-    llvm::Expected<std::vector<LayerInputStats>> stats =
-        collectLayerInputStats(module, entry, layers, samples, numSamples,
-                               /*withGram=*/true, "adaround (layer inputs)");
-    if (!stats)
-      return (void)fail(llvm::toString(stats.takeError()));
+    llvm::Expected<LayerInputs> floatInputs =
+        captureLayerInputs(module, entry, layers, samples, numSamples,
+                           "adaround (float layer inputs)");
+    if (!floatInputs)
+      return (void)fail(llvm::toString(floatInputs.takeError()));
 
-    adaround::Options options;
-    options.iterations = iterations;
-    options.lambda = regularization;
-    options.betaStart = betaStart;
-    options.betaEnd = betaEnd;
-    options.warmup = warmup;
-    options.learningRate = learningRate;
+    adaOptions.iterations = iterations;
+    adaOptions.lambda = regularization;
+    adaOptions.betaStart = betaStart;
+    adaOptions.betaEnd = betaEnd;
+    adaOptions.warmup = warmup;
+    adaOptions.learningRate = learningRate;
 
     IRRewriter rewriter(module.getContext());
-    for (auto [l, op] : llvm::enumerate(layers))
-      roundLayer(rewriter, constant[l], *plan->layer(op), (*stats)[l],
-                 options);
+    for (auto [l, op] : llvm::enumerate(layers)) {
+      LayerInputStats floatStats = inputStats(op, *floatInputs, l, true);
+      if (!sequential || l == 0) {
+        roundLayer(rewriter, constant[l], *plan->layer(op), floatStats,
+                   nullptr, {});
+        continue;
+      }
+      // The inputs of this layer in the model whose earlier layers are
+      // rounded already (the IR is updated layer by layer).
+      llvm::Expected<LayerInputs> perturbed = captureLayerInputs(
+          module, entry, {op}, samples, numSamples,
+          "adaround (layer " + std::to_string(l + 1) + "/" +
+              std::to_string(layers.size()) + ")");
+      if (!perturbed)
+        return (void)fail(llvm::toString(perturbed.takeError()));
+      LayerInputStats stats = inputStats(op, *perturbed, 0, true);
+      std::vector<std::vector<double>> cross =
+          crossMoments(op, *perturbed, 0, *floatInputs, l);
+      roundLayer(rewriter, constant[l], *plan->layer(op), stats, &floatStats,
+                 cross);
+    }
   }
 
+  /// Rounds `layer` given the statistics of its inputs; with `floatStats`,
+  /// `stats` are those of perturbed inputs x~ and `cross` holds E[x~ x^T].
   void roundLayer(IRRewriter &rewriter, ConstantLayer &layer,
                   const LayerPlan &lp, const LayerInputStats &stats,
-                  const adaround::Options &options) {
+                  const LayerInputStats *floatStats,
+                  const std::vector<std::vector<double>> &cross) {
     Operation *op = layer.op;
     // qnn-quantize's own scales (its weight quantization, discarded).
     quantize_utils::WeightSpec spec;
@@ -140,7 +162,26 @@ struct QNNAdaRoundPass : qmlir::qnn::impl::QNNAdaRoundPassBase<QNNAdaRoundPass> 
       for (int64_t r = 0; r < perGroup; ++r)
         p.scales.push_back(q.scales.size() == 1 ? q.scales[0]
                                                 : q.scales[g * perGroup + r]);
-      adaround::Result result = adaround::optimize(p, options);
+      if (floatStats) {
+        // b = E[x~ x^T] w and c = w^T E[x x^T] w per row.
+        const std::vector<double> &cg = cross[g];
+        const std::vector<double> &fg = floatStats->gram[g];
+        p.target.assign(perGroup * k, 0.0);
+        p.targetEnergy.assign(perGroup, 0.0);
+        for (int64_t r = 0; r < perGroup; ++r) {
+          const float *w = &p.weights[r * k];
+          for (int64_t j = 0; j < k; ++j) {
+            double bj = 0.0, gj = 0.0;
+            for (int64_t i = 0; i < k; ++i) {
+              bj += cg[j * k + i] * w[i];
+              gj += fg[j * k + i] * w[i];
+            }
+            p.target[r * k + j] = bj;
+            p.targetEnergy[r] += w[j] * gj;
+          }
+        }
+      }
+      adaround::Result result = adaround::optimize(p, adaOptions);
       nearest += result.nearestError;
       rounded += result.error;
       changed += result.changed;

@@ -31,10 +31,37 @@ struct LayerInputStats {
   std::vector<std::vector<double>> gram; ///< [groups][k * k]: E[x x^T].
 };
 
+/// The input tensors of some layers over all samples, as the float model
+/// computes them: per layer, `count` rows of `rowSize[l]` floats.
+struct LayerInputs {
+  int64_t count = 0;
+  std::vector<int64_t> rowSize;
+  std::vector<std::vector<float>> values;
+};
+
 /// Runs `module`'s function `entry` on the samples of `samplesPath` (.npy /
-/// .npz; the first `numSamples` if positive) and returns the statistics of
-/// the inputs of `layers` (conv2d / dense ops of that function), in order.
-/// Gram matrices only with `withGram`. `label` names the progress bar.
+/// .npz; the first `numSamples` if positive) on the CPU JIT and returns the
+/// inputs of `layers` (conv2d / dense ops of that function). `label` names
+/// the progress bar.
+llvm::Expected<LayerInputs>
+captureLayerInputs(mlir::ModuleOp module, llvm::StringRef entry,
+                   llvm::ArrayRef<mlir::Operation *> layers,
+                   llvm::StringRef samplesPath, int64_t numSamples,
+                   llvm::StringRef label);
+
+/// The statistics of layer `index` of `inputs` (which `layer` reads), with
+/// Gram matrices if `withGram`.
+LayerInputStats inputStats(mlir::Operation *layer, const LayerInputs &inputs,
+                           size_t index, bool withGram);
+
+/// E[x~ x^T] per group (k x k, row-major): the cross moment of the patches
+/// of `layer` over inputs x~ (input `pIndex` of `perturbed`) and x (input
+/// `rIndex` of `reference`), sample by sample.
+std::vector<std::vector<double>>
+crossMoments(mlir::Operation *layer, const LayerInputs &perturbed,
+             size_t pIndex, const LayerInputs &reference, size_t rIndex);
+
+/// captureLayerInputs followed by inputStats for every layer.
 llvm::Expected<std::vector<LayerInputStats>>
 collectLayerInputStats(mlir::ModuleOp module, llvm::StringRef entry,
                        llvm::ArrayRef<mlir::Operation *> layers,

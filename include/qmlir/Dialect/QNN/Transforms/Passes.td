@@ -399,6 +399,9 @@ def QNNAdaRoundPass : Pass<"qnn-adaround", "mlir::ModuleOp"> {
            "Quantization config (JSON), as for qnn-quantize">,
     Option<"entry", "entry", "std::string", "\"main\"",
            "The function the samples are fed to">,
+    Option<"sequential", "sequential", "bool", "true",
+           "Round the layers in order, each on its inputs in the model whose "
+           "earlier layers are rounded already (else all on float inputs)">,
     Option<"verbose", "verbose", "bool", "false",
            "Print each layer's output error (mean squared, on the samples) "
            "with rounding to nearest and with AdaRound to stderr">,
