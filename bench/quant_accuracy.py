@@ -98,11 +98,19 @@ def pytorch_ptq(name, x_calib, x_test, y_test, per_channel):
     if per_channel:
         mapping = get_default_qconfig_mapping(engine)
     else:
-        # The default mapping keeps its fixed-qparams entries (softmax).
-        mapping = get_default_qconfig_mapping(engine).set_global(QConfig(
+        # The default mapping with every per-channel weight qconfig (the
+        # global one and the explicit conv / linear / relu / batch-norm
+        # entries) replaced by per-tensor weights; its fixed-qparams
+        # entries (softmax) stay.
+        default = get_default_qconfig_mapping(engine)
+        per_tensor = QConfig(
             activation=HistogramObserver.with_args(reduce_range=False),
             weight=MinMaxObserver.with_args(dtype=torch.qint8,
-                                            qscheme=torch.per_tensor_symmetric)))
+                                            qscheme=torch.per_tensor_symmetric))
+        mapping = default.set_global(per_tensor)
+        for key, qconfig in list(default.object_type_qconfigs.items()):
+            if "PerChannel" in repr(qconfig.weight):
+                mapping.set_object_type(key, per_tensor)
     example = (torch.from_numpy(x_calib[:1]),)
     prepared = prepare_fx(model, mapping, example)
     with torch.no_grad():
