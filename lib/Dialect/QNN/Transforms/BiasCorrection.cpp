@@ -155,7 +155,7 @@ struct QNNBiasCorrectionPass
         return;
       auto layer = readConstantLayer(op);
       const LayerPlan *lp = plan.layer(op);
-      if (!layer || !lp || !lp->scheme.quantize ||
+      if (!layer || !lp || !lp->scheme.quantize || !hasSupportedInput(op) ||
           plan.tensor(op->getOperand(0)).perAxis)
         return;
       layers.push_back(op);

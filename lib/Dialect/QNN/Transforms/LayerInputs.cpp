@@ -108,6 +108,10 @@ void forEachPatch(const PatchGeometry &g, const LayerInputs &inputs,
 
 } // namespace
 
+bool qmlir::qnn::hasSupportedInput(Operation *op) {
+  return isa<Conv2dOp, DenseOp>(op) && succeeded(geometryOf(op));
+}
+
 llvm::Expected<LayerInputs> qmlir::qnn::captureLayerInputs(
     ModuleOp module, StringRef entry, ArrayRef<Operation *> layers,
     StringRef samplesPath, int64_t numSamples, StringRef label) {

@@ -31,6 +31,10 @@ struct LayerInputStats {
   std::vector<std::vector<double>> gram; ///< [groups][k * k]: E[x x^T].
 };
 
+/// Whether the input statistics of `op` can be collected: a conv2d with a
+/// static NHWC input and output, or a dense with a static [N, K] input.
+bool hasSupportedInput(mlir::Operation *op);
+
 /// The input tensors of some layers over all samples, as the float model
 /// computes them: per layer, `count` rows of `rowSize[l]` floats.
 struct LayerInputs {
