@@ -38,6 +38,12 @@ qmlir::loadModel(llvm::StringRef path, MLIRContext &ctx,
   if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
     ONNXImportOptions onnxOptions;
     onnxOptions.batchSize = options.batchSize;
+    for (const std::string &spec : options.inputShapes) {
+      std::string error = addInputShape(onnxOptions, spec);
+      if (!error.empty())
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "--shape: " + error);
+    }
     module = importONNXFile(path, ctx, onnxOptions);
   } else {
     module = parseSourceFile<ModuleOp>(path, &ctx);

@@ -7,6 +7,15 @@
 
 using namespace qmlir;
 
+static ProgressSink &progressSink() {
+  static ProgressSink sink;
+  return sink;
+}
+
+void qmlir::setProgressSink(ProgressSink sink) {
+  progressSink() = std::move(sink);
+}
+
 ProgressBar::ProgressBar(llvm::StringRef label, int64_t total,
                          llvm::StringRef unit)
     : label(label.str()), unit(unit.str()), total(total),
@@ -17,6 +26,10 @@ void ProgressBar::update(int64_t done) {
   if (done == last)
     return;
   last = done;
+  if (ProgressSink &sink = progressSink()) {
+    sink(label, done, total, unit);
+    return;
+  }
   if (!interactive && done < total)
     return;
   constexpr int width = 30;
@@ -38,6 +51,6 @@ void ProgressBar::finish() {
     return;
   finished = true;
   update(total);
-  if (interactive)
+  if (interactive && !progressSink())
     llvm::errs() << "\n";
 }

@@ -3,22 +3,37 @@
     import numpy as np, qmlir
     model = qmlir.load("models/fashion_cnn.onnx", batch=100)
     logits = model.predict(x)                       # any batch size
-    qmodel = qmlir.quantize(model, samples=calib)    # int8, per-axis weights
+    qmodel = qmlir.quantize(model, samples=calib)    # QuantizationParams()
+    qmodel.summary()
+    qmodel.report(calib[:100])                      # per-layer SQNR
+    config = qmlir.dump_config(qmodel)              # per-layer JSON config
     qmodel.save("int8.mlir")
 
 Every compiler error is raised as `qmlir.Error` (a ValueError) carrying the
 compiler's one-line message.
 """
 
+import atexit
+import copy
+import json
 import os
+import sys
 import tempfile
+import warnings
 from collections import namedtuple
 
 import numpy as np
 
+from . import _qmlir
 from ._qmlir import Error, Model as _Model
+from . import plot  # noqa: E402,F401  (qmlir.plot.weights, qmlir.plot.sqnr)
 
-__all__ = ["Error", "Model", "TensorInfo", "load", "quantize"]
+__all__ = ["Error", "Model", "TensorInfo", "QuantizationParams", "load",
+           "quantize", "dump_config", "CALIBRATION_METHODS"]
+
+# The compiler's calibration methods (qnn-calibrate method=...).
+CALIBRATION_METHODS = ("minmax", "moving_max", "moving_average", "percentile",
+                       "entropy", "mse")
 
 TensorInfo = namedtuple("TensorInfo", ["name", "shape", "dtype"])
 
@@ -26,8 +41,12 @@ TensorInfo = namedtuple("TensorInfo", ["name", "shape", "dtype"])
 class Model:
     """A float or quantized model: its MLIR and, once run, its compiled code."""
 
-    def __init__(self, impl):
+    def __init__(self, impl, float_model=None, config=None):
         self._impl = impl
+        # Set by quantize(): the float model it started from (the reference
+        # of report()) and the resolved per-layer config (dump_config()).
+        self._float = float_model
+        self._config = config
 
     @property
     def inputs(self):
@@ -89,6 +108,105 @@ class Model:
     def __str__(self):
         return self._impl.str(False)
 
+    def summary(self, file=None):
+        """Prints the layer table (op, output shape, kernel, weight / input /
+        output bits, parameters) and returns its rows as dicts."""
+        rows = [dict(zip(("layer", "op", "output_shape", "kernel",
+                          "weight_bits", "input_bits", "output_bits",
+                          "parameters"), r)) for r in self._impl.summary()]
+        _print_table([{**r, "parameters": r["parameters"] or ""}
+                      for r in rows],
+                     ["layer", "op", "output_shape", "kernel", "weight_bits",
+                      "input_bits", "output_bits", "parameters"], file)
+        print(f"total: {len(rows)} layers, "
+              f"{sum(r['parameters'] for r in rows)} parameters",
+              file=file or sys.stdout)
+        return rows
+
+    def report(self, samples, reference=None, file=None):
+        """Per-layer error of this (quantized) model against `reference`
+        (default: the float model it was quantized from) on `samples`:
+        records {tensor, op, sqnr_db, cosine, max_abs_error}, sorted by
+        damage (lowest SQNR first), also printed."""
+        reference = reference or self._float
+        if reference is None:
+            raise Error("report() needs the float model: pass reference=... "
+                        "(models from qmlir.quantize() remember theirs)")
+        arrays = _as_input_list(samples)
+        rows = [dict(zip(("tensor", "op", "sqnr_db", "cosine",
+                          "max_abs_error", "elements"), r))
+                for r in self._impl.compare(reference._impl, arrays)]
+        rows.sort(key=lambda r: r["sqnr_db"])
+        _print_table([{**r, "sqnr_db": f"{r['sqnr_db']:.2f}",
+                       "cosine": f"{r['cosine']:.6f}",
+                       "max_abs_error": f"{r['max_abs_error']:.4g}"}
+                      for r in rows],
+                     ["tensor", "op", "sqnr_db", "cosine", "max_abs_error"],
+                     file)
+        return rows
+
+    def weights(self, layer):
+        """Weights of `layer` (conv2d / dense / conv_transpose2d): a dict
+        with "values" (float; dequantized for a quantized model) and, when
+        quantized, "storage", "scales", "zero_points", "axis", "qmin",
+        "qmax"."""
+        w = dict(self._impl.weights(layer))
+        if "storage" in w:
+            storage = np.asarray(w["storage"])
+            scales = np.asarray(w["scales"], np.float64)
+            zps = np.asarray(w["zero_points"], np.float64)
+            if w["axis"] >= 0:
+                shape = [1] * storage.ndim
+                shape[w["axis"]] = -1
+                scales, zps = scales.reshape(shape), zps.reshape(shape)
+            w["values"] = ((storage - zps) * scales).astype(np.float32)
+        return w
+
+    def graph(self, path):
+        """Writes the op graph: Graphviz .dot text, or an image (.png,
+        .svg, .pdf) rendered by Graphviz's `dot`."""
+        import shutil
+        import subprocess
+        text = self._impl.graph()
+        path = str(path)
+        if path.endswith(".dot"):
+            with open(path, "w") as f:
+                f.write(text)
+            return path
+        fmt = os.path.splitext(path)[1].lstrip(".") or "png"
+        dot = shutil.which("dot")
+        if dot is None:
+            raise Error("Graphviz's 'dot' is not installed (Debian: graphviz)")
+        r = subprocess.run([dot, "-T" + fmt, "-o", path], input=text,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Error(f"dot failed on the graph of this model: "
+                        f"{r.stderr.strip()}")
+        return path
+
+
+def _print_table(rows, columns, file=None):
+    """Prints rows (dicts) as aligned columns."""
+    file = file or sys.stdout
+    def text(v):
+        if isinstance(v, (tuple, list)):
+            return "x".join(str(d) for d in v)
+        return "" if v is None else str(v)
+    cells = [[text(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells])
+              for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
+          file=file)
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip(),
+              file=file)
+
+
+def _as_input_list(samples):
+    if isinstance(samples, (list, tuple)):
+        return [np.ascontiguousarray(s) for s in samples]
+    return [np.ascontiguousarray(samples)]
+
 
 def load(path, batch=1):
     """Loads a .onnx, .onnxtxt, .mlir or .mlirbc model. `batch` fixes a
@@ -98,34 +216,176 @@ def load(path, batch=1):
     return Model(_Model.load(str(path), int(batch)))
 
 
-def quantize(model, samples=None, weight_bits=8, activation_bits=8,
-             per_axis_weights=True, symmetric_activations=False,
-             fold_batchnorm=True):
-    """Returns a quantized copy of `model`.
+class QuantizationParams:
+    """Global quantization parameters, as QuantizeML's QuantizationParams.
 
-    Folds batch norm, calibrates min-max ranges on `samples` (a numpy array
-    of model inputs, or a path to a .npy file) and quantizes weights
-    (symmetric) and activations to the requested bit widths.
+    input_weight_bits: weight bits of the first layer; weight_bits: of the
+    others; activation_bits: of activations (relu, clip, lookup tables);
+    per_tensor_activations: one scale per activation tensor (False: one per
+    channel); output_bits: of layer outputs (conv, dense, add, ...);
+    buffer_bits: accumulator width; input_dtype: the model input's integer
+    type ("uint8", "int8", ...). Validated by the compiler's config parser;
+    a bad value raises qmlir.Error naming the key.
     """
-    if samples is None:
-        raise Error("quantize needs calibration samples (samples=...)")
+
+    _FIELDS = ("input_weight_bits", "weight_bits", "activation_bits",
+               "per_tensor_activations", "output_bits", "buffer_bits",
+               "input_dtype")
+
+    def __init__(self, input_weight_bits=8, weight_bits=8, activation_bits=8,
+                 per_tensor_activations=False, output_bits=8, buffer_bits=32,
+                 input_dtype="uint8"):
+        self.input_weight_bits = input_weight_bits
+        self.weight_bits = weight_bits
+        self.activation_bits = activation_bits
+        self.per_tensor_activations = per_tensor_activations
+        self.output_bits = output_bits
+        self.buffer_bits = buffer_bits
+        self.input_dtype = input_dtype
+        _qmlir.check_config(json.dumps({"defaults": self.to_dict()}),
+                            "QuantizationParams")
+
+    def to_dict(self):
+        """The "defaults" section of a qmlir quantization config."""
+        return {k: getattr(self, k) for k in self._FIELDS}
+
+    def __repr__(self):
+        return "QuantizationParams(" + ", ".join(
+            f"{k}={getattr(self, k)!r}" for k in self._FIELDS) + ")"
+
+
+def _random_samples(model, num_samples):
+    """QuantizeML's random calibration samples: uint8 values in [0, 255]
+    when the input has 1 or 3 channels, int8 values in [-128, 127] otherwise,
+    in the input's dtype."""
+    info = model.inputs[0]
+    channels = info.shape[-1] if len(info.shape) == 4 else None
+    if len(info.shape) == 4 and info.shape[1] in (1, 3):
+        channels = info.shape[1]
+    rng = np.random.default_rng(0)
+    shape = (num_samples,) + tuple(info.shape[1:])
+    if channels in (1, 3):
+        x = rng.integers(0, 256, shape)
+    else:
+        x = rng.integers(-128, 128, shape)
+    return x.astype(info.dtype)
+
+
+def quantize(model, qparams=None, q_config=None, samples=None,
+             num_samples=1024, batch_size=100, epochs=1, method="minmax",
+             fold_batchnorm=True):
+    """Returns a quantized copy of `model` (the float model is unchanged).
+
+    qparams: QuantizationParams (default QuantizationParams()); q_config: a
+    per-layer config dict (the JSON the compiler reads, e.g. from
+    dump_config(), possibly edited), whose "defaults" qparams overrides when
+    both are given; samples: calibration inputs (numpy array, list of
+    arrays for several inputs, or a .npy/.npz path); without samples,
+    random samples (see _random_samples) and a warning. num_samples,
+    batch_size, epochs, method: as qnn-calibrate's options
+    (CALIBRATION_METHODS). A progress bar is drawn during calibration (tqdm
+    when installed, else the compiler's own on stderr).
+    """
+    if method not in CALIBRATION_METHODS:
+        raise Error(f"unknown calibration method '{method}'; expected one of "
+                    f"{', '.join(CALIBRATION_METHODS)}")
+    for key, v in (("num_samples", num_samples), ("batch_size", batch_size),
+                   ("epochs", epochs)):
+        if not isinstance(v, (int, np.integer)) or v < 1:
+            raise Error(f"'{key}' must be a positive integer, got {v!r}")
+    config = copy.deepcopy(q_config) if q_config else {}
+    if not isinstance(config, dict):
+        raise Error("q_config must be a dict (the JSON quantization config)")
+    if qparams is not None or "defaults" not in config:
+        qparams = qparams or QuantizationParams()
+        if not isinstance(qparams, QuantizationParams):
+            raise Error("qparams must be a qmlir.QuantizationParams")
+        config["defaults"] = {**config.get("defaults", {}),
+                              **qparams.to_dict()}
     with tempfile.TemporaryDirectory() as tmp:
+        if samples is None:
+            warnings.warn("qmlir.quantize: no calibration samples; using "
+                          f"{num_samples} random samples. Real samples give "
+                          "better results.", stacklevel=2)
+            samples = _random_samples(model, num_samples)
         if isinstance(samples, (str, os.PathLike)):
             path = str(samples)
+            if not os.path.exists(path):
+                raise Error(f"{path}: no such file")
         else:
-            path = os.path.join(tmp, "samples.npy")
-            np.save(path, np.ascontiguousarray(samples))
-        if any(c in path for c in " {}"):
-            raise Error(f"{path}: sample paths must not contain spaces or "
-                        "braces")
+            arrays = _as_input_list(samples)
+            if len(arrays) == 1:
+                path = os.path.join(tmp, "samples.npy")
+                np.save(path, arrays[0])
+            else:
+                path = os.path.join(tmp, "samples.npz")
+                names = [i.name for i in model.inputs]
+                if len(names) != len(arrays):
+                    raise Error(f"model takes {len(names)} inputs, got "
+                                f"{len(arrays)} sample arrays")
+                np.savez(path, **dict(zip(names, arrays)))
+        config_path = os.path.join(tmp, "config.json")
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        config_out = os.path.join(tmp, "config-out.json")
+        for p in (path, config_path):
+            if any(c in p for c in " {}"):
+                raise Error(f"{p}: paths must not contain spaces or braces")
         func_passes = (["qnn-fold-batchnorm"] if fold_batchnorm else []) + [
             "qnn-insert-calibration"]
         pipeline = (
             f"func.func({','.join(func_passes)}),"
-            f"qnn-calibrate{{samples={path}}},"
-            f"qnn-quantize{{weight-bits={int(weight_bits)} "
-            f"activation-bits={int(activation_bits)} "
-            f"per-axis-weights={str(bool(per_axis_weights)).lower()} "
-            f"symmetric-activations={str(bool(symmetric_activations)).lower()}"
-            f"}}")
-        return Model(model._impl.transform(pipeline))
+            f"qnn-calibrate{{samples={path} num-samples={int(num_samples)} "
+            f"batch-size={int(batch_size)} epochs={int(epochs)} "
+            f"method={method.replace('_', '-')} config={config_path}}},"
+            f"qnn-quantize{{config={config_path} config-out={config_out}}}")
+        with _progress():
+            impl, messages = model._impl.transform(pipeline)
+        for m in messages:
+            warnings.warn(m, stacklevel=2)
+        with open(config_out) as f:
+            resolved = json.load(f)
+    return Model(impl, float_model=model, config=resolved)
+
+
+def dump_config(qmodel):
+    """The per-layer quantization config qmodel was quantized with, as a
+    dict (the JSON the compiler reads and writes). quantize(model,
+    q_config=dump_config(qmodel)) reproduces qmodel exactly."""
+    if qmodel._config is None:
+        raise Error("dump_config needs a model returned by qmlir.quantize()")
+    return copy.deepcopy(qmodel._config)
+
+
+class _progress:
+    """Routes the compiler's progress bars to tqdm while active, when tqdm
+    is installed (otherwise the compiler draws its own on stderr)."""
+
+    def __enter__(self):
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return self
+        self.bars = {}
+
+        def update(label, done, total, unit):
+            bar = self.bars.get(label)
+            if bar is None:
+                bar = self.bars[label] = tqdm(total=total, desc=label,
+                                              unit=" " + unit, leave=True)
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+                del self.bars[label]
+        _qmlir.set_progress_callback(update)
+        return self
+
+    def __exit__(self, *exc):
+        _qmlir.set_progress_callback(None)
+        for bar in getattr(self, "bars", {}).values():
+            bar.close()
+        return False
+
+
+# The compiler keeps the callback in a static; drop it before Python exits.
+atexit.register(_qmlir.set_progress_callback, None)

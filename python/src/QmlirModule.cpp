@@ -7,15 +7,28 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Frontend/LoadModel.h"
-#include "qmlir/Runtime/JIT.h"
+#include "qmlir/Analysis/LayerErrors.h"
+#include "qmlir/Analysis/ModelSummary.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+#include "qmlir/Frontend/LoadModel.h"
+#include "qmlir/Quant/QuantConfig.h"
+#include "qmlir/Runtime/JIT.h"
+#include "qmlir/Support/ProgressBar.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/ViewOpGraph.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -128,13 +141,18 @@ public:
   /// A copy of this model transformed by a textual pass pipeline on the
   /// module, without the `builtin.module(...)` wrapper, e.g.
   /// "func.func(qnn-fold-batchnorm),qnn-calibrate{samples=x.npy}".
-  std::shared_ptr<Model> transform(const std::string &pipeline) const {
+  /// Returns the new model and the warnings the passes emitted.
+  std::pair<std::shared_ptr<Model>, std::vector<std::string>>
+  transform(const std::string &pipeline) const {
     mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
     std::string firstError;
+    std::vector<std::string> warnings;
     mlir::ScopedDiagnosticHandler handler(&context(), [&](mlir::Diagnostic &d) {
       if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
           firstError.empty())
         firstError = d.str();
+      if (d.getSeverity() == mlir::DiagnosticSeverity::Warning)
+        warnings.push_back(d.str());
       return mlir::success();
     });
     mlir::PassManager pm(&context());
@@ -145,7 +163,114 @@ public:
     if (mlir::failed(pm.run(*copy)))
       raise(firstError.empty() ? "pass pipeline '" + pipeline + "' failed"
                                : firstError);
-    return std::make_shared<Model>(std::move(copy));
+    return {std::make_shared<Model>(std::move(copy)), std::move(warnings)};
+  }
+
+  /// The op graph in Graphviz form, by upstream MLIR's op-graph printer.
+  std::string graph() const {
+    mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
+    std::string dot;
+    llvm::raw_string_ostream os(dot);
+    mlir::PassManager pm(&context());
+    pm.addPass(mlir::createPrintOpGraphPass(os));
+    if (mlir::failed(pm.run(*copy)))
+      raise("cannot print the op graph");
+    os.flush();
+    return dot;
+  }
+
+  /// summarizeModel's rows as tuples.
+  py::list summary(const std::string &entry) const {
+    auto layers = summarizeModel(*module, entry);
+    if (!layers)
+      raise(takeMessage(layers.takeError()));
+    py::list rows;
+    for (const LayerSummary &l : *layers)
+      rows.append(py::make_tuple(l.name, l.op, py::tuple(py::cast(l.outputShape)),
+                                 py::tuple(py::cast(l.kernelShape)),
+                                 l.weightBits, l.inputBits, l.outputBits,
+                                 l.parameters));
+    return rows;
+  }
+
+  /// Per-layer error of this model against `reference` on the inputs.
+  py::list compare(const Model &reference, const std::vector<py::array> &arrays,
+                   const std::string &entry) {
+    std::vector<HostTensor> inputs = toHostTensors(arrays);
+    llvm::Expected<std::vector<LayerError>> errors =
+        llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
+    {
+      py::gil_scoped_release release;
+      errors = compareLayers(*reference.module, *module, entry, inputs);
+    }
+    if (!errors)
+      raise(takeMessage(errors.takeError()));
+    py::list rows;
+    for (const LayerError &e : *errors)
+      rows.append(py::make_tuple(e.name, e.op, e.sqnrDb, e.cosine,
+                                 e.maxAbsError, e.elements));
+    return rows;
+  }
+
+  /// The weights of layer `name` as a dict: "values" (float, dequantized
+  /// for a quantized layer), and for a quantized layer "storage" (integers),
+  /// "scales", "zero_points", "axis" (-1 per tensor), "qmin", "qmax".
+  py::dict weights(const std::string &name) const {
+    mlir::Operation *layer = nullptr;
+    module->walk([&](mlir::Operation *op) {
+      if (!layer &&
+          isa<qnn::Conv2dOp, qnn::DenseOp, qnn::ConvTranspose2dOp>(op) &&
+          qnn::layerName(op) == name)
+        layer = op;
+    });
+    if (!layer)
+      raise("no layer named '" + name + "' with weights");
+    mlir::Value w = layer->getOperand(1);
+    auto quantType = dyn_cast<mlir::quant::QuantizedType>(
+        mlir::getElementTypeOrSelf(w.getType()));
+    if (auto cast = w.getDefiningOp<mlir::quant::StorageCastOp>())
+      w = cast.getInput();
+    mlir::DenseElementsAttr attr;
+    if (!mlir::matchPattern(w, mlir::m_Constant(&attr)))
+      raise("the weights of layer '" + name + "' are not a constant");
+    auto shapeOf = [&] {
+      auto s = attr.getType().getShape();
+      return std::vector<py::ssize_t>(s.begin(), s.end());
+    };
+    py::dict d;
+    if (!quantType) {
+      py::array_t<float> values(shapeOf());
+      float *out = values.mutable_data();
+      for (const llvm::APFloat &v : attr.getValues<llvm::APFloat>())
+        *out++ = v.convertToFloat();
+      d["values"] = values;
+      return d;
+    }
+    py::array_t<int64_t> storage(shapeOf());
+    int64_t *out = storage.mutable_data();
+    for (const llvm::APInt &v : attr.getValues<llvm::APInt>())
+      *out++ = v.getSExtValue();
+    std::vector<double> scales;
+    std::vector<int64_t> zeroPoints;
+    int64_t axis = -1;
+    if (auto pt = dyn_cast<mlir::quant::UniformQuantizedType>(quantType)) {
+      scales = {pt.getScale()};
+      zeroPoints = {pt.getZeroPoint()};
+    } else if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
+                   quantType)) {
+      scales.assign(pa.getScales().begin(), pa.getScales().end());
+      zeroPoints.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+      axis = pa.getQuantizedDimension();
+    } else {
+      raise("layer '" + name + "' has weights of an unsupported quantized type");
+    }
+    d["storage"] = storage;
+    d["scales"] = scales;
+    d["zero_points"] = zeroPoints;
+    d["axis"] = axis;
+    d["qmin"] = quantType.getStorageTypeMin();
+    d["qmax"] = quantType.getStorageTypeMax();
+    return d;
   }
 
   JITModule &compiled() {
@@ -169,8 +294,8 @@ public:
     return out;
   }
 
-  /// Runs on arrays whose dim 0 is a multiple of the compiled batch.
-  py::list run(const std::vector<py::array> &arrays) {
+  /// Copies numpy arrays into host tensors of the entry's input types.
+  std::vector<HostTensor> toHostTensors(const std::vector<py::array> &arrays) {
     JITModule &m = compiled();
     if (arrays.size() != m.inputs().size())
       raise("model takes " + std::to_string(m.inputs().size()) +
@@ -188,6 +313,13 @@ public:
       std::memcpy(t.rawData(), c.data(), t.byteSize());
       inputs.push_back(std::move(t));
     }
+    return inputs;
+  }
+
+  /// Runs on arrays whose dim 0 is a multiple of the compiled batch.
+  py::list run(const std::vector<py::array> &arrays) {
+    JITModule &m = compiled();
+    std::vector<HostTensor> inputs = toHostTensors(arrays);
     llvm::Expected<std::vector<HostTensor>> outputs =
         llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
     {
@@ -231,5 +363,44 @@ PYBIND11_MODULE(_qmlir, m) {
       .def("bytecode", &Model::bytecode)
       .def("transform", &Model::transform, py::arg("pipeline"))
       .def("specs", &Model::specs, py::arg("inputs"))
-      .def("run", &Model::run, py::arg("arrays"));
+      .def("run", &Model::run, py::arg("arrays"))
+      .def("summary", &Model::summary, py::arg("entry") = "main")
+      .def("compare", &Model::compare, py::arg("reference"), py::arg("arrays"),
+           py::arg("entry") = "main")
+      .def("weights", &Model::weights, py::arg("layer"))
+      .def("graph", &Model::graph);
+
+  // Validates a quantization config (JSON text) with the compiler's own
+  // parser; errors name `source`, the section and the key.
+  m.def(
+      "check_config",
+      [](const std::string &text, const std::string &source) {
+        auto config = qconfig::parseConfig(text, source);
+        if (!config)
+          raise(takeMessage(config.takeError()));
+      },
+      py::arg("text"), py::arg("source"));
+
+  // Progress bars of the compiler (calibration) go to `callback(label, done,
+  // total, unit)` instead of stderr; None restores stderr. Passes run with
+  // the interpreter lock held, so the callback is called directly.
+  m.def(
+      "set_progress_callback",
+      [](py::object callback) {
+        if (callback.is_none()) {
+          setProgressSink({});
+          return;
+        }
+        setProgressSink([callback](llvm::StringRef label, int64_t done,
+                                   int64_t total, llvm::StringRef unit) {
+          // An exception must not unwind through the compiler (built
+          // without exceptions): a failing callback is reported and ignored.
+          try {
+            callback(label.str(), done, total, unit.str());
+          } catch (py::error_already_set &e) {
+            e.discard_as_unraisable("qmlir progress callback");
+          }
+        });
+      },
+      py::arg("callback"));
 }

@@ -93,6 +93,5 @@ def test_errors_are_qmlir_errors(tmp_path):
         model.predict(np.zeros((2, 3), np.int32))
     with pytest.raises(ValueError):
         qmlir.quantize(model, samples=np.full((2, 3), np.nan, np.float32))
-    with pytest.raises(qmlir.Error, match="weight-bits must be in"):
-        qmlir.quantize(qmlir.load(MODEL, batch=8), samples=np.load(CALIB)[:8],
-                       weight_bits=17)
+    with pytest.raises(qmlir.Error, match="'weight_bits' must be an integer in"):
+        qmlir.QuantizationParams(weight_bits=17)

@@ -1,4 +1,4 @@
-// End-to-end: relu, clip, add, mul and softmax through the CPU JIT.
+// End-to-end: relu, clip, add, sub, mul and softmax through the CPU JIT.
 
 // Float relu and clip (ReLU6).
 // RUN: %python -c "import numpy as np, qref as q; r = q.rng(1); x = (4 * r.standard_normal((3, 7))).astype('f4'); q.save('%t.f', x=x, r=np.maximum(x, 0), c=np.clip(x, 0, 6))"
@@ -39,6 +39,17 @@ func.func @binary_quant(%a: tensor<2x5x3x!quant.uniform<i8:f32, 0.03:10>>, %b: t
   %0 = qnn.add %a, %b : (tensor<2x5x3x!quant.uniform<i8:f32, 0.03:10>>, tensor<5x1x!quant.uniform<i8:f32, 0.07:-4>>) -> tensor<2x5x3x!quant.uniform<i8:f32, 0.08:2>>
   %1 = qnn.mul %a, %b : (tensor<2x5x3x!quant.uniform<i8:f32, 0.03:10>>, tensor<5x1x!quant.uniform<i8:f32, 0.07:-4>>) -> tensor<2x5x3x!quant.uniform<i8:f32, 0.2:-3>>
   return %0, %1 : tensor<2x5x3x!quant.uniform<i8:f32, 0.08:2>>, tensor<2x5x3x!quant.uniform<i8:f32, 0.2:-3>>
+}
+
+// Quantized sub: the rescaled rhs subtracted, i8 with broadcasting and i16
+// with inputs at their storage bounds (the shift loop uses the difference's
+// own bounds).
+// RUN: %python -c "import qref as q; r = q.rng(41); a = q.ints(r, -128, 127, (2, 5, 3)); b = q.ints(r, -128, 127, (5, 1)); c = q.ints(r, -32768, 32767, (64,), 'i2'); d = q.ints(r, -32768, 32767, (64,), 'i2'); c[:2] = [-32768, 32767]; d[:2] = [32767, -32768]; q.save('%t.qs', a=a, b=b, c=c, d=d, s=q.add_q(a, 10, 0.03, b, -4, 0.07, 2, 0.08, sign=-1), t=q.add_q(c, -300, 0.001, d, 500, 0.001, 0, 0.002, qmin=-32768, qmax=32767, dtype='i2', sign=-1))"
+// RUN: qrun %s --entry sub_quant --input %t.qs.a.npy --input %t.qs.b.npy --input %t.qs.c.npy --input %t.qs.d.npy --expect %t.qs.s.npy --expect %t.qs.t.npy | FileCheck %s --check-prefix=TWO
+func.func @sub_quant(%a: tensor<2x5x3x!quant.uniform<i8:f32, 0.03:10>>, %b: tensor<5x1x!quant.uniform<i8:f32, 0.07:-4>>, %c: tensor<64x!quant.uniform<i16:f32, 0.001:-300>>, %d: tensor<64x!quant.uniform<i16:f32, 0.001:500>>) -> (tensor<2x5x3x!quant.uniform<i8:f32, 0.08:2>>, tensor<64x!quant.uniform<i16:f32, 0.002>>) {
+  %0 = qnn.sub %a, %b : (tensor<2x5x3x!quant.uniform<i8:f32, 0.03:10>>, tensor<5x1x!quant.uniform<i8:f32, 0.07:-4>>) -> tensor<2x5x3x!quant.uniform<i8:f32, 0.08:2>>
+  %1 = qnn.sub %c, %d : (tensor<64x!quant.uniform<i16:f32, 0.001:-300>>, tensor<64x!quant.uniform<i16:f32, 0.001:500>>) -> tensor<64x!quant.uniform<i16:f32, 0.002>>
+  return %0, %1 : tensor<2x5x3x!quant.uniform<i8:f32, 0.08:2>>, tensor<64x!quant.uniform<i16:f32, 0.002>>
 }
 
 // Quantized add on asymmetric 16-bit inputs with equal scales: the sum of

@@ -25,6 +25,13 @@ def save(prefix, **arrays):
         np.save("%s.%s.npy" % (prefix, name), np.ascontiguousarray(a))
 
 
+def save_f32(prefix, **arrays):
+    """As save, with float64 arrays (references computed in double) rounded
+    to float32."""
+    save(prefix, **{k: a.astype(np.float32) if a.dtype == np.float64 else a
+                    for k, a in arrays.items()})
+
+
 def ints(r, lo, hi, shape, dtype=np.int8):
     """Uniform integers in [lo, hi]."""
     return r.integers(lo, hi + 1, shape).astype(dtype)
@@ -286,33 +293,36 @@ def clip_q(q, lo, hi, scale, zp, qmin=-128, qmax=127):
     return np.clip(q, a, b).astype(q.dtype)
 
 
-def add_shift(za, sa, qa_type, zb, sb, qb_type):
-    """The left shift L of quantized add: 20 for <= 8-bit inputs, 15 for
-    wider ones, lowered while the sum of the rescaled inputs could overflow
-    32 bits."""
+def add_shift(za, sa, qa_type, zb, sb, qb_type, sign=1):
+    """The left shift L of quantized add (sign 1) and sub (sign -1): 20 for
+    <= 8-bit inputs, 15 for wider ones, lowered while the sum (difference) of
+    the rescaled inputs could overflow 32 bits."""
     ia, ib = np.iinfo(qa_type), np.iinfo(qb_type)
     shift = 20 if ia.bits <= 8 and ib.bits <= 8 else 15
     smax = max(sa, sb)
     while True:
         sa_l = sa / smax * math.ldexp(1.0, shift)
         sb_l = sb / smax * math.ldexp(1.0, shift)
-        hi = (requantize([ia.max], za, sa_l, 0, I32_MIN, I32_MAX)[0]
-              + requantize([ib.max], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
-        lo = (requantize([ia.min], za, sa_l, 0, I32_MIN, I32_MAX)[0]
-              + requantize([ib.min], zb, sb_l, 0, I32_MIN, I32_MAX)[0])
+        b_lo = requantize([ib.min], zb, sb_l, 0, I32_MIN, I32_MAX)[0]
+        b_hi = requantize([ib.max], zb, sb_l, 0, I32_MIN, I32_MAX)[0]
+        if sign < 0:
+            b_lo, b_hi = -b_hi, -b_lo
+        hi = requantize([ia.max], za, sa_l, 0, I32_MIN, I32_MAX)[0] + b_hi
+        lo = requantize([ia.min], za, sa_l, 0, I32_MIN, I32_MAX)[0] + b_lo
         if (lo >= I32_MIN and hi <= I32_MAX) or shift == 0:
             return shift
         shift -= 1
 
 
-def add_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+def add_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8,
+          sign=1):
     """a32 = requantize(qa, za, sa/max * 2^L, 0), same for b, then
-    requantize(a32 + b32, 0, max / 2^L / so, zo)."""
-    shift = add_shift(za, sa, qa.dtype, zb, sb, qb.dtype)
+    requantize(a32 + sign * b32, 0, max / 2^L / so, zo) (sign -1: qnn.sub)."""
+    shift = add_shift(za, sa, qa.dtype, zb, sb, qb.dtype, sign)
     smax = max(sa, sb)
     a32 = requantize(qa, za, sa / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
     b32 = requantize(qb, zb, sb / smax * math.ldexp(1.0, shift), 0, I32_MIN, I32_MAX)
-    return requantize(a32 + b32, 0, smax / math.ldexp(1.0, shift) / so, zo,
+    return requantize(a32 + sign * b32, 0, smax / math.ldexp(1.0, shift) / so, zo,
                       qmin, qmax).astype(dtype)
 
 
@@ -367,3 +377,46 @@ def write_table_module(path, name, shape, in_type, out_type, table):
         f.write("  %%0 = qnn.table %%x {table = array<i32: %s>} : (%s) -> %s\n"
                 % (", ".join(str(int(v)) for v in table), ti, to))
         f.write("  return %%0 : %s\n}\n" % to)
+def log_softmax(x, axis=-1):
+    x = x.astype(np.float64)
+    s = x - x.max(axis=axis, keepdims=True)
+    return (s - np.log(np.exp(s).sum(axis=axis, keepdims=True))).astype(np.float32)
+
+
+def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
+                     dilations=(1, 1), output_padding=(0, 0), groups=1):
+    """qnn.conv_transpose2d by its definition: every input pixel scatters
+    input * weight into the full output, which is then cropped by padding
+    and extended by output_padding. NHWC input, [O, KH, KW, I/groups]
+    weights."""
+    x = x.astype(np.float64)
+    w = w.astype(np.float64)
+    n, h, wd, c = x.shape
+    o, kh, kw, cg = w.shape
+    sh, sw = strides
+    dh, dw = dilations
+    fh = (h - 1) * sh + dh * (kh - 1) + 1
+    fw = (wd - 1) * sw + dw * (kw - 1) + 1
+    full = np.zeros((n, fh + output_padding[0], fw + output_padding[1], o))
+    og = o // groups
+    for i in range(h):
+        for j in range(wd):
+            for g in range(groups):
+                xs = x[:, i, j, g * cg:(g + 1) * cg]
+                contrib = np.einsum("nc,okmc->nkmo", xs, w[g * og:(g + 1) * og])
+                for a in range(kh):
+                    for bb in range(kw):
+                        full[:, i * sh + a * dh, j * sw + bb * dw,
+                             g * og:(g + 1) * og] += contrib[:, a, bb]
+    pt, pb, pl, pr = padding
+    y = full[:, pt:full.shape[1] - pb, pl:full.shape[2] - pr]
+    if b is not None:
+        y = y + b
+    return y.astype(np.float32)
+
+
+def matmul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
+    """requantize(sum((qa - za)(qb - zb)), 0, sa * sb / so, zo) of numpy's
+    matmul."""
+    acc = np.matmul(qa.astype(np.int64) - za, qb.astype(np.int64) - zb)
+    return requantize(acc, 0, sa * sb / so, zo, qmin, qmax).astype(dtype)

@@ -24,6 +24,12 @@ static llvm::cl::opt<int64_t>
                              "dimension 0 of the model inputs"),
               llvm::cl::init(1));
 
+static llvm::cl::list<std::string> inputShapes(
+    "shape",
+    llvm::cl::desc("--import-onnx: static shape of an input, e.g. "
+                   "--shape input=1x3x224x224 (repeatable)"),
+    llvm::cl::value_desc("name=DxDx..."));
+
 static llvm::StringRef severityName(mlir::DiagnosticSeverity severity) {
   switch (severity) {
   case mlir::DiagnosticSeverity::Error:
@@ -58,6 +64,13 @@ static void registerImportONNX() {
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
         qmlir::ONNXImportOptions options;
         options.batchSize = batchSize;
+        for (const std::string &spec : inputShapes) {
+          std::string error = qmlir::addInputShape(options, spec);
+          if (!error.empty()) {
+            mlir::emitError(mlir::UnknownLoc::get(ctx)) << "--shape: " << error;
+            return nullptr;
+          }
+        }
         mlir::OwningOpRef<mlir::ModuleOp> module = qmlir::importONNXString(
             buffer->getBuffer(), buffer->getBufferIdentifier(), *ctx, options);
         return mlir::OwningOpRef<mlir::Operation *>(

@@ -57,6 +57,7 @@ def ConvertQNNToTOSAPass : Pass<"convert-qnn-to-tosa", "mlir::func::FuncOp"> {
     "mlir::tosa::TosaDialect",
     "mlir::arith::ArithDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect",
     "mlir::tensor::TensorDialect",
   ];
 }

@@ -14,11 +14,16 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
+#include <string>
+#include <vector>
+
 namespace qmlir {
 
 struct LoadOptions {
   /// Batch size for models whose batch dimension is symbolic (ONNX).
   int64_t batchSize = 1;
+  /// Static shapes of named inputs (ONNX), each `name=DxDx...`.
+  std::vector<std::string> inputShapes;
 };
 
 /// Registers every dialect a loaded or lowered model may contain.

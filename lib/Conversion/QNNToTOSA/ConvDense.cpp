@@ -158,6 +158,45 @@ Value depthwiseWeights(OpBuilder &b, Location loc, Value w, int64_t channels) {
   return reshape(b, loc, t, {kh, kw, channels, o / channels});
 }
 
+/// tosa.conv2d, tosa.depthwise_conv2d, or one tosa.conv2d per group on
+/// channel slices concatenated, for a qnn conv2d's NHWC input and OHWI
+/// weights (already widened and with TOSA's padding).
+Value emitConv(OpBuilder &b, Location loc, RankedTensorType accTensor, Value x,
+               Value w, Value bias, Value inZp, Value wZp,
+               ArrayRef<int64_t> pad, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations, int64_t groups, Type accType) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t n = xType.getDimSize(0), channels = xType.getDimSize(3);
+  int64_t o = wType.getDimSize(0), kh = wType.getDimSize(1),
+          kw = wType.getDimSize(2), cg = wType.getDimSize(3);
+  if (groups == 1)
+    return tosa::Conv2DOp::create(b, loc, accTensor, x, w, bias, inZp, wZp,
+                                  pad, strides, dilations, accType);
+  if (groups == channels && cg == 1) {
+    Value dw = depthwiseWeights(b, loc, w, channels);
+    return tosa::DepthwiseConv2DOp::create(b, loc, accTensor, x, dw, bias,
+                                           inZp, wZp, pad, strides, dilations,
+                                           accType);
+  }
+  // Grouped: one convolution per group on channel slices, concatenated.
+  int64_t og = o / groups;
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < groups; ++g) {
+    Value xs = slice(b, loc, x, {0, 0, 0, g * cg},
+                     {n, xType.getDimSize(1), xType.getDimSize(2), cg});
+    Value ws = slice(b, loc, w, {g * og, 0, 0, 0}, {og, kh, kw, cg});
+    Value bs = slice(b, loc, bias, {g * og}, {og});
+    auto partType = accTensor.clone({accTensor.getDimSize(0),
+                                     accTensor.getDimSize(1),
+                                     accTensor.getDimSize(2), og});
+    parts.push_back(tosa::Conv2DOp::create(b, loc, partType, xs, ws, bs, inZp,
+                                           wZp, pad, strides, dilations,
+                                           accType));
+  }
+  return tosa::ConcatOp::create(b, loc, accTensor, parts, /*axis=*/3u);
+}
+
 //===----------------------------------------------------------------------===//
 // conv2d
 //===----------------------------------------------------------------------===//
@@ -175,9 +214,7 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
       return failure();
     auto outType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
-    auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
-    int64_t n = inType.getDimSize(0), channels = inType.getDimSize(3);
     int64_t o = wType.getDimSize(0), kh = wType.getDimSize(1),
             kw = wType.getDimSize(2), cg = wType.getDimSize(3);
     int64_t groups = op.getGroups();
@@ -189,8 +226,6 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
     x = fixWindows2d(rewriter, loc, x,
                      {(kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1},
                      strides, op.getPadding(), pad);
-    auto xType = cast<RankedTensorType>(x.getType());
-
     Type accType, elemType;
     Value inZp, wZp;
     if (*quant) {
@@ -209,42 +244,15 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
         bias = constInt(rewriter, loc, {0}, accType, {o});
       elemType = accType;
     } else {
-      elemType = xType.getElementType();
+      elemType = cast<RankedTensorType>(x.getType()).getElementType();
       accType = rewriter.getF32Type();
       inZp = wZp = zeroPointConst(rewriter, loc, elemType, 0);
       if (!bias)
         bias = constFloat(rewriter, loc, {0.0}, elemType, {o});
     }
     auto accTensor = outType.clone(elemType);
-
-    Value acc;
-    if (groups == 1) {
-      acc = tosa::Conv2DOp::create(rewriter, loc, accTensor, x, w, bias, inZp,
-                                   wZp, pad, strides, dilations, accType);
-    } else if (groups == channels && cg == 1) {
-      Value dw = depthwiseWeights(rewriter, loc, w, channels);
-      acc = tosa::DepthwiseConv2DOp::create(rewriter, loc, accTensor, x, dw,
-                                            bias, inZp, wZp, pad, strides,
-                                            dilations, accType);
-    } else {
-      // Grouped: one convolution per group on channel slices, concatenated.
-      int64_t og = o / groups;
-      SmallVector<Value> parts;
-      for (int64_t g = 0; g < groups; ++g) {
-        Value xs = slice(rewriter, loc, x, {0, 0, 0, g * cg},
-                         {n, xType.getDimSize(1), xType.getDimSize(2), cg});
-        Value ws = slice(rewriter, loc, w, {g * og, 0, 0, 0}, {og, kh, kw, cg});
-        Value bs = slice(rewriter, loc, bias, {g * og}, {og});
-        auto partType = accTensor.clone(
-            {accTensor.getDimSize(0), accTensor.getDimSize(1),
-             accTensor.getDimSize(2), og});
-        parts.push_back(tosa::Conv2DOp::create(rewriter, loc, partType, xs, ws,
-                                               bs, inZp, wZp, pad, strides,
-                                               dilations, accType));
-      }
-      acc = tosa::ConcatOp::create(rewriter, loc, accTensor, parts,
-                                   /*axis=*/3u);
-    }
+    Value acc = emitConv(rewriter, loc, accTensor, x, w, bias, inZp, wZp, pad,
+                         strides, dilations, groups, accType);
 
     if (!*quant) {
       rewriter.replaceOp(op, acc);
@@ -319,6 +327,188 @@ struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// conv_transpose2d
+//===----------------------------------------------------------------------===//
+
+/// A transposed convolution is a stride-1 convolution with the spatially
+/// flipped kernel over the input with stride-1 zeros inserted between
+/// pixels and d*(k-1) - pad rows of zeros around it (negative: cropped). The
+/// same group, dilation and bias handling as conv2d follow.
+struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ConvTranspose2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = op.getOutput().getType();
+    Type et = outType.getElementType();
+    Value x = adaptor.getInput(), w = adaptor.getWeight(),
+          bias = adaptor.getBias();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t n = xType.getDimSize(0), h = xType.getDimSize(1),
+            wd = xType.getDimSize(2), c = xType.getDimSize(3);
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilations(),
+                      p = op.getPadding(), extra = op.getOutputPadding();
+    Value zero = constFloat(rewriter, loc, {0.0}, et, {1});
+
+    if (s[0] > 1 || s[1] > 1) {
+      // [N,H,1,W,1,C] padded to [N,H,s0,W,s1,C] is the input with s-1
+      // zeros after every pixel; the trailing zeros are cut off.
+      Value r = reshape(rewriter, loc, x, {n, h, 1, wd, 1, c});
+      r = tosa::PadOp::create(
+          rewriter, loc, tensorOf({n, h, s[0], wd, s[1], c}, et), r,
+          constShape(rewriter, loc,
+                     {0, 0, 0, 0, 0, s[0] - 1, 0, 0, 0, s[1] - 1, 0, 0}),
+          zero);
+      r = reshape(rewriter, loc, r, {n, h * s[0], wd * s[1], c});
+      x = slice(rewriter, loc, r, {0, 0, 0, 0},
+                {n, (h - 1) * s[0] + 1, (wd - 1) * s[1] + 1, c});
+    }
+
+    // Borders: positive amounts are zero padding, negative ones crop.
+    SmallVector<int64_t> padAmounts(8, 0), start(4, 0);
+    auto xs = cast<RankedTensorType>(x.getType());
+    SmallVector<int64_t> size(xs.getShape());
+    bool anyPad = false;
+    for (int i = 0; i < 2; ++i) {
+      int64_t span = d[i] * (wType.getDimSize(1 + i) - 1);
+      int64_t lo = span - p[2 * i], hi = span - p[2 * i + 1] + extra[i];
+      if (lo < 0) {
+        start[1 + i] = -lo;
+        size[1 + i] += lo;
+        lo = 0;
+      }
+      if (hi < 0) {
+        size[1 + i] += hi;
+        hi = 0;
+      }
+      padAmounts[2 * (1 + i)] = lo;
+      padAmounts[2 * (1 + i) + 1] = hi;
+      anyPad |= lo || hi;
+    }
+    x = slice(rewriter, loc, x, start, size);
+    if (anyPad) {
+      SmallVector<int64_t> padded(size);
+      for (int i = 1; i <= 2; ++i)
+        padded[i] += padAmounts[2 * i] + padAmounts[2 * i + 1];
+      x = tosa::PadOp::create(rewriter, loc, tensorOf(padded, et), x,
+                              constShape(rewriter, loc, padAmounts), zero);
+    }
+
+    w = reverse(rewriter, loc, reverse(rewriter, loc, w, 1), 2);
+    if (!bias)
+      bias = constFloat(rewriter, loc, {0.0}, et, {wType.getDimSize(0)});
+    Value zp = zeroPointConst(rewriter, loc, et, 0);
+    int64_t one[] = {1, 1}, noPad[] = {0, 0, 0, 0};
+    rewriter.replaceOp(op, emitConv(rewriter, loc, outType, x, w, bias, zp, zp,
+                                    noPad, one, d, op.getGroups(),
+                                    rewriter.getF32Type()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+struct MatMulLowering : OpConversionPattern<qnn::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto lhsInfo = getSupportedQuantInfo(op, op.getLhs().getType(), "lhs");
+    if (failed(lhsInfo))
+      return failure();
+    std::optional<LayerQuant> quant;
+    if (*lhsInfo) {
+      auto a = getPerTensorQuantInfo(op, op.getLhs().getType(), "lhs");
+      auto b = getPerTensorQuantInfo(op, op.getRhs().getType(), "rhs");
+      auto o = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+      if (failed(a) || failed(b) || failed(o))
+        return failure();
+      quant = LayerQuant{*a, *b, *o, std::nullopt};
+    }
+    auto outType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    int64_t rank = outType.getRank();
+    Value a = expandToRank(rewriter, loc, adaptor.getLhs(), rank);
+    Value b = expandToRank(rewriter, loc, adaptor.getRhs(), rank);
+    ArrayRef<int64_t> outShape = outType.getShape();
+    ArrayRef<int64_t> batch = outShape.drop_back(2);
+    int64_t m = outShape[rank - 2], nCols = outShape[rank - 1];
+    int64_t k = cast<RankedTensorType>(a.getType()).getShape().back();
+    int64_t batchSize = 1;
+    for (int64_t s : batch)
+      batchSize *= s;
+
+    auto bShape = cast<RankedTensorType>(b.getType()).getShape();
+    bool rhsUnbatched = llvm::all_of(bShape.drop_back(2),
+                                     [](int64_t s) { return s == 1; });
+    // Operands whose batch dims are broadcast are tiled to the full batch,
+    // except an unbatched rhs: then the batch folds into the rows of lhs.
+    auto tileToBatch = [&](Value v) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> multiples(rank, 1), shape(t.getShape());
+      bool tile = false;
+      for (int64_t i = 0; i < rank - 2; ++i)
+        if (shape[i] != batch[i]) {
+          multiples[i] = batch[i];
+          shape[i] = batch[i];
+          tile = true;
+        }
+      if (!tile)
+        return v;
+      return Value(tosa::TileOp::create(rewriter, loc, t.clone(shape), v,
+                                        constShape(rewriter, loc, multiples)));
+    };
+    a = tileToBatch(a);
+    if (rhsUnbatched) {
+      a = reshape(rewriter, loc, a, {1, batchSize * m, k});
+      b = reshape(rewriter, loc, b, {1, k, nCols});
+    } else {
+      b = tileToBatch(b);
+      a = reshape(rewriter, loc, a, {batchSize, m, k});
+      b = reshape(rewriter, loc, b, {batchSize, k, nCols});
+    }
+
+    Type elemType;
+    Value aZp, bZp;
+    if (quant) {
+      elemType = rewriter.getI32Type();
+      if (useNativeI8(*quant)) {
+        aZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             quant->input.zeroPoint());
+        bZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             quant->weight.zeroPoint());
+      } else {
+        centerToI32(rewriter, loc, *quant, a, b);
+        aZp = bZp = zeroPointConst(rewriter, loc, elemType, 0);
+      }
+    } else {
+      elemType = outType.getElementType();
+      aZp = bZp = zeroPointConst(rewriter, loc, elemType, 0);
+    }
+    auto aType = cast<RankedTensorType>(a.getType());
+    Value acc = tosa::MatMulOp::create(
+        rewriter, loc,
+        tensorOf({aType.getDimSize(0), aType.getDimSize(1), nCols}, elemType),
+        a, b, aZp, bZp);
+    if (quant) {
+      auto spec = accumulatorSpec(op, *quant, 1, k, Value(), 2);
+      if (failed(spec))
+        return failure();
+      acc = emitRescale(rewriter, loc, acc, *spec);
+    }
+    rewriter.replaceOp(op, reshape(rewriter, loc, acc, outShape));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // batch_norm
 //===----------------------------------------------------------------------===//
 
@@ -382,6 +572,7 @@ struct BatchNormLowering : OpConversionPattern<qnn::BatchNormOp> {
 
 void qnn_to_tosa::populateConvDensePatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns) {
-  patterns.add<Conv2dLowering, DenseLowering, BatchNormLowering>(
+  patterns.add<Conv2dLowering, ConvTranspose2dLowering, DenseLowering,
+               MatMulLowering, BatchNormLowering>(
       converter, patterns.getContext());
 }

@@ -119,11 +119,16 @@ RescaleSpec addInputSpec(const QuantInfo &in, qmath::Rescale r) {
   return spec;
 }
 
-struct AddLowering : OpConversionPattern<qnn::AddOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// Add and sub: float, or both inputs rescaled to one 32-bit scale, added
+/// (subtracted) and requantized to the output.
+template <typename OpTy>
+struct AddSubLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  static constexpr bool isSub = std::is_same_v<OpTy, qnn::SubOp>;
 
   LogicalResult
-  matchAndRewrite(qnn::AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto quant = getBinaryQuant(op);
@@ -133,7 +138,8 @@ struct AddLowering : OpConversionPattern<qnn::AddOp> {
     Value a = expandToRank(rewriter, loc, adaptor.getLhs(), rank);
     Value b = expandToRank(rewriter, loc, adaptor.getRhs(), rank);
     if (!*quant) {
-      rewriter.replaceOp(op, add(rewriter, loc, a, b));
+      rewriter.replaceOp(op, isSub ? sub(rewriter, loc, a, b)
+                                   : add(rewriter, loc, a, b));
       return success();
     }
     const auto &[qa, qb, qo] = **quant;
@@ -158,17 +164,20 @@ struct AddLowering : OpConversionPattern<qnn::AddOp> {
         return op.emitOpError("cannot represent the input scale ratios");
       ra = *ra0;
       rb = *rb0;
-      // Bounds of a32 + b32 over the storage ranges.
-      lo = centered(qa, ra, intTypeMin(qa.storageType)) +
-           centered(qb, rb, intTypeMin(qb.storageType));
-      hi = centered(qa, ra, intTypeMax(qa.storageType)) +
-           centered(qb, rb, intTypeMax(qb.storageType));
+      // Bounds of a32 + b32 (a32 - b32) over the storage ranges.
+      int64_t bLo = centered(qb, rb, intTypeMin(qb.storageType));
+      int64_t bHi = centered(qb, rb, intTypeMax(qb.storageType));
+      if (isSub)
+        std::tie(bLo, bHi) = std::make_pair(-bHi, -bLo);
+      lo = centered(qa, ra, intTypeMin(qa.storageType)) + bLo;
+      hi = centered(qa, ra, intTypeMax(qa.storageType)) + bHi;
       if ((lo >= kI32Min && hi <= kI32Max) || shift == 0)
         break;
     }
     Value a32 = emitRescale(rewriter, loc, a, addInputSpec(qa, ra));
     Value b32 = emitRescale(rewriter, loc, b, addInputSpec(qb, rb));
-    Value sum = add(rewriter, loc, a32, b32);
+    Value sum = isSub ? sub(rewriter, loc, a32, b32)
+                      : add(rewriter, loc, a32, b32);
     auto rout =
         computeRescales(op, {smax / std::ldexp(1.0, shift) / qo.scale()},
                         "output");
@@ -390,7 +399,8 @@ private:
 
 void qnn_to_tosa::populateElementwisePatterns(TypeConverter &converter,
                                               RewritePatternSet &patterns) {
-  patterns.add<ReluLowering, ClipLowering, AddLowering, MulLowering,
+  patterns.add<ReluLowering, ClipLowering, AddSubLowering<qnn::AddOp>,
+               AddSubLowering<qnn::SubOp>, MulLowering,
                SoftmaxLowering, TableLowering>(converter,
                                                patterns.getContext());
 }

@@ -12,7 +12,8 @@
 
 namespace qmlir::qnn_to_tosa {
 
-/// qnn.conv2d (plain, depthwise, grouped), qnn.dense, qnn.batch_norm.
+/// qnn.conv2d (plain, depthwise, grouped), qnn.conv_transpose2d, qnn.dense,
+/// qnn.matmul, qnn.batch_norm.
 void populateConvDensePatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 /// qnn.max_pool2d, qnn.avg_pool2d, qnn.global_avg_pool.
@@ -21,7 +22,11 @@ void populatePoolingPatterns(mlir::TypeConverter &converter,
 /// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax, qnn.table.
 void populateElementwisePatterns(mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
-/// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad.
+/// qnn.unary, qnn.sub/div/pow/maximum/minimum/prelu, qnn.reduce,
+/// qnn.log_softmax (float only).
+void populateMathPatterns(mlir::TypeConverter &converter,
+                          mlir::RewritePatternSet &patterns);
+/// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad, qnn.slice, qnn.gather.
 void populateLayoutPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
 /// qnn.quantize, qnn.dequantize, qnn.requantize, qnn.observe and the quant

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -62,7 +63,8 @@ struct ConvertQNNToTOSAPass
     target.addIllegalOp<quant::StorageCastOp, quant::QuantizeCastOp,
                         quant::DequantizeCastOp>();
     target.addLegalDialect<tosa::TosaDialect, arith::ArithDialect,
-                           tensor::TensorDialect, linalg::LinalgDialect>();
+                           tensor::TensorDialect, linalg::LinalgDialect,
+                           math::MathDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return converter.isSignatureLegal(f.getFunctionType()) &&
              converter.isLegal(&f.getBody());
@@ -78,6 +80,7 @@ struct ConvertQNNToTOSAPass
     populateConvDensePatterns(converter, patterns);
     populatePoolingPatterns(converter, patterns);
     populateElementwisePatterns(converter, patterns);
+    populateMathPatterns(converter, patterns);
     populateLayoutPatterns(converter, patterns);
     populateQuantOpsPatterns(converter, patterns);
 

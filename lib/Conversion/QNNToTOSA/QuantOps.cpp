@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -94,12 +95,45 @@ struct DequantizeLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// Whether `in` -> `out` is uint8 <-> int8 with the same scales and zero
+/// points 128 apart (both full 8-bit ranges): how importers bring unsigned
+/// 8-bit data to the signed storage the other patterns support.
+bool isSignednessFlip(Type in, Type out) {
+  auto a = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(in));
+  auto b = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(out));
+  if (!a || !b || a.isSigned() == b.isSigned() ||
+      a.getStorageTypeIntegralWidth() != 8 ||
+      b.getStorageTypeIntegralWidth() != 8)
+    return false;
+  std::optional<QuantInfo> qa = getQuantInfo(a), qb = getQuantInfo(b);
+  if (!qa || !qb || qa->axis != qb->axis ||
+      qa->numChannels() != qb->numChannels() ||
+      qa->qmax - qa->qmin != 255 || qb->qmax - qb->qmin != 255)
+    return false;
+  int64_t delta = a.isSigned() ? 128 : -128;
+  for (int64_t c = 0; c < qa->numChannels(); ++c)
+    if (qa->scale(c) != qb->scale(c) ||
+        qb->zeroPoint(c) != qa->zeroPoint(c) + delta)
+      return false;
+  return true;
+}
+
 struct RequantizeLowering : OpConversionPattern<qnn::RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(qnn::RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (isSignednessFlip(op.getInput().getType(), op.getOutput().getType())) {
+      // q_i8 = q_u8 - 128 (and back): the same bits but the top one.
+      Location loc = op.getLoc();
+      auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+      Value mask = constInt(rewriter, loc, {-128}, type.getElementType(),
+                            SmallVector<int64_t>(type.getRank(), 1));
+      rewriter.replaceOpWithNewOp<tosa::BitwiseXorOp>(op, type,
+                                                      adaptor.getInput(), mask);
+      return success();
+    }
     auto in = getSupportedQuantInfo(op, op.getInput().getType(), "input");
     auto out = getSupportedQuantInfo(op, op.getOutput().getType(), "output");
     if (failed(in) || failed(out))

@@ -2,7 +2,9 @@
 
 #include "Utils.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -239,6 +241,36 @@ Value qnn_to_tosa::expandToRank(OpBuilder &b, Location loc, Value v,
   return reshape(b, loc, v, shape);
 }
 
+Value qnn_to_tosa::elementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                               Type elementType, ScalarFn fn) {
+  int64_t rank = cast<RankedTensorType>(inputs[0].getType()).getRank();
+  SmallVector<int64_t> shape(rank, 1);
+  for (Value v : inputs)
+    for (auto [d, size] :
+         llvm::enumerate(cast<RankedTensorType>(v.getType()).getShape()))
+      if (size != 1)
+        shape[d] = size;
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs) {
+    SmallVector<AffineExpr> exprs;
+    for (auto [d, size] :
+         llvm::enumerate(cast<RankedTensorType>(v.getType()).getShape()))
+      exprs.push_back(size == 1 && shape[d] != 1 ? b.getAffineConstantExpr(0)
+                                                 : b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, shape, elementType);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
 DenseElementsAttr qnn_to_tosa::getConstantElements(Value v) {
   DenseElementsAttr attr;
   if (v && matchPattern(v, m_Constant(&attr)))
@@ -296,6 +328,38 @@ Value qnn_to_tosa::transpose(OpBuilder &b, Location loc, Value v,
       return tosa::ConstOp::create(b, loc, outType, t);
   SmallVector<int32_t> perms(perm.begin(), perm.end());
   return tosa::TransposeOp::create(b, loc, outType, v, perms);
+}
+
+Value qnn_to_tosa::reverse(OpBuilder &b, Location loc, Value v,
+                           int64_t axis) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getDimSize(axis) <= 1)
+    return v;
+  if (DenseElementsAttr attr = getConstantElements(v)) {
+    if (attr.isSplat())
+      return v;
+    Type elemType = attr.getElementType();
+    if (elemType.isIntOrFloat() && elemType.getIntOrFloatBitWidth() % 8 == 0) {
+      size_t bytes = elemType.getIntOrFloatBitWidth() / 8;
+      int64_t outer = 1, inner = 1, size = type.getDimSize(axis);
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (d < axis)
+          outer *= type.getDimSize(d);
+        else if (d > axis)
+          inner *= type.getDimSize(d);
+      ArrayRef<char> raw = attr.getRawData();
+      std::vector<char> out(raw.size());
+      size_t row = inner * bytes;
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t i = 0; i < size; ++i)
+          std::memcpy(out.data() + (o * size + i) * row,
+                      raw.data() + (o * size + size - 1 - i) * row, row);
+      return tosa::ConstOp::create(
+          b, loc, type, DenseElementsAttr::getFromRawBuffer(type, out));
+    }
+  }
+  return tosa::ReverseOp::create(b, loc, type, v,
+                                 b.getI32IntegerAttr(static_cast<int32_t>(axis)));
 }
 
 Value qnn_to_tosa::slice(OpBuilder &b, Location loc, Value v,

@@ -126,6 +126,10 @@ mlir::Value expandToRank(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// tosa.transpose, folded into a new constant when `v` is a constant.
 mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                       llvm::ArrayRef<int64_t> perm);
+/// tosa.reverse along `axis`, folded into a new constant when `v` is a
+/// constant.
+mlir::Value reverse(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                    int64_t axis);
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                   llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);
 mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
@@ -152,6 +156,19 @@ mlir::Value maximum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value y);
 mlir::Value minimum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value y);
+
+/// The body of an elementwise computation: scalar operands in, one scalar
+/// out.
+using ScalarFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+/// A linalg.generic computing `fn` elementwise over `inputs` (equal ranks,
+/// size-1 dimensions broadcast) into a tensor of `elementType`. For
+/// computations TOSA has no op for (float division, sqrt, composite
+/// activations); they fuse with their neighbours like tosa-to-linalg's
+/// generics.
+mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::ValueRange inputs, mlir::Type elementType,
+                        ScalarFn fn);
 
 /// The constant elements behind `v` (arith.constant or tosa.const), if any.
 mlir::DenseElementsAttr getConstantElements(mlir::Value v);

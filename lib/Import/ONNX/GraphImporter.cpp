@@ -13,8 +13,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -23,170 +26,6 @@
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::onnx_import;
-
-//===----------------------------------------------------------------------===//
-// Host tensors
-//===----------------------------------------------------------------------===//
-
-int64_t HostTensor::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-HostTensor HostTensor::transposed(ArrayRef<int64_t> perm) const {
-  HostTensor out;
-  out.isFloat = isFloat;
-  out.shape = permuteShape(shape, perm);
-  int64_t rank = shape.size();
-  // Strides of the source, indexed by output dimension.
-  SmallVector<int64_t> srcStrides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    srcStrides[d] = srcStrides[d + 1] * shape[d + 1];
-  SmallVector<int64_t> strideOfOut;
-  for (int64_t p : perm)
-    strideOfOut.push_back(srcStrides[p]);
-  int64_t n = numElements();
-  auto copy = [&](const auto &src, auto &dst) {
-    dst.resize(n);
-    SmallVector<int64_t> idx(rank, 0);
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t offset = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        offset += idx[d] * strideOfOut[d];
-      dst[i] = src[offset];
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++idx[d] < out.shape[d])
-          break;
-        idx[d] = 0;
-      }
-    }
-  };
-  if (isFloat)
-    copy(floats, out.floats);
-  else
-    copy(ints, out.ints);
-  return out;
-}
-
-HostTensor HostTensor::withRank(int64_t rank) const {
-  HostTensor out = *this;
-  while (static_cast<int64_t>(out.shape.size()) < rank)
-    out.shape.insert(out.shape.begin(), 1);
-  return out;
-}
-
-std::string qmlir::onnx_import::elementTypeName(int32_t dataType) {
-  if (onnx::TensorProto_DataType_IsValid(dataType))
-    return onnx::TensorProto_DataType_Name(
-        static_cast<onnx::TensorProto_DataType>(dataType));
-  return "data type " + std::to_string(dataType);
-}
-
-/// Reads `n` values into `out`: from `raw` (little-endian `Stored` values)
-/// when it is set, else from the typed repeated field `typed`.
-template <typename Stored, typename Field, typename Out>
-static LogicalResult readValues(const std::string &raw, const Field &typed,
-                                int64_t n, const std::string &shape,
-                                std::vector<Out> &out, std::string &error) {
-  if (raw.empty()) {
-    if (typed.size() != n) {
-      error = "has " + std::to_string(typed.size()) + " values but its shape " +
-              shape + " needs " + std::to_string(n);
-      return failure();
-    }
-    out.assign(typed.begin(), typed.end());
-    return success();
-  }
-  if (raw.size() != n * sizeof(Stored)) {
-    error = "has " + std::to_string(raw.size()) + " bytes of data but its " +
-            "shape " + shape + " needs " + std::to_string(n * sizeof(Stored));
-    return failure();
-  }
-  std::vector<Stored> values(n);
-  std::memcpy(values.data(), raw.data(), raw.size());
-  out.assign(values.begin(), values.end());
-  return success();
-}
-
-FailureOr<HostTensor>
-qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
-                               std::string &error) {
-  HostTensor t;
-  for (int64_t d : tensor.dims()) {
-    // Bounds keep the element count far from overflow.
-    if (d < 0 || d > (int64_t(1) << 31)) {
-      error = "has an invalid dimension " + std::to_string(d);
-      return failure();
-    }
-    t.shape.push_back(d);
-  }
-  int64_t n = t.numElements();
-  if (n > (int64_t(1) << 34)) {
-    error = "is too large";
-    return failure();
-  }
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    error = "uses external data, which is not supported";
-    return failure();
-  }
-  const std::string &raw = tensor.raw_data();
-  std::string shape = formatShape(t.shape);
-  t.isFloat = tensor.data_type() == onnx::TensorProto::FLOAT;
-  switch (tensor.data_type()) {
-  case onnx::TensorProto::FLOAT:
-    if (failed(readValues<float>(raw, tensor.float_data(), n, shape, t.floats,
-                                 error)))
-      return failure();
-    return t;
-  case onnx::TensorProto::INT64:
-    if (failed(readValues<int64_t>(raw, tensor.int64_data(), n, shape, t.ints,
-                                   error)))
-      return failure();
-    return t;
-  case onnx::TensorProto::INT32:
-    if (failed(readValues<int32_t>(raw, tensor.int32_data(), n, shape, t.ints,
-                                   error)))
-      return failure();
-    return t;
-  case onnx::TensorProto::BOOL:
-    // Dropout's training_mode: one byte per value in raw_data.
-    if (failed(readValues<uint8_t>(raw, tensor.int32_data(), n, shape, t.ints,
-                                   error)))
-      return failure();
-    return t;
-  default:
-    error = "has element type " + elementTypeName(tensor.data_type()) +
-            "; only FLOAT (and INT64, INT32, BOOL for shapes and flags) are "
-            "supported";
-    return failure();
-  }
-}
-
-SmallVector<int64_t> qmlir::onnx_import::permuteShape(ArrayRef<int64_t> shape,
-                                                      ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(shape[p]);
-  return out;
-}
-
-std::string qmlir::onnx_import::formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(shape, os, "x");
-  return shape.empty() ? "scalar" : s;
-}
-
-std::string qmlir::onnx_import::formatList(ArrayRef<int64_t> values) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(values, os);
-  os << "]";
-  return s;
-}
 
 //===----------------------------------------------------------------------===//
 // Handler table
@@ -199,6 +38,10 @@ const HandlerTable &qmlir::onnx_import::getHandlers() {
     registerDenseHandlers(t);
     registerElementwiseHandlers(t);
     registerTensorHandlers(t);
+    registerConstantHandlers(t);
+    registerNormalizationHandlers(t);
+    registerResizeHandlers(t);
+    registerQuantHandlers(t);
     return t;
   }();
   return table;
@@ -264,7 +107,8 @@ Location GraphImporter::nameLoc(StringRef name) {
 
 RankedTensorType
 GraphImporter::inferredType(StringRef name, StringRef what,
-                            function_ref<InFlightDiagnostic()> emitError) {
+                            function_ref<InFlightDiagnostic()> emitError,
+                            int32_t *dataType) {
   auto it = types.find(name);
   if (it == types.end() || !it->second->has_tensor_type()) {
     emitError() << what << " '" << name
@@ -272,12 +116,15 @@ GraphImporter::inferredType(StringRef name, StringRef what,
     return {};
   }
   const onnx::TypeProto_Tensor &tt = it->second->tensor_type();
-  if (tt.elem_type() != onnx::TensorProto::FLOAT) {
+  Type elementType = mlirElementType(&ctx, tt.elem_type());
+  if (!elementType) {
     emitError() << what << " '" << name << "' has element type "
                 << elementTypeName(tt.elem_type())
-                << "; only float32 is supported";
+                << "; only FLOAT and integer types are supported";
     return {};
   }
+  if (dataType)
+    *dataType = tt.elem_type();
   if (!tt.has_shape()) {
     emitError() << what << " '" << name
                 << "' has no shape after shape inference";
@@ -295,25 +142,49 @@ GraphImporter::inferredType(StringRef name, StringRef what,
     }
     shape.push_back(dim.dim_value());
   }
-  return RankedTensorType::get(shape, builder.getF32Type());
+  return RankedTensorType::get(shape, elementType);
 }
 
 Value GraphImporter::materialize(const HostTensor &t, Location loc,
                                  function_ref<InFlightDiagnostic()> emitError,
                                  StringRef name) {
-  if (!t.isFloat) {
-    emitError() << "'" << name
-                << "' is an integer tensor; only float32 is supported here";
+  Type elementType = mlirElementType(&ctx, t.dataType);
+  if (!elementType) {
+    emitError() << "'" << name << "' has element type "
+                << elementTypeName(t.dataType) << ", which has no constant form";
     return {};
   }
-  auto type = RankedTensorType::get(t.shape, builder.getF32Type());
-  auto attr = DenseElementsAttr::get(type, ArrayRef<float>(t.floats));
+  auto type = RankedTensorType::get(t.shape, elementType);
+  DenseElementsAttr attr;
+  if (t.isFloat()) {
+    attr = DenseElementsAttr::get(type, ArrayRef<float>(t.floats));
+  } else {
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    SmallVector<APInt> ints;
+    for (int64_t v : t.ints)
+      ints.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
+    attr = DenseElementsAttr::get(type, ints);
+  }
   // Attributes are uniqued: one arith.constant per distinct tensor, however
   // many initializers or host transposes produce it.
   Value &cached = constants[attr];
   if (!cached)
     cached = arith::ConstantOp::create(builder, loc, attr);
   return cached;
+}
+
+RankedTensorType qmlir::onnx_import::permutedType(RankedTensorType type,
+                                     ArrayRef<int64_t> perm) {
+  Type elementType = type.getElementType();
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType)) {
+    int64_t axis = llvm::find(perm, pa.getQuantizedDimension()) - perm.begin();
+    elementType = quant::UniformQuantizedPerAxisType::get(
+        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(),
+        pa.getScales(), pa.getZeroPoints(), axis, pa.getStorageTypeMin(),
+        pa.getStorageTypeMax());
+  }
+  return RankedTensorType::get(permuteShape(type.getShape(), perm),
+                               elementType);
 }
 
 Value GraphImporter::getValue(StringRef name, Layout layout,
@@ -340,9 +211,7 @@ Value GraphImporter::getValue(StringRef name, Layout layout,
   }
   Value from = layout == Layout::ONNX ? e.nhwc : e.onnx;
   ArrayRef<int64_t> perm = layout == Layout::ONNX ? kToNCHW : kToNHWC;
-  auto fromType = cast<RankedTensorType>(from.getType());
-  auto type = RankedTensorType::get(permuteShape(fromType.getShape(), perm),
-                                    fromType.getElementType());
+  auto type = permutedType(cast<RankedTensorType>(from.getType()), perm);
   slot = qnn::TransposeOp::create(builder, currentLoc, type, from, perm);
   return slot;
 }
@@ -355,8 +224,8 @@ LogicalResult GraphImporter::importInitializers() {
       return emitError() << "initializer '" << init.name() << "' " << error;
     auto entry = std::make_shared<Entry>();
     entry->onnxType = RankedTensorType::get(
-        t->shape,
-        t->isFloat ? Type(builder.getF32Type()) : Type(builder.getI64Type()));
+        t->shape, mlirElementType(&ctx, t->dataType));
+    entry->dataType = t->dataType;
     entry->constant = std::move(*t);
     values[init.name()] = std::move(entry);
   }
@@ -364,17 +233,38 @@ LogicalResult GraphImporter::importInitializers() {
 }
 
 LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes,
-                                          SmallVectorImpl<StringRef> &names) {
+                                          SmallVectorImpl<StringRef> &names,
+                                          SmallVectorImpl<int32_t> &dataTypes) {
   for (const onnx::ValueInfoProto &vi : model.graph().input()) {
     // Inputs with an initializer are weights (IR version < 4 lists them).
     if (values.count(vi.name()))
       continue;
-    RankedTensorType type =
-        inferredType(vi.name(), "input", [&] { return emitError(); });
+    int32_t dataType = 0;
+    RankedTensorType type = inferredType(
+        vi.name(), "input", [&] { return emitError(); }, &dataType);
     if (!type)
       return failure();
+    if (!isFloatType(dataType)) {
+      // Integer inputs are the data of quantized ops, which give them their
+      // scale and zero point.
+      std::string error;
+      FailureOr<RankedTensorType> qtype = quantizedInputType(
+          &ctx, model.graph(), vi.name(), type.getShape(), dataType,
+          [&](StringRef n) -> const HostTensor * {
+            auto v = values.find(n);
+            return v != values.end() && v->second->constant
+                       ? &*v->second->constant
+                       : nullptr;
+          },
+          error);
+      if (failed(qtype))
+        return emitError() << "input '" << vi.name() << "' has element type "
+                           << elementTypeName(dataType) << ": " << error;
+      type = *qtype;
+    }
     argTypes.push_back(type);
     names.push_back(vi.name());
+    dataTypes.push_back(dataType);
   }
   return success();
 }
@@ -391,8 +281,28 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &in : node.input())
     if (!in.empty() && !values.count(in))
       return n.emitError() << "input '" << in << "' is not defined";
-  if (failed(getHandlers().lookup(node.op_type())(n)))
+  const OpHandler &handler = getHandlers().find(node.op_type())->second;
+  if (!handler.takesQuantized)
+    for (unsigned i = 0; i < n.numInputs(); ++i)
+      if (n.hasInput(i) && !n.constantInput(i) &&
+          !isFloatType(n.inputDataType(i)))
+        return n.emitError()
+               << node.op_type() << " of " << elementTypeName(n.inputDataType(i))
+               << " values computed at run time is not supported (input '"
+               << n.inputName(i) << "'); only FLOAT, or integers known at "
+               << "import time";
+  if (failed(handler.fn(n)))
     return failure();
+  // An empty result holds no data: it is a constant (TOSA has no empty
+  // tensors; the ops that computed it are erased as dead code at the end).
+  for (const std::string &out : node.output()) {
+    auto it = values.find(out);
+    if (out.empty() || it == values.end() || it->second->constant ||
+        !llvm::is_contained(it->second->onnxType.getShape(), 0))
+      continue;
+    it->second = emptyEntry(it->second->onnxType.getShape(),
+                            it->second->dataType);
+  }
   // Outputs a handler leaves undefined (Dropout's mask) are fine as long as
   // nothing reads them.
   for (auto [i, out] : llvm::enumerate(node.output()))
@@ -400,6 +310,58 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return n.emitError() << "output #" << i << " ('" << out << "') of "
                            << node.op_type() << " is not supported";
   return success();
+}
+
+std::shared_ptr<GraphImporter::Entry>
+GraphImporter::emptyEntry(ArrayRef<int64_t> shape, int32_t dataType) {
+  auto e = std::make_shared<Entry>();
+  HostTensor t;
+  t.shape.assign(shape.begin(), shape.end());
+  t.dataType = isFloatType(dataType) || isIntegerType(dataType)
+                   ? dataType
+                   : int32_t(onnx::TensorProto::FLOAT);
+  e->onnxType = RankedTensorType::get(shape, mlirElementType(&ctx, t.dataType));
+  e->dataType = t.dataType;
+  e->constant = std::move(t);
+  return e;
+}
+
+void GraphImporter::eraseDeadEmptyOps(func::FuncOp func) {
+  auto isEmpty = [](Type t) {
+    auto r = dyn_cast<RankedTensorType>(t);
+    return r && r.hasStaticShape() && r.getNumElements() == 0;
+  };
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : llvm::reverse(ops))
+    if (op->getNumResults() && op->use_empty() && isPure(op) &&
+        llvm::any_of(op->getResultTypes(), isEmpty))
+      op->erase();
+}
+
+Value GraphImporter::outputValue(StringRef name) {
+  auto error = [&] { return emitError() << "output '" << name << "': "; };
+  auto it = values.find(name);
+  if (it == values.end()) {
+    error() << "value is not defined";
+    return {};
+  }
+  Entry &e = *it->second;
+  // A folded constant of UINT8: its storage bits as !quant.uniform<u8>, the
+  // type the runtime passes as uint8.
+  if (e.constant && e.dataType == onnx::TensorProto::UINT8) {
+    auto type = RankedTensorType::get(
+        e.constant->shape,
+        rawQuantType(&ctx, onnx::TensorProto::UINT8, /*shifted=*/false));
+    return qnn::createQuantizedConstant(builder, currentLoc, type,
+                                        e.constant->ints);
+  }
+  Value v = getValue(name, Layout::ONNX, error);
+  if (!v || e.constant || e.dataType != onnx::TensorProto::UINT8)
+    return v;
+  // UINT8 values are held as int8 with the zero point moved by -128; the
+  // graph returns them as uint8 again.
+  return toUnsignedOutput(builder, currentLoc, v);
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
@@ -419,7 +381,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   module = ModuleOp::create(fileLoc);
   SmallVector<Type> argTypes;
   SmallVector<StringRef> argNames;
-  if (failed(importInitializers()) || failed(importInputs(argTypes, argNames)))
+  SmallVector<int32_t> argDataTypes;
+  if (failed(importInitializers()) ||
+      failed(importInputs(argTypes, argNames, argDataTypes)))
     return nullptr;
 
   Location funcLoc =
@@ -431,15 +395,25 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   func.getBody().push_back(entry);
   for (auto [type, name] : llvm::zip_equal(argTypes, argNames))
     entry->addArgument(type, nameLoc(name));
+  builder.setInsertionPointToEnd(entry);
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "qnn.name", builder.getStringAttr(name));
     auto e = std::make_shared<Entry>();
-    e->onnxType = cast<RankedTensorType>(argTypes[i]);
-    e->onnx = entry->getArgument(i);
+    Value arg = entry->getArgument(i);
+    e->dataType = argDataTypes[i];
+    // uint8 data is held as int8 (zero point - 128) from here on.
+    if (argDataTypes[i] == onnx::TensorProto::UINT8) {
+      currentLoc = nameLoc(name);
+      arg = fromUnsignedInput(builder, currentLoc, arg);
+    }
+    e->onnxType = cast<RankedTensorType>(arg.getType());
+    e->onnx = arg;
+    // An empty input holds no data: a constant for the graph.
+    if (llvm::is_contained(e->onnxType.getShape(), 0))
+      e = emptyEntry(e->onnxType.getShape(), e->dataType);
     values[name] = std::move(e);
   }
 
-  builder.setInsertionPointToEnd(entry);
   for (auto [i, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, i)))
       return nullptr;
@@ -448,9 +422,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &vi : graph.output()) {
     currentLoc = nameLoc(vi.name());
-    Value v = getValue(vi.name(), Layout::ONNX, [&] {
-      return emitError() << "output '" << vi.name() << "': ";
-    });
+    Value v = outputValue(vi.name());
     if (!v)
       return nullptr;
     results.push_back(v);
@@ -460,6 +432,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, vi] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "qnn.name", builder.getStringAttr(vi.name()));
+
+  eraseDeadEmptyOps(func);
 
   // Handlers check what the qnn verifiers check; should something slip
   // through, it is still one line naming the node.
@@ -499,12 +473,23 @@ LogicalResult NodeImporter::unsupportedAttr(StringRef attrName, StringRef value,
                      << " (" << why << ")";
 }
 
+int64_t NodeImporter::opset() const {
+  for (const onnx::OperatorSetIdProto &o : graph.model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      return o.version();
+  return -1;
+}
+
 bool NodeImporter::hasInput(unsigned i) const {
   return static_cast<int>(i) < node.input_size() && !node.input(i).empty();
 }
 
 RankedTensorType NodeImporter::inputType(unsigned i) const {
   return graph.values.find(node.input(i))->second->onnxType;
+}
+
+int32_t NodeImporter::inputDataType(unsigned i) const {
+  return graph.values.find(node.input(i))->second->dataType;
 }
 
 Layout NodeImporter::inputLayout(unsigned i) const {
@@ -516,8 +501,26 @@ Value NodeImporter::input(unsigned i, Layout layout) {
 }
 
 const HostTensor *NodeImporter::constantInput(unsigned i) const {
+  if (!hasInput(i))
+    return nullptr;
   const auto &c = graph.values.find(node.input(i))->second->constant;
   return c ? &*c : nullptr;
+}
+
+const HostTensor *NodeImporter::requireConstant(unsigned i, StringRef what) {
+  const HostTensor *c = constantInput(i);
+  if (!c)
+    emitError() << what << " '" << inputName(i)
+                << "' must be a constant (an initializer or computed from "
+                   "constants)";
+  return c;
+}
+
+bool NodeImporter::allInputsConstant() const {
+  for (unsigned i = 0; i < numInputs(); ++i)
+    if (hasInput(i) && !constantInput(i))
+      return false;
+  return true;
 }
 
 Value NodeImporter::materialize(const HostTensor &t, StringRef what) {
@@ -534,9 +537,16 @@ RankedTensorType NodeImporter::outputType(unsigned i) {
                             [&] { return emitError(); });
 }
 
+int32_t NodeImporter::outputDataType(unsigned i) const {
+  auto it = graph.types.find(node.output(i));
+  if (it == graph.types.end() || !it->second->has_tensor_type())
+    return 0;
+  return it->second->tensor_type().elem_type();
+}
+
 RankedTensorType NodeImporter::outputType(unsigned i,
                                           ArrayRef<int64_t> computed,
-                                          Layout layout) {
+                                          Layout layout, Type elementType) {
   RankedTensorType inferred = outputType(i);
   if (!inferred)
     return {};
@@ -546,22 +556,25 @@ RankedTensorType NodeImporter::outputType(unsigned i,
                 << " but the importer computes " << formatShape(computed);
     return {};
   }
+  if (!elementType)
+    elementType = inferred.getElementType();
   if (layout == Layout::ONNX)
-    return inferred;
-  return RankedTensorType::get(permuteShape(computed, kToNHWC),
-                               inferred.getElementType());
+    return RankedTensorType::get(computed, elementType);
+  return RankedTensorType::get(permuteShape(computed, kToNHWC), elementType);
 }
 
 void NodeImporter::setOutput(unsigned i, Value value, Layout layout) {
   auto e = std::make_shared<GraphImporter::Entry>();
   auto type = cast<RankedTensorType>(value.getType());
   e->native = layout;
+  e->dataType = outputDataType(i);
+  if (!e->dataType)
+    e->dataType = onnx::TensorProto::FLOAT;
   if (layout == Layout::ONNX) {
     e->onnxType = type;
     e->onnx = value;
   } else {
-    e->onnxType = RankedTensorType::get(permuteShape(type.getShape(), kToNCHW),
-                                        type.getElementType());
+    e->onnxType = permutedType(type, kToNCHW);
     e->nhwc = value;
   }
   graph.values[node.output(i)] = std::move(e);
@@ -570,8 +583,8 @@ void NodeImporter::setOutput(unsigned i, Value value, Layout layout) {
 void NodeImporter::setConstantOutput(unsigned i, HostTensor tensor) {
   auto e = std::make_shared<GraphImporter::Entry>();
   e->onnxType = RankedTensorType::get(
-      tensor.shape,
-      tensor.isFloat ? Type(builder.getF32Type()) : Type(builder.getI64Type()));
+      tensor.shape, mlirElementType(context(), tensor.dataType));
+  e->dataType = tensor.dataType;
   e->constant = std::move(tensor);
   graph.values[node.output(i)] = std::move(e);
 }
@@ -587,6 +600,14 @@ LogicalResult NodeImporter::checkNoOutputsFrom(unsigned first, StringRef what) {
       return emitError() << "the " << what << " output ('" << node.output(i)
                          << "') of " << opType() << " is not supported";
   return success();
+}
+
+FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
+                                               StringRef what) {
+  if (axis < -rank || axis >= rank)
+    return emitError() << what << " " << axis << " is out of range for rank "
+                       << rank;
+  return axis < 0 ? axis + rank : axis;
 }
 
 const onnx::AttributeProto *NodeImporter::attr(StringRef attrName) const {
@@ -622,6 +643,17 @@ FailureOr<std::string> NodeImporter::stringAttr(StringRef attrName,
   if (a->type() != onnx::AttributeProto::STRING)
     return emitError() << "attribute '" << attrName << "' must be a string";
   return a->s();
+}
+
+FailureOr<SmallVector<float>> NodeImporter::floatsAttr(StringRef attrName,
+                                                      ArrayRef<float> dflt) {
+  const onnx::AttributeProto *a = attr(attrName);
+  if (!a)
+    return SmallVector<float>(dflt);
+  if (a->type() != onnx::AttributeProto::FLOATS)
+    return emitError() << "attribute '" << attrName
+                       << "' must be a list of floats";
+  return SmallVector<float>(a->floats().begin(), a->floats().end());
 }
 
 FailureOr<SmallVector<int64_t>> NodeImporter::intsAttr(StringRef attrName,

@@ -85,40 +85,84 @@ static int64_t defaultDomainOpset(const onnx::ModelProto &model) {
   return -1;
 }
 
-/// Dim 0 of every graph input that is not an initializer becomes
-/// `batchSize` when symbolic or unknown; any other unknown dim is an error.
-static LogicalResult fixInputDims(onnx::ModelProto &model, int64_t batchSize,
+/// Element types a graph input may have: float32, and the integer types of
+/// quantized models (int8/uint8 data, int32 from ConvInteger-style ops) and
+/// shape tensors (int64).
+static bool isSupportedInputType(int32_t type) {
+  return type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::INT8 ||
+         type == onnx::TensorProto::UINT8 || type == onnx::TensorProto::INT32 ||
+         type == onnx::TensorProto::INT64;
+}
+
+/// Gives every graph input that is not an initializer a static shape: the
+/// one in `options.inputShapes`, else the declared one with a symbolic or
+/// unknown dim 0 set to `options.batchSize`. Any other unknown dim is an
+/// error.
+static LogicalResult fixInputDims(onnx::ModelProto &model,
+                                  const ONNXImportOptions &options,
                                   Reporter &report) {
   onnx::GraphProto *graph = model.mutable_graph();
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &t : graph->initializer())
     initializers.insert(t.name());
+  llvm::StringSet<> inputs;
   for (onnx::ValueInfoProto &vi : *graph->mutable_input()) {
     if (initializers.contains(vi.name()))
       continue;
+    inputs.insert(vi.name());
     if (!vi.type().has_tensor_type())
       return report.error() << "input '" << vi.name() << "' is not a tensor";
     onnx::TypeProto_Tensor *tt = vi.mutable_type()->mutable_tensor_type();
-    if (tt->elem_type() != onnx::TensorProto::FLOAT)
+    if (!isSupportedInputType(tt->elem_type()))
       return report.error() << "input '" << vi.name() << "' has element type "
                             << elementTypeName(tt->elem_type())
-                            << "; only float32 is supported";
+                            << "; only FLOAT, INT8, UINT8, INT32 and INT64 "
+                               "inputs are supported";
+    auto given = options.inputShapes.find(vi.name());
+    if (given != options.inputShapes.end()) {
+      const std::vector<int64_t> &shape = given->second;
+      onnx::TensorShapeProto *declared = tt->mutable_shape();
+      if (tt->has_shape() &&
+          declared->dim_size() != static_cast<int>(shape.size()))
+        return report.error()
+               << "input '" << vi.name() << "' has rank "
+               << declared->dim_size() << " but --shape gives "
+               << formatShape(shape);
+      for (auto [i, d] : llvm::enumerate(shape)) {
+        if (tt->has_shape() && declared->dim(i).has_dim_value() &&
+            declared->dim(i).dim_value() != d)
+          return report.error()
+                 << "input '" << vi.name() << "' declares dimension " << i
+                 << " as " << declared->dim(i).dim_value()
+                 << " but --shape gives " << formatShape(shape);
+      }
+      declared->clear_dim();
+      for (int64_t d : shape)
+        declared->add_dim()->set_dim_value(d);
+      continue;
+    }
     if (!tt->has_shape())
-      return report.error() << "input '" << vi.name() << "' has no shape";
+      return report.error() << "input '" << vi.name()
+                            << "' has no shape (give one with --shape)";
     for (auto [i, dim] : llvm::enumerate(*tt->mutable_shape()->mutable_dim())) {
       if (dim.has_dim_value() && dim.dim_value() >= 0)
         continue;
       if (i == 0) {
-        dim.set_dim_value(batchSize);
+        dim.set_dim_value(options.batchSize);
         continue;
       }
       return report.error()
              << "input '" << vi.name() << "' has a non-static dimension " << i
              << (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
                                      : std::string())
-             << "; only dimension 0 (the batch) may be symbolic";
+             << "; only dimension 0 (the batch) may be symbolic unless "
+                "--shape gives the input's shape";
     }
   }
+  for (const auto &[name, shape] : options.inputShapes)
+    if (!inputs.contains(name))
+      return report.error() << "--shape names '" << name
+                            << "', which is not an input of the model";
   return success();
 }
 
@@ -161,7 +205,11 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
       diag << "] but its initializer is " << elementTypeName(init.data_type())
            << "[";
       llvm::interleave(init.dims(), diag, ",");
-      return diag << "]";
+      diag << "]";
+      for (auto [i, node] : llvm::enumerate(graph.node()))
+        if (llvm::is_contained(node.input(), vi.name()))
+          return diag << " (read by node '" << nodeName(node, i) << "')";
+      return diag;
     }
   }
   llvm::StringSet<> defined;
@@ -177,6 +225,46 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
       return report.error() << "graph output '" << vi.name()
                             << "' is not defined by any node, input or "
                                "initializer";
+  return success();
+}
+
+/// Every node input must be a graph input, an initializer or the output of
+/// an earlier node. libonnx's checker finds the same, but its message names
+/// the node by its (often empty) name only; these name it as every other
+/// import error does and say whether the graph has a cycle (a later node
+/// defines the value) or misses the value altogether.
+static LogicalResult checkNodeInputs(const onnx::ModelProto &model,
+                                     Reporter &report) {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    defined.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    defined.insert(t.name());
+  llvm::StringMap<size_t> producer;
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        producer.try_emplace(out, i);
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    for (const std::string &in : node.input()) {
+      if (in.empty() || defined.contains(in))
+        continue;
+      InFlightDiagnostic diag = report.error();
+      diag << "node '" << nodeName(node, i) << "': input '" << in << "' ";
+      auto later = producer.find(in);
+      if (later == producer.end())
+        return diag << "is not a graph input, an initializer or the output "
+                       "of any node";
+      return diag << "is the output of node '"
+                  << nodeName(graph.node(later->second), later->second)
+                  << "', which comes later: the graph has a cycle or is not "
+                     "topologically sorted";
+    }
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        defined.insert(out);
+  }
   return success();
 }
 
@@ -219,6 +307,29 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
       return nullptr;
     }
 
+  // IR versions below 4 list every initializer as a graph input; some
+  // exporters of that era did not. Declaring them is what those models mean.
+  if (model.ir_version() < 4) {
+    llvm::StringSet<> inputs;
+    for (const onnx::ValueInfoProto &vi : model.graph().input())
+      inputs.insert(vi.name());
+    onnx::GraphProto *graph = model.mutable_graph();
+    for (const onnx::TensorProto &t : graph->initializer()) {
+      if (inputs.contains(t.name()))
+        continue;
+      onnx::ValueInfoProto *vi = graph->add_input();
+      vi->set_name(t.name());
+      onnx::TypeProto_Tensor *tt = vi->mutable_type()->mutable_tensor_type();
+      tt->set_elem_type(t.data_type());
+      onnx::TensorShapeProto *shape = tt->mutable_shape();
+      for (int64_t d : t.dims())
+        shape->add_dim()->set_dim_value(d);
+    }
+  }
+
+  if (failed(checkNodeInputs(model, report)))
+    return nullptr;
+
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
@@ -237,6 +348,11 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     return nullptr;
   }
 
+  // Static input shapes first: the converter's adapters (Softmax 12 -> 13)
+  // need the shapes it infers.
+  if (failed(fixInputDims(model, options, report)))
+    return nullptr;
+
   // Older models are upgraded. libonnx 1.12 has no adapters to go down from
   // 14..17, and every supported op means the same for float32 there as in
   // 13 (handlers check the attributes those versions added), so newer models
@@ -248,16 +364,47 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
   }
   if (opset < kTargetOpset) {
     try {
+      // The adapters need the shapes of the values they rewrite; failures
+      // here are reported by the strict inference after conversion.
+      try {
+        onnx::shape_inference::InferShapes(model);
+      } catch (const std::exception &) {
+      }
       model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
     } catch (const std::exception &e) {
       report.error() << "cannot convert from opset " << opset << " to "
                      << kTargetOpset << ": " << Reporter::oneLine(e.what());
       return nullptr;
     }
+    // Upsample and Resize-10 map output pixel i to floor(i / scale)
+    // ("asymmetric", "floor"); libonnx's adapters turn them into Resize
+    // nodes without those attributes, which would mean Resize-11's
+    // "half_pixel" instead. Every Resize of an opset-10-or-older model came
+    // from them.
+    if (opset < 11)
+      for (onnx::NodeProto &node : *model.mutable_graph()->mutable_node()) {
+        if (node.op_type() != "Resize")
+          continue;
+        bool hasTransform = false, hasNearest = false;
+        for (const onnx::AttributeProto &a : node.attribute()) {
+          hasTransform |= a.name() == "coordinate_transformation_mode";
+          hasNearest |= a.name() == "nearest_mode";
+        }
+        if (!hasTransform) {
+          onnx::AttributeProto *a = node.add_attribute();
+          a->set_name("coordinate_transformation_mode");
+          a->set_type(onnx::AttributeProto::STRING);
+          a->set_s("asymmetric");
+        }
+        if (!hasNearest) {
+          onnx::AttributeProto *a = node.add_attribute();
+          a->set_name("nearest_mode");
+          a->set_type(onnx::AttributeProto::STRING);
+          a->set_s("floor");
+        }
+      }
   }
 
-  if (failed(fixInputDims(model, options.batchSize, report)))
-    return nullptr;
 
   try {
     onnx::shape_inference::InferShapes(
@@ -285,6 +432,26 @@ qmlir::importONNXString(StringRef contents, StringRef bufferName,
     report.error() << "ONNX import failed with an unknown exception";
   }
   return nullptr;
+}
+
+std::string qmlir::addInputShape(ONNXImportOptions &options, StringRef spec) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty() || spec.count('=') == 0)
+    return "expected name=DIMS (e.g. input=1x3x224x224), got '" + spec.str() +
+           "'";
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d < 0)
+      return "bad dimension '" + p.str() + "' in '" + spec.str() + "'";
+    shape.push_back(d);
+  }
+  if (options.inputShapes.count(name.str()))
+    return "the shape of '" + name.str() + "' is given twice";
+  options.inputShapes[name.str()] = std::move(shape);
+  return "";
 }
 
 OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext &ctx,

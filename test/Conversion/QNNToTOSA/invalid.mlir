@@ -126,3 +126,13 @@ func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %0 = qnn.relu %x : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// Quantized matmul needs per-tensor operands.
+func.func @matmul_per_axis(%a: tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, %b: tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+2 {{'qnn.matmul' op lhs is quantized per axis, which this op does not support}}
+  // expected-error @+1 {{failed to legalize operation 'qnn.matmul'}}
+  %0 = qnn.matmul %a, %b : (tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<2x4x!quant.uniform<i8:f32, 0.1>>
+}

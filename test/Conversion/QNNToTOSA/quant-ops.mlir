@@ -142,3 +142,16 @@ func.func @identities(%x: tensor<4xf32>, %y: tensor<4xi8>) -> (tensor<4xf32>, te
   %1 = quant.scast %y : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0, %1 : tensor<4xf32>, tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// uint8 <-> int8 with the same scale and zero points 128 apart is the same
+// bits with the top one flipped.
+// CHECK-LABEL: func @signedness_flip
+// CHECK-SAME: (%[[X:.*]]: tensor<4xi8>)
+// CHECK: %[[M:.*]] = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}>
+// CHECK: tosa.bitwise_xor %[[X]], %[[M]] : (tensor<4xi8>, tensor<1xi8>) -> tensor<4xi8>
+func.func @signedness_flip(%x: tensor<4x!quant.uniform<u8:f32, 0.5:130>>) -> tensor<4x!quant.uniform<i8:f32, 0.5:2>> {
+  %0 = qnn.requantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5:130>>) -> tensor<4x!quant.uniform<i8:f32, 0.5:2>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5:2>>
+}

@@ -502,3 +502,155 @@ func.func @table_wide(%x: tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> t
   %0 = qnn.table %x {table = array<i32: 0>} : (tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+// qnn.unary kinds take exactly the parameters they use.
+func.func @unary_missing_alpha(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'leaky_relu' requires 'alpha'}}
+  %0 = qnn.unary leaky_relu %x : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+func.func @unary_extra_beta(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'elu' takes no 'beta'}}
+  %0 = qnn.unary elu %x {alpha = 1.0 : f32, beta = 1.0 : f32} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+func.func @unary_celu_zero(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'celu' requires a nonzero 'alpha'}}
+  %0 = qnn.unary celu %x {alpha = 0.0 : f32} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+// Float-only ops reject quantized tensors.
+func.func @unary_quant(%x: tensor<2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = qnn.unary sigmoid %x : tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<2x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// Float binary ops broadcast like add.
+func.func @sub_broadcast(%x: tensor<2x3xf32>, %y: tensor<2xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{operand shapes are not broadcast-compatible}}
+  %0 = qnn.sub %x, %y : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+// The prelu slope broadcasts to the input, not the other way round.
+func.func @prelu_slope(%x: tensor<3xf32>, %s: tensor<2x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{slope must broadcast to the input's shape}}
+  %0 = qnn.prelu %x, %s : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+func.func @reduce_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qnn.reduce sum %x {axes = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+func.func @reduce_axes_order(%x: tensor<2x3xf32>) -> tensor<1x1xf32> {
+  // expected-error @+1 {{'axes' must be sorted and distinct}}
+  %0 = qnn.reduce sum %x {axes = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+func.func @reduce_shape(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{output has shape 2x1 but expected 2}}
+  %0 = qnn.reduce sum %x {axes = array<i64: 1>, keep_dims = false} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+func.func @log_softmax_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'axis' 2 is out of range for rank 2}}
+  %0 = qnn.log_softmax %x {axis = 2} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+func.func @slice_zero_stride(%x: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{stride of dimension 0 is 0}}
+  %0 = qnn.slice %x {offsets = array<i64: 0>, strides = array<i64: 0>} : (tensor<4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+func.func @slice_bounds(%x: tensor<4xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{dimension 0 reads indices 1 to -3 of a dimension of size 4}}
+  %0 = qnn.slice %x {offsets = array<i64: 1>, strides = array<i64: -2>} : (tensor<4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+func.func @slice_per_axis(%x: tensor<4x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<4x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>> {
+  // expected-error @+1 {{cannot slice the quantized dimension of a per-axis quantized tensor}}
+  %0 = qnn.slice %x {offsets = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<4x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<4x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+  return %0 : tensor<4x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+}
+
+// -----
+func.func @gather_index(%x: tensor<4x3xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{index 3 is out of range for a dimension of size 3}}
+  %0 = qnn.gather %x {axis = 1 : i64, indices = dense<[3]> : tensor<1xi64>} : (tensor<4x3xf32>) -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+// -----
+func.func @gather_shape(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{output has shape 4x2 but expected 4x1x2}}
+  %0 = qnn.gather %x {axis = 1 : i64, indices = dense<[[0, 1]]> : tensor<1x2xi64>} : (tensor<4x3xf32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+func.func @pad_reflect_too_wide(%x: tensor<2x3xf32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{reflect padding of dimension 1 must be smaller than its size 3}}
+  %0 = qnn.pad reflect %x {padding = array<i64: 0, 0, 3, 0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return %0 : tensor<2x6xf32>
+}
+
+// -----
+func.func @matmul_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{lhs has 3 columns but rhs has 4 rows}}
+  %0 = qnn.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x5xf32>) -> tensor<3x2x5xf32> {
+  // expected-error @+1 {{batch dimensions are not broadcast-compatible}}
+  %0 = qnn.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3x3x5xf32>) -> tensor<3x2x5xf32>
+  return %0 : tensor<3x2x5xf32>
+}
+
+// -----
+func.func @conv_transpose_shape(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x8x8x3xf32> {
+  // expected-error @+1 {{output has shape 1x8x8x3 but expected 1x9x9x3}}
+  %0 = qnn.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x8x8x3xf32>
+  return %0 : tensor<1x8x8x3xf32>
+}
+
+// -----
+func.func @conv_transpose_groups(%x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x6x6x3xf32> {
+  // expected-error @+1 {{input has 8 channels but weight has 8 per group and 2 groups}}
+  %0 = qnn.conv_transpose2d %x, %w {groups = 2 : i64} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x6x6x3xf32>
+  return %0 : tensor<1x6x6x3xf32>
+}
+
+// -----
+// Quantized maximum compares storage values: one type throughout.
+func.func @maximum_quant_types(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4x!quant.uniform<i8:f32, 0.2>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{quantized operands and result must have one element type}}
+  %0 = qnn.maximum %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.2>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}

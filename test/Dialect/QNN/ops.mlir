@@ -120,3 +120,68 @@ func.func @table(%x: tensor<2xf32>, %q: tensor<2x!quant.uniform<i8<-2:1>:f32, 0.
   %1 = qnn.table %q {table = array<i32: -8, 0, 7, 7>} : (tensor<2x!quant.uniform<i8<-2:1>:f32, 0.5>>) -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
   return %1 : tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
 }
+
+// qnn.unary: a function without parameters and one with alpha/beta.
+// CHECK-LABEL: func @unary
+// CHECK: qnn.unary sigmoid %{{.*}} : tensor<2x3xf32>
+// CHECK: qnn.unary hard_sigmoid %{{.*}} {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32} : tensor<2x3xf32>
+func.func @unary(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = qnn.unary sigmoid %x : tensor<2x3xf32>
+  %1 = qnn.unary hard_sigmoid %0 {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+
+// Float binary ops broadcast; prelu's slope broadcasts to the input.
+// CHECK-LABEL: func @float_binary
+// CHECK: qnn.sub {{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: qnn.div
+// CHECK: qnn.pow
+// CHECK: qnn.maximum
+// CHECK: qnn.minimum
+// CHECK: qnn.prelu {{.*}} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
+func.func @float_binary(%x: tensor<2x3xf32>, %y: tensor<3xf32>, %s: tensor<2x1xf32>) -> tensor<2x3xf32> {
+  %0 = qnn.sub %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = qnn.div %0, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %2 = qnn.pow %1, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %3 = qnn.maximum %2, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %4 = qnn.minimum %3, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %5 = qnn.prelu %4, %s : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
+  return %5 : tensor<2x3xf32>
+}
+
+// Reductions with and without kept dims; log_softmax.
+// CHECK-LABEL: func @reductions
+// CHECK: qnn.reduce mean %{{.*}} {axes = array<i64: 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x1x1x8xf32>
+// CHECK: qnn.reduce max %{{.*}} {axes = array<i64: 3>, keep_dims = false} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4xf32>
+// CHECK: qnn.log_softmax %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @reductions(%x: tensor<1x4x4x8xf32>, %y: tensor<2x3xf32>) -> (tensor<1x1x1x8xf32>, tensor<1x4x4xf32>, tensor<2x3xf32>) {
+  %0 = qnn.reduce mean %x {axes = array<i64: 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x1x1x8xf32>
+  %1 = qnn.reduce max %x {axes = array<i64: 3>, keep_dims = false} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4xf32>
+  %2 = qnn.log_softmax %y {axis = 1} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2 : tensor<1x1x1x8xf32>, tensor<1x4x4xf32>, tensor<2x3xf32>
+}
+
+// Slice with a negative stride, gather with 2-D indices, reflect padding,
+// on float and quantized tensors.
+// CHECK-LABEL: func @tensor_ops
+// CHECK: qnn.slice %{{.*}} {offsets = array<i64: 0, 5>, strides = array<i64: 1, -2>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+// CHECK: qnn.gather %{{.*}} {axis = 1 : i64, indices = dense<{{\[\[}}2, 0]]> : tensor<1x2xi64>} : (tensor<2x6xf32>) -> tensor<2x1x2xf32>
+// CHECK: qnn.pad reflect %{{.*}} {padding = array<i64: 0, 0, 1, 1>}
+// CHECK: qnn.pad edge %{{.*}} : (tensor<2x6x!quant.uniform<i8:f32, 1.000000e-01>>) -> tensor<2x7x!quant.uniform<i8:f32, 1.000000e-01>>
+func.func @tensor_ops(%x: tensor<2x6xf32>, %q: tensor<2x6x!quant.uniform<i8:f32, 0.1>>) -> (tensor<2x3xf32>, tensor<2x1x2xf32>, tensor<2x8xf32>, tensor<2x7x!quant.uniform<i8:f32, 0.1>>) {
+  %0 = qnn.slice %x {offsets = array<i64: 0, 5>, strides = array<i64: 1, -2>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+  %1 = qnn.gather %x {axis = 1 : i64, indices = dense<[[2, 0]]> : tensor<1x2xi64>} : (tensor<2x6xf32>) -> tensor<2x1x2xf32>
+  %2 = qnn.pad reflect %x {padding = array<i64: 0, 0, 1, 1>} : (tensor<2x6xf32>) -> tensor<2x8xf32>
+  %3 = qnn.pad edge %q {padding = array<i64: 0, 0, 0, 1>} : (tensor<2x6x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x7x!quant.uniform<i8:f32, 0.1>>
+  return %0, %1, %2, %3 : tensor<2x3xf32>, tensor<2x1x2xf32>, tensor<2x8xf32>, tensor<2x7x!quant.uniform<i8:f32, 0.1>>
+}
+
+// Batched matmul with a broadcast rhs; transposed convolution.
+// CHECK-LABEL: func @matmul_conv_transpose
+// CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+// CHECK: qnn.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {output_padding = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x10x10x3xf32>
+func.func @matmul_conv_transpose(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>, %x: tensor<1x4x4x8xf32>, %w: tensor<3x3x3x8xf32>, %bias: tensor<3xf32>) -> (tensor<2x3x5xf32>, tensor<1x10x10x3xf32>) {
+  %0 = qnn.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+  %1 = qnn.conv_transpose2d %x, %w, %bias {strides = array<i64: 2, 2>, output_padding = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>, tensor<3xf32>) -> tensor<1x10x10x3xf32>
+  return %0, %1 : tensor<2x3x5xf32>, tensor<1x10x10x3xf32>
+}

@@ -120,3 +120,56 @@ func.func @batch_norm(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   return %1 : tensor<3x2xf32>
 }
 
+
+// -----
+// Elementwise functions of qnn.unary are lookup tables from the input's type
+// to the output's: sigmoid at q = -128 (x = -1) is 0.2689, i.e.
+// round(0.2689 / (1/255)) - 128 = -59.
+// CHECK-LABEL: func @unary_table
+// CHECK: %[[X:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK: qnn.table %[[X]] {table = array<i32: -59, {{.*}}>} : {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
+func.func @unary_table(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0} : tensor<4xf32>
+  %0 = qnn.unary sigmoid %x0 : tensor<4xf32> loc("sig")
+  %1 = qnn.observe %0 {name = "sig:0", min = 0.0, max = 1.0} : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+// Sub is quantized like add; slice and gather move storage values (no type
+// of their own); maximum and minimum compare storage values of one type, so
+// their inputs are requantized to the output's (the sliced x has it already).
+// CHECK-LABEL: func @sub_slice_max
+// CHECK-DAG: %[[X:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<2x4x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK-DAG: %[[Y:.*]] = qnn.quantize %arg1 {{.*}} -> tensor<2x4x!quant.uniform<i8:f32, 0.0078431372549019607:-1>>
+// CHECK: %[[S:.*]] = qnn.sub %[[X]], %[[Y]] {{.*}} -> tensor<2x4x!quant.uniform<i8:f32, 0.015686274509803921:-1>>
+// CHECK: %[[L:.*]] = qnn.slice %[[S]] {{.*}} -> tensor<2x2x!quant.uniform<i8:f32, 0.015686274509803921:-1>>
+// CHECK: %[[G:.*]] = qnn.gather %[[L]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.015686274509803921:-1>>
+// CHECK: %[[A:.*]] = qnn.requantize %[[G]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK: %[[B:.*]] = qnn.slice %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+// CHECK: qnn.maximum %[[A]], %[[B]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
+func.func @sub_slice_max(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<2x1xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0} : tensor<2x4xf32>
+  %y0 = qnn.observe %y {name = "y", min = -1.0, max = 1.0} : tensor<2x4xf32>
+  %0 = qnn.sub %x0, %y0 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32> loc("sub")
+  %1 = qnn.observe %0 {name = "sub:0", min = -2.0, max = 2.0} : tensor<2x4xf32>
+  %2 = qnn.slice %1 {offsets = array<i64: 0, 1>, strides = array<i64: 1, 1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  %3 = qnn.gather %2 {axis = 1 : i64, indices = dense<[1]> : tensor<1xi64>} : (tensor<2x2xf32>) -> tensor<2x1xf32>
+  %4 = qnn.slice %x0 {offsets = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %5 = qnn.maximum %3, %4 : (tensor<2x1xf32>, tensor<2x1xf32>) -> tensor<2x1xf32> loc("max")
+  %6 = qnn.observe %5 {name = "max:0", min = -1.0, max = 2.0} : tensor<2x1xf32>
+  return %6 : tensor<2x1xf32>
+}
+
+// -----
+// A matmul of two activations: both per tensor, the accumulator requantized
+// to the output's type.
+// CHECK-LABEL: func @matmul
+// CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x3x!quant.uniform<i8:f32, {{.*}}>>, tensor<3x2x!quant.uniform<i8:f32, {{.*}}>>) -> tensor<2x2x!quant.uniform<i8:f32, 0.023529411764705882:-43>>
+func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) -> tensor<2x2xf32> {
+  %a0 = qnn.observe %a {name = "a", min = -1.0, max = 1.0} : tensor<2x3xf32>
+  %b0 = qnn.observe %b {name = "b", min = -1.0, max = 1.0} : tensor<3x2xf32>
+  %0 = qnn.matmul %a0, %b0 : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32> loc("mm")
+  %1 = qnn.observe %0 {name = "mm:0", min = -2.0, max = 4.0} : tensor<2x2xf32>
+  return %1 : tensor<2x2xf32>
+}

@@ -75,6 +75,41 @@ TEST(ONNXImporter, OptionsSetBatchAndEntryName) {
             RankedTensorType::get({6, 4}, Float32Type::get(&imp.ctx)));
 }
 
+TEST(ONNXImporter, InputShapesFixSymbolicDims) {
+  Importer imp;
+  qmlir::ONNXImportOptions options;
+  options.batchSize = 6;
+  EXPECT_EQ(qmlir::addInputShape(options, "X=3x4"), "");
+  auto module = imp.fromString(kModel, "m.onnxtxt", options);
+  ASSERT_TRUE(module) << (imp.errors.empty() ? "" : imp.errors[0]);
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  // The shape wins over the batch size.
+  EXPECT_EQ(func.getFunctionType().getInput(0),
+            RankedTensorType::get({3, 4}, Float32Type::get(&imp.ctx)));
+}
+
+TEST(ONNXImporter, InputShapeSpecErrors) {
+  qmlir::ONNXImportOptions options;
+  EXPECT_EQ(qmlir::addInputShape(options, "X"),
+            "expected name=DIMS (e.g. input=1x3x224x224), got 'X'");
+  EXPECT_EQ(qmlir::addInputShape(options, "X=3xa"),
+            "bad dimension 'a' in 'X=3xa'");
+  EXPECT_EQ(qmlir::addInputShape(options, "a=b=2x2"), "");
+  EXPECT_EQ(options.inputShapes.count("a=b"), 1u);
+  EXPECT_EQ(qmlir::addInputShape(options, "a=b=2"),
+            "the shape of 'a=b' is given twice");
+}
+
+TEST(ONNXImporter, InputShapeMustMatchDeclaration) {
+  Importer imp;
+  qmlir::ONNXImportOptions options;
+  EXPECT_EQ(qmlir::addInputShape(options, "X=3x5"), "");
+  EXPECT_FALSE(imp.fromString(kModel, "m.onnxtxt", options));
+  ASSERT_EQ(imp.errors.size(), 1u);
+  EXPECT_EQ(imp.errors[0], "m.onnxtxt: input 'X' declares dimension 1 as 4 "
+                           "but --shape gives 3x5");
+}
+
 TEST(ONNXImporter, InvalidBatchSize) {
   Importer imp;
   qmlir::ONNXImportOptions options;
@@ -97,13 +132,26 @@ TEST(ONNXImporter, LibonnxErrorsAreOneLine) {
   // The checker's message spans lines; the diagnostic does not.
   EXPECT_FALSE(imp.fromString(R"(
     <ir_version: 8, opset_import: ["" : 13]>
-    g (float[1,4] X) => (float[1,4] Y) { Y = Relu (Undefined) }
+    g (float[1,4] X) => (float[1,4] Y) { Y = Relu (X, X) }
   )",
                               "m.onnxtxt"));
   ASSERT_EQ(imp.errors.size(), 1u);
   EXPECT_EQ(imp.errors[0].find('\n'), std::string::npos) << imp.errors[0];
   EXPECT_EQ(imp.errors[0].rfind("m.onnxtxt: ONNX checker failed: ", 0), 0u)
       << imp.errors[0];
+}
+
+TEST(ONNXImporter, UndefinedNodeInputNamesTheNode) {
+  Importer imp;
+  EXPECT_FALSE(imp.fromString(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,4] X) => (float[1,4] Y) { Y = Relu (Undefined) }
+  )",
+                              "m.onnxtxt"));
+  ASSERT_EQ(imp.errors.size(), 1u);
+  EXPECT_EQ(imp.errors[0], "m.onnxtxt: node 'Relu_0': input 'Undefined' is "
+                           "not a graph input, an initializer or the output "
+                           "of any node");
 }
 
 TEST(ONNXImporter, ContextIsReusableAfterFailure) {

@@ -14,7 +14,9 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace mlir {
 class MLIRContext;
@@ -25,6 +27,10 @@ namespace qmlir {
 struct ONNXImportOptions {
   /// Value for symbolic/unknown dims of dim 0 of inputs.
   int64_t batchSize = 1;
+  /// Full static shapes of inputs by name. A given shape must have the
+  /// declared rank and agree with the declared static dims; it replaces the
+  /// symbolic ones (and takes precedence over `batchSize`).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Name of the generated func.func.
   std::string entryName = "main";
 };
@@ -42,6 +48,10 @@ importONNXFile(llvm::StringRef path, mlir::MLIRContext &ctx,
 mlir::OwningOpRef<mlir::ModuleOp>
 importONNXString(llvm::StringRef contents, llvm::StringRef bufferName,
                  mlir::MLIRContext &ctx, const ONNXImportOptions &options);
+
+/// Parses "name=1x3x224x224" into `options.inputShapes`. Returns an error
+/// message, or "" on success.
+std::string addInputShape(ONNXImportOptions &options, llvm::StringRef spec);
 
 } // namespace qmlir
 

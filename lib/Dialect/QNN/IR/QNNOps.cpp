@@ -7,6 +7,8 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 
+#include "VerifyUtils.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -16,6 +18,7 @@
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::qnn;
+using namespace qmlir::qnn::detail;
 
 //===----------------------------------------------------------------------===//
 // Shared helpers
@@ -85,8 +88,7 @@ LogicalResult qnn::verifySameNumericKind(Operation *op) {
   return success();
 }
 
-/// Checks that `shape` equals `expected` where both are static.
-static LogicalResult verifyShape(Operation *op, ArrayRef<int64_t> shape,
+LogicalResult qnn::detail::verifyShape(Operation *op, ArrayRef<int64_t> shape,
                                  ArrayRef<int64_t> expected, StringRef what) {
   auto fmt = [](ArrayRef<int64_t> s) {
     std::string str;
@@ -112,7 +114,7 @@ static LogicalResult verifyShape(Operation *op, ArrayRef<int64_t> shape,
   return success();
 }
 
-static LogicalResult verifyRank(Operation *op, ShapedType t, int64_t rank,
+LogicalResult qnn::detail::verifyRank(Operation *op, ShapedType t, int64_t rank,
                                 StringRef what) {
   if (t.getRank() != rank)
     return op->emitOpError() << what << " must have rank " << rank
@@ -120,7 +122,7 @@ static LogicalResult verifyRank(Operation *op, ShapedType t, int64_t rank,
   return success();
 }
 
-static LogicalResult verifyArraySize(Operation *op, ArrayRef<int64_t> arr,
+LogicalResult qnn::detail::verifyArraySize(Operation *op, ArrayRef<int64_t> arr,
                                      size_t size, StringRef name,
                                      int64_t minValue) {
   if (arr.size() != size)
@@ -134,7 +136,8 @@ static LogicalResult verifyArraySize(Operation *op, ArrayRef<int64_t> arr,
 }
 
 /// A quantized bias must be 32-bit with zero point 0 on every axis.
-static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
+LogicalResult qnn::detail::verifyBias(Operation *op, Value bias,
+                                      int64_t channels) {
   if (!bias)
     return success();
   auto type = cast<RankedTensorType>(bias.getType());
@@ -259,7 +262,7 @@ double ClipOp::evaluate(double x) {
                   double(getMax().convertToFloat()));
 }
 
-static LogicalResult verifyBroadcast(Operation *op) {
+LogicalResult qnn::detail::verifyBroadcast(Operation *op) {
   auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
   auto rhs = cast<RankedTensorType>(op->getOperand(1).getType());
   auto out = cast<RankedTensorType>(op->getResult(0).getType());
@@ -450,10 +453,23 @@ LogicalResult PadOp::verify() {
   if (failed(verifyArraySize(*this, pad, 2 * in.getRank(), "padding", 0)))
     return failure();
   SmallVector<int64_t> expected;
-  for (int64_t d = 0; d < in.getRank(); ++d)
-    expected.push_back(ShapedType::isDynamic(in.getDimSize(d))
-                           ? ShapedType::kDynamic
-                           : in.getDimSize(d) + pad[2 * d] + pad[2 * d + 1]);
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t size = in.getDimSize(d);
+    if (ShapedType::isDynamic(size)) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    bool padded = pad[2 * d] || pad[2 * d + 1];
+    // Reflection never repeats the edge, so it needs more elements than it
+    // mirrors; edge padding needs an edge.
+    if (getMode() == PadMode::Reflect &&
+        (pad[2 * d] >= size || pad[2 * d + 1] >= size))
+      return emitOpError() << "reflect padding of dimension " << d
+                           << " must be smaller than its size " << size;
+    if (getMode() == PadMode::Edge && padded && size == 0)
+      return emitOpError() << "edge padding of empty dimension " << d;
+    expected.push_back(size + pad[2 * d] + pad[2 * d + 1]);
+  }
   return verifyShape(*this, getOutput().getType().getShape(), expected,
                      "output");
 }

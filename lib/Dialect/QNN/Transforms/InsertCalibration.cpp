@@ -2,6 +2,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 
 #include "mlir/IR/Builders.h"
@@ -18,9 +19,7 @@ namespace {
 
 /// Layout ops move values without changing them: their output is quantized
 /// like their input and needs no probe of its own.
-bool preservesValues(Operation *op) {
-  return isa<ReshapeOp, TransposeOp>(op);
-}
+bool preservesValues(Operation *op) { return isLayoutOp(op); }
 
 bool isFloatTensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());

@@ -25,10 +25,10 @@ namespace {
 enum class Kind {
   Weighted,   ///< conv2d, dense, batch_norm: weights and an output
   Activation, ///< ElementwiseFunctionOpInterface (relu, clip, ...)
-  Output,     ///< add, mul, concat: output_bits
+  Output,     ///< add, sub, mul, matmul, concat, maximum, minimum: output_bits
   Softmax,    ///< output_bits (fixed scale)
   KeepType,   ///< pooling, pad: the input's type
-  Layout,     ///< reshape, transpose: no entry
+  Layout,     ///< reshape, transpose, slice, gather: no entry
   Other,      ///< quantization ops, other dialects
 };
 
@@ -42,8 +42,11 @@ Kind kindOf(OperationName name) {
   std::optional<RegisteredOperationName> info = name.getRegisteredInfo();
   if (info && info->hasInterface<ElementwiseFunctionOpInterface>())
     return Kind::Activation;
-  if (op == AddOp::getOperationName() || op == MulOp::getOperationName() ||
-      op == ConcatOp::getOperationName())
+  if (op == AddOp::getOperationName() || op == SubOp::getOperationName() ||
+      op == MulOp::getOperationName() || op == MatMulOp::getOperationName() ||
+      op == ConcatOp::getOperationName() ||
+      op == MaximumOp::getOperationName() ||
+      op == MinimumOp::getOperationName())
     return Kind::Output;
   if (op == SoftmaxOp::getOperationName())
     return Kind::Softmax;
@@ -53,7 +56,8 @@ Kind kindOf(OperationName name) {
       op == PadOp::getOperationName())
     return Kind::KeepType;
   if (op == ReshapeOp::getOperationName() ||
-      op == TransposeOp::getOperationName())
+      op == TransposeOp::getOperationName() ||
+      op == SliceOp::getOperationName() || op == GatherOp::getOperationName())
     return Kind::Layout;
   return Kind::Other;
 }
@@ -101,6 +105,10 @@ Operation *onlyUser(Value v) {
 
 bool qnn::isActivationOp(Operation *op) {
   return kindOf(op->getName()) == Kind::Activation;
+}
+
+bool qnn::isLayoutOp(Operation *op) {
+  return kindOf(op->getName()) == Kind::Layout;
 }
 
 bool qnn::keepsInputType(Operation *op) {

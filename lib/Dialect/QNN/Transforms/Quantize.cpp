@@ -379,7 +379,17 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
       mapping.map(op->getOperand(0), pt);
       resultElementType = elementTypeOf(pt);
     }
-  } else if (isa<AddOp, MulOp, ConcatOp>(op)) {
+  } else if (isa<SliceOp, GatherOp>(op)) {
+    // Move storage values; a per-axis input is first brought to one scale
+    // (the selected channels would need their own scale lists).
+    FailureOr<Value> qInput = mapQuantized(op->getOperand(0), false);
+    if (failed(qInput))
+      return failure();
+    if (!*qInput)
+      return none;
+    resultElementType = elementTypeOf(*qInput);
+  } else if (isa<AddOp, SubOp, MulOp, MatMulOp, ConcatOp, MaximumOp,
+                 MinimumOp>(op)) {
     FailureOr<Type> outType = activationElementType(op->getResult(0));
     if (failed(outType))
       return failure();
@@ -394,16 +404,21 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
       if (!*q)
         return none;
       Value m = perTensor(*q);
-      // Concat moves storage values, so its inputs take its output's type.
-      if (isa<ConcatOp>(op))
+      // Concat moves storage values and maximum/minimum compare them, so
+      // their inputs take the output's type.
+      if (isa<ConcatOp, MaximumOp, MinimumOp>(op))
         m = castTo(m, resultElementType);
       mapping.map(operand, m);
       operands.push_back(m);
     }
-    if (isa<MulOp>(op) &&
+    // A matmul accumulates K products of centered operands.
+    int64_t terms = 1;
+    if (auto matmul = dyn_cast<MatMulOp>(op))
+      terms = matmul.getLhs().getType().getShape().back();
+    if (isa<MulOp, MatMulOp>(op) &&
         failed(checkProduct(op, layer ? layer->name : "", operands[0],
-                            operands[1],
-                            layer ? layer->scheme.bufferBits : 32)))
+                            operands[1], layer ? layer->scheme.bufferBits : 32,
+                            terms)))
       return failure();
   } else {
     return none;

@@ -312,11 +312,12 @@ LogicalResult quantize_utils::checkAccumulator(Operation *op, StringRef name,
 
 LogicalResult quantize_utils::checkProduct(Operation *op, StringRef name,
                                            Value a, Value b,
-                                           unsigned bufferBits) {
+                                           unsigned bufferBits,
+                                           int64_t terms) {
   auto ta = cast<quant::QuantizedType>(elementTypeOf(a));
   auto tb = cast<quant::QuantizedType>(elementTypeOf(b));
-  double worst =
-      double(maxAbsCentered(ta)) * double(maxAbsCentered(tb));
+  double worst = double(terms) * double(maxAbsCentered(ta)) *
+                 double(maxAbsCentered(tb));
   if (worst <= std::ldexp(1.0, bufferBits - 1) - 1.0)
     return success();
   return op->emitError() << "layer '" << name << "': the product needs "

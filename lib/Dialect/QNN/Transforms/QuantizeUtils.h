@@ -105,10 +105,11 @@ mlir::LogicalResult checkAccumulator(mlir::Operation *op, llvm::StringRef name,
                                      llvm::ArrayRef<int64_t> bias,
                                      unsigned bufferBits);
 
-/// The same check for the product of two centered operands (mul).
+/// The same check for the sum of `terms` products of two centered operands
+/// (mul: 1; matmul: the contraction length).
 mlir::LogicalResult checkProduct(mlir::Operation *op, llvm::StringRef name,
                                  mlir::Value a, mlir::Value b,
-                                 unsigned bufferBits);
+                                 unsigned bufferBits, int64_t terms = 1);
 
 /// The largest |q - zero_point| over the storage range and channels.
 int64_t maxAbsCentered(mlir::quant::QuantizedType type);

@@ -29,6 +29,8 @@ int64_t slidingWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 
 } // namespace qmlir::qnn
 
+#include "qmlir/Dialect/QNN/IR/QNNEnums.h.inc"
+
 #define GET_OP_CLASSES
 #include "qmlir/Dialect/QNN/IR/QNNOps.h.inc"
 

@@ -13,6 +13,7 @@ include "qmlir/Dialect/QNN/IR/QNNInterfaces.td"
 include "mlir/Dialect/Quant/IR/QuantBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -134,6 +135,62 @@ def QNN_DenseOp : QNN_LayerOp<"dense"> {
   let hasVerifier = 1;
 }
 
+def QNN_MatMulOp : QNN_LayerOp<"matmul"> {
+  let summary = "Batched matrix product with broadcast batch dimensions";
+  let description = [{
+    `lhs [..., M, K]` times `rhs [..., K, N]` is `[..., M, N]`; both have
+    rank >= 2 and their batch dimensions broadcast like numpy's. Use
+    `qnn.dense` when the right operand is a weight. Quantized: per-tensor
+    operands and result; `sum((qa - za) * (qb - zb))` in 32 bits, requantized
+    by `sa * sb / s_out`.
+
+    ```mlir
+    %y = qnn.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+    ```
+  }];
+  let arguments = (ins QNN_Tensor:$lhs, QNN_Tensor:$rhs);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_ConvTranspose2dOp : QNN_Op<"conv_transpose2d", [Pure]> {
+  let summary = "2-D transposed convolution, NHWC input, OHWI weights";
+  let description = [{
+    The gradient of `qnn.conv2d` with respect to its input: every input
+    pixel `(ih, iw)` of group `g` adds `input[n, ih, iw, g*Cg + c] *
+    weight[o, kh, kw, c]` to output pixel `(ih*s_h - top + kh*d_h, iw*s_w -
+    left + kw*d_w)` of the output channels `o` of group `g`. The weight is
+    `[out, kh, kw, in/groups]` like a conv2d weight. `padding` `[top, bottom,
+    left, right]` crops the full result; `output_padding` `[h, w]` extends it
+    at the end (only bias reaches those rows), so the output size is
+    `(in - 1) * s + d * (k - 1) + 1 - pad_lo - pad_hi + output_padding`.
+    Float only.
+
+    ```mlir
+    %y = qnn.conv_transpose2d %x, %w {strides = array<i64: 2, 2>}
+      : (tensor<1x4x4x8xf32>, tensor<3x3x3x8xf32>) -> tensor<1x9x9x3xf32>
+    ```
+  }];
+  let arguments = (ins
+    QNN_FloatTensor:$input,
+    QNN_FloatTensor:$weight,
+    Optional<QNN_FloatTensor>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
+    DefaultValuedAttr<I64Attr, "1">:$groups
+  );
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QNN_BatchNormOp : QNN_Op<"batch_norm", [Pure]> {
   let summary = "Inference batch normalization over the last (channel) dim";
   let description = [{
@@ -244,6 +301,174 @@ def QNN_SoftmaxOp : QNN_LayerOp<"softmax"> {
   let hasVerifier = 1;
 }
 
+def QNN_LogSoftmaxOp : QNN_LayerOp<"log_softmax"> {
+  let summary = "Logarithm of the softmax along one axis";
+  let description = [{
+    `x - max(x) - log(sum(exp(x - max(x))))` along `axis`. Float only.
+  }];
+  let arguments = (ins QNN_FloatTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise functions and float-only binaries
+//===----------------------------------------------------------------------===//
+
+def QNN_UnaryKind : I32EnumAttr<"UnaryKind", "function applied by qnn.unary", [
+  I32EnumAttrCase<"Sigmoid", 0, "sigmoid">,
+  I32EnumAttrCase<"Tanh", 1, "tanh">,
+  I32EnumAttrCase<"Exp", 2, "exp">,
+  I32EnumAttrCase<"Log", 3, "log">,
+  I32EnumAttrCase<"Sqrt", 4, "sqrt">,
+  I32EnumAttrCase<"Rsqrt", 5, "rsqrt">,
+  I32EnumAttrCase<"Reciprocal", 6, "reciprocal">,
+  I32EnumAttrCase<"Abs", 7, "abs">,
+  I32EnumAttrCase<"Neg", 8, "neg">,
+  I32EnumAttrCase<"Floor", 9, "floor">,
+  I32EnumAttrCase<"Ceil", 10, "ceil">,
+  I32EnumAttrCase<"Sin", 11, "sin">,
+  I32EnumAttrCase<"Cos", 12, "cos">,
+  I32EnumAttrCase<"Softplus", 13, "softplus">,
+  I32EnumAttrCase<"Softsign", 14, "softsign">,
+  I32EnumAttrCase<"HardSwish", 15, "hard_swish">,
+  I32EnumAttrCase<"HardSigmoid", 16, "hard_sigmoid">,
+  I32EnumAttrCase<"LeakyRelu", 17, "leaky_relu">,
+  I32EnumAttrCase<"Elu", 18, "elu">,
+  I32EnumAttrCase<"Selu", 19, "selu">,
+  I32EnumAttrCase<"Celu", 20, "celu">,
+  I32EnumAttrCase<"ThresholdedRelu", 21, "thresholded_relu">]> {
+  let cppNamespace = "::qmlir::qnn";
+}
+
+def QNN_UnaryOp : QNN_Op<"unary", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<QNN_ElementwiseFunctionOpInterface>]> {
+  let summary = "Elementwise function of one float tensor";
+  let description = [{
+    One op for the activations and math functions of one input, selected by
+    `kind`. The op itself is float; `qnn-quantize` turns it into a
+    `qnn.table` (its `evaluate` at every input storage value) when its input
+    is quantized per tensor with at most 8 bits. Parameters, where the function
+    has them, are `alpha` and `beta` (ONNX's names and defaults are the
+    importer's business; here they are required):
+
+    | kind | function |
+    |---|---|
+    | sigmoid, tanh, exp, log, sqrt, abs, floor, ceil, sin, cos | as named |
+    | rsqrt, reciprocal, neg | `1/sqrt(x)`, `1/x`, `-x` |
+    | softplus, softsign | `log(1 + exp(x))`, `x / (1 + abs(x))` |
+    | hard_swish | `x * max(0, min(1, x/6 + 1/2))` |
+    | hard_sigmoid | `max(0, min(1, alpha * x + beta))` |
+    | leaky_relu | `x < 0 ? alpha * x : x` |
+    | elu | `x < 0 ? alpha * (exp(x) - 1) : x` |
+    | selu | `beta * (x <= 0 ? alpha * (exp(x) - 1) : x)` |
+    | celu | `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))` |
+    | thresholded_relu | `x > alpha ? x : 0` |
+
+    ```mlir
+    %y = qnn.unary leaky_relu %x {alpha = 0.1 : f32} : tensor<1x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins QNN_UnaryKind:$kind, QNN_FloatTensor:$input,
+                       OptionalAttr<F32Attr>:$alpha,
+                       OptionalAttr<F32Attr>:$beta);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = "$kind $input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Which of alpha and beta `kind` takes.
+    static std::pair<bool, bool> takesAlphaBeta(UnaryKind kind);
+  }];
+}
+
+/// An elementwise binary op on float tensors with numpy broadcasting.
+class QNN_FloatBinaryOp<string mnemonic, list<Trait> traits = []>
+    : QNN_Op<mnemonic, !listconcat(traits, [Pure])> {
+  let arguments = (ins QNN_FloatTensor:$lhs, QNN_FloatTensor:$rhs);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_SubOp : QNN_BinaryOp<"sub"> {
+  let summary = "lhs - rhs with numpy broadcasting";
+  let description = [{
+    Quantized: like `add`, with the rescaled rhs subtracted.
+  }];
+}
+def QNN_DivOp : QNN_FloatBinaryOp<"div"> {
+  let summary = "lhs / rhs with numpy broadcasting (IEEE division)";
+}
+def QNN_PowOp : QNN_FloatBinaryOp<"pow"> {
+  let summary = "lhs ** rhs with numpy broadcasting";
+}
+def QNN_MaximumOp : QNN_BinaryOp<"maximum"> {
+  let summary = "Elementwise maximum with numpy broadcasting";
+  let description = [{
+    Quantized: operands and result of one type; the maximum of the storage
+    values (quantization preserves order).
+  }];
+}
+def QNN_MinimumOp : QNN_BinaryOp<"minimum"> {
+  let summary = "Elementwise minimum with numpy broadcasting";
+  let description = [{
+    Quantized: operands and result of one type; the minimum of the storage
+    values.
+  }];
+}
+def QNN_PReluOp : QNN_FloatBinaryOp<"prelu"> {
+  let summary = "lhs < 0 ? rhs * lhs : lhs, the slope rhs broadcast to lhs";
+  let description = [{
+    The slope broadcasts to the input's shape (ONNX's unidirectional
+    broadcasting), so the output has the input's shape.
+  }];
+}
+
+def QNN_ReduceKind : I32EnumAttr<"ReduceKind", "reduction of qnn.reduce", [
+  I32EnumAttrCase<"Sum", 0, "sum">,
+  I32EnumAttrCase<"Mean", 1, "mean">,
+  I32EnumAttrCase<"Max", 2, "max">,
+  I32EnumAttrCase<"Min", 3, "min">,
+  I32EnumAttrCase<"Prod", 4, "prod">,
+  I32EnumAttrCase<"SumSquare", 5, "sum_square">,
+  I32EnumAttrCase<"L1", 6, "l1">,
+  I32EnumAttrCase<"L2", 7, "l2">,
+  I32EnumAttrCase<"LogSum", 8, "log_sum">,
+  I32EnumAttrCase<"LogSumExp", 9, "log_sum_exp">]> {
+  let cppNamespace = "::qmlir::qnn";
+}
+
+def QNN_ReduceOp : QNN_Op<"reduce", [Pure]> {
+  let summary = "Reduction of a float tensor over some axes";
+  let description = [{
+    Reduces over `axes` (sorted, distinct, non-negative). With `keep_dims`
+    (the default) the reduced dimensions stay as size 1; otherwise they are
+    dropped. `l1` is `sum(abs(x))`, `l2` `sqrt(sum(x*x))`, `sum_square`
+    `sum(x*x)`, `log_sum` `log(sum(x))`, `log_sum_exp` `log(sum(exp(x)))`
+    (computed as `m + log(sum(exp(x - m)))` with `m = max(x)`). Empty `axes`
+    is the identity.
+
+    ```mlir
+    %m = qnn.reduce mean %x {axes = array<i64: 1, 2>}
+      : (tensor<1x7x7x64xf32>) -> tensor<1x1x1x64xf32>
+    ```
+  }];
+  let arguments = (ins QNN_ReduceKind:$kind, QNN_FloatTensor:$input,
+                       DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keep_dims);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Layout ops (the same storage values in and out when quantized)
 //===----------------------------------------------------------------------===//
@@ -284,15 +509,77 @@ def QNN_ConcatOp : QNN_LayerOp<"concat"> {
   let hasVerifier = 1;
 }
 
+def QNN_PadMode : I32EnumAttr<"PadMode", "how qnn.pad fills the border", [
+  I32EnumAttrCase<"Constant", 0, "constant">,
+  I32EnumAttrCase<"Reflect", 1, "reflect">,
+  I32EnumAttrCase<"Edge", 2, "edge">]> {
+  let cppNamespace = "::qmlir::qnn";
+}
+
 def QNN_PadOp : QNN_LayerOp<"pad"> {
-  let summary = "Constant padding";
+  let summary = "Padding with a constant, a reflection or the edge values";
   let description = [{
     `padding` holds `[low_0, high_0, low_1, high_1, ...]`, one pair per
-    dimension; `value` is a real value (quantized with the tensor's type when
-    quantized).
+    dimension. `constant` (the default, not printed) fills with `value`, a
+    real value (quantized with the tensor's type when quantized); `reflect`
+    mirrors the tensor without repeating the edge (numpy's `reflect`, so each
+    pad must be smaller than its dimension); `edge` repeats the edge values.
+
+    ```mlir
+    %y = qnn.pad reflect %x {padding = array<i64: 0, 0, 1, 1>}
+      : (tensor<2x3xf32>) -> tensor<2x5xf32>
+    ```
   }];
   let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$padding,
-                       DefaultValuedAttr<F32Attr, "0.0">:$value);
+                       DefaultValuedAttr<F32Attr, "0.0">:$value,
+                       DefaultValuedAttr<QNN_PadMode,
+                                         "::qmlir::qnn::PadMode::Constant">:$mode);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    ($mode^)? $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_SliceOp : QNN_LayerOp<"slice"> {
+  let summary = "Strided slice: output[i] = input[offsets + i * strides]";
+  let description = [{
+    Per dimension `d`, element `i` of the output is element
+    `offsets[d] + i * strides[d]` of the input; the output shape gives the
+    number of elements. Strides are nonzero and may be negative (reversed
+    order); every index read must be inside the input.
+
+    ```mlir
+    %y = qnn.slice %x {offsets = array<i64: 0, 5>, strides = array<i64: 1, -2>}
+      : (tensor<2x6xf32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$strides);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QNN_GatherOp : QNN_LayerOp<"gather"> {
+  let summary = "Gather slices along one axis at constant indices";
+  let description = [{
+    `output[a..., j..., b...] = input[a..., indices[j...], b...]` where `a`
+    indexes the dimensions before `axis` and `b` those after: the output
+    shape is `input[:axis] ++ shape(indices) ++ input[axis+1:]`. Indices are
+    constant, non-negative and smaller than the axis size (importers
+    normalize negative ones).
+
+    ```mlir
+    %y = qnn.gather %x {axis = 1 : i64, indices = dense<[2, 0]> : tensor<2xi64>}
+      : (tensor<4x3xf32>) -> tensor<4x2xf32>
+    ```
+  }];
+  let arguments = (ins QNN_Tensor:$input, I64Attr:$axis,
+                       I64ElementsAttr:$indices);
   let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)

@@ -46,6 +46,10 @@ struct LayerPlan {
 /// bits are activation_bits.
 bool isActivationOp(mlir::Operation *op);
 
+/// Layout ops (reshape, transpose, slice, gather): they move values without
+/// changing them, so their output is quantized like their input.
+bool isLayoutOp(mlir::Operation *op);
+
 /// Ops whose quantized result keeps their input's type (pooling, padding,
 /// layout).
 bool keepsInputType(mlir::Operation *op);
