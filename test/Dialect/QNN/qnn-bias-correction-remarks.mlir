@@ -1,5 +1,5 @@
 // RUN: qopt %s --split-input-file --qnn-bias-correction --verify-diagnostics
-// RUN: not qopt %s --qnn-bias-correction=mode=empirical 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not qopt %s --qnn-bias-correction=mode=bogus 2>&1 | FileCheck %s --check-prefix=MODE
 // RUN: not qopt %s --qnn-bias-correction=weight-bits=1 2>&1 | FileCheck %s --check-prefix=BITS
 
 // The mean of a max pool's output is not that of its input: no correction.
@@ -23,5 +23,5 @@ func.func @no_statistics(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   return %2 : tensor<1x2xf32>
 }
 
-// MODE: error: qnn-bias-correction: unknown mode 'empirical' (supported: analytical; empirical correction needs calibration data and is not implemented)
+// MODE: error: qnn-bias-correction: unknown mode 'bogus' (analytical, empirical)
 // BITS: error: weight-bits must be in [2, 16], got 1

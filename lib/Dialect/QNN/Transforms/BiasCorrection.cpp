@@ -1,12 +1,15 @@
-//===- BiasCorrection.cpp - analytical bias correction --------------------===//
+//===- BiasCorrection.cpp - analytical and empirical bias correction ------===//
 //
-// For each constant conv2d / dense whose input can be traced to batch-norm
-// statistics, subtracts (W_q - W) E[x] from the bias, with W_q the weights
-// qnn-quantize will produce (its own plan and weight quantization) and E[x]
-// the clipped-normal mean of the input (qmlir/Quant/DataFree.h).
+// For each constant conv2d / dense, subtracts (W_q - W) E[x] from the bias,
+// with W_q the weights qnn-quantize will produce (its own plan and weight
+// quantization) and E[x] either the clipped-normal mean of the input, when
+// it can be traced to batch-norm statistics (analytical,
+// qmlir/Quant/DataFree.h), or the mean input patch measured on calibration
+// samples (empirical, LayerInputs.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "LayerInputs.h"
 #include "LayerUtils.h"
 #include "QuantizeUtils.h"
 
@@ -105,11 +108,17 @@ struct QNNBiasCorrectionPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (mode != "analytical") {
+    if (mode != "analytical" && mode != "empirical") {
       module.emitError() << "qnn-bias-correction: unknown mode '"
                          << static_cast<std::string>(mode)
-                         << "' (supported: analytical; empirical correction "
-                            "needs calibration data and is not implemented)";
+                         << "' (analytical, empirical)";
+      return signalPassFailure();
+    }
+    bool empirical = mode == "empirical";
+    if (empirical && samples.empty()) {
+      module.emitError() << "qnn-bias-correction: mode=empirical needs "
+                            "calibration data: give the 'samples' option (a "
+                            ".npy or .npz file of model inputs)";
       return signalPassFailure();
     }
     // The scheme and config exactly as qnn-quantize resolves them.
@@ -122,8 +131,71 @@ struct QNNBiasCorrectionPass
     FailureOr<QuantPlan> plan = buildQuantPlan(funcs, *base, config);
     if (failed(plan))
       return signalPassFailure();
+    if (empirical) {
+      auto func = module.lookupSymbol<func::FuncOp>(entry);
+      if (!func) {
+        module.emitError() << "qnn-bias-correction: no function named '"
+                           << static_cast<std::string>(entry) << "'";
+        return signalPassFailure();
+      }
+      if (failed(correctEmpirically(func, *plan)))
+        return signalPassFailure();
+      return;
+    }
     for (func::FuncOp func : funcs)
       correct(func, *plan);
+  }
+
+  /// Subtracts (W_q - W) E[x] with E[x] measured on the samples.
+  LogicalResult correctEmpirically(func::FuncOp func, const QuantPlan &plan) {
+    SmallVector<Operation *> layers;
+    std::vector<ConstantLayer> constant;
+    func.walk([&](Operation *op) {
+      if (!isa<Conv2dOp, DenseOp>(op))
+        return;
+      auto layer = readConstantLayer(op);
+      const LayerPlan *lp = plan.layer(op);
+      if (!layer || !lp || !lp->scheme.quantize || !hasSupportedInput(op) ||
+          plan.tensor(op->getOperand(0)).perAxis)
+        return;
+      layers.push_back(op);
+      constant.push_back(std::move(*layer));
+    });
+    if (layers.empty()) {
+      mlir::emitRemark(func.getLoc())
+          << "qnn-bias-correction: no constant conv2d or dense to correct "
+             "in function '"
+          << func.getSymName() << "'";
+      return success();
+    }
+    ModuleOp module = getOperation();
+    llvm::Expected<std::vector<LayerInputStats>> stats =
+        collectLayerInputStats(module, entry, layers, samples, numSamples,
+                               /*withGram=*/false,
+                               "bias correction (layer inputs)");
+    if (!stats) {
+      module.emitError() << "qnn-bias-correction: "
+                         << llvm::toString(stats.takeError());
+      return failure();
+    }
+    IRRewriter rewriter(func.getContext());
+    for (auto [l, op] : llvm::enumerate(layers)) {
+      ConstantLayer &layer = constant[l];
+      const LayerInputStats &s = (*stats)[l];
+      std::vector<float> error = weightError(rewriter, layer, *plan.layer(op));
+      int64_t perGroup = layer.weights.outChannels / layer.weights.groups;
+      if (layer.bias.empty())
+        layer.bias.assign(layer.weights.outChannels, 0.0f);
+      for (int64_t o = 0; o < layer.weights.outChannels; ++o) {
+        const std::vector<double> &mean = s.mean[o / perGroup];
+        double shift = 0.0;
+        for (int64_t k = 0; k < s.k; ++k)
+          shift += double(error[o * s.k + k]) * mean[k];
+        layer.bias[o] = static_cast<float>(layer.bias[o] - shift);
+      }
+      writeConstantLayer(rewriter, layer, /*weights=*/false);
+    }
+    return success();
   }
 
   void correct(func::FuncOp func, const QuantPlan &plan) {

@@ -335,6 +335,8 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   }
   builder.setInsertionPointAfterValue(weights);
   QuantizedWeights qw = quantizeWeights(builder, weights, spec);
+  if (failed(checkAdaRounded(op, layer->name, weights, spec, qw)))
+    return failure();
   mapping.map(weights, qw.value);
   SmallVector<int64_t> biasStorage;
   if (bias) {

@@ -185,6 +185,49 @@ QuantizedWeights quantize_utils::quantizeWeights(OpBuilder &b, Value weights,
   return out;
 }
 
+LogicalResult quantize_utils::checkAdaRounded(Operation *op, StringRef name,
+                                              Value weights,
+                                              const WeightSpec &spec,
+                                              const QuantizedWeights &q) {
+  Attribute attr = op->getAttr(kAdaRoundAttr);
+  if (!attr)
+    return success();
+  auto dict = dyn_cast<DictionaryAttr>(attr);
+  auto bits = dict ? dict.getAs<IntegerAttr>("bits") : IntegerAttr();
+  auto perAxis = dict ? dict.getAs<BoolAttr>("per_axis") : BoolAttr();
+  if (!bits || !perAxis)
+    return op->emitError() << "layer '" << name << "': malformed '"
+                           << kAdaRoundAttr
+                           << "' (expected {bits = N : i64, per_axis = B})";
+  auto describe = [](int64_t b, bool axis) {
+    return std::to_string(b) + "-bit " + (axis ? "per-axis" : "per-tensor");
+  };
+  if (bits.getInt() != int64_t(spec.bits) || perAxis.getValue() != spec.perAxis)
+    return op->emitError()
+           << "layer '" << name << "': its weights were rounded by "
+           << "qnn-adaround for " << describe(bits.getInt(), perAxis.getValue())
+           << " weights but are quantized to "
+           << describe(spec.bits, spec.perAxis)
+           << " weights (give qnn-adaround qnn-quantize's options and config)";
+  if (!spec.channelFactors.empty())
+    return op->emitError() << "layer '" << name
+                           << "': its weights were rounded by qnn-adaround but "
+                              "its input is quantized per axis, which rescales "
+                              "them";
+  std::vector<float> values = *readFloatConstant(weights);
+  int64_t perScale = int64_t(values.size()) / int64_t(q.scales.size());
+  for (size_t e = 0; e < values.size(); ++e) {
+    double s = q.scales[e / perScale];
+    if (std::fabs(qmath::dequantize(q.storage[e], s, 0) - values[e]) >
+        1e-3 * s)
+      return op->emitError()
+             << "layer '" << name << "': weight #" << e << " (" << values[e]
+             << ") is not on the grid qnn-adaround rounded it to (scale " << s
+             << "); was the layer rewritten after qnn-adaround?";
+  }
+  return success();
+}
+
 Value quantize_utils::quantizeBias(OpBuilder &b, Value bias, double inputScale,
                                    ArrayRef<double> wScales, bool perAxis,
                                    SmallVectorImpl<int64_t> &storage) {

@@ -89,6 +89,14 @@ struct QuantizedWeights {
 QuantizedWeights quantizeWeights(mlir::OpBuilder &b, mlir::Value weights,
                                  const WeightSpec &spec);
 
+/// For a layer carrying qnn.adaround: errors (naming the layer) unless its
+/// weights are quantized with the scheme they were rounded for and every
+/// quantized weight dequantizes back to its float weight. Success for other
+/// layers.
+mlir::LogicalResult checkAdaRounded(mlir::Operation *op, llvm::StringRef name,
+                                    mlir::Value weights, const WeightSpec &spec,
+                                    const QuantizedWeights &quantized);
+
 /// int32 bias with scale inputScale * weight scale and zero point 0.
 mlir::Value quantizeBias(mlir::OpBuilder &b, mlir::Value bias,
                          double inputScale, llvm::ArrayRef<double> wScales,

@@ -21,6 +21,11 @@ namespace qmlir::qnn {
 constexpr llvm::StringLiteral kBnScaleAttr = "qnn.bn_scale";
 constexpr llvm::StringLiteral kBnShiftAttr = "qnn.bn_shift";
 
+/// On a conv2d / dense whose float weights qnn-adaround replaced by integer
+/// weights times qnn-quantize's scales: `{bits = N : i64, per_axis = B}`, the
+/// weight scheme they were rounded for (docs/Dialects/QNN.md).
+constexpr llvm::StringLiteral kAdaRoundAttr = "qnn.adaround";
+
 } // namespace qmlir::qnn
 
 #endif // QMLIR_DIALECT_QNN_IR_QNNDIALECT_H

@@ -328,12 +328,24 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::ModuleOp"> {
     %1 = qnn.dense %0, %w2, %b2_corrected : ...
     ```
 
-    Empirical bias correction (measured E[x] and output shifts) and
-    AdaRound need calibration data and are not implemented yet.
+    `mode=empirical` measures instead of modelling: it runs the float model
+    on the calibration `samples` (CPU JIT) and takes E[x] of every constant
+    conv2d / dense input (the mean im2col patch of a conv, zero padding
+    included), so the correction (W_q - W) E[x] is the measured expected
+    output error E[W_q x - W x] per output channel. It corrects every layer
+    qnn-quantize will quantize, whatever produces its input, and needs the
+    `samples` option.
   }];
   let options = [
     Option<"mode", "mode", "std::string", "\"analytical\"",
-           "Correction method: analytical (from batch-norm statistics)">,
+           "Correction method: analytical (from batch-norm statistics) or "
+           "empirical (measured on samples)">,
+    Option<"samples", "samples", "std::string", "\"\"",
+           "Calibration samples for mode=empirical (.npy / .npz)">,
+    Option<"numSamples", "num-samples", "int64_t", "0",
+           "Use the first N samples (0: all)">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "The function the samples are fed to (mode=empirical)">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
            "As for qnn-quantize">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
@@ -348,6 +360,85 @@ def QNNBiasCorrectionPass : Pass<"qnn-bias-correction", "mlir::ModuleOp"> {
            "As for qnn-quantize">,
     Option<"config", "config", "std::string", "\"\"",
            "Quantization config (JSON), as for qnn-quantize">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+def QNNAdaRoundPass : Pass<"qnn-adaround", "mlir::ModuleOp"> {
+  let summary = "Learn whether to round each weight up or down (AdaRound)";
+  let description = [{
+    AdaRound (Nagel et al., "Up or Down? Adaptive Rounding for Post-Training
+    Quantization", ICML 2020; docs/CLE.md). For every constant conv2d and
+    dense that qnn-quantize will quantize, the pass chooses for each weight
+    whether to round it up or down so that the layer's output on the
+    calibration samples stays closest to the float output, instead of
+    rounding each weight to nearest. The samples run through the float
+    model on the CPU JIT; each layer's float inputs (im2col patches for a
+    conv, one set per group) enter the objective through their Gram matrix
+    E[x x^T], so every iteration is exact over all samples. The optimization
+    (rectified-sigmoid soft rounding, the regularizer
+    lambda * sum(1 - |2h - 1|^beta) with beta annealed from beta-start to
+    beta-end after a warm-up, Adam) is in `qmlir/Quant/AdaRound.h`.
+
+    The result replaces the layer's float weights by the dequantized
+    integer weights, s * q, with qnn-quantize's own scales (which those
+    weights reproduce exactly), and records the scheme they were rounded
+    for in `qnn.adaround = {bits, per_axis}`. qnn-quantize checks that it
+    quantizes such a layer with that scheme and that the weights still lie
+    on its grid, and errors otherwise. Run it after the float rewrites
+    (fold, CLE, bias correction) and before qnn-quantize, with
+    qnn-quantize's scheme options and config. Layers with a per-axis
+    quantized input are left alone (qnn-quantize rescales their weights).
+
+    ```mlir
+    // Before (4-bit per-axis weights: scale 0.1, nearest would give [3, 3])
+    %y = qnn.dense %x, %w, %b : ... // %w = [[0.26, 0.27]]
+    // After: one weight rounded down
+    %y = qnn.dense %x, %w, %b {qnn.adaround = {bits = 4 : i64, per_axis = true}} : ...
+    // %w = [[0.2, 0.3]]
+    ```
+  }];
+  let options = [
+    Option<"samples", "samples", "std::string", "\"\"",
+           "Calibration samples (.npy, or .npz with one array per input); "
+           "required">,
+    Option<"numSamples", "num-samples", "int64_t", "0",
+           "Use the first N samples (0: all)">,
+    Option<"iterations", "iterations", "unsigned", "1000",
+           "Adam iterations per layer">,
+    Option<"regularization", "lambda", "double", "0.01",
+           "Weight of the rounding regularizer">,
+    Option<"betaStart", "beta-start", "double", "20.0",
+           "Regularizer exponent at the start of the annealing">,
+    Option<"betaEnd", "beta-end", "double", "2.0",
+           "Regularizer exponent at the end">,
+    Option<"warmup", "warmup", "double", "0.2",
+           "Fraction of the iterations without the regularizer">,
+    Option<"learningRate", "learning-rate", "double", "0.01",
+           "Adam learning rate">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "As for qnn-quantize">,
+    Option<"perAxisWeights", "per-axis-weights", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "As for qnn-quantize">,
+    Option<"perTensorActivations", "per-tensor-activations", "bool", "true",
+           "As for qnn-quantize">,
+    Option<"bufferBits", "buffer-bits", "unsigned", "32",
+           "As for qnn-quantize">,
+    Option<"config", "config", "std::string", "\"\"",
+           "Quantization config (JSON), as for qnn-quantize">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "The function the samples are fed to">,
+    Option<"sequential", "sequential", "bool", "true",
+           "Round the layers in order, each on its inputs in the model whose "
+           "earlier layers are rounded already (else all on float inputs)">,
+    Option<"verbose", "verbose", "bool", "false",
+           "Print each layer's output error (mean squared, on the samples) "
+           "with rounding to nearest and with AdaRound to stderr">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
