@@ -119,8 +119,16 @@ static std::string describe(const TensorSpec &spec) {
          stringifyElementType(spec.type).str();
 }
 
-static std::string describe(const HostTensor &t) {
+static std::string describe(const TensorRef &t) {
   return formatShape(t.shape) + " " + stringifyElementType(t.type).str();
+}
+
+/// Views of host tensors.
+static std::vector<TensorRef> refsOf(llvm::ArrayRef<HostTensor> tensors) {
+  std::vector<TensorRef> refs;
+  for (const HostTensor &t : tensors)
+    refs.push_back({t.type, t.shape, t.rawData()});
+  return refs;
 }
 
 //===----------------------------------------------------------------------===//
@@ -409,7 +417,7 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
 }
 
 llvm::Expected<int64_t>
-CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs,
+CompiledModel::checkInputs(llvm::ArrayRef<TensorRef> inputs,
                            bool batched) const {
   if (inputs.size() != inputSpecs.size())
     return makeError("expected " + llvm::Twine(inputSpecs.size()) +
@@ -419,7 +427,7 @@ CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs,
   int64_t chunks = 1;
   size_t chunkedInput = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const HostTensor &t = inputs[i];
+    const TensorRef &t = inputs[i];
     const TensorSpec &spec = inputSpecs[i];
     auto mismatch = [&]() {
       return makeError("input '" + spec.name + "' (#" + llvm::Twine(i) +
@@ -428,7 +436,7 @@ CompiledModel::checkInputs(llvm::ArrayRef<HostTensor> inputs,
                        ", got " + describe(t));
     };
     if (t.type != spec.type || t.shape.size() != spec.shape.size() ||
-        !t.rawData())
+        !t.data)
       return mismatch();
     if (spec.shape.empty())
       continue;
@@ -493,50 +501,89 @@ llvm::Error JITModule::call(llvm::ArrayRef<const void *> inputs,
 
 CompiledModel::~CompiledModel() = default;
 
-llvm::Expected<std::vector<HostTensor>>
-CompiledModel::runBatched(llvm::ArrayRef<HostTensor> inputs,
-                          llvm::function_ref<void(int64_t, int64_t)> progress) {
-  auto chunksOr = checkInputs(inputs, /*batched=*/true);
-  if (!chunksOr)
-    return chunksOr.takeError();
-  int64_t chunks = *chunksOr;
-
-  std::vector<HostTensor> outputs;
-  for (const TensorSpec &spec : outputSpecs) {
-    llvm::SmallVector<int64_t, 4> shape(spec.shape);
-    if (chunks > 1) {
-      if (shape.empty())
+llvm::Expected<int64_t>
+CompiledModel::countBatches(llvm::ArrayRef<TensorRef> inputs) const {
+  auto chunks = checkInputs(inputs, /*batched=*/true);
+  if (!chunks)
+    return chunks.takeError();
+  if (*chunks > 1)
+    for (const TensorSpec &spec : outputSpecs)
+      if (spec.shape.empty())
         return makeError("output '" + spec.name +
                          "' is a scalar and cannot be concatenated along "
                          "dim 0 for a batched run");
-      shape[0] *= chunks;
-    }
-    outputs.push_back(HostTensor::allocate(spec.type, shape));
-  }
+  return *chunks;
+}
 
+llvm::Error
+CompiledModel::runBatchedInto(llvm::ArrayRef<TensorRef> inputs,
+                              llvm::ArrayRef<void *> outputs,
+                              llvm::function_ref<void(int64_t, int64_t)> progress) {
+  auto chunksOr = countBatches(inputs);
+  if (!chunksOr)
+    return chunksOr.takeError();
+  int64_t chunks = *chunksOr;
+  if (outputs.size() != outputSpecs.size())
+    return makeError("expected " + llvm::Twine(outputSpecs.size()) +
+                     " output buffers, got " + llvm::Twine(outputs.size()));
+  // Bytes of one chunk of each input (split inputs) and output.
+  std::vector<size_t> inChunk(inputs.size()), outChunk(outputs.size());
+  for (auto [i, t] : llvm::enumerate(inputs)) {
+    int64_t n = 1;
+    for (int64_t d : inputSpecs[i].shape)
+      n *= d;
+    inChunk[i] = n * getElementByteSize(t.type);
+  }
+  for (auto [i, spec] : llvm::enumerate(outputSpecs)) {
+    int64_t n = 1;
+    for (int64_t d : spec.shape)
+      n *= d;
+    outChunk[i] = n * getElementByteSize(spec.type);
+  }
   std::vector<const void *> inPtrs(inputs.size());
   std::vector<void *> outPtrs(outputs.size());
   for (int64_t c = 0; c < chunks; ++c) {
     for (auto [i, t] : llvm::enumerate(inputs)) {
       // Unbatched inputs are the same for every chunk.
       bool whole = t.shape.empty() || t.shape[0] == inputSpecs[i].shape[0];
-      inPtrs[i] = static_cast<const char *>(t.rawData()) +
-                  (whole ? 0 : c * (t.byteSize() / chunks));
+      inPtrs[i] =
+          static_cast<const char *>(t.data) + (whole ? 0 : c * inChunk[i]);
     }
-    for (auto [i, t] : llvm::enumerate(outputs))
-      outPtrs[i] =
-          static_cast<char *>(t.rawData()) + c * (t.byteSize() / chunks);
+    for (auto [i, p] : llvm::enumerate(outputs))
+      outPtrs[i] = static_cast<char *>(p) + c * outChunk[i];
     if (llvm::Error err = call(inPtrs, outPtrs))
-      return std::move(err);
+      return err;
     if (progress)
       progress(c + 1, chunks);
   }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<HostTensor>>
+CompiledModel::runBatched(llvm::ArrayRef<HostTensor> inputs,
+                          llvm::function_ref<void(int64_t, int64_t)> progress) {
+  std::vector<TensorRef> refs = refsOf(inputs);
+  auto chunksOr = countBatches(refs);
+  if (!chunksOr)
+    return chunksOr.takeError();
+  int64_t chunks = *chunksOr;
+  std::vector<HostTensor> outputs;
+  std::vector<void *> outPtrs;
+  for (const TensorSpec &spec : outputSpecs) {
+    llvm::SmallVector<int64_t, 4> shape(spec.shape);
+    if (chunks > 1)
+      shape[0] *= chunks;
+    outputs.push_back(HostTensor::allocate(spec.type, shape));
+    outPtrs.push_back(outputs.back().rawData());
+  }
+  if (llvm::Error err = runBatchedInto(refs, outPtrs, progress))
+    return std::move(err);
   return std::move(outputs);
 }
 
 llvm::Expected<std::vector<HostTensor>>
 CompiledModel::run(llvm::ArrayRef<HostTensor> inputs) {
-  auto chunks = checkInputs(inputs, /*batched=*/false);
+  auto chunks = checkInputs(refsOf(inputs), /*batched=*/false);
   if (!chunks)
     return chunks.takeError();
   return runBatched(inputs);

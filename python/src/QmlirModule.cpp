@@ -330,25 +330,48 @@ public:
     return inputs;
   }
 
-  /// Runs on arrays whose dim 0 is a multiple of the compiled batch.
+  /// Runs on arrays whose dim 0 is a multiple of the compiled batch. The
+  /// compiled code reads the (C-contiguous) input arrays and writes the
+  /// output arrays in place: no copies.
   py::list run(const std::vector<py::array> &arrays) {
     JITModule &m = compiled();
-    std::vector<HostTensor> inputs = toHostTensors(arrays);
-    llvm::Expected<std::vector<HostTensor>> outputs =
-        llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
-    {
-      py::gil_scoped_release release;
-      outputs = m.runBatched(inputs);
+    if (arrays.size() != m.inputs().size())
+      raise("model takes " + std::to_string(m.inputs().size()) +
+            " inputs, got " + std::to_string(arrays.size()));
+    std::vector<py::array> contiguous;
+    std::vector<llvm::SmallVector<int64_t, 4>> shapes;
+    for (auto [i, a] : llvm::enumerate(arrays)) {
+      const TensorSpec &spec = m.inputs()[i];
+      if (!a.dtype().is(toDtype(spec.type)))
+        raise("input '" + spec.name + "' must be " +
+              std::string(stringifyElementType(spec.type)) + ", got dtype " +
+              std::string(py::str(a.dtype())));
+      contiguous.push_back(py::array::ensure(a, py::array::c_style));
+      const py::array &c = contiguous.back();
+      shapes.emplace_back(c.shape(), c.shape() + c.ndim());
     }
-    if (!outputs)
-      raise(takeMessage(outputs.takeError()));
+    std::vector<TensorRef> refs;
+    for (auto [i, c] : llvm::enumerate(contiguous))
+      refs.push_back({m.inputs()[i].type, shapes[i], c.data()});
+    llvm::Expected<int64_t> chunks = m.countBatches(refs);
+    if (!chunks)
+      raise(takeMessage(chunks.takeError()));
     py::list result;
-    for (HostTensor &t : *outputs) {
-      std::vector<py::ssize_t> shape(t.shape.begin(), t.shape.end());
-      py::array a(toDtype(t.type), shape);
-      std::memcpy(a.mutable_data(), t.rawData(), t.byteSize());
+    std::vector<void *> outPtrs;
+    for (const TensorSpec &spec : m.outputs()) {
+      std::vector<py::ssize_t> shape(spec.shape.begin(), spec.shape.end());
+      if (*chunks > 1)
+        shape[0] *= *chunks;
+      py::array a(toDtype(spec.type), shape);
+      outPtrs.push_back(a.mutable_data());
       result.append(a);
     }
+    llvm::Error err = [&] {
+      py::gil_scoped_release release;
+      return m.runBatchedInto(refs, outPtrs);
+    }();
+    if (err)
+      raise(takeMessage(std::move(err)));
     return result;
   }
 

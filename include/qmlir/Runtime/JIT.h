@@ -59,6 +59,14 @@ unsigned resolveThreads(unsigned threads);
 
 /// A compiled model with a fixed signature: JIT-compiled (JITModule) or
 /// loaded from an ahead-of-time compiled library (AOTLibrary, AOT.h).
+/// A caller-owned tensor: `data` holds `shape` elements of `type`,
+/// contiguous and row-major. The caller keeps both alive during the call.
+struct TensorRef {
+  ElementType type = ElementType::F32;
+  llvm::ArrayRef<int64_t> shape;
+  const void *data = nullptr;
+};
+
 class CompiledModel {
 public:
   virtual ~CompiledModel();
@@ -82,6 +90,18 @@ public:
   runBatched(llvm::ArrayRef<HostTensor> inputs,
              llvm::function_ref<void(int64_t, int64_t)> progress = {});
 
+  /// How many compiled batches `inputs` hold under runBatched's rule (1 for
+  /// inputs of exactly the compiled shapes); errors name the input.
+  llvm::Expected<int64_t> countBatches(llvm::ArrayRef<TensorRef> inputs) const;
+
+  /// runBatched on caller-owned buffers, without copies (the Python
+  /// package's predict): output i must hold countBatches(inputs) times its
+  /// compiled size, contiguous.
+  llvm::Error
+  runBatchedInto(llvm::ArrayRef<TensorRef> inputs,
+                 llvm::ArrayRef<void *> outputs,
+                 llvm::function_ref<void(int64_t, int64_t)> progress = {});
+
 protected:
   /// One call of the compiled code on contiguous row-major buffers of
   /// exactly the compiled shapes.
@@ -92,7 +112,7 @@ protected:
   std::vector<TensorSpec> outputSpecs;
 
 private:
-  llvm::Expected<int64_t> checkInputs(llvm::ArrayRef<HostTensor> inputs,
+  llvm::Expected<int64_t> checkInputs(llvm::ArrayRef<TensorRef> inputs,
                                       bool batched) const;
 };
 
