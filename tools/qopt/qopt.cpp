@@ -21,6 +21,7 @@
 #include "qmlir/Support/ToolArgs.h"
 #include "qmlir/Target/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 static llvm::cl::list<std::string> plugins(
@@ -46,6 +47,16 @@ int main(int argc, char **argv) {
   registry.insert<qmlir::qnn::QNNDialect, qmlir::npu::NPUDialect>();
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "qmlir optimizer driver\n", registry);
+  // Never overwrite the model the user gave: -o naming the input file (in
+  // any spelling) is refused before anything is read or written.
+  bool sameFile = false;
+  if (inputFile != "-" && outputFile != "-" &&
+      !llvm::sys::fs::equivalent(inputFile, outputFile, sameFile) &&
+      sameFile) {
+    llvm::errs() << "qopt: error: output file '" << outputFile
+                 << "' is the input file: choose another -o\n";
+    return 1;
+  }
   for (const std::string &path : plugins)
     if (llvm::Error err = qmlir::loadCustomOpPlugin(path)) {
       llvm::errs() << "qopt: error: " << llvm::toString(std::move(err))
