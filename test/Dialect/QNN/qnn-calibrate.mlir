@@ -5,6 +5,8 @@
 // RUN: %python -c "import numpy as np; np.save('%t.x.npy', np.array([[1, -2], [3, 0.5], [-4, 2], [0, 0], [7, -1]], 'f4'))"
 // RUN: qopt %s --qnn-calibrate="samples=%t.x.npy" 2>%t.err | FileCheck %s
 // RUN: FileCheck %s --check-prefix=PROGRESS < %t.err
+// The textual pass-pipeline form the Python package builds gives the same.
+// RUN: qopt %s --pass-pipeline="builtin.module(qnn-calibrate{samples=%t.x.npy num-samples=5 batch-size=2 epochs=1 method=minmax})" 2>/dev/null | FileCheck %s
 // CHECK: qnn.observe %arg0 {max = 7.000000e+00 : f64, min = -4.000000e+00 : f64, name = "x"}
 // CHECK: qnn.observe %{{.*}} {max = 7.000000e+00 : f64, min = 0.000000e+00 : f64, name = "relu:0"}
 // CHECK: qnn.observe %{{.*}} {max = 1.500000e+01 : f64, min = 1.000000e+00 : f64, name = "add:0"}
