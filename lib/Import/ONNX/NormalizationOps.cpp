@@ -166,6 +166,20 @@ static LogicalResult importReduce(NodeImporter &n) {
     else
       qShape.erase(qShape.begin() + a);
   }
+  // A mean over H and W of an NHWC tensor is a global average pooling
+  // (PyTorch's `x.mean([2, 3])`, Keras' GlobalAveragePooling2D), which has
+  // integer semantics; qnn.reduce stays float under qnn-quantize.
+  if (kind == qnn::ReduceKind::Mean && layout == Layout::NHWC &&
+      ArrayRef<int64_t>(qAxes) == ArrayRef<int64_t>{1, 2}) {
+    ArrayRef<int64_t> xs = tensorType(x).getShape();
+    Value pool = qnn::GlobalAvgPoolOp::create(
+        n.builder, n.loc, tensorType(x).clone({xs[0], 1, 1, xs[3]}), x);
+    if (!*keepDims)
+      pool = qnn::ReshapeOp::create(n.builder, n.loc,
+                                    tensorType(x).clone(qShape), pool);
+    n.setOutput(0, pool, *keepDims ? layout : Layout::ONNX);
+    return success();
+  }
   auto op = qnn::ReduceOp::create(n.builder, n.loc, tensorType(x).clone(qShape),
                                   kind, x, qAxes, *keepDims != 0);
   n.setOutput(0, op, *keepDims ? layout : Layout::ONNX);
