@@ -309,21 +309,35 @@ public:
   }
 
   /// Copies numpy arrays into host tensors of the entry's input types.
-  std::vector<HostTensor> toHostTensors(const std::vector<py::array> &arrays) {
+  /// The arrays as C-contiguous arrays of the entry's input dtypes (count
+  /// and dtypes checked; the caller keeps them alive while refs are used).
+  std::vector<py::array> checkedInputs(const std::vector<py::array> &arrays) {
     JITModule &m = compiled();
     if (arrays.size() != m.inputs().size())
       raise("model takes " + std::to_string(m.inputs().size()) +
             " inputs, got " + std::to_string(arrays.size()));
-    std::vector<HostTensor> inputs;
+    std::vector<py::array> contiguous;
     for (auto [i, a] : llvm::enumerate(arrays)) {
       const TensorSpec &spec = m.inputs()[i];
       if (!a.dtype().is(toDtype(spec.type)))
         raise("input '" + spec.name + "' must be " +
               std::string(stringifyElementType(spec.type)) + ", got dtype " +
               std::string(py::str(a.dtype())));
-      py::array c = py::array::ensure(a, py::array::c_style);
-      llvm::SmallVector<int64_t, 4> shape(c.shape(), c.shape() + c.ndim());
-      HostTensor t = HostTensor::allocate(spec.type, shape);
+      contiguous.push_back(py::array::ensure(a, py::array::c_style));
+    }
+    return contiguous;
+  }
+
+  static llvm::SmallVector<int64_t, 4> shapeOf(const py::array &a) {
+    return llvm::SmallVector<int64_t, 4>(a.shape(), a.shape() + a.ndim());
+  }
+
+  /// Copies of the arrays (for analyses that take HostTensors).
+  std::vector<HostTensor> toHostTensors(const std::vector<py::array> &arrays) {
+    std::vector<HostTensor> inputs;
+    for (auto [i, c] : llvm::enumerate(checkedInputs(arrays))) {
+      HostTensor t = HostTensor::allocate(compiled().inputs()[i].type,
+                                          shapeOf(c));
       std::memcpy(t.rawData(), c.data(), t.byteSize());
       inputs.push_back(std::move(t));
     }
@@ -335,21 +349,10 @@ public:
   /// output arrays in place: no copies.
   py::list run(const std::vector<py::array> &arrays) {
     JITModule &m = compiled();
-    if (arrays.size() != m.inputs().size())
-      raise("model takes " + std::to_string(m.inputs().size()) +
-            " inputs, got " + std::to_string(arrays.size()));
-    std::vector<py::array> contiguous;
+    std::vector<py::array> contiguous = checkedInputs(arrays);
     std::vector<llvm::SmallVector<int64_t, 4>> shapes;
-    for (auto [i, a] : llvm::enumerate(arrays)) {
-      const TensorSpec &spec = m.inputs()[i];
-      if (!a.dtype().is(toDtype(spec.type)))
-        raise("input '" + spec.name + "' must be " +
-              std::string(stringifyElementType(spec.type)) + ", got dtype " +
-              std::string(py::str(a.dtype())));
-      contiguous.push_back(py::array::ensure(a, py::array::c_style));
-      const py::array &c = contiguous.back();
-      shapes.emplace_back(c.shape(), c.shape() + c.ndim());
-    }
+    for (const py::array &c : contiguous)
+      shapes.push_back(shapeOf(c));
     std::vector<TensorRef> refs;
     for (auto [i, c] : llvm::enumerate(contiguous))
       refs.push_back({m.inputs()[i].type, shapes[i], c.data()});
