@@ -356,9 +356,9 @@ static Value createBinary(NodeImporter &n, BinaryKind kind,
   case BinaryKind::Min:
     return qnn::MinimumOp::create(bld, n.loc, type, a, b);
   case BinaryKind::PRelu:
-    return qnn::PReluOp::create(bld, n.loc, type, a, b);
+    break;
   }
-  llvm_unreachable("unknown binary kind");
+  return qnn::PReluOp::create(bld, n.loc, type, a, b);
 }
 
 /// Checks the final shape against ONNX's and defines output 0.

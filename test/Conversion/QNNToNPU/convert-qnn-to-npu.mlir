@@ -1,4 +1,5 @@
 // RUN: qopt %s --split-input-file --convert-qnn-to-npu=target=%qmlir_src/targets/int8.json | FileCheck %s
+// RUN: qopt %s --split-input-file --pass-pipeline="builtin.module(convert-qnn-to-npu{target=%qmlir_src/targets/int8.json})" | FileCheck %s
 
 !qx = !quant.uniform<i8:f32, 0.5:-3>
 !qy = !quant.uniform<i8:f32, 0.25:-128>

@@ -59,6 +59,9 @@
 // qnn-dump-config writes the same resolved config without quantizing.
 // RUN: qopt %s --qnn-dump-config="config=%t.c.json out=%t.dump.json" | FileCheck %s --check-prefix=UNCHANGED
 // RUN: diff %t.out.json %t.dump.json
+// The textual pass-pipeline form writes the same file.
+// RUN: qopt %s --pass-pipeline="builtin.module(qnn-dump-config{config=%t.c.json out=%t.dump2.json})" -o /dev/null
+// RUN: diff %t.dump.json %t.dump2.json
 // UNCHANGED: qnn.observe
 // UNCHANGED-NOT: quant.uniform
 
