@@ -7,7 +7,7 @@
 // accepted and ignored (its scale is s_in * s_w).
 // RUN: printf '%%s' '{"activation_encodings": {"x": [{"bitwidth": 8, "dtype": "int", "is_symmetric": "False", "min": -1.0, "max": 1.0, "offset": -128, "scale": 0.00784313725490196}], "fc:0": [{"bitwidth": 8, "dtype": "int", "is_symmetric": "False", "min": -2.0, "max": 3.1, "offset": -102, "scale": 0.02}]}, "param_encodings": {"fc.weight": [{"bitwidth": 8, "dtype": "int", "is_symmetric": "True", "min": -1.27, "max": 1.27, "offset": -127, "scale": 0.01}, {"bitwidth": 8, "dtype": "int", "is_symmetric": true, "min": -2.54, "max": 2.54, "offset": -127, "scale": 0.02}], "fc.bias": [{"bitwidth": 32, "dtype": "int", "is_symmetric": "True", "min": -1, "max": 1, "offset": 0, "scale": 1}]}}' > %t.ok.json
 // RUN: qopt %s --qnn-insert-calibration --qnn-apply-encodings=file=%t.ok.json | FileCheck %s --check-prefix=PROBE
-// RUN: qopt %s --pass-pipeline="builtin.module(func.func(qnn-insert-calibration),qnn-apply-encodings{file=%t.ok.json})" | FileCheck %s --check-prefix=PROBE
+// RUN: %qopt_locs %s --qnn-insert-calibration | qopt --pass-pipeline="builtin.module(qnn-apply-encodings{file=%t.ok.json})" | FileCheck %s --check-prefix=PROBE
 // RUN: qopt %s --qnn-insert-calibration --qnn-apply-encodings=file=%t.ok.json --qnn-quantize | FileCheck %s --check-prefix=QUANT
 // PROBE: qnn.observe %{{.*}} {bits = 8 : i64, max = 1.000000e+00 : f64, min = -1.000000e+00 : f64, name = "x", symmetric = false}
 // PROBE: qnn.dense {{.*}} {qnn.weight_encoding = {bits = 8 : i64, scales = array<f64: 1.000000e-02, 2.000000e-02>}}
