@@ -104,14 +104,17 @@ void qmlir::printLayerErrors(llvm::raw_ostream &os,
                    [](const LayerError &a, const LayerError &b) {
                      return a.sqnrDb < b.sqnrDb;
                    });
-  size_t width = 6;
-  for (const LayerError &e : sorted)
+  size_t width = 6, opWidth = 18;
+  for (const LayerError &e : sorted) {
     width = std::max(width, e.name.size());
+    opWidth = std::max(opWidth, e.op.size());
+  }
   os << llvm::left_justify("tensor", width) << "  "
-     << llvm::left_justify("op", 18) << "  " << "SQNR (dB)  cosine    max |err|\n";
+     << llvm::left_justify("op", opWidth) << "  "
+     << "SQNR (dB)  cosine    max |err|\n";
   for (const LayerError &e : sorted)
     os << llvm::left_justify(e.name, width) << "  "
-       << llvm::left_justify(e.op, 18) << "  "
+       << llvm::left_justify(e.op, opWidth) << "  "
        << llvm::format("%9.2f  %.6f  %g", e.sqnrDb, e.cosine, e.maxAbsError)
        << "\n";
 }

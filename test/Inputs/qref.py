@@ -332,6 +332,31 @@ def mul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):
     return requantize(prod, 0, sa * sb / so, zo, qmin, qmax).astype(dtype)
 
 
+def prelu_q(qx, zx, sx, qa, za, sa, zo, so, qmin=-128, qmax=127,
+            dtype=np.int8):
+    """requantize(x - zx, 0, sx / so, zo) where x >= zx, otherwise
+    requantize((x - zx) * (a - za), 0, sx * sa / so, zo); the slope
+    broadcasts to the input."""
+    xc = qx.astype(np.int64) - zx
+    prod = xc * (np.broadcast_to(qa, qx.shape).astype(np.int64) - za)
+    pos = requantize(xc, 0, sx / so, zo, qmin, qmax)
+    neg = requantize(prod, 0, sx * sa / so, zo, qmin, qmax)
+    return np.where(xc >= 0, pos, neg).astype(dtype)
+
+
+def reduce_q(q, zi, si, zo, so, kind, axes, keepdims=True, qmin=-128,
+             qmax=127, dtype=np.int8):
+    """Quantized qnn.reduce: sum/mean/max/min of q - zi over `axes` in exact
+    integers, requantized by si / so (mean: si / (so * count))."""
+    c = q.astype(np.int64) - zi
+    axes = tuple(axes)
+    count = int(np.prod([q.shape[a] for a in axes]))
+    fn = {"sum": np.sum, "mean": np.sum, "max": np.max, "min": np.min}[kind]
+    r = fn(c, axis=axes, keepdims=keepdims)
+    ratio = si / so / (count if kind == "mean" else 1)
+    return requantize(r, 0, ratio, zo, qmin, qmax).astype(dtype)
+
+
 def softmax(x, axis=-1):
     x = x.astype(np.float64)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
@@ -383,8 +408,8 @@ def log_softmax(x, axis=-1):
     return (s - np.log(np.exp(s).sum(axis=axis, keepdims=True))).astype(np.float32)
 
 
-def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
-                     dilations=(1, 1), output_padding=(0, 0), groups=1):
+def _conv_transpose_core(x, w, b, strides, padding, dilations, output_padding,
+                         groups):
     """qnn.conv_transpose2d by its definition: every input pixel scatters
     input * weight into the full output, which is then cropped by padding
     and extended by output_padding. NHWC input, [O, KH, KW, I/groups]
@@ -412,7 +437,35 @@ def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
     y = full[:, pt:full.shape[1] - pb, pl:full.shape[2] - pr]
     if b is not None:
         y = y + b
-    return y.astype(np.float32)
+    return y
+
+
+def conv_transpose2d(x, w, b=None, strides=(1, 1), padding=(0, 0, 0, 0),
+                     dilations=(1, 1), output_padding=(0, 0), groups=1):
+    return _conv_transpose_core(x, w, b, strides, padding, dilations,
+                                output_padding, groups).astype(np.float32)
+
+
+def conv_transpose2d_q(qx, zx, sx, qw, zw, sw, qb, zo, so, qmin=-128,
+                       qmax=127, strides=(1, 1), padding=(0, 0, 0, 0),
+                       dilations=(1, 1), output_padding=(0, 0), groups=1,
+                       dtype=np.int8):
+    """Quantized transposed conv: the int32 accumulator of (qx - zx)(qw - zw)
+    (exact in float64) plus the bias, requantized per output channel by
+    sx * sw[o] / so[o], as conv2d_q."""
+    sw = np.atleast_1d(sw)
+    zw = np.atleast_1d(zw)
+    xc = qx.astype(np.int64) - np.asarray(zx, dtype=np.int64)
+    wc = qw.astype(np.int64) - zw.reshape(-1, 1, 1, 1)
+    acc = _conv_transpose_core(xc, wc, None, strides, padding, dilations,
+                               output_padding, groups)
+    acc = np.rint(acc).astype(np.int64)
+    if qb is not None:
+        acc = acc + qb.astype(np.int64)
+    o = qw.shape[0]
+    scales = [sx * a / b for a, b in zip(_per_channel(sw, o), _per_channel(so, o))]
+    zo = np.asarray([int(z) for z in _per_channel(zo, o)], dtype=np.int64)
+    return requantize(acc, 0, scales, zo, qmin, qmax, axis=-1).astype(dtype)
 
 
 def matmul_q(qa, za, sa, qb, zb, sb, zo, so, qmin=-128, qmax=127, dtype=np.int8):

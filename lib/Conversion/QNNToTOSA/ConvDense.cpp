@@ -435,7 +435,10 @@ struct DenseLowering : OpConversionPattern<qnn::DenseOp> {
 /// A transposed convolution is a stride-1 convolution with the spatially
 /// flipped kernel over the input with stride-1 zeros inserted between
 /// pixels and d*(k-1) - pad rows of zeros around it (negative: cropped). The
-/// same group, dilation and bias handling as conv2d follow.
+/// same group, dilation and bias handling as conv2d follow. Quantized, the
+/// inserted "zeros" are real zeros: the input's zero point when TOSA takes
+/// the i8 zero points directly, 0 after centerToI32 otherwise; the int32
+/// accumulator is requantized like conv2d's.
 struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -443,17 +446,49 @@ struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
   matchAndRewrite(qnn::ConvTranspose2dOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto outType = op.getOutput().getType();
-    Type et = outType.getElementType();
+    auto quant = getLayerQuant(op, op.getInput(), op.getWeight(), op.getBias(),
+                               op.getOutput());
+    if (failed(quant))
+      return failure();
+    auto outType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
     Value x = adaptor.getInput(), w = adaptor.getWeight(),
           bias = adaptor.getBias();
+    Value modelBias = bias;
+    Type accType = rewriter.getF32Type();
+    Value inZp, wZp;
+    int64_t fill = 0; // the storage value of a real zero in `x`
+    if (*quant) {
+      const LayerQuant &q = **quant;
+      accType = rewriter.getI32Type();
+      if (useNativeI8(q)) {
+        fill = q.input.zeroPoint();
+        inZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(), fill);
+        wZp = zeroPointConst(rewriter, loc, rewriter.getI8Type(),
+                             q.weight.zeroPoint());
+      } else {
+        centerToI32(rewriter, loc, q, x, w);
+        inZp = wZp = zeroPointConst(rewriter, loc, accType, 0);
+      }
+      if (!bias)
+        bias = constInt(rewriter, loc, {0}, accType,
+                        {op.getWeight().getType().getDimSize(0)});
+    }
+    Type et = cast<RankedTensorType>(x.getType()).getElementType();
+    if (!*quant) {
+      inZp = wZp = zeroPointConst(rewriter, loc, et, 0);
+      if (!bias)
+        bias = constFloat(rewriter, loc, {0.0}, et,
+                          {op.getWeight().getType().getDimSize(0)});
+    }
+    Value zero = isa<FloatType>(et) ? constFloat(rewriter, loc, {0.0}, et, {1})
+                                    : constInt(rewriter, loc, {fill}, et, {1});
     auto xType = cast<RankedTensorType>(x.getType());
     auto wType = cast<RankedTensorType>(w.getType());
     int64_t n = xType.getDimSize(0), h = xType.getDimSize(1),
             wd = xType.getDimSize(2), c = xType.getDimSize(3);
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilations(),
                       p = op.getPadding(), extra = op.getOutputPadding();
-    Value zero = constFloat(rewriter, loc, {0.0}, et, {1});
 
     if (s[0] > 1 || s[1] > 1) {
       // [N,H,1,W,1,C] padded to [N,H,s0,W,s1,C] is the input with s-1
@@ -500,13 +535,21 @@ struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
     }
 
     w = reverse(rewriter, loc, reverse(rewriter, loc, w, 1), 2);
-    if (!bias)
-      bias = constFloat(rewriter, loc, {0.0}, et, {wType.getDimSize(0)});
-    Value zp = zeroPointConst(rewriter, loc, et, 0);
     int64_t one[] = {1, 1}, noPad[] = {0, 0, 0, 0};
-    rewriter.replaceOp(op, emitConv(rewriter, loc, outType, x, w, bias, zp, zp,
-                                    noPad, one, d, op.getGroups(),
-                                    rewriter.getF32Type()));
+    auto accTensor = outType.clone(*quant ? accType : et);
+    Value acc = emitConv(rewriter, loc, accTensor, x, w, bias, inZp, wZp,
+                         noPad, one, d, op.getGroups(), accType);
+    if (!*quant) {
+      rewriter.replaceOp(op, acc);
+      return success();
+    }
+    int64_t o = wType.getDimSize(0),
+            reduction = wType.getDimSize(1) * wType.getDimSize(2) *
+                        wType.getDimSize(3);
+    auto spec = accumulatorSpec(op, **quant, o, reduction, modelBias, 3);
+    if (failed(spec))
+      return failure();
+    rewriter.replaceOp(op, emitRescale(rewriter, loc, acc, *spec));
     return success();
   }
 };

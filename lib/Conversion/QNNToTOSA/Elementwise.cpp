@@ -248,6 +248,77 @@ struct MulLowering : OpConversionPattern<qnn::MulOp> {
   }
 };
 
+/// prelu: float `x < 0 ? slope * x : x`; quantized, the centered input is
+/// requantized by sx / so where it is non-negative, and its product with
+/// the centered slope by sx * sa / so where it is negative.
+struct PReluLowering : OpConversionPattern<qnn::PReluOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::PReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto quant = getBinaryQuant(op);
+    if (failed(quant))
+      return failure();
+    auto outType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    int64_t rank = outType.getRank();
+    Value x = adaptor.getLhs();
+    Value slope = expandToRank(rewriter, loc, adaptor.getRhs(), rank);
+    auto boolType = outType.clone(rewriter.getI1Type());
+    if (!*quant) {
+      Type et = outType.getElementType();
+      Value nonNegative = tosa::GreaterEqualOp::create(
+          rewriter, loc, boolType, x, constFloat(rewriter, loc, {0.0}, et,
+                                                 SmallVector<int64_t>(rank, 1)));
+      rewriter.replaceOpWithNewOp<tosa::SelectOp>(
+          op, outType, nonNegative, x, mul(rewriter, loc, x, slope));
+      return success();
+    }
+    const auto &[qx, qa, qo] = **quant;
+    auto r = computeRescales(op,
+                             {qx.scale() / qo.scale(),
+                              qx.scale() * qa.scale() / qo.scale()},
+                             "prelu");
+    if (failed(r))
+      return failure();
+    Type i32 = rewriter.getI32Type();
+    auto center = [&](Value v, const QuantInfo &q) {
+      v = castTo(rewriter, loc, v, i32);
+      if (q.zeroPoint() == 0)
+        return v;
+      return sub(rewriter, loc, v,
+                 channelConstInt(rewriter, loc, {q.zeroPoint()}, i32, rank, 0));
+    };
+    // |x - zx| * |a - za| < 2^16 * 2^16 for storage of up to 16 bits.
+    Value xc = center(x, qx);
+    Value prod = mul(rewriter, loc, xc, center(slope, qa));
+    auto spec = [&](qmath::Rescale rescale, int64_t bound) {
+      RescaleSpec s;
+      s.rescales = {rescale};
+      s.outZps = {qo.zeroPoint()};
+      s.outType = qo.storageType;
+      s.qmin = qo.qmin;
+      s.qmax = qo.qmax;
+      s.inLo = -bound;
+      s.inHi = bound;
+      return s;
+    };
+    int64_t xBound = maxAbsCentered(qx);
+    int64_t prodBound =
+        std::min<int64_t>(xBound * maxAbsCentered(qa), kI32Max);
+    Value pos = emitRescale(rewriter, loc, xc, spec((*r)[0], xBound));
+    Value neg = emitRescale(rewriter, loc, prod, spec((*r)[1], prodBound));
+    Value nonNegative = tosa::GreaterEqualOp::create(
+        rewriter, loc, boolType, xc,
+        channelConstInt(rewriter, loc, {0}, i32, rank, 0));
+    rewriter.replaceOpWithNewOp<tosa::SelectOp>(op, outType, nonNegative, pos,
+                                                neg);
+    return success();
+  }
+};
+
 /// `table[indices]` for an i32 index tensor of any shape, through
 /// tosa.gather on a [1, K, 1] constant.
 Value gatherTable(OpBuilder &b, Location loc, Value indices,
@@ -400,7 +471,7 @@ private:
 void qnn_to_tosa::populateElementwisePatterns(TypeConverter &converter,
                                               RewritePatternSet &patterns) {
   patterns.add<ReluLowering, ClipLowering, AddSubLowering<qnn::AddOp>,
-               AddSubLowering<qnn::SubOp>, MulLowering,
+               AddSubLowering<qnn::SubOp>, MulLowering, PReluLowering,
                SoftmaxLowering, TableLowering>(converter,
                                                patterns.getContext());
 }

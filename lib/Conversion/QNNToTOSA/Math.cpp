@@ -4,7 +4,9 @@
 // TOSA has an op for use it; the composite activations, float division and
 // sqrt become one linalg.generic each (TOSA has no float division or sqrt).
 // These ops are float only (the verifiers require float tensors), except
-// maximum/minimum, which compare the storage values of one quantized type.
+// maximum/minimum, which compare the storage values of one quantized type,
+// and the sum/mean/max/min reductions, which reduce centered storage values
+// in 32 bits and requantize.
 //
 //===----------------------------------------------------------------------===//
 
@@ -188,19 +190,11 @@ struct FloatBinaryLowering : OpConversionPattern<OpTy> {
       y = maximum(rewriter, loc, a, b);
     } else if constexpr (std::is_same_v<OpTy, qnn::MinimumOp>) {
       y = minimum(rewriter, loc, a, b);
-    } else if constexpr (std::is_same_v<OpTy, qnn::DivOp>) {
+    } else {
+      static_assert(std::is_same_v<OpTy, qnn::DivOp>);
       y = elementwise(rewriter, loc, {a, b}, et,
                       [](OpBuilder &nb, Location l, ValueRange args) {
                         return arith::DivFOp::create(nb, l, args[0], args[1]);
-                      });
-    } else {
-      static_assert(std::is_same_v<OpTy, qnn::PReluOp>);
-      y = elementwise(rewriter, loc, {a, b}, et,
-                      [&](OpBuilder &nb, Location l, ValueRange args) {
-                        Scalar s{nb, l, et};
-                        return s.select(arith::CmpFPredicate::OLT, args[0],
-                                        s.cst(0.0), s.mul(args[0], args[1]),
-                                        args[0]);
                       });
     }
     rewriter.replaceOp(op, y);
@@ -230,6 +224,11 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     using qnn::ReduceKind;
     Location loc = op.getLoc();
+    auto quant = getSupportedQuantInfo(op, op.getInput().getType(), "input");
+    if (failed(quant))
+      return failure();
+    if (*quant)
+      return lowerQuantized(op, adaptor.getInput(), rewriter);
     Value x = adaptor.getInput();
     auto inType = cast<RankedTensorType>(x.getType());
     Type et = inType.getElementType();
@@ -318,6 +317,65 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
                                    op.getOutput().getType().getShape()));
     return success();
   }
+
+  /// sum/mean/max/min of the centered storage values in 32 bits,
+  /// requantized by sx / so (mean: sx / (so * count)).
+  LogicalResult lowerQuantized(qnn::ReduceOp op, Value x,
+                               ConversionPatternRewriter &rewriter) const {
+    using qnn::ReduceKind;
+    Location loc = op.getLoc();
+    auto in = getPerTensorQuantInfo(op, op.getInput().getType(), "input");
+    auto out = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+    if (failed(in) || failed(out))
+      return failure();
+    auto inType = op.getInput().getType();
+    ArrayRef<int64_t> axes = op.getAxes();
+    int64_t count = 1;
+    for (int64_t a : axes)
+      count *= inType.getDimSize(a);
+    Type i32 = rewriter.getI32Type();
+    x = castTo(rewriter, loc, x, i32);
+    if (in->zeroPoint() != 0)
+      x = sub(rewriter, loc, x,
+              channelConstInt(rewriter, loc, {in->zeroPoint()}, i32,
+                              inType.getRank(), 0));
+    Value r;
+    double ratio = in->scale() / out->scale();
+    int64_t bound = maxAbsCentered(*in);
+    switch (op.getKind()) {
+    case ReduceKind::Max:
+      r = reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, x, axes);
+      break;
+    case ReduceKind::Min:
+      r = reduceAxes<tosa::ReduceMinOp>(rewriter, loc, x, axes);
+      break;
+    case ReduceKind::Sum:
+    case ReduceKind::Mean:
+      r = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, x, axes);
+      bound = std::min<int64_t>(bound * count, INT32_MAX);
+      if (op.getKind() == ReduceKind::Mean)
+        ratio /= double(count);
+      break;
+    default:
+      return op.emitOpError() << "'" << qnn::stringifyReduceKind(op.getKind())
+                              << "' has no quantized lowering";
+    }
+    auto rescales = computeRescales(op, {ratio}, "reduction");
+    if (failed(rescales))
+      return failure();
+    RescaleSpec spec;
+    spec.rescales = *rescales;
+    spec.outZps = {out->zeroPoint()};
+    spec.outType = out->storageType;
+    spec.qmin = out->qmin;
+    spec.qmax = out->qmax;
+    spec.inLo = -bound;
+    spec.inHi = bound;
+    r = emitRescale(rewriter, loc, r, spec);
+    rewriter.replaceOp(op, reshape(rewriter, loc, r,
+                                   op.getOutput().getType().getShape()));
+    return success();
+  }
 };
 
 /// x - max(x) - log(sum(exp(x - max(x)))) along the axis.
@@ -350,6 +408,6 @@ void qnn_to_tosa::populateMathPatterns(TypeConverter &converter,
   patterns.add<UnaryLowering, FloatBinaryLowering<qnn::DivOp>, FloatBinaryLowering<qnn::PowOp>,
                FloatBinaryLowering<qnn::MaximumOp>,
                FloatBinaryLowering<qnn::MinimumOp>,
-               FloatBinaryLowering<qnn::PReluOp>, ReduceLowering,
+               ReduceLowering,
                LogSoftmaxLowering>(converter, patterns.getContext());
 }

@@ -571,6 +571,42 @@ func.func @reduce_shape(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
 }
 
 // -----
+// Only sum, mean, max and min reduce quantized tensors.
+func.func @reduce_quantized_kind(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{'l2' has no quantized form (only sum, mean, max and min)}}
+  %0 = qnn.reduce l2 %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+func.func @reduce_quantized_per_axis(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{quantized input and output must be per tensor}}
+  %0 = qnn.reduce max %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3}>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+func.func @reduce_mixed(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{operands and results must be all float or all quantized}}
+  %0 = qnn.reduce sum %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+func.func @prelu_mixed(%x: tensor<3x!quant.uniform<i8:f32, 0.1>>, %s: tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{operands and results must be all float or all quantized}}
+  %0 = qnn.prelu %x, %s : (tensor<3x!quant.uniform<i8:f32, 0.1>>, tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<3x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+func.func @conv_transpose_mixed(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1>>, %w: tensor<3x3x3x8xf32>) -> tensor<1x6x6x3x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{operands and results must be all float or all quantized}}
+  %0 = qnn.conv_transpose2d %x, %w : (tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1>>, tensor<3x3x3x8xf32>) -> tensor<1x6x6x3x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<1x6x6x3x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
 func.func @log_softmax_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{'axis' 2 is out of range for rank 2}}
   %0 = qnn.log_softmax %x {axis = 2} : (tensor<2x3xf32>) -> tensor<2x3xf32>

@@ -150,6 +150,16 @@ LogicalResult PReluOp::verify() {
 LogicalResult ReduceOp::verify() {
   auto in = getInput().getType();
   ArrayRef<int64_t> axes = getAxes();
+  if (isa<quant::QuantizedType>(in.getElementType())) {
+    if (!hasIntegerKind(getKind()))
+      return emitOpError() << "'" << stringifyReduceKind(getKind())
+                           << "' has no quantized form (only sum, mean, max "
+                              "and min)";
+    if (!isa<quant::UniformQuantizedType>(in.getElementType()) ||
+        !isa<quant::UniformQuantizedType>(
+            getOutput().getType().getElementType()))
+      return emitOpError("quantized input and output must be per tensor");
+  }
   for (auto [i, a] : llvm::enumerate(axes)) {
     if (a < 0 || a >= in.getRank())
       return emitOpError() << "axis " << a << " is out of range for rank "

@@ -23,9 +23,9 @@ namespace {
 /// What a config can say about an op, by op name (op_types entries have no
 /// op instance).
 enum class Kind {
-  Weighted,   ///< conv2d, dense, batch_norm: weights and an output
+  Weighted,   ///< conv2d, conv_transpose2d, dense, batch_norm
   Activation, ///< ElementwiseFunctionOpInterface (relu, clip, ...)
-  Output,     ///< add, sub, mul, matmul, concat, maximum, minimum: output_bits
+  Output,     ///< add, sub, mul, matmul, concat, max/minimum, prelu, reduce
   Softmax,    ///< output_bits (fixed scale)
   KeepType,   ///< pooling, pad: the input's type
   Layout,     ///< reshape, transpose, slice, gather: no entry
@@ -37,6 +37,7 @@ Kind kindOf(OperationName name) {
     return Kind::Other;
   StringRef op = name.getStringRef();
   if (op == Conv2dOp::getOperationName() || op == DenseOp::getOperationName() ||
+      op == ConvTranspose2dOp::getOperationName() ||
       op == BatchNormOp::getOperationName())
     return Kind::Weighted;
   std::optional<RegisteredOperationName> info = name.getRegisteredInfo();
@@ -46,7 +47,8 @@ Kind kindOf(OperationName name) {
       op == MulOp::getOperationName() || op == MatMulOp::getOperationName() ||
       op == ConcatOp::getOperationName() ||
       op == MaximumOp::getOperationName() ||
-      op == MinimumOp::getOperationName())
+      op == MinimumOp::getOperationName() ||
+      op == PReluOp::getOperationName() || op == ReduceOp::getOperationName())
     return Kind::Output;
   if (op == SoftmaxOp::getOperationName())
     return Kind::Softmax;
@@ -105,6 +107,10 @@ Operation *onlyUser(Value v) {
 }
 
 } // namespace
+
+bool qnn::isWeightedOp(Operation *op) {
+  return kindOf(op->getName()) == Kind::Weighted;
+}
 
 bool qnn::isActivationOp(Operation *op) {
   return kindOf(op->getName()) == Kind::Activation;

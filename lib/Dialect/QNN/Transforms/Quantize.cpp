@@ -38,6 +38,18 @@ using namespace qmlir::qnn::quantize_utils;
 
 namespace {
 
+/// A quantized sum (or mean) adds up to `count` centered values of `bits`
+/// bits in a 32-bit accumulator; a larger reduction stays float.
+bool reduceFitsI32(ReduceOp op, unsigned bits) {
+  if (op.getKind() == ReduceKind::Max || op.getKind() == ReduceKind::Min)
+    return true;
+  auto type = op.getInput().getType();
+  double count = 1.0;
+  for (int64_t axis : op.getAxes())
+    count *= double(type.getDimSize(axis));
+  return count * std::ldexp(1.0, bits) <= 2147483647.0;
+}
+
 class Quantizer {
 public:
   Quantizer(func::FuncOp func, const QuantPlan &plan)
@@ -265,8 +277,9 @@ Value Quantizer::castTo(Value quantized, Type elementType) {
                               type.clone(elementType), quantized);
 }
 
-/// conv2d and dense: the input (per tensor, or per channel with the channel
-/// scales folded into the weights), weights, bias and the accumulator check.
+/// conv2d, conv_transpose2d and dense: the input (per tensor, or per channel
+/// with the channel scales folded into the weights), weights, bias and the
+/// accumulator check. Both convolutions have OHWI weights grouped alike.
 FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
                                                 IRMapping &mapping,
                                                 Type &resultType) {
@@ -309,7 +322,9 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   spec.channelFactors = channelFactors;
   if (auto conv = dyn_cast<Conv2dOp>(op))
     spec.groups = conv.getGroups();
-  spec.isConv = isa<Conv2dOp>(op);
+  if (auto conv = dyn_cast<ConvTranspose2dOp>(op))
+    spec.groups = conv.getGroups();
+  spec.isConv = isa<Conv2dOp, ConvTranspose2dOp>(op);
   // Weight scales given by qnn-apply-encodings.
   if (auto enc = op->getAttrOfType<DictionaryAttr>(kWeightEncodingAttr)) {
     auto bits = enc.getAs<IntegerAttr>("bits");
@@ -377,7 +392,7 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   };
   auto none = static_cast<Operation *>(nullptr);
 
-  if (isa<Conv2dOp, DenseOp>(op)) {
+  if (isa<Conv2dOp, ConvTranspose2dOp, DenseOp>(op)) {
     FailureOr<Operation *> r = quantizeLayer(op, mapping, resultElementType);
     if (failed(r) || !*r)
       return r;
@@ -415,7 +430,11 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
       return none;
     resultElementType = elementTypeOf(*qInput);
   } else if (isa<AddOp, SubOp, MulOp, MatMulOp, ConcatOp, MaximumOp,
-                 MinimumOp>(op)) {
+                 MinimumOp, PReluOp, ReduceOp>(op)) {
+    if (auto reduce = dyn_cast<ReduceOp>(op))
+      if (!ReduceOp::hasIntegerKind(reduce.getKind()) ||
+          !reduceFitsI32(reduce, tensorOf(reduce.getInput()).bits))
+        return none;
     FailureOr<Type> outType = activationElementType(op->getResult(0));
     if (failed(outType))
       return failure();
@@ -441,7 +460,7 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
     int64_t terms = 1;
     if (auto matmul = dyn_cast<MatMulOp>(op))
       terms = matmul.getLhs().getType().getShape().back();
-    if (isa<MulOp, MatMulOp>(op) &&
+    if (isa<MulOp, MatMulOp, PReluOp>(op) &&
         failed(checkProduct(op, layer ? layer->name : "", operands[0],
                             operands[1], layer ? layer->scheme.bufferBits : 32,
                             terms)))

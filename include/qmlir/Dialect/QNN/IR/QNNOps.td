@@ -157,7 +157,7 @@ def QNN_MatMulOp : QNN_LayerOp<"matmul"> {
   let hasVerifier = 1;
 }
 
-def QNN_ConvTranspose2dOp : QNN_Op<"conv_transpose2d", [Pure]> {
+def QNN_ConvTranspose2dOp : QNN_LayerOp<"conv_transpose2d"> {
   let summary = "2-D transposed convolution, NHWC input, OHWI weights";
   let description = [{
     The gradient of `qnn.conv2d` with respect to its input: every input
@@ -168,7 +168,11 @@ def QNN_ConvTranspose2dOp : QNN_Op<"conv_transpose2d", [Pure]> {
     left, right]` crops the full result; `output_padding` `[h, w]` extends it
     at the end (only bias reaches those rows), so the output size is
     `(in - 1) * s + d * (k - 1) + 1 - pad_lo - pad_hi + output_padding`.
-    Float only.
+
+    Quantized like `qnn.conv2d`: input, weight and output are
+    `!quant.uniform`; the weight may be per-axis on dimension 0 (output
+    channels); the bias is 32-bit with scale `input_scale * weight_scale`
+    and zero point 0.
 
     ```mlir
     %y = qnn.conv_transpose2d %x, %w {strides = array<i64: 2, 2>}
@@ -176,16 +180,16 @@ def QNN_ConvTranspose2dOp : QNN_Op<"conv_transpose2d", [Pure]> {
     ```
   }];
   let arguments = (ins
-    QNN_FloatTensor:$input,
-    QNN_FloatTensor:$weight,
-    Optional<QNN_FloatTensor>:$bias,
+    QNN_Tensor:$input,
+    QNN_Tensor:$weight,
+    Optional<QNN_Tensor>:$bias,
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
     DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
     DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
     DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
     DefaultValuedAttr<I64Attr, "1">:$groups
   );
-  let results = (outs QNN_FloatTensor:$output);
+  let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -423,11 +427,22 @@ def QNN_MinimumOp : QNN_BinaryOp<"minimum"> {
     values.
   }];
 }
-def QNN_PReluOp : QNN_FloatBinaryOp<"prelu"> {
+def QNN_PReluOp : QNN_BinaryOp<"prelu"> {
   let summary = "lhs < 0 ? rhs * lhs : lhs, the slope rhs broadcast to lhs";
   let description = [{
     The slope broadcasts to the input's shape (ONNX's unidirectional
     broadcasting), so the output has the input's shape.
+
+    Quantized (input, slope and output per tensor): a non-negative centered
+    input `x - zx` is requantized by `sx / so`, a negative one times the
+    centered slope `(a - za)` by `sx * sa / so`, both with TOSA's rounding.
+
+    ```mlir
+    %y = qnn.prelu %x, %slope
+      : (tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>>,
+         tensor<4x!quant.uniform<i8:f32, 0.002:-128>>)
+      -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.08:5>>
+    ```
   }];
 }
 
@@ -445,8 +460,8 @@ def QNN_ReduceKind : I32EnumAttr<"ReduceKind", "reduction of qnn.reduce", [
   let cppNamespace = "::qmlir::qnn";
 }
 
-def QNN_ReduceOp : QNN_Op<"reduce", [Pure]> {
-  let summary = "Reduction of a float tensor over some axes";
+def QNN_ReduceOp : QNN_LayerOp<"reduce"> {
+  let summary = "Reduction of a tensor over some axes";
   let description = [{
     Reduces over `axes` (sorted, distinct, non-negative). With `keep_dims`
     (the default) the reduced dimensions stay as size 1; otherwise they are
@@ -455,19 +470,30 @@ def QNN_ReduceOp : QNN_Op<"reduce", [Pure]> {
     (computed as `m + log(sum(exp(x - m)))` with `m = max(x)`). Empty `axes`
     is the identity.
 
+    Quantized (`sum`, `mean`, `max` and `min` only; input and output per
+    tensor): the reduction of the centered storage values `x - zx` in 32
+    bits, requantized by `sx / so` (`mean`: `sx / (so * count)`).
+
     ```mlir
     %m = qnn.reduce mean %x {axes = array<i64: 1, 2>}
       : (tensor<1x7x7x64xf32>) -> tensor<1x1x1x64xf32>
     ```
   }];
-  let arguments = (ins QNN_ReduceKind:$kind, QNN_FloatTensor:$input,
+  let arguments = (ins QNN_ReduceKind:$kind, QNN_Tensor:$input,
                        DenseI64ArrayAttr:$axes,
                        DefaultValuedAttr<BoolAttr, "true">:$keep_dims);
-  let results = (outs QNN_FloatTensor:$output);
+  let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether this kind has integer semantics on quantized tensors.
+    static bool hasIntegerKind(::qmlir::qnn::ReduceKind kind) {
+      return kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
+             kind == ReduceKind::Max || kind == ReduceKind::Min;
+    }
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -44,6 +44,10 @@ struct LayerPlan {
   bool firstLayer = false;
 };
 
+/// Layers with weights (conv2d, conv_transpose2d, dense; batch_norm before
+/// it becomes a depthwise conv2d): weight_bits, output_bits, buffer_bits.
+bool isWeightedOp(mlir::Operation *op);
+
 /// Relu and clip (and any elementwise function of one input): their output
 /// bits are activation_bits.
 bool isActivationOp(mlir::Operation *op);

@@ -1,0 +1,13 @@
+// End-to-end: quantized qnn.reduce (sum, mean, max, min) through the CPU JIT
+// against NumPy, bit for bit.
+
+// RUN: %python -c "import qref as q; r = q.rng(12); x = q.ints(r, -128, 127, (2, 3, 5, 4)); q.save('%t', x=x, sum=q.reduce_q(x, 7, 0.02, -10, 0.5, 'sum', (1, 2)), mean=q.reduce_q(x, 7, 0.02, 3, 0.015, 'mean', (1, 2), keepdims=False), max=q.reduce_q(x, 7, 0.02, -128, 0.01, 'max', (3,)), min=q.reduce_q(x, 7, 0.02, 100, 0.02, 'min', (0, 3)))"
+// RUN: qrun %s --input %t.x.npy --expect %t.sum.npy --expect %t.mean.npy --expect %t.max.npy --expect %t.min.npy --atol 0 --rtol 0 | FileCheck %s
+// CHECK-COUNT-4: 0 mismatches
+func.func @main(%x: tensor<2x3x5x4x!quant.uniform<i8:f32, 0.02:7>>) -> (tensor<2x1x1x4x!quant.uniform<i8:f32, 0.5:-10>>, tensor<2x4x!quant.uniform<i8:f32, 0.015:3>>, tensor<2x3x5x1x!quant.uniform<i8:f32, 0.01:-128>>, tensor<1x3x5x1x!quant.uniform<i8:f32, 0.02:100>>) {
+  %0 = qnn.reduce sum %x {axes = array<i64: 1, 2>} : (tensor<2x3x5x4x!quant.uniform<i8:f32, 0.02:7>>) -> tensor<2x1x1x4x!quant.uniform<i8:f32, 0.5:-10>>
+  %1 = qnn.reduce mean %x {axes = array<i64: 1, 2>, keep_dims = false} : (tensor<2x3x5x4x!quant.uniform<i8:f32, 0.02:7>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.015:3>>
+  %2 = qnn.reduce max %x {axes = array<i64: 3>} : (tensor<2x3x5x4x!quant.uniform<i8:f32, 0.02:7>>) -> tensor<2x3x5x1x!quant.uniform<i8:f32, 0.01:-128>>
+  %3 = qnn.reduce min %x {axes = array<i64: 0, 3>} : (tensor<2x3x5x4x!quant.uniform<i8:f32, 0.02:7>>) -> tensor<1x3x5x1x!quant.uniform<i8:f32, 0.02:100>>
+  return %0, %1, %2, %3 : tensor<2x1x1x4x!quant.uniform<i8:f32, 0.5:-10>>, tensor<2x4x!quant.uniform<i8:f32, 0.015:3>>, tensor<2x3x5x1x!quant.uniform<i8:f32, 0.01:-128>>, tensor<1x3x5x1x!quant.uniform<i8:f32, 0.02:100>>
+}
