@@ -246,7 +246,9 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes,
         vi.name(), "input", [&] { return emitError(); }, &dataType);
     if (!type)
       return failure();
-    if (!isFloatType(dataType)) {
+    // INT64 data are plain integers (!quant.uniform has at most 32 bits);
+    // the integer arithmetic ops and Max/Min take them.
+    if (!isFloatType(dataType) && dataType != onnx::TensorProto::INT64) {
       // Integer inputs are the data of quantized ops, which give them their
       // scale and zero point.
       std::string error;
@@ -295,6 +297,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                << " values computed at run time is not supported (input '"
                << n.inputName(i) << "'); only FLOAT, or integers known at "
                << "import time";
+  if (!handler.takesPlainIntegers)
+    for (unsigned i = 0; i < n.numInputs(); ++i)
+      if (n.hasInput(i) && !n.constantInput(i) &&
+          isa<IntegerType>(n.inputType(i).getElementType()))
+        return n.emitError()
+               << node.op_type() << " of " << elementTypeName(n.inputDataType(i))
+               << " values computed at run time is not supported (input '"
+               << n.inputName(i) << "')";
   if (failed(handler.fn(n)))
     return failure();
   // An empty result holds no data: it is a constant (TOSA has no empty
