@@ -110,7 +110,7 @@ Location GraphImporter::nameLoc(StringRef name) {
 RankedTensorType
 GraphImporter::inferredType(StringRef name, StringRef what,
                             function_ref<InFlightDiagnostic()> emitError,
-                            int32_t *dataType) {
+                            int32_t *dataType, ArrayRef<int64_t> computed) {
   auto it = types.find(name);
   if (it == types.end() || !it->second->has_tensor_type()) {
     emitError() << what << " '" << name
@@ -133,7 +133,15 @@ GraphImporter::inferredType(StringRef name, StringRef what,
     return {};
   }
   SmallVector<int64_t> shape;
+  bool useComputed =
+      !computed.empty() && int64_t(computed.size()) == tt.shape().dim_size();
   for (auto [i, dim] : llvm::enumerate(tt.shape().dim())) {
+    // A dim libonnx could not infer (e.g. the length of a Range whose limit
+    // the importer folded from a bound input) is the importer's.
+    if (useComputed && !dim.has_dim_value()) {
+      shape.push_back(computed[i]);
+      continue;
+    }
     if (!dim.has_dim_value() || dim.dim_value() < 0) {
       emitError() << what << " '" << name << "' has a non-static dimension "
                   << i
@@ -561,7 +569,9 @@ int32_t NodeImporter::outputDataType(unsigned i) const {
 RankedTensorType NodeImporter::outputType(unsigned i,
                                           ArrayRef<int64_t> computed,
                                           Layout layout, Type elementType) {
-  RankedTensorType inferred = outputType(i);
+  RankedTensorType inferred = graph.inferredType(
+      node.output(i), "output", [&] { return emitError(); }, nullptr,
+      computed);
   if (!inferred)
     return {};
   if (inferred.getShape() != computed) {

@@ -279,10 +279,13 @@ private:
                           ErrorFn emitError, llvm::StringRef name);
   /// The static tensor type ONNX inferred for `name` (ONNX layout, element
   /// type from mlirElementType), or null after emitting an error naming
-  /// `what` (e.g. "input"). `dataType` receives the ONNX element type.
+  /// `what` (e.g. "input"). `dataType` receives the ONNX element type. Dims
+  /// ONNX left unknown take the importer's `computed` shape when given (of
+  /// the same rank).
   mlir::RankedTensorType inferredType(llvm::StringRef name,
                                       llvm::StringRef what, ErrorFn emitError,
-                                      int32_t *dataType = nullptr);
+                                      int32_t *dataType = nullptr,
+                                      llvm::ArrayRef<int64_t> computed = {});
   mlir::Location nameLoc(llvm::StringRef name);
 
   mlir::MLIRContext &ctx;
@@ -375,7 +378,8 @@ public:
   /// The type of output `i` in `layout` with element type `elementType`
   /// (default: the inferred one), after checking that the shape the importer
   /// computed (`computed`, ONNX layout) is the one ONNX inferred, so that a
-  /// semantic mismatch never imports silently. Null after an error.
+  /// semantic mismatch never imports silently (dims ONNX could not infer are
+  /// taken from `computed`). Null after an error.
   mlir::RankedTensorType outputType(unsigned i,
                                     llvm::ArrayRef<int64_t> computed,
                                     Layout layout = Layout::ONNX,
