@@ -6,7 +6,8 @@
 // to rank 4 and transposed on the host, which keeps ONNX's broadcasting
 // intact. With a lower-rank value computed at run time they stay in ONNX
 // layout. Ops whose inputs are all constants are folded on the host (shape
-// arithmetic is integer and never reaches qnn).
+// arithmetic is integer and never reaches qnn). Integer arithmetic on values
+// computed at run time becomes qnn ops on plain integers (ONNX layout).
 //
 //===----------------------------------------------------------------------===//
 
