@@ -529,13 +529,54 @@ const HostTensor *NodeImporter::constantInput(unsigned i) const {
   return c ? &*c : nullptr;
 }
 
+/// The graph inputs (not initializers) that `name` is computed from, in
+/// graph input order.
+static SmallVector<std::string>
+graphInputsBehind(const onnx::GraphProto &graph, StringRef name) {
+  llvm::StringMap<const onnx::NodeProto *> producer;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      producer[out] = &node;
+  llvm::StringSet<> seen;
+  SmallVector<StringRef> stack = {name};
+  while (!stack.empty()) {
+    StringRef v = stack.pop_back_val();
+    if (v.empty() || !seen.insert(v).second)
+      continue;
+    auto it = producer.find(v);
+    if (it != producer.end())
+      for (const std::string &in : it->second->input())
+        stack.push_back(in);
+  }
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers.insert(t.name());
+  SmallVector<std::string> inputs;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    if (seen.contains(vi.name()) && !initializers.contains(vi.name()))
+      inputs.push_back(vi.name());
+  return inputs;
+}
+
 const HostTensor *NodeImporter::requireConstant(unsigned i, StringRef what) {
   const HostTensor *c = constantInput(i);
-  if (!c)
-    emitError() << what << " '" << inputName(i)
-                << "' must be a constant (an initializer or computed from "
-                   "constants)";
-  return c;
+  if (c)
+    return c;
+  InFlightDiagnostic diag = emitError();
+  diag << what << " '" << inputName(i)
+       << "' must be a constant (an initializer or computed from constants)";
+  // Name the graph inputs whose run-time values it depends on: the model
+  // has a shape that only they determine (give them as initializers).
+  SmallVector<std::string> inputs =
+      graphInputsBehind(graph.model.graph(), inputName(i));
+  if (!inputs.empty()) {
+    diag << "; it is computed from graph input";
+    if (inputs.size() > 1)
+      diag << "s";
+    for (auto [k, in] : llvm::enumerate(inputs))
+      diag << (k ? ", '" : " '") << in << "'";
+  }
+  return nullptr;
 }
 
 bool NodeImporter::allInputsConstant() const {
