@@ -11,10 +11,11 @@ test_data_set_*/{input,output}_*.pb TensorProtos. For each test this script
 
 1. converts the TensorProtos to .npy with the onnx package;
 2. binds "attribute-like" graph inputs (shapes, axes, pads, scales, zero
-   points, Gather indices: the BOUND table below) as initializers with the
-   test's values, because qmlir compiles static graphs and needs them at
-   import time (real models carry them as initializers; the report lists every
-   test where this happened);
+   points, Gather indices: the BOUND table below, and integer scalars that
+   reach those positions through other nodes, e.g. a window size) as
+   initializers with the test's values, because qmlir compiles static graphs
+   and needs them at import time (real models carry them as initializers;
+   the report lists every test where this happened);
 3. imports the model with `qmlir-translate --import-onnx`;
 4. runs every data set with `qrun --expect ... --rtol 1e-3 --atol 1e-7`
    (onnx.backend.test's tolerances; integer outputs must be equal);
@@ -82,6 +83,8 @@ OK_TYPES = {TensorProto.FLOAT, TensorProto.INT8, TensorProto.UINT8,
 # Failures of in-scope tests that are documented limitations rather than bugs
 # (regex on the error line -> short reason). Anything else in scope is a bug.
 KNOWN_LIMITS = [
+    (r"of INT64 values computed at run time is not supported",
+     "INT64 data computed at run time"),
     (r"values computed at run time is not supported",
      "integer arithmetic on values computed at run time"),
     (r"Pow of .* integer", "integer arithmetic on values computed at run time"),
@@ -155,6 +158,28 @@ def bind_inputs(model, inputs):
         for i, name in enumerate(node.input):
             if name in wanted and i not in BOUND.get(node.op_type, []):
                 wanted.discard(name)
+    # Shape-determining inputs: integer scalars and 1-D tensors that reach
+    # such a position through other nodes (a window size cast to float and
+    # used as Range's limit). The graph's shapes depend on their value, so
+    # the test checks the model specialized to it, like a model that carries
+    # the value as an initializer.
+    producer = {out: node for node in model.graph.node for out in node.output}
+    reaching = set()
+    stack = [node.input[i] for node in model.graph.node
+             for i in BOUND.get(node.op_type, []) if i < len(node.input)]
+    while stack:
+        name = stack.pop()
+        if not name or name in reaching:
+            continue
+        reaching.add(name)
+        if name in producer:
+            stack.extend(producer[name].input)
+    int_types = {TensorProto.INT32, TensorProto.INT64}
+    for vi in model.graph.input:
+        tt = vi.type.tensor_type
+        if vi.name in reaching and vi.name in graph_inputs and \
+                tt.elem_type in int_types and len(tt.shape.dim) <= 1:
+            wanted.add(vi.name)
     bound, remaining = [], []
     for idx, name in enumerate(graph_inputs):
         if name in wanted and idx < len(inputs):

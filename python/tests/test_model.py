@@ -52,6 +52,32 @@ def test_inputs_outputs_and_predict(tmp_path):
     np.testing.assert_array_equal(model.predict(x), np.maximum(x, 0))
 
 
+# ONNX integer arithmetic on INT64 inputs (plain i64 tensors) and uint8
+# wrapping.
+INT_ONNX = """
+<ir_version: 8, opset_import: ["" : 14]>
+ints (int64[3] a, int64[3] b, uint8[3] u) => (int64[3] m, uint8[3] w)
+{
+  m = Mul (a, b)
+  w = Add (u, u)
+}
+"""
+
+
+def test_int64_and_uint8_predict(tmp_path):
+    model = qmlir.load(write(tmp_path, "ints.onnxtxt", INT_ONNX))
+    assert [i.dtype for i in model.inputs] == [np.dtype("int64")] * 2 + [
+        np.dtype("uint8")]
+    assert [o.dtype for o in model.outputs] == [np.dtype("int64"),
+                                                np.dtype("uint8")]
+    a = np.array([2**40, -3, 7], np.int64)
+    b = np.array([2**20, 5, -7], np.int64)
+    u = np.array([100, 200, 255], np.uint8)
+    m, w = model.predict(a, b, u)
+    np.testing.assert_array_equal(m, a * b)
+    np.testing.assert_array_equal(w, u + u)
+
+
 def test_load_tf_graph(tmp_path):
     model = qmlir.load(write(tmp_path, "relu.pbtxt", RELU_PBTXT), batch=2)
     assert model.inputs == [qmlir.TensorInfo("x", (2, 3), np.dtype("float32"))]

@@ -26,6 +26,10 @@ void populateElementwisePatterns(mlir::TypeConverter &converter,
 /// qnn.log_softmax (float only).
 void populateMathPatterns(mlir::TypeConverter &converter,
                           mlir::RewritePatternSet &patterns);
+/// qnn.add/sub/mul/div/pow/maximum/minimum on plain integer tensors (and pow
+/// of mixed float and integer operands), qnn.cast.
+void populateIntegerPatterns(mlir::TypeConverter &converter,
+                             mlir::RewritePatternSet &patterns);
 /// qnn.reshape, qnn.transpose, qnn.concat, qnn.pad, qnn.slice, qnn.gather.
 void populateLayoutPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);

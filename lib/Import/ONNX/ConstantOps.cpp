@@ -4,10 +4,15 @@
 // Shape and Size are constants, and Cast, Range and ConstantOfShape of
 // constants are folded on the host. Their integer results (shape tensors)
 // feed Reshape, Slice, Pad, ... as constants and never become qnn values.
+// Cast of values computed at run time: float to float is the identity,
+// integers to float a dequantize (INT64: qnn.cast), anything to an integer
+// type a qnn.cast on plain integers.
 //
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -79,9 +84,34 @@ static LogicalResult importCast(NodeImporter &n) {
     n.setConstantOutput(0, std::move(*t));
     return success();
   }
+  int32_t from = n.inputDataType(0);
+  if (*to == from) {
+    n.forwardInput(0, 0);
+    return success();
+  }
+  // To an integer type, or INT64 values to float: qnn.cast on plain
+  // integers (wrapping to narrower types, float truncated toward zero).
+  IntegerType toInt = integerComputeType(n.context(), *to);
+  IntegerType fromInt = integerComputeType(n.context(), from);
+  bool fromFloat = from == onnx::TensorProto::FLOAT;
+  if ((toInt && (fromInt || fromFloat)) ||
+      (*to == onnx::TensorProto::FLOAT && from == onnx::TensorProto::INT64)) {
+    Value v = fromFloat ? n.input(0, Layout::ONNX)
+                        : plainIntegers(n, 0, fromInt);
+    if (!v)
+      return failure();
+    auto type = cast<RankedTensorType>(v.getType());
+    Type et = toInt ? Type(toInt) : Type(n.builder.getF32Type());
+    if (type.getElementType() != et)
+      v = qnn::CastOp::create(n.builder, n.loc, type.clone(et), v);
+    if (toInt && !(v = fromPlainIntegers(n, v, *to)))
+      return failure();
+    n.setOutput(0, v, Layout::ONNX);
+    return success();
+  }
   // Integers computed at run time (quantized values) to float: their raw
   // values, i.e. a dequantize with scale 1 and zero point 0.
-  if (*to == onnx::TensorProto::FLOAT && !isFloatType(n.inputDataType(0))) {
+  if (*to == onnx::TensorProto::FLOAT && !isFloatType(from)) {
     Value f = integersAsFloat(n, 0);
     if (!f)
       return failure();
@@ -171,9 +201,12 @@ static LogicalResult importConstantOfShape(NodeImporter &n) {
 void qmlir::onnx_import::registerConstantHandlers(HandlerTable &table) {
   // Shape and Size read only the (static) shape, so any value will do.
   table["Constant"] = importConstant;
-  table["Shape"] = {importShape, /*takesQuantized=*/true};
-  table["Size"] = {importSize, /*takesQuantized=*/true};
-  table["Cast"] = {importCast, /*takesQuantized=*/true};
+  table["Shape"] = {importShape, /*takesQuantized=*/true,
+                    /*takesPlainIntegers=*/true};
+  table["Size"] = {importSize, /*takesQuantized=*/true,
+                   /*takesPlainIntegers=*/true};
+  table["Cast"] = {importCast, /*takesQuantized=*/true,
+                   /*takesPlainIntegers=*/true};
   table["CastLike"] = importCastLike;
   table["Range"] = importRange;
   table["ConstantOfShape"] = importConstantOfShape;

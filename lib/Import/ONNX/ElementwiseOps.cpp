@@ -6,12 +6,14 @@
 // to rank 4 and transposed on the host, which keeps ONNX's broadcasting
 // intact. With a lower-rank value computed at run time they stay in ONNX
 // layout. Ops whose inputs are all constants are folded on the host (shape
-// arithmetic is integer and never reaches qnn).
+// arithmetic is integer and never reaches qnn). Integer arithmetic on values
+// computed at run time becomes qnn ops on plain integers (ONNX layout).
 //
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
@@ -374,7 +376,172 @@ static LogicalResult finishElementwise(NodeImporter &n, Value result,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Integer arithmetic on values computed at run time
+//===----------------------------------------------------------------------===//
+
+IntegerType qmlir::onnx_import::integerComputeType(MLIRContext *ctx,
+                                                   int32_t dataType) {
+  switch (dataType) {
+  case onnx::TensorProto::INT8:
+    return IntegerType::get(ctx, 8);
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::INT32:
+    return IntegerType::get(ctx, 32);
+  case onnx::TensorProto::INT64:
+    return IntegerType::get(ctx, 64);
+  default:
+    return {};
+  }
+}
+
+/// The ONNX type whose host values a constant of `type` holds.
+static int32_t onnxTypeOf(IntegerType type) {
+  switch (type.getWidth()) {
+  case 8:
+    return onnx::TensorProto::INT8;
+  case 32:
+    return onnx::TensorProto::INT32;
+  default:
+    return onnx::TensorProto::INT64;
+  }
+}
+
+/// `v` converted elementwise to `elementType` (no op when it has it).
+static Value castElements(NodeImporter &n, Value v, Type elementType) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getElementType() == elementType)
+    return v;
+  return qnn::CastOp::create(n.builder, n.loc, type.clone(elementType), v);
+}
+
+Value qmlir::onnx_import::plainIntegers(NodeImporter &n, unsigned i,
+                                        IntegerType type) {
+  if (const HostTensor *c = n.constantInput(i)) {
+    FailureOr<HostTensor> t = c->castTo(onnxTypeOf(type));
+    if (failed(t)) {
+      n.emitError() << "'" << n.inputName(i) << "' of element type "
+                    << elementTypeName(c->dataType)
+                    << " cannot be an integer operand";
+      return {};
+    }
+    return n.materialize(*t, n.inputName(i));
+  }
+  Value v = n.input(i, Layout::ONNX);
+  if (!v)
+    return {};
+  auto vt = cast<RankedTensorType>(v.getType());
+  auto q = dyn_cast<quant::QuantizedType>(vt.getElementType());
+  if (!q)
+    return castElements(n, v, type);
+  // The storage integers are the ONNX integers, except UINT8's u - 128.
+  v = quant::StorageCastOp::create(n.builder, n.loc,
+                                   vt.clone(q.getStorageType()), v);
+  v = castElements(n, v, type);
+  if (n.inputDataType(i) == onnx::TensorProto::UINT8) {
+    if (type.getWidth() <= 8) {
+      n.emitError() << "UINT8 values need a compute type wider than 8 bits";
+      return {};
+    }
+    Value offset = n.materialize(
+        HostTensor::fromInts({}, {128}, onnxTypeOf(type)), "uint8_offset");
+    if (!offset)
+      return {};
+    v = qnn::AddOp::create(n.builder, n.loc, v.getType(), v, offset);
+  }
+  return v;
+}
+
+Value qmlir::onnx_import::fromPlainIntegers(NodeImporter &n, Value v,
+                                            int32_t dataType) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (dataType == onnx::TensorProto::INT64)
+    return castElements(n, v, n.builder.getI64Type());
+  if (dataType != onnx::TensorProto::INT8 &&
+      dataType != onnx::TensorProto::UINT8 &&
+      dataType != onnx::TensorProto::INT32) {
+    n.emitError() << "integer results of type " << elementTypeName(dataType)
+                  << " are not supported";
+    return {};
+  }
+  bool isU8 = dataType == onnx::TensorProto::UINT8;
+  if (isU8) {
+    // u (any integer) wraps to 0..255, held as int8 storage u - 128: the
+    // low 8 bits of u - 128.
+    Value offset = n.materialize(
+        HostTensor::fromInts({}, {-128},
+                             onnxTypeOf(cast<IntegerType>(
+                                 type.getElementType()))),
+        "uint8_offset");
+    if (!offset)
+      return {};
+    v = qnn::AddOp::create(n.builder, n.loc, type, v, offset);
+  }
+  quant::UniformQuantizedType raw =
+      rawQuantType(n.context(), dataType, /*shifted=*/isU8);
+  v = castElements(n, v, raw.getStorageType());
+  return quant::StorageCastOp::create(n.builder, n.loc, type.clone(raw), v);
+}
+
+/// Add, Sub, Mul, Div, Pow, Max, Min with an integer operand computed at
+/// run time: ONNX's integer semantics (wrapping; Div truncates toward zero)
+/// on plain integers, in ONNX layout. Pow's base and exponent may differ in
+/// type (T, T1); the result has the base's.
+static LogicalResult importIntegerBinary(NodeImporter &n, BinaryKind kind,
+                                         ArrayRef<unsigned> inputs) {
+  int32_t resultType = n.inputDataType(inputs[0]);
+  auto operand = [&](unsigned i) -> Value {
+    int32_t t = n.inputDataType(i);
+    if (isFloatType(t))
+      return n.constantInput(i)
+                 ? n.materialize(*n.constantInput(i), n.inputName(i))
+                 : n.input(i, Layout::ONNX);
+    IntegerType ct = integerComputeType(n.context(), t);
+    if (!ct) {
+      n.emitError() << n.opType() << " of " << elementTypeName(t)
+                    << " values is not supported";
+      return {};
+    }
+    return plainIntegers(n, i, ct);
+  };
+  if (kind != BinaryKind::Pow)
+    for (unsigned i : inputs)
+      if (n.inputDataType(i) != resultType)
+        return n.emitError() << n.opType() << " of "
+                             << elementTypeName(resultType) << " and "
+                             << elementTypeName(n.inputDataType(i))
+                             << " operands";
+  Value acc = operand(inputs[0]);
+  if (!acc)
+    return failure();
+  for (unsigned i : inputs.drop_front()) {
+    Value v = operand(i);
+    if (!v)
+      return failure();
+    RankedTensorType type = broadcastResultType(n, acc, v, Layout::ONNX);
+    if (!type)
+      return failure();
+    acc = createBinary(n, kind, type, acc, v);
+  }
+  if (!isFloatType(resultType)) {
+    acc = fromPlainIntegers(n, acc, resultType);
+    if (!acc)
+      return failure();
+  }
+  return finishElementwise(n, acc, Layout::ONNX);
+}
+
+/// Whether an input of `n` is integers computed at run time.
+static bool hasRunTimeIntegers(NodeImporter &n, ArrayRef<unsigned> inputs) {
+  return llvm::any_of(inputs, [&](unsigned i) {
+    return !n.constantInput(i) && !isFloatType(n.inputDataType(i));
+  });
+}
+
 template <BinaryKind kind> static LogicalResult importBinary(NodeImporter &n) {
+  if (kind != BinaryKind::PRelu && !n.allInputsConstant() &&
+      hasRunTimeIntegers(n, {0, 1}))
+    return importIntegerBinary(n, kind, {0, 1});
   if (n.allInputsConstant()) {
     FailureOr<HostTensor> t =
         foldBinary(n, *n.constantInput(0), *n.constantInput(1), kind);
@@ -439,11 +606,15 @@ static LogicalResult importVariadic(NodeImporter &n) {
       inputs.push_back(i);
   if (inputs.empty())
     return n.emitError() << n.opType() << " needs at least one input";
-  // Max and Min of integers held as quantized values compare storage
-  // values: every operand must be a run-time value of the same type.
-  bool quantized = llvm::any_of(inputs, [&](unsigned i) {
-    return !n.constantInput(i) && !isFloatType(n.inputDataType(i));
-  });
+  // INT64 values are plain integers; Max and Min of integers held as
+  // quantized values compare storage values: every operand must be a
+  // run-time value of the same type.
+  bool quantized = hasRunTimeIntegers(n, inputs);
+  if (quantized && (kind == BinaryKind::Max || kind == BinaryKind::Min) &&
+      llvm::any_of(inputs, [&](unsigned i) {
+        return n.inputDataType(i) == onnx::TensorProto::INT64;
+      }))
+    return importIntegerBinary(n, kind, inputs);
   if (quantized) {
     if (kind != BinaryKind::Max && kind != BinaryKind::Min)
       return n.emitError() << n.opType() << " of "
@@ -515,16 +686,18 @@ void qmlir::onnx_import::registerElementwiseHandlers(HandlerTable &table) {
   table["Clip"] = {importClip, /*takesQuantized=*/true};
   for (const auto &entry : unaryOps())
     table[entry.getKey()] = importUnary;
-  table["Identity"] = {importIdentity, /*takesQuantized=*/true};
+  table["Identity"] = {importIdentity, /*takesQuantized=*/true,
+                       /*takesPlainIntegers=*/true};
   table["Dropout"] = importDropout;
-  table["Add"] = importBinary<BinaryKind::Add>;
-  table["Sub"] = importBinary<BinaryKind::Sub>;
-  table["Mul"] = importBinary<BinaryKind::Mul>;
-  table["Div"] = importBinary<BinaryKind::Div>;
-  table["Pow"] = importBinary<BinaryKind::Pow>;
+  // Integer arithmetic: see importIntegerBinary.
+  table["Add"] = {importBinary<BinaryKind::Add>, true, true};
+  table["Sub"] = {importBinary<BinaryKind::Sub>, true, true};
+  table["Mul"] = {importBinary<BinaryKind::Mul>, true, true};
+  table["Div"] = {importBinary<BinaryKind::Div>, true, true};
+  table["Pow"] = {importBinary<BinaryKind::Pow>, true, true};
   table["PRelu"] = importBinary<BinaryKind::PRelu>;
   table["Sum"] = importVariadic<BinaryKind::Add>;
   table["Mean"] = importVariadic<BinaryKind::Add, true>;
-  table["Max"] = {importVariadic<BinaryKind::Max>, /*takesQuantized=*/true};
-  table["Min"] = {importVariadic<BinaryKind::Min>, /*takesQuantized=*/true};
+  table["Max"] = {importVariadic<BinaryKind::Max>, true, true};
+  table["Min"] = {importVariadic<BinaryKind::Min>, true, true};
 }

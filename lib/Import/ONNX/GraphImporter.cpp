@@ -110,7 +110,7 @@ Location GraphImporter::nameLoc(StringRef name) {
 RankedTensorType
 GraphImporter::inferredType(StringRef name, StringRef what,
                             function_ref<InFlightDiagnostic()> emitError,
-                            int32_t *dataType) {
+                            int32_t *dataType, ArrayRef<int64_t> computed) {
   auto it = types.find(name);
   if (it == types.end() || !it->second->has_tensor_type()) {
     emitError() << what << " '" << name
@@ -133,7 +133,15 @@ GraphImporter::inferredType(StringRef name, StringRef what,
     return {};
   }
   SmallVector<int64_t> shape;
+  bool useComputed =
+      !computed.empty() && int64_t(computed.size()) == tt.shape().dim_size();
   for (auto [i, dim] : llvm::enumerate(tt.shape().dim())) {
+    // A dim libonnx could not infer (e.g. the length of a Range whose limit
+    // the importer folded from a bound input) is the importer's.
+    if (useComputed && !dim.has_dim_value()) {
+      shape.push_back(computed[i]);
+      continue;
+    }
     if (!dim.has_dim_value() || dim.dim_value() < 0) {
       emitError() << what << " '" << name << "' has a non-static dimension "
                   << i
@@ -246,7 +254,9 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes,
         vi.name(), "input", [&] { return emitError(); }, &dataType);
     if (!type)
       return failure();
-    if (!isFloatType(dataType)) {
+    // INT64 data are plain integers (!quant.uniform has at most 32 bits);
+    // the integer arithmetic ops and Max/Min take them.
+    if (!isFloatType(dataType) && dataType != onnx::TensorProto::INT64) {
       // Integer inputs are the data of quantized ops, which give them their
       // scale and zero point.
       std::string error;
@@ -295,6 +305,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                << " values computed at run time is not supported (input '"
                << n.inputName(i) << "'); only FLOAT, or integers known at "
                << "import time";
+  if (!handler.takesPlainIntegers)
+    for (unsigned i = 0; i < n.numInputs(); ++i)
+      if (n.hasInput(i) && !n.constantInput(i) &&
+          isa<IntegerType>(n.inputType(i).getElementType()))
+        return n.emitError()
+               << node.op_type() << " of " << elementTypeName(n.inputDataType(i))
+               << " values computed at run time is not supported (input '"
+               << n.inputName(i) << "')";
   if (failed(handler.fn(n)))
     return failure();
   // An empty result holds no data: it is a constant (TOSA has no empty
@@ -511,13 +529,54 @@ const HostTensor *NodeImporter::constantInput(unsigned i) const {
   return c ? &*c : nullptr;
 }
 
+/// The graph inputs (not initializers) that `name` is computed from, in
+/// graph input order.
+static SmallVector<std::string>
+graphInputsBehind(const onnx::GraphProto &graph, StringRef name) {
+  llvm::StringMap<const onnx::NodeProto *> producer;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      producer[out] = &node;
+  llvm::StringSet<> seen;
+  SmallVector<StringRef> stack = {name};
+  while (!stack.empty()) {
+    StringRef v = stack.pop_back_val();
+    if (v.empty() || !seen.insert(v).second)
+      continue;
+    auto it = producer.find(v);
+    if (it != producer.end())
+      for (const std::string &in : it->second->input())
+        stack.push_back(in);
+  }
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers.insert(t.name());
+  SmallVector<std::string> inputs;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    if (seen.contains(vi.name()) && !initializers.contains(vi.name()))
+      inputs.push_back(vi.name());
+  return inputs;
+}
+
 const HostTensor *NodeImporter::requireConstant(unsigned i, StringRef what) {
   const HostTensor *c = constantInput(i);
-  if (!c)
-    emitError() << what << " '" << inputName(i)
-                << "' must be a constant (an initializer or computed from "
-                   "constants)";
-  return c;
+  if (c)
+    return c;
+  InFlightDiagnostic diag = emitError();
+  diag << what << " '" << inputName(i)
+       << "' must be a constant (an initializer or computed from constants)";
+  // Name the graph inputs whose run-time values it depends on: the model
+  // has a shape that only they determine (give them as initializers).
+  SmallVector<std::string> inputs =
+      graphInputsBehind(graph.model.graph(), inputName(i));
+  if (!inputs.empty()) {
+    diag << "; it is computed from graph input";
+    if (inputs.size() > 1)
+      diag << "s";
+    for (auto [k, in] : llvm::enumerate(inputs))
+      diag << (k ? ", '" : " '") << in << "'";
+  }
+  return nullptr;
 }
 
 bool NodeImporter::allInputsConstant() const {
@@ -551,7 +610,9 @@ int32_t NodeImporter::outputDataType(unsigned i) const {
 RankedTensorType NodeImporter::outputType(unsigned i,
                                           ArrayRef<int64_t> computed,
                                           Layout layout, Type elementType) {
-  RankedTensorType inferred = outputType(i);
+  RankedTensorType inferred = graph.inferredType(
+      node.output(i), "output", [&] { return emitError(); }, nullptr,
+      computed);
   if (!inferred)
     return {};
   if (inferred.getShape() != computed) {

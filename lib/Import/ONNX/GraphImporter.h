@@ -126,10 +126,16 @@ struct OpHandler {
   /// time; the others get float32 values only, which the graph walk checks
   /// before calling them.
   bool takesQuantized = false;
+  /// Whether the handler takes plain integers computed at run time (INT64
+  /// values, signless integer tensors); the graph walk reports them to the
+  /// others.
+  bool takesPlainIntegers = false;
 
   OpHandler() = default;
-  OpHandler(OpHandlerFn fn, bool takesQuantized = false)
-      : fn(fn), takesQuantized(takesQuantized) {}
+  OpHandler(OpHandlerFn fn, bool takesQuantized = false,
+            bool takesPlainIntegers = false)
+      : fn(fn), takesQuantized(takesQuantized),
+        takesPlainIntegers(takesPlainIntegers) {}
 };
 /// Handlers keyed by op_type (default ONNX domain).
 using HandlerTable = llvm::StringMap<OpHandler>;
@@ -175,6 +181,24 @@ class NodeImporter;
 /// Input `i` (integers computed at run time, e.g. a ConvInteger result) as
 /// float32 values: ONNX Cast to FLOAT. Null after an error.
 mlir::Value integersAsFloat(NodeImporter &n, unsigned i);
+
+//===----------------------------------------------------------------------===//
+// Plain integers (ElementwiseOps.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The signless integer type ONNX integer arithmetic on `dataType` is done
+/// in: i8 (INT8), i32 (INT32, and UINT8, whose results are wrapped back to
+/// 0..255), i64 (INT64); null for other types.
+mlir::IntegerType integerComputeType(mlir::MLIRContext *ctx, int32_t dataType);
+/// Input `i` (ONNX layout) as plain integers of `type`: constants cast on
+/// the host, INT64 values as they are, values held as quantized integers
+/// through their storage (quant.scast; UINT8's u - 128 storage moved back),
+/// with qnn.cast to `type`. Null after an error.
+mlir::Value plainIntegers(NodeImporter &n, unsigned i, mlir::IntegerType type);
+/// Plain integers `v` (of integerComputeType(dataType)) as the importer holds
+/// an ONNX value of integer type `dataType`: INT64 as they are, INT8/INT32
+/// as raw quantized values, UINT8 wrapped to 0..255 and shifted to int8.
+mlir::Value fromPlainIntegers(NodeImporter &n, mlir::Value v, int32_t dataType);
 
 /// BatchNormalization in training mode (NormalizationOps.cpp).
 mlir::LogicalResult importBatchNormTraining(NodeImporter &n);
@@ -255,10 +279,13 @@ private:
                           ErrorFn emitError, llvm::StringRef name);
   /// The static tensor type ONNX inferred for `name` (ONNX layout, element
   /// type from mlirElementType), or null after emitting an error naming
-  /// `what` (e.g. "input"). `dataType` receives the ONNX element type.
+  /// `what` (e.g. "input"). `dataType` receives the ONNX element type. Dims
+  /// ONNX left unknown take the importer's `computed` shape when given (of
+  /// the same rank).
   mlir::RankedTensorType inferredType(llvm::StringRef name,
                                       llvm::StringRef what, ErrorFn emitError,
-                                      int32_t *dataType = nullptr);
+                                      int32_t *dataType = nullptr,
+                                      llvm::ArrayRef<int64_t> computed = {});
   mlir::Location nameLoc(llvm::StringRef name);
 
   mlir::MLIRContext &ctx;
@@ -351,7 +378,8 @@ public:
   /// The type of output `i` in `layout` with element type `elementType`
   /// (default: the inferred one), after checking that the shape the importer
   /// computed (`computed`, ONNX layout) is the one ONNX inferred, so that a
-  /// semantic mismatch never imports silently. Null after an error.
+  /// semantic mismatch never imports silently (dims ONNX could not infer are
+  /// taken from `computed`). Null after an error.
   mlir::RankedTensorType outputType(unsigned i,
                                     llvm::ArrayRef<int64_t> computed,
                                     Layout layout = Layout::ONNX,

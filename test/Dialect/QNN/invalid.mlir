@@ -593,6 +593,13 @@ func.func @reduce_mixed(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2
 }
 
 // -----
+func.func @prelu_integer(%x: tensor<3xi32>, %s: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{takes float or quantized tensors, not plain integers}}
+  %0 = qnn.prelu %x, %s : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
 func.func @prelu_mixed(%x: tensor<3x!quant.uniform<i8:f32, 0.1>>, %s: tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32, 0.1>> {
   // expected-error @+1 {{operands and results must be all float or all quantized}}
   %0 = qnn.prelu %x, %s : (tensor<3x!quant.uniform<i8:f32, 0.1>>, tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32, 0.1>>
@@ -705,4 +712,60 @@ func.func @custom_results(%x: tensor<4xf32>) {
   // expected-error @+1 {{must have at least one result}}
   qnn.custom "Sink"(%x) : (tensor<4xf32>) -> ()
   return
+}
+
+// -----
+// Integer arithmetic has no implicit conversions: one integer type.
+func.func @int_add_mixed(%x: tensor<4xi32>, %y: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error @+1 {{integer operands and result must have one element type}}
+  %0 = qnn.add %x, %y : (tensor<4xi32>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+// Integers and floats do not mix either (except in pow).
+func.func @int_div_float(%x: tensor<4xi64>, %y: tensor<4xf32>) -> tensor<4xi64> {
+  // expected-error @+1 {{integer operands and result must have one element type}}
+  %0 = qnn.div %x, %y : (tensor<4xi64>, tensor<4xf32>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+// Integer maximum of a quantized and a plain integer operand.
+func.func @int_max_quant(%x: tensor<4x!quant.uniform<i32:f32, 1.0>>, %y: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{operands and results must be all float or all quantized}}
+  %0 = qnn.maximum %x, %y : (tensor<4x!quant.uniform<i32:f32, 1.0>>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+// Pow's result has the base's element type.
+func.func @pow_result_type(%x: tensor<4xi64>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{result must have the base's (lhs) element type}}
+  %0 = qnn.pow %x, %y : (tensor<4xi64>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+// Only i8, i32 and i64 are plain integer types.
+func.func @int16_add(%x: tensor<4xi16>) -> tensor<4xi16> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of}}
+  %0 = qnn.add %x, %x : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+// qnn.cast takes floats and plain integers, not quantized values.
+func.func @cast_quant(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>) -> tensor<4xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of}}
+  %0 = qnn.cast %x : tensor<4x!quant.uniform<i8:f32, 1.0>> to tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+// qnn.cast keeps the shape.
+func.func @cast_shape(%x: tensor<4xi64>) -> tensor<2xi32> {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qnn.cast %x : tensor<4xi64> to tensor<2xi32>
+  return %0 : tensor<2xi32>
 }

@@ -195,3 +195,23 @@ func.func @custom(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> (tensor<1x4xf32>,
   %1:2 = qnn.custom "my.domain::Split"(%0) : (tensor<1x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xi32>)
   return %1#0, %1#1 : tensor<1x4xf32>, tensor<1x4xi32>
 }
+
+// Plain integer arithmetic (ONNX integer ops on run-time values): one
+// integer type throughout; pow's exponent may have another type; qnn.cast
+// converts between floats and integers.
+// CHECK-LABEL: func @integer_arith
+// CHECK: qnn.add %{{.*}}, %{{.*}} : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+// CHECK: qnn.div %{{.*}}, %{{.*}} : (tensor<2x3xi64>, tensor<2x3xi64>) -> tensor<2x3xi64>
+// CHECK: qnn.maximum %{{.*}}, %{{.*}} : (tensor<2x3xi64>, tensor<2x3xi64>) -> tensor<2x3xi64>
+// CHECK: qnn.pow %{{.*}}, %{{.*}} : (tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<2x3xi64>
+// CHECK: qnn.pow %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<2x3xi32>) -> tensor<2x3xf32>
+// CHECK: qnn.cast %{{.*}} : tensor<2x3xi64> to tensor<2x3xi8>
+func.func @integer_arith(%a: tensor<2x3xi64>, %b: tensor<3xi64>, %f: tensor<2x3xf32>, %i: tensor<2x3xi32>) -> (tensor<2x3xi8>, tensor<2x3xf32>) {
+  %0 = qnn.add %a, %b : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+  %1 = qnn.div %0, %a : (tensor<2x3xi64>, tensor<2x3xi64>) -> tensor<2x3xi64>
+  %2 = qnn.maximum %1, %a : (tensor<2x3xi64>, tensor<2x3xi64>) -> tensor<2x3xi64>
+  %3 = qnn.pow %2, %f : (tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<2x3xi64>
+  %4 = qnn.pow %f, %i : (tensor<2x3xf32>, tensor<2x3xi32>) -> tensor<2x3xf32>
+  %5 = qnn.cast %3 : tensor<2x3xi64> to tensor<2x3xi8>
+  return %5, %4 : tensor<2x3xi8>, tensor<2x3xf32>
+}

@@ -113,12 +113,27 @@ LogicalResult UnaryOp::verify() {
 // Binary ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult SubOp::verify() { return verifyBroadcast(*this); }
-LogicalResult DivOp::verify() { return verifyBroadcast(*this); }
-LogicalResult PowOp::verify() { return verifyBroadcast(*this); }
+LogicalResult SubOp::verify() {
+  return failure(failed(verifyBroadcast(*this)) ||
+                 failed(verifyIntegerOperands(*this)));
+}
+LogicalResult DivOp::verify() {
+  return failure(failed(verifyBroadcast(*this)) ||
+                 failed(verifyIntegerOperands(*this)));
+}
+/// The exponent may have another type than the base (ONNX's T and T1); the
+/// result has the base's.
+LogicalResult PowOp::verify() {
+  if (failed(verifyBroadcast(*this)))
+    return failure();
+  if (getElementTypeOrSelf(getLhs().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("result must have the base's (lhs) element type");
+  return success();
+}
 /// Quantized maximum/minimum compare storage values: one type throughout.
 static LogicalResult verifyOrderOp(Operation *op) {
-  if (failed(verifyBroadcast(op)))
+  if (failed(verifyBroadcast(op)) || failed(verifyIntegerOperands(op)))
     return failure();
   Type et = getElementTypeOrSelf(op->getResult(0).getType());
   if (isa<quant::QuantizedType>(et) &&
@@ -134,6 +149,10 @@ LogicalResult MinimumOp::verify() { return verifyOrderOp(*this); }
 
 LogicalResult PReluOp::verify() {
   auto in = getLhs().getType();
+  if (llvm::any_of(getOperation()->getOperandTypes(), [](Type t) {
+        return isa<IntegerType>(getElementTypeOrSelf(t));
+      }))
+    return emitOpError("takes float or quantized tensors, not plain integers");
   SmallVector<int64_t> shape;
   if (!mlir::OpTrait::util::getBroadcastedShape(
           in.getShape(), getRhs().getType().getShape(), shape) ||

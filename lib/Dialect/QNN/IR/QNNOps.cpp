@@ -273,8 +273,26 @@ LogicalResult qnn::detail::verifyBroadcast(Operation *op) {
   return verifyShape(op, out.getShape(), shape, "output");
 }
 
-LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
-LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+LogicalResult qnn::detail::verifyIntegerOperands(Operation *op) {
+  Type lhs = getElementTypeOrSelf(op->getOperand(0).getType());
+  Type rhs = getElementTypeOrSelf(op->getOperand(1).getType());
+  Type out = getElementTypeOrSelf(op->getResult(0).getType());
+  if (!isa<IntegerType>(lhs) && !isa<IntegerType>(rhs) && !isa<IntegerType>(out))
+    return success();
+  if (lhs != out || rhs != out)
+    return op->emitOpError("integer operands and result must have one "
+                           "element type");
+  return success();
+}
+
+LogicalResult AddOp::verify() {
+  return failure(failed(verifyBroadcast(*this)) ||
+                 failed(verifyIntegerOperands(*this)));
+}
+LogicalResult MulOp::verify() {
+  return failure(failed(verifyBroadcast(*this)) ||
+                 failed(verifyIntegerOperands(*this)));
+}
 
 /// Shared by max and average pooling.
 static LogicalResult verifyPool2d(Operation *op, RankedTensorType in,

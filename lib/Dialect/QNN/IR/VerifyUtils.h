@@ -31,6 +31,10 @@ mlir::LogicalResult verifyBias(mlir::Operation *op, mlir::Value bias,
                                int64_t channels);
 /// Operands 0 and 1 broadcast (numpy) to the shape of result 0.
 mlir::LogicalResult verifyBroadcast(mlir::Operation *op);
+/// For binary ops: when an operand or the result is a plain integer tensor,
+/// operands and result have that one integer element type (no implicit
+/// conversions; qnn.cast converts).
+mlir::LogicalResult verifyIntegerOperands(mlir::Operation *op);
 
 } // namespace qmlir::qnn::detail
 

@@ -26,6 +26,13 @@ def QNN_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QNN_QuantTensor : RankedTensorOf<[quant_QuantizedType]>;
 /// Every layer op accepts float tensors and quantized tensors.
 def QNN_Tensor : RankedTensorOf<[AnyFloat, quant_QuantizedType]>;
+/// Plain integers computed at run time (two's complement, signless like
+/// TOSA's): ONNX integer arithmetic and INT64 data. The elementwise
+/// arithmetic ops take them besides floats (and quantized values).
+def QNN_IntTensor : RankedTensorOf<[I8, I32, I64]>;
+def QNN_FloatOrIntTensor : RankedTensorOf<[AnyFloat, I8, I32, I64]>;
+def QNN_ArithTensor : RankedTensorOf<[AnyFloat, quant_QuantizedType, I8, I32,
+                                      I64]>;
 
 //===----------------------------------------------------------------------===//
 // Base classes
@@ -53,11 +60,13 @@ class QNN_UnaryOp<string mnemonic, list<Trait> traits = []>
   let assemblyFormat = "$input attr-dict `:` type($output)";
 }
 
-/// An elementwise binary op with numpy-style broadcasting.
+/// An elementwise binary op with numpy-style broadcasting, on floats,
+/// quantized values, or plain integers (one integer type throughout, wrapping
+/// two's complement arithmetic).
 class QNN_BinaryOp<string mnemonic, list<Trait> traits = []>
     : QNN_LayerOp<mnemonic, traits> {
-  let arguments = (ins QNN_Tensor:$lhs, QNN_Tensor:$rhs);
-  let results = (outs QNN_Tensor:$output);
+  let arguments = (ins QNN_ArithTensor:$lhs, QNN_ArithTensor:$rhs);
+  let results = (outs QNN_ArithTensor:$output);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
@@ -242,7 +251,12 @@ def QNN_AddOp : QNN_BinaryOp<"add"> {
   let summary = "Elementwise addition with numpy broadcasting";
   let description = [{
     Quantized: both inputs are rescaled to a common 32-bit scale, added, and
-    requantized to the output type.
+    requantized to the output type. Plain integers (`i8`, `i32`, `i64`, one
+    type throughout): wrapping addition modulo 2^bits, as ONNX's integer Add.
+
+    ```mlir
+    %z = qnn.add %x, %y : (tensor<3xi64>, tensor<1xi64>) -> tensor<3xi64>
+    ```
   }];
 }
 
@@ -250,7 +264,7 @@ def QNN_MulOp : QNN_BinaryOp<"mul"> {
   let summary = "Elementwise multiplication with numpy broadcasting";
   let description = [{
     Quantized: `(qa - za) * (qb - zb)` in 32 bits, requantized to the output
-    type.
+    type. Plain integers: wrapping multiplication modulo 2^bits.
   }];
 }
 
@@ -390,6 +404,18 @@ def QNN_UnaryOp : QNN_Op<"unary", [Pure, SameOperandsAndResultType,
   }];
 }
 
+/// An elementwise binary op on float or plain integer tensors with numpy
+/// broadcasting.
+class QNN_FloatOrIntBinaryOp<string mnemonic, list<Trait> traits = []>
+    : QNN_Op<mnemonic, !listconcat(traits, [Pure])> {
+  let arguments = (ins QNN_FloatOrIntTensor:$lhs, QNN_FloatOrIntTensor:$rhs);
+  let results = (outs QNN_FloatOrIntTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 /// An elementwise binary op on float tensors with numpy broadcasting.
 class QNN_FloatBinaryOp<string mnemonic, list<Trait> traits = []>
     : QNN_Op<mnemonic, !listconcat(traits, [Pure])> {
@@ -404,27 +430,50 @@ class QNN_FloatBinaryOp<string mnemonic, list<Trait> traits = []>
 def QNN_SubOp : QNN_BinaryOp<"sub"> {
   let summary = "lhs - rhs with numpy broadcasting";
   let description = [{
-    Quantized: like `add`, with the rescaled rhs subtracted.
+    Quantized: like `add`, with the rescaled rhs subtracted. Plain integers:
+    wrapping subtraction.
   }];
 }
-def QNN_DivOp : QNN_FloatBinaryOp<"div"> {
-  let summary = "lhs / rhs with numpy broadcasting (IEEE division)";
+def QNN_DivOp : QNN_FloatOrIntBinaryOp<"div"> {
+  let summary = "lhs / rhs with numpy broadcasting";
+  let description = [{
+    Floats: IEEE division. Plain integers (one type throughout): the quotient
+    truncated toward zero (C, and ONNX Runtime's integer Div); `x / 0` is 0
+    and `MIN / -1` wraps to `MIN` instead of trapping.
+  }];
 }
-def QNN_PowOp : QNN_FloatBinaryOp<"pow"> {
+def QNN_PowOp : QNN_FloatOrIntBinaryOp<"pow"> {
   let summary = "lhs ** rhs with numpy broadcasting";
+  let description = [{
+    The result has the base's (lhs) element type; the exponent may be of
+    another type (ONNX Pow's `T` and `T1`).
+
+    - float ** float: `powf`.
+    - float ** integer: the exponent converted to float, `powf` in f64,
+      rounded to the result type (numpy's `float32 ** int64`).
+    - integer ** float: `powf` in f64, truncated toward zero (ONNX's
+      reference, `np.power(x, y).astype(x.dtype)`).
+    - integer ** integer: exact repeated multiplication, wrapping; a negative
+      exponent gives the integer part of `1 / x^-y` (0 unless `|x| = 1`; 0
+      for `x = 0`).
+
+    ```mlir
+    %z = qnn.pow %x, %y : (tensor<3xi64>, tensor<3xf32>) -> tensor<3xi64>
+    ```
+  }];
 }
 def QNN_MaximumOp : QNN_BinaryOp<"maximum"> {
   let summary = "Elementwise maximum with numpy broadcasting";
   let description = [{
     Quantized: operands and result of one type; the maximum of the storage
-    values (quantization preserves order).
+    values (quantization preserves order). Plain integers: signed maximum.
   }];
 }
 def QNN_MinimumOp : QNN_BinaryOp<"minimum"> {
   let summary = "Elementwise minimum with numpy broadcasting";
   let description = [{
     Quantized: operands and result of one type; the minimum of the storage
-    values.
+    values. Plain integers: signed minimum.
   }];
 }
 def QNN_PReluOp : QNN_BinaryOp<"prelu"> {
@@ -444,6 +493,25 @@ def QNN_PReluOp : QNN_BinaryOp<"prelu"> {
       -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.08:5>>
     ```
   }];
+}
+
+def QNN_CastOp : QNN_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise conversion between floats and plain integers";
+  let description = [{
+    ONNX Cast of values computed at run time: integer to a wider integer
+    sign-extends, to a narrower one keeps the low bits (wraps); integer to
+    float rounds to nearest; float to integer truncates toward zero (values
+    out of the integer's range give an unspecified result, as in ONNX);
+    float to float rounds or extends. Quantized values are not cast: their
+    storage is reinterpreted with `quant.scast` first.
+
+    ```mlir
+    %y = qnn.cast %x : tensor<3xi64> to tensor<3xf32>
+    ```
+  }];
+  let arguments = (ins QNN_FloatOrIntTensor:$input);
+  let results = (outs QNN_FloatOrIntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
 }
 
 def QNN_ReduceKind : I32EnumAttr<"ReduceKind", "reduction of qnn.reduce", [
