@@ -181,6 +181,9 @@ llvm::Expected<Artifact> Reader::read() {
         return fail("missing tensor");
       SimTensor s;
       s.name = t->name() ? t->name()->str() : std::string();
+      if (t->dtype() < qart::DType_MIN || t->dtype() > qart::DType_MAX)
+        return fail("tensor '" + s.name + "': unknown dtype " +
+                    llvm::Twine(static_cast<int>(t->dtype())));
       switch (t->dtype()) {
       case qart::DType_F32:
         s.type = ElementType::F32;
@@ -197,9 +200,6 @@ llvm::Expected<Artifact> Reader::read() {
       case qart::DType_I32:
         s.type = ElementType::I32;
         break;
-      default:
-        return fail("tensor '" + s.name + "': unknown dtype " +
-                    llvm::Twine(static_cast<int>(t->dtype())));
       }
       s.shape = longs(t->shape());
       s.bits = t->bits();

@@ -324,7 +324,7 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
   if (!*cpuModule)
     *cpuModule = ModuleOp::create(func.getLoc());
   int64_t index = program.numCpuSegments++;
-  OpBuilder b = OpProgramBuilder::atBlockEnd((*cpuModule)->getBody());
+  OpBuilder b = OpBuilder::atBlockEnd((*cpuModule)->getBody());
   SmallVector<Type> argTypes, resultTypes;
   for (Value v : args)
     argTypes.push_back(v.getType());
