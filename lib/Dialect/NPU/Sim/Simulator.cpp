@@ -50,6 +50,19 @@ int64_t packed(int64_t n, int64_t bits) { return (n * bits + 7) / 8; }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+int64_t lowestOf(ElementType type) {
+  switch (type) {
+  case ElementType::I8:
+    return -128;
+  case ElementType::U8:
+    return 0;
+  case ElementType::I16:
+    return -32768;
+  default:
+    return INT32_MIN;
+  }
+}
+
 /// The values of every tensor of a program during one run.
 struct Values {
   std::vector<IntTensor> ints;
@@ -241,6 +254,10 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
                     continue; // padding never wins
                   best = std::max(best, x.v[((n * H + ih) * W + iw) * C + c]);
                 }
+              // A window entirely in the padding (only in damaged
+              // programs) yields the type's lowest value.
+              if (best == INT64_MIN)
+                best = lowestOf(program.tensors[op.output].type);
               y.v[((n * OH + oh) * OW + ow) * C + c] = best;
             }
       cost(op, 0, ceilDiv(y.size() * k[0] * k[1], lanes),

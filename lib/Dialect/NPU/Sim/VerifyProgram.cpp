@@ -271,6 +271,18 @@ llvm::Error Verifier::run() {
       return fail("tensor '" + t.name + "' has bad quantization parameters");
     elements.push_back(n);
   }
+  // Quantized values must fit their storage type: later steps rely on it
+  // (no sum of products can overflow).
+  for (size_t id = 0; id < p.tensors.size(); ++id) {
+    const SimTensor &t = p.tensors[id];
+    if (!t.quant)
+      continue;
+    auto [lo, hi] = range(static_cast<int64_t>(id));
+    if (t.quant->qmin < lo || t.quant->qmax > hi)
+      return fail("tensor '" + t.name + "': range [" +
+                  llvm::Twine(t.quant->qmin) + ", " +
+                  llvm::Twine(t.quant->qmax) + "] exceeds its storage type");
+  }
   defined.assign(p.tensors.size(), false);
   for (int64_t id : p.inputs) {
     if (!validId(id) || defined[id])
