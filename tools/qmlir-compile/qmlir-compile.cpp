@@ -35,6 +35,7 @@
 #include "qmlir/Support/OutputFile.h"
 #include "qmlir/Target/Transforms/Passes.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -43,6 +44,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -169,6 +171,10 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
   } else {
     pipeline = "npu-summary";
   }
+  // Warnings (e.g. nothing on the accelerator) and the legalization's
+  // remarks are printed, as qopt prints them.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, module.getContext());
   PassManager pm(module.getContext());
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     return fail("bad pipeline '" + pipeline + "'");
