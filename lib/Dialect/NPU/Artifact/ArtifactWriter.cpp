@@ -39,11 +39,19 @@ std::vector<uint8_t> pack(llvm::ArrayRef<int64_t> values, int64_t bits) {
   return out;
 }
 
+/// A vector field; empty vectors are left out (readers see them empty).
 template <typename T>
 fb::Offset<fb::Vector<int64_t>> longs(fb::FlatBufferBuilder &fbb,
                                       const std::vector<T> &v) {
+  if (v.empty())
+    return 0;
   std::vector<int64_t> w(v.begin(), v.end());
   return fbb.CreateVector(w);
+}
+
+fb::Offset<fb::Vector<int32_t>> ints(fb::FlatBufferBuilder &fbb,
+                                     const std::vector<int32_t> &v) {
+  return v.empty() ? 0 : fbb.CreateVector(v);
 }
 
 fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
@@ -57,12 +65,12 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
         static_cast<int64_t>(op.weight.size()), data);
   }
   std::vector<int32_t> bias(op.bias.begin(), op.bias.end());
-  auto biasV = fbb.CreateVector(bias);
+  auto biasV = ints(fbb, bias);
   auto strides = longs(fbb, op.strides), padding = longs(fbb, op.padding),
        dilations = longs(fbb, op.dilations), kernel = longs(fbb, op.kernel),
        permutation = longs(fbb, op.permutation);
-  auto multiplier = fbb.CreateVector(op.multiplier);
-  auto shift = fbb.CreateVector(op.shift);
+  auto multiplier = ints(fbb, op.multiplier);
+  auto shift = ints(fbb, op.shift);
   qart::NpuOpBuilder b(fbb);
   b.add_kind(static_cast<qart::OpKind>(op.kind));
   b.add_name(name);
@@ -122,7 +130,7 @@ std::string npu::writeArtifact(const Artifact &artifact) {
     std::vector<fb::Offset<qart::NpuOp>> ops;
     for (const SimOp &op : s.ops)
       ops.push_back(writeOp(fbb, op));
-    auto opsV = fbb.CreateVector(ops);
+    auto opsV = ops.empty() ? 0 : fbb.CreateVector(ops);
     auto in = longs(fbb, s.inputs), out = longs(fbb, s.outputs);
     steps.push_back(qart::CreateStep(fbb, static_cast<qart::StepKind>(s.kind),
                                      s.index, in, out, opsV,
