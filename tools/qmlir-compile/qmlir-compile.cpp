@@ -173,8 +173,10 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
   }
   // Warnings (e.g. nothing on the accelerator) and the legalization's
   // remarks are printed, as qopt prints them.
+  // One line per error: no dump of the module under a failing pass.
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, module.getContext());
+  module.getContext()->printOpOnDiagnostic(false);
   PassManager pm(module.getContext());
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     return fail("bad pipeline '" + pipeline + "'");

@@ -312,12 +312,11 @@ int main(int argc, char **argv) {
   jitOptions.cpuFeatures = cpuFeatures;
   jitOptions.threads = numThreads();
   jitOptions.parallelMinWork = parallelMinWork;
-  if (isLibrary || isArtifact) {
-    if (!compareTo.empty() || printSummary)
-      return fail(std::string(printSummary ? "--summary" : "--compare-to") +
-                  " needs the model's IR, not a compiled " +
-                  (isLibrary ? "library" : "artifact"));
-  }
+  if (isLibrary && (!compareTo.empty() || printSummary))
+    return fail(std::string(printSummary ? "--summary" : "--compare-to") +
+                " needs the model's IR, not a compiled library");
+  if (isArtifact && !compareTo.empty())
+    return fail("--compare-to needs the model's IR, not a compiled artifact");
   if (isLibrary) {
     auto lib = AOTLibrary::load(modelPath, aotPrefix);
     if (!lib)
@@ -332,6 +331,14 @@ int main(int argc, char **argv) {
     auto artifact = npu::loadArtifact((*bytes)->getMemBufferRef());
     if (!artifact)
       return fail(llvm::toString(artifact.takeError()));
+    if (printSummary) {
+      llvm::outs() << "artifact " << modelPath << ": format "
+                   << artifact->formatMajor << "." << artifact->formatMinor
+                   << ", " << artifact->cpuSegments.size()
+                   << " CPU segment(s), from '" << artifact->producer << "'\n";
+      npu::printProgram(llvm::outs(), artifact->program);
+      return 0;
+    }
     auto code = npu::loadCpuSegments(artifact->cpuSegments, modelPath);
     if (!code)
       return fail(llvm::toString(code.takeError()));

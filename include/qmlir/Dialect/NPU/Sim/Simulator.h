@@ -57,6 +57,11 @@ llvm::Expected<std::vector<HostTensor>>
 simulate(const SimProgram &program, llvm::ArrayRef<HostTensor> inputs,
          llvm::ArrayRef<CompiledModel *> cpuSegments, SimStats &stats);
 
+/// Prints the program as a table: hardware, inputs and outputs, then one
+/// row per host step, npu op and CPU segment (device, layer, op, output
+/// shape, kernel shape, bit widths).
+void printProgram(llvm::raw_ostream &os, const SimProgram &program);
+
 /// Prints per-layer costs and totals.
 void printStats(llvm::raw_ostream &os, const SimStats &stats,
                 const SimHardware &hw);
