@@ -176,6 +176,13 @@ TEST(Artifact, DamagedFilesNeverCrash) {
   EXPECT_GT(read, 0); // flips inside weight data stay readable
 }
 
+TEST(Artifact, MisalignedBytesAreRead) {
+  std::string bytes = " " + writeArtifact(smallArtifact());
+  auto b = loadArtifact(
+      llvm::MemoryBufferRef(llvm::StringRef(bytes).drop_front(), "odd.qart"));
+  EXPECT_TRUE(static_cast<bool>(b)) << llvm::toString(b.takeError());
+}
+
 TEST(Artifact, NewerMajorIsRefused) {
   Artifact a = smallArtifact();
   a.formatMajor = kArtifactFormatMajor + 1;

@@ -14,6 +14,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
 
+#include <cstring>
+
 using namespace qmlir;
 using namespace qmlir::npu;
 namespace fb = flatbuffers;
@@ -257,5 +259,17 @@ llvm::Expected<Artifact> Reader::read() {
 } // namespace
 
 llvm::Expected<Artifact> npu::loadArtifact(llvm::MemoryBufferRef buffer) {
+  // FlatBuffers reads scalars in place, aligned relative to the buffer's
+  // start: bytes at a misaligned address (possible from a caller such as a
+  // fuzzer) are read from an aligned copy.
+  if (reinterpret_cast<uintptr_t>(buffer.getBufferStart()) % 8 != 0) {
+    std::vector<uint64_t> copy((buffer.getBufferSize() + 7) / 8);
+    std::memcpy(copy.data(), buffer.getBufferStart(), buffer.getBufferSize());
+    llvm::MemoryBufferRef aligned(
+        llvm::StringRef(reinterpret_cast<const char *>(copy.data()),
+                        buffer.getBufferSize()),
+        buffer.getBufferIdentifier());
+    return Reader(aligned).read();
+  }
   return Reader(buffer).read();
 }
