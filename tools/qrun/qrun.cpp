@@ -394,11 +394,10 @@ int main(int argc, char **argv) {
         return fail("the npu simulator takes f32 inputs");
       simInputs.push_back(*s);
     }
-    for (auto [i, id] : llvm::enumerate(simProgram.outputs)) {
+    for (int64_t id : simProgram.outputs) {
       auto s = specOf(id);
       if (!s)
         return fail("the npu simulator returns f32 outputs");
-      s->name = "output" + std::to_string(i);
       simOutputs.push_back(*s);
     }
   } else if (!isLibrary) {

@@ -393,11 +393,16 @@ llvm::Expected<SimProgram> ProgramBuilder::build() {
       continue;
     }
     if (auto ret = dyn_cast<func::ReturnOp>(o)) {
-      for (Value v : ret.getOperands()) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
         auto id = use(v);
         if (!id)
           return id.takeError();
         program.outputs.push_back(*id);
+        // The graph output's name: its `qnn.name` result attribute, else
+        // output<i> (as the CPU JIT names it).
+        auto name = func.getResultAttrOfType<StringAttr>(i, "qnn.name");
+        program.tensors[*id].name =
+            name ? name.getValue().str() : "output" + std::to_string(i);
       }
       continue;
     }
