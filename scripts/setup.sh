@@ -18,6 +18,8 @@ packages=(
   libomp-dev
   # Importers and tests.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler libgtest-dev
+  # The .qart accelerator artifact format (docs/Artifact.md).
+  flatbuffers-compiler libflatbuffers-dev
   # Model scripts, data and the Python package.
   python3-numpy python3-onnx python3-torch python3-torchvision
   dataset-fashion-mnist pybind11-dev python3-pytest python3-tqdm

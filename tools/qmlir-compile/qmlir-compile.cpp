@@ -5,22 +5,46 @@
 //       [--prefix model] [--threads N] [--cpu-codegen fast|reference]
 //       [--cpu-features -avx512vnni,...] [--parallel-min-work W]
 //       [--linker cc] [--time]
+//   qmlir-compile model.{onnx,mlir,...} [--target t.json [--samples c.npy]]
+//       -o model.qart
 //
 // Lowers the model for this host's CPU as qrun's JIT does and writes a
 // shared library and/or object file exporting the C ABI of docs/AOT.md, and
 // the C header declaring it. `qrun libmodel.so` runs the library.
 //
+// With `-o model.qart` it writes an accelerator artifact (docs/Artifact.md)
+// instead: a float model with --target and --samples is folded, calibrated,
+// legalized for the target, quantized, lowered to npu and partitioned; a
+// quantized one with --target only lowered and partitioned; a partitioned
+// one (npu.segment ops) is taken as it is. It prints the model summary,
+// compiles each CPU fallback segment to a shared object and writes the
+// artifact atomically. `qrun model.qart` runs it.
+//
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Conversion/Passes.h"
+#include "qmlir/Dialect/NPU/Artifact/Artifact.h"
+#include "qmlir/Dialect/NPU/IR/NPUDialect.h"
+#include "qmlir/Dialect/NPU/IR/NPUOps.h"
+#include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
+#include "qmlir/Support/OutputFile.h"
+#include "qmlir/Target/Transforms/Passes.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -91,6 +115,16 @@ static cl::opt<std::string>
            cl::desc("C compiler driver that links the shared library "
                     "(default: clang-22, clang or cc from PATH)"),
            cl::cat(category));
+static cl::opt<std::string> targetPath(
+    "target",
+    cl::desc("Artifact (-o model.qart): the target description file "
+             "(targets/*.json) to quantize, lower and partition for"),
+    cl::value_desc("t.json"), cl::cat(category));
+static cl::opt<std::string> samplesPath(
+    "samples",
+    cl::desc("Artifact from a float model: calibration samples (.npy/.npz, "
+             "as qnn-calibrate's samples=)"),
+    cl::value_desc("calib.npy"), cl::cat(category));
 static cl::opt<bool> printTime("time",
                                cl::desc("Print the load and compile times"),
                                cl::cat(category));
@@ -106,6 +140,91 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// The .qart flow: quantize/lower/partition as far as needed, build the
+/// program, compile the CPU segments, write the artifact.
+static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
+  bool partitioned = false;
+  bool quantized = false;
+  module->walk([&](Operation *op) {
+    partitioned |= isa<npu::SegmentOp>(op);
+    quantized |= isa<qnn::QuantizeOp>(op);
+  });
+  std::string pipeline;
+  if (!targetPath.empty()) {
+    if (partitioned)
+      return fail(modelPath + " is already partitioned; drop --target");
+    std::string t = "target=" + targetPath;
+    if (!quantized && samplesPath.empty())
+      return fail(modelPath + " is a float model: give calibration samples "
+                              "with --samples calib.npy");
+    if (!quantized)
+      pipeline = "func.func(qnn-fold-batchnorm),func.func(qnn-insert-"
+                 "calibration),qnn-calibrate{samples=" +
+                 samplesPath + "},qnn-legalize-bitwidth{" + t +
+                 "},qnn-quantize,";
+    pipeline += "convert-qnn-to-npu{" + t + "},npu-partition,npu-summary";
+  } else if (!samplesPath.empty()) {
+    return fail("--samples needs --target");
+  } else if (!partitioned) {
+    return fail(modelPath + " has no npu.segment ops: give --target t.json "
+                            "(and --samples for a float model)");
+  } else {
+    pipeline = "npu-summary";
+  }
+  // Warnings (e.g. nothing on the accelerator) and the legalization's
+  // remarks are printed, as qopt prints them.
+  // One line per error: no dump of the module under a failing pass.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, module.getContext());
+  module.getContext()->printOpOnDiagnostic(false);
+  PassManager pm(module.getContext());
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    return fail("bad pipeline '" + pipeline + "'");
+  if (failed(pm.run(module)))
+    return 1; // the pass printed the error (naming file/layer)
+  auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+  if (!entry || entry.isExternal())
+    return fail("no function '" + entryName + "' with a body");
+  OwningOpRef<ModuleOp> cpuModule;
+  auto program = npu::buildProgram(entry, &cpuModule);
+  if (!program)
+    return fail(llvm::toString(program.takeError()));
+  if (llvm::Error e = npu::verifyProgram(*program, modelPath))
+    return fail(llvm::toString(std::move(e)));
+  npu::Artifact artifact;
+  artifact.producer = "qmlir-compile " + llvm::sys::path::filename(modelPath).str();
+  if (!targetPath.empty()) {
+    auto text = llvm::MemoryBuffer::getFile(targetPath);
+    if (!text)
+      return fail("cannot read " + targetPath + ": " +
+                  text.getError().message());
+    artifact.targetJson = (*text)->getBuffer().str();
+  }
+  artifact.program = std::move(*program);
+  if (artifact.program.numCpuSegments) {
+    auto code = npu::compileCpuSegments(
+        *cpuModule, artifact.program.numCpuSegments, aot.codegen, linker);
+    if (!code)
+      return fail(llvm::toString(code.takeError()));
+    artifact.cpuSegments = std::move(*code);
+  }
+  std::string bytes = npu::writeArtifact(artifact);
+  std::vector<std::string> inputs = {modelPath};
+  if (!targetPath.empty())
+    inputs.push_back(targetPath);
+  if (!samplesPath.empty())
+    inputs.push_back(samplesPath);
+  if (llvm::Error e = writeFileAtomically(libraryPath, bytes, inputs))
+    return fail(llvm::toString(std::move(e)));
+  int64_t npuSegments = 0;
+  for (const npu::SimStep &s : artifact.program.steps)
+    npuSegments += s.kind == npu::SimStepKind::Segment;
+  llvm::outs() << "wrote " << libraryPath << ": " << bytes.size()
+               << " bytes, " << npuSegments << " accelerator segment(s), "
+               << artifact.program.numCpuSegments << " CPU segment(s)\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   numThreads();
@@ -114,11 +233,29 @@ int main(int argc, char **argv) {
                               "qmlir ahead-of-time model compiler\n");
   if (libraryPath.empty() && objectPath.empty() && headerPath.empty())
     return fail("nothing to write: give -o libmodel.so, --emit-obj model.o "
-                "and/or --header model.h");
+                "and/or --header model.h (or -o model.qart)");
+  bool artifactMode = llvm::StringRef(libraryPath).ends_with(".qart");
+  if (artifactMode && (!objectPath.empty() || !headerPath.empty()))
+    return fail("-o model.qart writes an artifact; --emit-obj and --header "
+                "are for libraries");
+  if (!artifactMode && (!targetPath.empty() || !samplesPath.empty()))
+    return fail("--target and --samples need -o model.qart");
+  std::vector<std::string> inputPaths = {modelPath, targetPath, samplesPath};
+  for (const std::string &out : {std::string(libraryPath),
+                                 std::string(objectPath),
+                                 std::string(headerPath)})
+    if (!out.empty())
+      if (llvm::Error e = checkNotAnInput(out, inputPaths))
+        return fail(llvm::toString(std::move(e)));
 
   auto start = std::chrono::steady_clock::now();
   DialectRegistry registry;
   registerModelDialects(registry);
+  registry.insert<npu::NPUDialect>();
+  qnn::registerQNNPasses();
+  registerQMLIRConversionPasses();
+  target::registerTargetPasses();
+  npu::registerNPUPasses();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   auto module = loadModel(modelPath, ctx, {onnxBatch});
@@ -138,6 +275,8 @@ int main(int argc, char **argv) {
   options.headerPath = headerPath;
   options.linker = linker;
   options.source = llvm::sys::path::filename(modelPath).str();
+  if (artifactMode)
+    return writeArtifactFile(**module, options);
   if (llvm::Error err = compileAOT(**module, options))
     return fail(llvm::toString(std::move(err)));
   if (printTime) {

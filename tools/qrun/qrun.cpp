@@ -1,6 +1,6 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
-//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt,so} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
+//   qrun model.{mlir,mlirbc,onnx,pb,pbtxt,so,qart} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
 //        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
@@ -18,6 +18,7 @@
 
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Analysis/ModelSummary.h"
+#include "qmlir/Dialect/NPU/Artifact/Artifact.h"
 #include "qmlir/Dialect/NPU/IR/NPUOps.h"
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
@@ -34,6 +35,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -56,7 +58,7 @@ static cl::OptionCategory qrunCategory("qrun options");
 static cl::opt<std::string>
     modelPath(cl::Positional, cl::Required,
               cl::desc("<model.mlir | model.mlirbc | model.onnx | model.pb | "
-                       "model.pbtxt | libmodel.so>"),
+                       "model.pbtxt | libmodel.so | model.qart>"),
               cl::cat(qrunCategory));
 static cl::opt<std::string> entryName("entry", cl::init("main"),
                                       cl::desc("Function to run"),
@@ -287,28 +289,62 @@ int main(int argc, char **argv) {
     if (llvm::Error err = loadCustomOpPlugin(path))
       return fail(llvm::toString(std::move(err)));
 
-  // A library from qmlir-compile runs as compiled; a model partitioned for
-  // an accelerator (npu.segment ops) runs on the npu simulator
-  // (docs/Targets.md); anything else is JIT-compiled for the CPU.
+  // A library from qmlir-compile runs as compiled; an accelerator artifact
+  // (.qart) and a model partitioned for an accelerator (npu.segment ops)
+  // run on the npu simulator, their CPU segments as compiled code
+  // (docs/Targets.md, docs/Artifact.md); anything else is JIT-compiled for
+  // the CPU.
   bool isLibrary = llvm::StringRef(modelPath).ends_with(".so");
+  bool isArtifact = llvm::StringRef(modelPath).ends_with(".qart");
   std::optional<OwningOpRef<ModuleOp>> module;
   std::unique_ptr<CompiledModel> jit;
   bool onSimulator = false;
   std::vector<TensorSpec> simInputs, simOutputs;
-  func::FuncOp simEntry;
+  npu::SimProgram simProgram;
+  std::vector<std::unique_ptr<CompiledModel>> cpuSegments;
   LoadOptions loadOptions;
   loadOptions.batchSize = onnxBatch;
   loadOptions.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
   loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
+  JITOptions jitOptions;
+  jitOptions.codegen = cpuCodegen;
+  jitOptions.cpuFeatures = cpuFeatures;
+  jitOptions.threads = numThreads();
+  jitOptions.parallelMinWork = parallelMinWork;
+  if (isLibrary && (!compareTo.empty() || printSummary))
+    return fail(std::string(printSummary ? "--summary" : "--compare-to") +
+                " needs the model's IR, not a compiled library");
+  if (isArtifact && !compareTo.empty())
+    return fail("--compare-to needs the model's IR, not a compiled artifact");
   if (isLibrary) {
-    if (!compareTo.empty() || printSummary)
-      return fail(std::string(printSummary ? "--summary" : "--compare-to") +
-                  " needs the model's IR, not a compiled library");
     auto lib = AOTLibrary::load(modelPath, aotPrefix);
     if (!lib)
       return fail(llvm::toString(lib.takeError()));
     jit = std::move(*lib);
+  } else if (isArtifact) {
+    auto bytes = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return fail("cannot read " + modelPath + ": " +
+                  bytes.getError().message());
+    auto artifact = npu::loadArtifact((*bytes)->getMemBufferRef());
+    if (!artifact)
+      return fail(llvm::toString(artifact.takeError()));
+    if (printSummary) {
+      llvm::outs() << "artifact " << modelPath << ": format "
+                   << artifact->formatMajor << "." << artifact->formatMinor
+                   << ", " << artifact->cpuSegments.size()
+                   << " CPU segment(s), from '" << artifact->producer << "'\n";
+      npu::printProgram(llvm::outs(), artifact->program);
+      return 0;
+    }
+    auto code = npu::loadCpuSegments(artifact->cpuSegments, modelPath);
+    if (!code)
+      return fail(llvm::toString(code.takeError()));
+    cpuSegments = std::move(*code);
+    simProgram = std::move(artifact->program);
+    onSimulator = true;
   } else {
     auto loaded = loadModel(modelPath, ctx, loadOptions);
     if (!loaded)
@@ -322,36 +358,49 @@ int main(int argc, char **argv) {
       return 0;
     }
     (**module)->walk([&](npu::SegmentOp) { onSimulator = true; });
+    if (onSimulator) {
+      auto entry = (**module).lookupSymbol<func::FuncOp>(entryName);
+      if (!entry || entry.isExternal())
+        return fail("no function '" + entryName + "' with a body");
+      OwningOpRef<ModuleOp> cpuModule;
+      auto program = npu::buildProgram(entry, &cpuModule);
+      if (!program)
+        return fail(llvm::toString(program.takeError()));
+      simProgram = std::move(*program);
+      // CPU fallback segments: JIT-compiled here (an artifact embeds them
+      // compiled ahead of time).
+      for (int64_t k = 0; k < simProgram.numCpuSegments; ++k) {
+        auto compiled =
+            JITModule::compile(*cpuModule, npu::cpuSegmentName(k), jitOptions);
+        if (!compiled)
+          return fail("CPU segment " + llvm::Twine(k) + ": " +
+                      llvm::toString(compiled.takeError()));
+        cpuSegments.push_back(std::move(*compiled));
+      }
+    }
   }
   if (onSimulator) {
-    simEntry = (**module).lookupSymbol<func::FuncOp>(entryName);
-    if (!simEntry || simEntry.isExternal())
-      return fail("no function '" + entryName + "' with a body");
-    auto specOf = [](Type t, std::string name) -> std::optional<TensorSpec> {
-      auto tensor = dyn_cast<RankedTensorType>(t);
-      if (!tensor || !tensor.getElementType().isF32())
+    auto specOf = [&](int64_t id) -> std::optional<TensorSpec> {
+      const npu::SimTensor &t = simProgram.tensors[id];
+      if (t.type != ElementType::F32)
         return std::nullopt;
-      return TensorSpec{name, ElementType::F32,
-                        llvm::SmallVector<int64_t, 4>(tensor.getShape())};
+      return TensorSpec{t.name, ElementType::F32,
+                        llvm::SmallVector<int64_t, 4>(t.shape.begin(),
+                                                      t.shape.end())};
     };
-    for (auto [i, t] : llvm::enumerate(simEntry.getArgumentTypes())) {
-      auto s = specOf(t, qnn::argumentName(simEntry, i));
+    for (int64_t id : simProgram.inputs) {
+      auto s = specOf(id);
       if (!s)
         return fail("the npu simulator takes f32 inputs");
       simInputs.push_back(*s);
     }
-    for (auto [i, t] : llvm::enumerate(simEntry.getResultTypes())) {
-      auto s = specOf(t, "output" + std::to_string(i));
+    for (int64_t id : simProgram.outputs) {
+      auto s = specOf(id);
       if (!s)
         return fail("the npu simulator returns f32 outputs");
       simOutputs.push_back(*s);
     }
   } else if (!isLibrary) {
-    JITOptions jitOptions;
-    jitOptions.codegen = cpuCodegen;
-    jitOptions.cpuFeatures = cpuFeatures;
-    jitOptions.threads = numThreads();
-    jitOptions.parallelMinWork = parallelMinWork;
     auto compiled = JITModule::compile(**module, entryName, jitOptions);
     if (!compiled)
       return fail(llvm::toString(compiled.takeError()));
@@ -412,10 +461,13 @@ int main(int argc, char **argv) {
   int64_t chunks = 1;
   auto start = std::chrono::steady_clock::now();
   npu::SimStats simStats;
-  npu::SimHardware hw = onSimulator ? npu::hardwareOf(**module) : npu::SimHardware();
+  const npu::SimHardware &hw = simProgram.hardware;
+  std::vector<CompiledModel *> cpuCode;
+  for (auto &c : cpuSegments)
+    cpuCode.push_back(c.get());
   auto outputs =
       onSimulator
-          ? npu::simulate(simEntry, inputs, hw, simStats)
+          ? npu::simulate(simProgram, inputs, cpuCode, simStats)
           : jit->runBatched(inputs,
                             [&](int64_t, int64_t total) { chunks = total; });
   if (!outputs)

@@ -11,19 +11,17 @@
 
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 
-#include "qmlir/Dialect/NPU/IR/NPUOps.h"
-#include "qmlir/Dialect/QNN/IR/QNNOps.h"
-#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Quant/QuantMath.h"
 
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
-using namespace mlir;
+using llvm::ArrayRef;
+using llvm::SmallVector;
 using namespace qmlir;
 using namespace qmlir::npu;
 
@@ -47,107 +45,102 @@ int64_t numel(ArrayRef<int64_t> shape) {
   return n;
 }
 
-IntTensor constantOf(Value v) {
-  DenseIntElementsAttr attr;
-  IntTensor t;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return t;
-  auto type = cast<RankedTensorType>(v.getType());
-  t.shape.assign(type.getShape().begin(), type.getShape().end());
-  for (const APInt &x : attr.getValues<APInt>())
-    t.v.push_back(x.getSExtValue());
-  return t;
-}
-
-std::string opName(Operation *op) {
-  std::string name = qnn::locationName(op->getLoc());
-  return name.empty() ? op->getName().getStringRef().str() : name;
-}
-
 /// Packed bytes of `n` values of `bits` bits.
 int64_t packed(int64_t n, int64_t bits) { return (n * bits + 7) / 8; }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+int64_t lowestOf(ElementType type) {
+  switch (type) {
+  case ElementType::I8:
+    return -128;
+  case ElementType::U8:
+    return 0;
+  case ElementType::I16:
+    return -32768;
+  default:
+    return INT32_MIN;
+  }
+}
+
+/// The values of every tensor of a program during one run.
+struct Values {
+  std::vector<IntTensor> ints;
+  std::vector<std::vector<float>> floats;
+};
+
 class SegmentRunner {
 public:
-  SegmentRunner(const SimHardware &hw, SimStats &stats, int64_t index,
-                bool record)
-      : hw(hw), stats(stats), index(index), record(record) {}
+  SegmentRunner(const SimProgram &program, Values &values, SimStats &stats,
+                int64_t index, bool record)
+      : program(program), hw(program.hardware), values(values), stats(stats),
+        index(index), record(record) {}
 
-  llvm::Expected<std::vector<IntTensor>> run(SegmentOp seg,
-                                             ArrayRef<IntTensor> inputs);
+  llvm::Error run(const SimStep &seg);
 
 private:
-  llvm::Error conv(Conv2dOp op);
-  llvm::Error dense(DenseOp op);
-  llvm::Error requant(Operation *op, int64_t acc, int64_t channel,
-                      ArrayRef<int32_t> mult, ArrayRef<int32_t> shift,
-                      int64_t accBits, int64_t outZp, int64_t qmin,
-                      int64_t qmax, int64_t &out);
-  void cost(Operation *op, int64_t macs, int64_t cycles, int64_t onChip) {
+  llvm::Error conv(const SimOp &op);
+  llvm::Error dense(const SimOp &op);
+  llvm::Error requant(const SimOp &op, int64_t acc, int64_t channel,
+                      int64_t &out);
+  void cost(const SimOp &op, int64_t macs, int64_t cycles, int64_t onChip) {
     if (!record)
       return;
     LayerStats s;
-    s.name = opName(op);
-    s.op = op->getName().getStringRef().str();
+    s.name = op.name;
+    s.op = opKindName(op.kind);
     s.segment = index;
     s.macs = macs;
     s.cycles = cycles;
     s.onChipBytes = onChip;
     stats.layers.push_back(s);
   }
-  const IntTensor &get(Value v) { return values[v]; }
+  const IntTensor &get(int64_t id) { return values.ints[id]; }
+  IntTensor make(int64_t id) {
+    IntTensor t;
+    t.shape.assign(program.tensors[id].shape.begin(),
+                   program.tensors[id].shape.end());
+    t.v.resize(numel(t.shape));
+    return t;
+  }
 
+  const SimProgram &program;
   const SimHardware &hw;
+  Values &values;
   SimStats &stats;
   int64_t index;
   bool record;
-  DenseMap<Value, IntTensor> values;
 };
 
-llvm::Error SegmentRunner::requant(Operation *op, int64_t acc, int64_t channel,
-                                   ArrayRef<int32_t> mult,
-                                   ArrayRef<int32_t> shift, int64_t accBits,
-                                   int64_t outZp, int64_t qmin, int64_t qmax,
-                                   int64_t &out) {
-  int64_t limit = (int64_t(1) << (accBits - 1)) - 1;
+llvm::Error SegmentRunner::requant(const SimOp &op, int64_t acc,
+                                   int64_t channel, int64_t &out) {
+  int64_t limit = (int64_t(1) << (op.accBits - 1)) - 1;
   if (acc > limit || acc < -limit - 1)
-    return makeError("npu simulator: layer '" + opName(op) + "': accumulator " +
-                     llvm::Twine(acc) + " overflows " + llvm::Twine(accBits) +
-                     " bits");
-  size_t c = mult.size() == 1 ? 0 : static_cast<size_t>(channel);
-  out = qmath::requantize(acc, 0, qmath::Rescale{mult[c], shift[c]}, outZp,
-                          qmin, qmax);
+    return makeError("npu simulator: layer '" + op.name + "': accumulator " +
+                     llvm::Twine(acc) + " overflows " +
+                     llvm::Twine(op.accBits) + " bits");
+  size_t c = op.multiplier.size() == 1 ? 0 : static_cast<size_t>(channel);
+  out = qmath::requantize(acc, 0,
+                          qmath::Rescale{op.multiplier[c], op.shift[c]},
+                          op.outputZp, op.qmin, op.qmax);
   return llvm::Error::success();
 }
 
-llvm::Error SegmentRunner::conv(Conv2dOp op) {
-  const IntTensor &x = get(op.getInput());
-  IntTensor w = constantOf(op.getWeight());
-  IntTensor b = op.getBias() ? constantOf(op.getBias()) : IntTensor();
-  auto outType = op.getOutput().getType();
-  IntTensor y;
-  y.shape.assign(outType.getShape().begin(), outType.getShape().end());
-  y.v.resize(numel(y.shape));
+llvm::Error SegmentRunner::conv(const SimOp &op) {
+  const IntTensor &x = get(op.input);
+  IntTensor y = make(op.output);
   int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
-  int64_t O = w.shape[0], KH = w.shape[1], KW = w.shape[2], CG = w.shape[3];
+  int64_t O = op.weightShape[0], KH = op.weightShape[1],
+          KW = op.weightShape[2], CG = op.weightShape[3];
   int64_t OH = y.shape[1], OW = y.shape[2];
-  int64_t groups = static_cast<int64_t>(op.getGroups());
-  int64_t perGroup = O / groups;
-  ArrayRef<int64_t> st = op.getStrides(), pad = op.getPadding(),
-                    dil = op.getDilations();
-  int64_t zp = static_cast<int64_t>(op.getInputZp());
-  int64_t accBits = static_cast<int64_t>(op.getAccBits());
-  int64_t outZp = static_cast<int64_t>(op.getOutputZp());
-  int64_t qmin = static_cast<int64_t>(op.getQmin());
-  int64_t qmax = static_cast<int64_t>(op.getQmax());
+  int64_t perGroup = O / op.groups;
+  ArrayRef<int64_t> st = op.strides, pad = op.padding, dil = op.dilations;
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow)
         for (int64_t o = 0; o < O; ++o) {
           int64_t g = o / perGroup;
-          int64_t acc = b.v.empty() ? 0 : b.v[o];
+          int64_t acc = op.bias.empty() ? 0 : op.bias[o];
           for (int64_t kh = 0; kh < KH; ++kh) {
             int64_t ih = oh * st[0] - pad[0] + kh * dil[0];
             if (ih < 0 || ih >= H)
@@ -157,113 +150,97 @@ llvm::Error SegmentRunner::conv(Conv2dOp op) {
               if (iw < 0 || iw >= W)
                 continue;
               const int64_t *xin = &x.v[((n * H + ih) * W + iw) * C + g * CG];
-              const int64_t *wk = &w.v[((o * KH + kh) * KW + kw) * CG];
+              const int64_t *wk = &op.weight[((o * KH + kh) * KW + kw) * CG];
               for (int64_t c = 0; c < CG; ++c)
-                acc += (xin[c] - zp) * wk[c];
+                acc += (xin[c] - op.inputZp) * wk[c];
             }
           }
           int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
-          if (llvm::Error e =
-                  requant(op, acc, o, op.getMultiplier(), op.getShift(),
-                          accBits, outZp, qmin, qmax, out))
+          if (llvm::Error e = requant(op, acc, o, out))
             return e;
         }
   int64_t macs = N * OH * OW * O * KH * KW * CG;
   // Output channels across the columns, the reduction across the rows.
   int64_t cycles =
       N * OH * OW * ceilDiv(O, hw.macCols) * ceilDiv(KH * KW * CG, hw.macRows);
-  int64_t onChip = packed(w.size(), op.getWeightBits()) + 4 * b.size() +
-                   packed(x.size(), op.getInputBits()) +
-                   packed(y.size(), op.getOutputBits());
+  int64_t onChip = packed(op.weight.size(), op.weightBits) +
+                   4 * static_cast<int64_t>(op.bias.size()) +
+                   packed(x.size(), op.inputBits) +
+                   packed(y.size(), op.outputBits);
   cost(op, macs, cycles, onChip);
-  values[op.getOutput()] = std::move(y);
+  values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
 
-llvm::Error SegmentRunner::dense(DenseOp op) {
-  const IntTensor &x = get(op.getInput());
-  IntTensor w = constantOf(op.getWeight());
-  IntTensor b = op.getBias() ? constantOf(op.getBias()) : IntTensor();
-  auto outType = op.getOutput().getType();
-  IntTensor y;
-  y.shape.assign(outType.getShape().begin(), outType.getShape().end());
-  y.v.resize(numel(y.shape));
-  int64_t M = w.shape[0], K = w.shape[1];
+llvm::Error SegmentRunner::dense(const SimOp &op) {
+  const IntTensor &x = get(op.input);
+  IntTensor y = make(op.output);
+  int64_t M = op.weightShape[0], K = op.weightShape[1];
   int64_t rows = x.size() / K;
-  int64_t zp = static_cast<int64_t>(op.getInputZp());
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t m = 0; m < M; ++m) {
-      int64_t acc = b.v.empty() ? 0 : b.v[m];
+      int64_t acc = op.bias.empty() ? 0 : op.bias[m];
       for (int64_t k = 0; k < K; ++k)
-        acc += (x.v[r * K + k] - zp) * w.v[m * K + k];
-      if (llvm::Error e =
-              requant(op, acc, m, op.getMultiplier(), op.getShift(),
-                      static_cast<int64_t>(op.getAccBits()),
-                      static_cast<int64_t>(op.getOutputZp()),
-                      static_cast<int64_t>(op.getQmin()),
-                      static_cast<int64_t>(op.getQmax()), y.v[r * M + m]))
+        acc += (x.v[r * K + k] - op.inputZp) * op.weight[m * K + k];
+      if (llvm::Error e = requant(op, acc, m, y.v[r * M + m]))
         return e;
     }
   int64_t cycles = rows * ceilDiv(M, hw.macCols) * ceilDiv(K, hw.macRows);
-  int64_t onChip = packed(w.size(), op.getWeightBits()) + 4 * b.size() +
-                   packed(x.size(), op.getInputBits()) +
-                   packed(y.size(), op.getOutputBits());
+  int64_t onChip = packed(op.weight.size(), op.weightBits) +
+                   4 * static_cast<int64_t>(op.bias.size()) +
+                   packed(x.size(), op.inputBits) +
+                   packed(y.size(), op.outputBits);
   cost(op, rows * M * K, cycles, onChip);
-  values[op.getOutput()] = std::move(y);
+  values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
 
-llvm::Expected<std::vector<IntTensor>>
-SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
-  Block &body = seg.getBody().front();
-  for (auto [arg, in] : llvm::zip_equal(body.getArguments(), inputs))
-    values[arg] = in;
+llvm::Error SegmentRunner::run(const SimStep &seg) {
   int64_t lanes = hw.macRows * hw.macCols;
-  for (Operation &opRef : body) {
-    Operation *op = &opRef;
-    if (isa<arith::ConstantOp>(op))
-      continue;
-    if (auto c = dyn_cast<Conv2dOp>(op)) {
-      if (llvm::Error e = conv(c))
-        return std::move(e);
-    } else if (auto d = dyn_cast<DenseOp>(op)) {
-      if (llvm::Error e = dense(d))
-        return std::move(e);
-    } else if (auto c = dyn_cast<ClampOp>(op)) {
-      IntTensor y = get(c.getInput());
-      int64_t lo = static_cast<int64_t>(c.getMin());
-      int64_t hi = static_cast<int64_t>(c.getMax());
+  for (const SimOp &op : seg.ops) {
+    switch (op.kind) {
+    case SimOpKind::Conv2d:
+      if (llvm::Error e = conv(op))
+        return e;
+      break;
+    case SimOpKind::Dense:
+      if (llvm::Error e = dense(op))
+        return e;
+      break;
+    case SimOpKind::Clamp: {
+      IntTensor y = get(op.input);
       for (int64_t &v : y.v)
-        v = std::min(std::max(v, lo), hi);
-      int64_t bits = static_cast<int64_t>(c.getBits());
-      cost(op, 0, ceilDiv(y.size(), lanes), 2 * packed(y.size(), bits));
-      values[c.getOutput()] = std::move(y);
-    } else if (auto r = dyn_cast<RescaleOp>(op)) {
-      IntTensor y = get(r.getInput());
-      ArrayRef<int32_t> mult = r.getMultiplier(), shift = r.getShift();
-      int64_t channels = y.shape.empty() ? 1 : y.shape.back();
+        v = std::min(std::max(v, op.min), op.max);
+      cost(op, 0, ceilDiv(y.size(), lanes), 2 * packed(y.size(), op.bits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Rescale: {
+      IntTensor y = get(op.input);
+      y.shape.assign(program.tensors[op.output].shape.begin(),
+                     program.tensors[op.output].shape.end());
+      int64_t channels = program.tensors[op.input].shape.empty()
+                             ? 1
+                             : program.tensors[op.input].shape.back();
       for (int64_t i = 0; i < y.size(); ++i) {
-        size_t c = mult.size() == 1 ? 0 : static_cast<size_t>(i % channels);
-        y.v[i] = qmath::requantize(y.v[i], static_cast<int64_t>(r.getInputZp()),
-                                   qmath::Rescale{mult[c], shift[c]},
-                                   static_cast<int64_t>(r.getOutputZp()),
-                                   static_cast<int64_t>(r.getQmin()),
-                                   static_cast<int64_t>(r.getQmax()));
+        size_t c = op.multiplier.size() == 1
+                       ? 0
+                       : static_cast<size_t>(i % channels);
+        y.v[i] = qmath::requantize(
+            y.v[i], op.inputZp, qmath::Rescale{op.multiplier[c], op.shift[c]},
+            op.outputZp, op.qmin, op.qmax);
       }
       cost(op, 0, ceilDiv(y.size(), lanes),
-           packed(y.size(), r.getInputBits()) +
-               packed(y.size(), r.getOutputBits()));
-      values[r.getOutput()] = std::move(y);
-    } else if (auto p = dyn_cast<MaxPool2dOp>(op)) {
-      const IntTensor &x = get(p.getInput());
-      auto outType = p.getOutput().getType();
-      IntTensor y;
-      y.shape.assign(outType.getShape().begin(), outType.getShape().end());
-      y.v.resize(numel(y.shape));
+           packed(y.size(), op.inputBits) + packed(y.size(), op.outputBits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::MaxPool2d: {
+      const IntTensor &x = get(op.input);
+      IntTensor y = make(op.output);
       int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
       int64_t OH = y.shape[1], OW = y.shape[2];
-      ArrayRef<int64_t> k = p.getKernel(), st = p.getStrides(),
-                        pad = p.getPadding();
+      ArrayRef<int64_t> k = op.kernel, st = op.strides, pad = op.padding;
       for (int64_t n = 0; n < N; ++n)
         for (int64_t oh = 0; oh < OH; ++oh)
           for (int64_t ow = 0; ow < OW; ++ow)
@@ -277,21 +254,23 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
                     continue; // padding never wins
                   best = std::max(best, x.v[((n * H + ih) * W + iw) * C + c]);
                 }
+              // A window entirely in the padding (only in damaged
+              // programs) yields the type's lowest value.
+              if (best == INT64_MIN)
+                best = lowestOf(program.tensors[op.output].type);
               y.v[((n * OH + oh) * OW + ow) * C + c] = best;
             }
-      int64_t bits = static_cast<int64_t>(p.getBits());
       cost(op, 0, ceilDiv(y.size() * k[0] * k[1], lanes),
-           packed(x.size(), bits) + packed(y.size(), bits));
-      values[p.getOutput()] = std::move(y);
-    } else if (auto p = dyn_cast<AvgPool2dOp>(op)) {
-      const IntTensor &x = get(p.getInput());
-      auto outType = p.getOutput().getType();
-      IntTensor y;
-      y.shape.assign(outType.getShape().begin(), outType.getShape().end());
-      y.v.resize(numel(y.shape));
+           packed(x.size(), op.bits) + packed(y.size(), op.bits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::AvgPool2d: {
+      const IntTensor &x = get(op.input);
+      IntTensor y = make(op.output);
       int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
       int64_t OH = y.shape[1], OW = y.shape[2];
-      ArrayRef<int64_t> k = p.getKernel(), st = p.getStrides();
+      ArrayRef<int64_t> k = op.kernel, st = op.strides;
       int64_t count = k[0] * k[1];
       // TOSA AVG_POOL2D's reciprocal: k = ceil(log2(count)),
       // multiplier = ((2^30 + 1) << k) / count, shift = 30 + k.
@@ -299,10 +278,6 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
       qmath::Rescale r{
           static_cast<int32_t>(((int64_t(1 << 30) + 1) << kbits) / count),
           static_cast<int32_t>(30 + kbits)};
-      int64_t zpIn = static_cast<int64_t>(p.getInputZp());
-      int64_t zpOut = static_cast<int64_t>(p.getOutputZp());
-      int64_t qmin = static_cast<int64_t>(p.getQmin());
-      int64_t qmax = static_cast<int64_t>(p.getQmax());
       for (int64_t n = 0; n < N; ++n)
         for (int64_t oh = 0; oh < OH; ++oh)
           for (int64_t ow = 0; ow < OW; ++ow)
@@ -312,23 +287,21 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
                 for (int64_t kw = 0; kw < k[1]; ++kw) {
                   int64_t ih = oh * st[0] + kh, iw = ow * st[1] + kw;
                   if (ih < H && iw < W)
-                    acc += x.v[((n * H + ih) * W + iw) * C + c] - zpIn;
+                    acc += x.v[((n * H + ih) * W + iw) * C + c] - op.inputZp;
                 }
               int64_t v = qmath::applyRescale(static_cast<int32_t>(acc), r);
               y.v[((n * OH + oh) * OW + ow) * C + c] =
-                  std::min(std::max(v + zpOut, qmin), qmax);
+                  std::min(std::max(v + op.outputZp, op.qmin), op.qmax);
             }
-      int64_t bits = static_cast<int64_t>(p.getBits());
       cost(op, 0, ceilDiv(y.size() * count, lanes),
-           packed(x.size(), bits) + packed(y.size(), bits));
-      values[p.getOutput()] = std::move(y);
-    } else if (auto t = dyn_cast<TransposeOp>(op)) {
-      const IntTensor &x = get(t.getInput());
-      auto outShape = t.getOutput().getType().getShape();
-      ArrayRef<int64_t> perm = t.getPermutation();
-      IntTensor y;
-      y.shape.assign(outShape.begin(), outShape.end());
-      y.v.resize(x.v.size());
+           packed(x.size(), op.bits) + packed(y.size(), op.bits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Transpose: {
+      const IntTensor &x = get(op.input);
+      IntTensor y = make(op.output);
+      ArrayRef<int64_t> perm = op.permutation;
       int64_t rank = static_cast<int64_t>(x.shape.size());
       SmallVector<int64_t> inStride(rank, 1);
       for (int64_t d = rank - 2; d >= 0; --d)
@@ -346,115 +319,137 @@ SegmentRunner::run(SegmentOp seg, ArrayRef<IntTensor> inputs) {
         }
       }
       cost(op, 0, 0, 0);
-      values[t.getOutput()] = std::move(y);
-    } else if (auto r = dyn_cast<ReshapeOp>(op)) {
-      IntTensor y = get(r.getInput());
-      auto shape = r.getOutput().getType().getShape();
-      y.shape.assign(shape.begin(), shape.end());
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Reshape: {
+      IntTensor y = get(op.input);
+      y.shape.assign(program.tensors[op.output].shape.begin(),
+                     program.tensors[op.output].shape.end());
       cost(op, 0, 0, 0);
-      values[r.getOutput()] = std::move(y);
-    } else if (auto y = dyn_cast<YieldOp>(op)) {
-      std::vector<IntTensor> out;
-      for (Value v : y.getValues())
-        out.push_back(get(v));
-      return out;
-    } else {
-      return makeError("npu simulator: cannot execute '" +
-                       op->getName().getStringRef() + "' in a segment");
+      values.ints[op.output] = std::move(y);
+      break;
+    }
     }
   }
-  return makeError("npu simulator: segment without npu.yield");
+  return llvm::Error::success();
 }
 
-/// The per-tensor parameters of a quantized tensor type.
-std::optional<qmath::QuantParams> paramsOf(Type type) {
-  auto t = dyn_cast<RankedTensorType>(type);
-  auto q = t ? dyn_cast<quant::UniformQuantizedType>(t.getElementType())
-             : quant::UniformQuantizedType();
-  if (!q)
-    return std::nullopt;
-  qmath::QuantParams p;
-  p.scale = q.getScale();
-  p.zeroPoint = q.getZeroPoint();
-  p.qmin = q.getStorageTypeMin();
-  p.qmax = q.getStorageTypeMax();
-  return p;
+/// Packed bytes of a segment boundary tensor for the traffic count.
+int64_t boundaryBytes(const SimProgram &program, int64_t id) {
+  const SimTensor &t = program.tensors[id];
+  return packed(numel(t.shape), t.bits);
 }
 
-/// Bits of an integer segment boundary tensor for the traffic count.
-int64_t boundaryBytes(Value v) {
-  auto t = cast<RankedTensorType>(v.getType());
-  unsigned width = t.getElementType().getIntOrFloatBitWidth();
-  for (Operation *user : v.getUsers())
-    if (auto tr = dyn_cast<TransferOp>(user))
-      if (auto q = paramsOf(tr.getOutput().getType()))
-        width = llvm::Log2_64_Ceil(q->qmax - q->qmin + 1);
-  if (auto tr = v.getDefiningOp<TransferOp>())
-    if (auto q = paramsOf(tr.getInput().getType()))
-      width = llvm::Log2_64_Ceil(q->qmax - q->qmin + 1);
-  return packed(t.getNumElements(), width);
-}
-
-int64_t segmentWeightBytes(SegmentOp seg) {
+int64_t segmentWeightBytes(const SimStep &seg) {
   int64_t bytes = 0;
-  seg.walk([&](Operation *op) {
-    if (auto c = dyn_cast<Conv2dOp>(op))
-      bytes +=
-          packed(c.getWeight().getType().getNumElements(), c.getWeightBits()) +
-          (c.getBias() ? 4 * c.getBias().getType().getNumElements() : 0);
-    if (auto d = dyn_cast<DenseOp>(op))
-      bytes +=
-          packed(d.getWeight().getType().getNumElements(), d.getWeightBits()) +
-          (d.getBias() ? 4 * d.getBias().getType().getNumElements() : 0);
-  });
+  for (const SimOp &op : seg.ops)
+    if (op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense)
+      bytes += packed(op.weight.size(), op.weightBits) +
+               4 * static_cast<int64_t>(op.bias.size());
   return bytes;
+}
+
+/// A host tensor's values as a HostTensor of its type.
+HostTensor toHost(const SimTensor &t, const Values &values, int64_t id) {
+  HostTensor h = HostTensor::allocate(t.type, t.shape);
+  if (t.type == ElementType::F32) {
+    std::copy(values.floats[id].begin(), values.floats[id].end(),
+              h.data<float>());
+    return h;
+  }
+  const std::vector<int64_t> &v = values.ints[id].v;
+  for (size_t i = 0; i < v.size(); ++i) {
+    switch (t.type) {
+    case ElementType::I8:
+      h.data<int8_t>()[i] = static_cast<int8_t>(v[i]);
+      break;
+    case ElementType::U8:
+      h.data<uint8_t>()[i] = static_cast<uint8_t>(v[i]);
+      break;
+    case ElementType::I16:
+      h.data<int16_t>()[i] = static_cast<int16_t>(v[i]);
+      break;
+    default:
+      h.data<int32_t>()[i] = static_cast<int32_t>(v[i]);
+      break;
+    }
+  }
+  return h;
+}
+
+void fromHost(const SimTensor &t, const HostTensor &h, Values &values,
+              int64_t id) {
+  int64_t n = h.numElements();
+  if (t.type == ElementType::F32) {
+    values.floats[id].assign(h.data<float>(), h.data<float>() + n);
+    return;
+  }
+  IntTensor &out = values.ints[id];
+  out.shape.assign(t.shape.begin(), t.shape.end());
+  out.v.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    switch (t.type) {
+    case ElementType::I8:
+      out.v[i] = h.data<int8_t>()[i];
+      break;
+    case ElementType::U8:
+      out.v[i] = h.data<uint8_t>()[i];
+      break;
+    case ElementType::I16:
+      out.v[i] = h.data<int16_t>()[i];
+      break;
+    default:
+      out.v[i] = h.data<int32_t>()[i];
+      break;
+    }
+  }
 }
 
 } // namespace
 
-SimHardware npu::hardwareOf(ModuleOp module) {
-  SimHardware hw;
-  auto dict = module->getAttrOfType<DictionaryAttr>("npu.target");
-  if (!dict)
-    return hw;
-  if (auto s = dict.getAs<StringAttr>("name"))
-    hw.name = s.getValue().str();
-  if (auto a = dict.getAs<IntegerAttr>("mac_rows"))
-    hw.macRows = a.getInt();
-  if (auto a = dict.getAs<IntegerAttr>("mac_cols"))
-    hw.macCols = a.getInt();
-  if (auto a = dict.getAs<FloatAttr>("clock_mhz"))
-    hw.clockMHz = a.getValueAsDouble();
-  if (auto a = dict.getAs<IntegerAttr>("memory_bytes"))
-    hw.memoryBytes = a.getInt();
-  return hw;
+llvm::StringRef npu::opKindName(SimOpKind kind) {
+  switch (kind) {
+  case SimOpKind::Conv2d:
+    return "npu.conv2d";
+  case SimOpKind::Dense:
+    return "npu.dense";
+  case SimOpKind::Rescale:
+    return "npu.rescale";
+  case SimOpKind::Clamp:
+    return "npu.clamp";
+  case SimOpKind::MaxPool2d:
+    return "npu.max_pool2d";
+  case SimOpKind::AvgPool2d:
+    return "npu.avg_pool2d";
+  case SimOpKind::Transpose:
+    return "npu.transpose";
+  case SimOpKind::Reshape:
+    return "npu.reshape";
+  }
+  return "npu.?";
 }
 
 llvm::Expected<std::vector<HostTensor>>
-npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
-              const SimHardware &hw, SimStats &stats) {
-  auto type = func.getFunctionType();
-  if (inputs.size() != type.getNumInputs())
-    return makeError("npu simulator: @" + func.getName() + " takes " +
-                     llvm::Twine(type.getNumInputs()) + " inputs, got " +
+npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
+              ArrayRef<CompiledModel *> cpuSegments, SimStats &stats) {
+  if (inputs.size() != program.inputs.size())
+    return makeError("npu simulator: the model takes " +
+                     llvm::Twine(program.inputs.size()) + " inputs, got " +
                      llvm::Twine(inputs.size()));
-  // Every op outside segments must be one the simulator runs on the host.
-  for (Operation &op : func.getBody().front())
-    if (!isa<qnn::QuantizeOp, qnn::DequantizeOp, TransferOp, SegmentOp,
-             func::ReturnOp>(op))
-      return makeError(
-          "npu simulator: '" + op.getName().getStringRef() + "' ('" +
-          opName(&op) +
-          "') runs on the CPU; the simulator runs models whose every "
-          "layer is on the accelerator (CPU fallback is not supported yet)");
+  for (const SimStep &step : program.steps)
+    if (step.kind == SimStepKind::CpuSegment &&
+        (step.index >= static_cast<int64_t>(cpuSegments.size()) ||
+         !cpuSegments[step.index]))
+      return makeError("npu simulator: no code for CPU segment " +
+                       llvm::Twine(step.index));
   int64_t chunks = 0;
   for (auto [i, in] : llvm::enumerate(inputs)) {
-    auto argType = cast<RankedTensorType>(type.getInput(i));
-    if (!isa<FloatType>(argType.getElementType()) ||
-        in.type != ElementType::F32)
+    const SimTensor &t = program.tensors[program.inputs[i]];
+    if (t.type != ElementType::F32 || in.type != ElementType::F32)
       return makeError("npu simulator: input " + llvm::Twine(i) +
                        " must be f32");
-    int64_t per = numel(argType.getShape());
+    int64_t per = numel(t.shape);
     if (per == 0 || in.numElements() % per != 0)
       return makeError("npu simulator: input " + llvm::Twine(i) + " holds " +
                        llvm::Twine(in.numElements()) +
@@ -464,64 +459,93 @@ npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
       return makeError("npu simulator: inputs hold different batch counts");
     chunks = k;
   }
-  std::vector<std::vector<float>> results(type.getNumResults());
+  for (auto [i, id] : llvm::enumerate(program.outputs))
+    if (program.tensors[id].type != ElementType::F32)
+      return makeError("npu simulator: output " + llvm::Twine(i) +
+                       " must be dequantized (f32)");
+  std::vector<std::vector<float>> results(program.outputs.size());
+  Values values;
   for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-    DenseMap<Value, std::vector<float>> floats;
-    DenseMap<Value, IntTensor> ints;
-    for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
-      int64_t per = numel(cast<RankedTensorType>(arg.getType()).getShape());
+    values.ints.assign(program.tensors.size(), IntTensor());
+    values.floats.assign(program.tensors.size(), std::vector<float>());
+    for (auto [i, id] : llvm::enumerate(program.inputs)) {
+      int64_t per = numel(program.tensors[id].shape);
       const float *data = inputs[i].data<float>() + chunk * per;
-      floats[arg] = std::vector<float>(data, data + per);
+      values.floats[id].assign(data, data + per);
     }
-    for (Operation &opRef : func.getBody().front()) {
-      Operation *op = &opRef;
-      if (auto q = dyn_cast<qnn::QuantizeOp>(op)) {
-        auto p = paramsOf(q.getOutput().getType());
-        if (!p)
-          return makeError("npu simulator: only per-tensor qnn.quantize");
+    for (const SimStep &step : program.steps) {
+      switch (step.kind) {
+      case SimStepKind::Quantize: {
+        const SimTensor &out = program.tensors[step.outputs[0]];
+        const SimQuant &q = *out.quant;
         IntTensor t;
-        auto shape = cast<RankedTensorType>(q.getOutput().getType()).getShape();
-        t.shape.assign(shape.begin(), shape.end());
-        for (float x : floats[q.getInput()])
-          t.v.push_back(
-              qmath::quantize(x, p->scale, p->zeroPoint, p->qmin, p->qmax));
-        ints[q.getOutput()] = std::move(t);
-      } else if (auto d = dyn_cast<qnn::DequantizeOp>(op)) {
-        auto p = paramsOf(d.getInput().getType());
-        if (!p)
-          return makeError("npu simulator: only per-tensor qnn.dequantize");
+        t.shape.assign(out.shape.begin(), out.shape.end());
+        for (float x : values.floats[step.inputs[0]])
+          t.v.push_back(qmath::quantize(x, q.scale, q.zeroPoint, q.qmin,
+                                        q.qmax));
+        values.ints[step.outputs[0]] = std::move(t);
+        break;
+      }
+      case SimStepKind::Dequantize: {
+        const SimQuant &q = *program.tensors[step.inputs[0]].quant;
         std::vector<float> out;
-        for (int64_t v : ints[d.getInput()].v)
-          out.push_back(qmath::dequantize(v, p->scale, p->zeroPoint));
-        floats[d.getOutput()] = std::move(out);
-      } else if (auto t = dyn_cast<TransferOp>(op)) {
-        ints[t.getOutput()] = ints[t.getInput()];
-      } else if (auto seg = dyn_cast<SegmentOp>(op)) {
-        std::vector<IntTensor> in;
-        for (Value v : seg.getInputs())
-          in.push_back(ints[v]);
-        SegmentRunner runner(hw, stats, seg.getIndex(), chunk == 0);
-        auto out = runner.run(seg, in);
-        if (!out)
-          return out.takeError();
-        for (auto [r, t] : llvm::zip_equal(seg.getResults(), *out))
-          ints[r] = t;
+        for (int64_t v : values.ints[step.inputs[0]].v)
+          out.push_back(qmath::dequantize(v, q.scale, q.zeroPoint));
+        values.floats[step.outputs[0]] = std::move(out);
+        break;
+      }
+      case SimStepKind::Transfer: {
+        IntTensor t = values.ints[step.inputs[0]];
+        const SimTensor &out = program.tensors[step.outputs[0]];
+        t.shape.assign(out.shape.begin(), out.shape.end());
+        values.ints[step.outputs[0]] = std::move(t);
+        break;
+      }
+      case SimStepKind::Segment: {
+        SegmentRunner runner(program, values, stats, step.index, chunk == 0);
+        if (llvm::Error e = runner.run(step))
+          return std::move(e);
         if (chunk == 0) {
-          for (Value v : seg.getInputs())
-            stats.offChipBytes += boundaryBytes(v);
-          for (Value v : seg.getResults())
-            stats.offChipBytes += boundaryBytes(v);
-          stats.offChipBytes += segmentWeightBytes(seg);
+          for (int64_t id : step.inputs)
+            stats.offChipBytes += boundaryBytes(program, id);
+          for (int64_t id : step.outputs)
+            stats.offChipBytes += boundaryBytes(program, id);
+          stats.offChipBytes += segmentWeightBytes(step);
         }
-      } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-        for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
-          if (!floats.count(v))
-            return makeError("npu simulator: output " + llvm::Twine(i) +
-                             " must be dequantized (f32)");
-          llvm::append_range(results[i], floats[v]);
+        break;
+      }
+      case SimStepKind::CpuSegment: {
+        std::vector<HostTensor> in;
+        for (int64_t id : step.inputs)
+          in.push_back(toHost(program.tensors[id], values, id));
+        auto out = cpuSegments[step.index]->run(in);
+        if (!out)
+          return makeError("CPU segment " + llvm::Twine(step.index) + ": " +
+                           llvm::toString(out.takeError()));
+        if (out->size() != step.outputs.size())
+          return makeError("CPU segment " + llvm::Twine(step.index) +
+                           " returned " + llvm::Twine(out->size()) +
+                           " tensors, expected " +
+                           llvm::Twine(step.outputs.size()));
+        for (auto [id, t] : llvm::zip_equal(step.outputs, *out)) {
+          const SimTensor &spec = program.tensors[id];
+          if (t.type != spec.type || numel(spec.shape) != t.numElements())
+            return makeError("CPU segment " + llvm::Twine(step.index) +
+                             ": output '" + spec.name + "' is " +
+                             formatShape(t.shape) + " " +
+                             stringifyElementType(t.type) + ", expected " +
+                             formatShape(spec.shape) + " " +
+                             stringifyElementType(spec.type));
+          fromHost(spec, t, values, id);
         }
+        if (chunk == 0)
+          ++stats.cpuSegmentRuns;
+        break;
+      }
       }
     }
+    for (auto [i, id] : llvm::enumerate(program.outputs))
+      llvm::append_range(results[i], values.floats[id]);
   }
   stats.runs = chunks;
   for (const LayerStats &l : stats.layers) {
@@ -531,8 +555,9 @@ npu::simulate(func::FuncOp func, ArrayRef<HostTensor> inputs,
   }
   std::vector<HostTensor> out;
   for (auto [i, r] : llvm::enumerate(results)) {
-    auto rt = cast<RankedTensorType>(type.getResult(i));
-    SmallVector<int64_t> shape(rt.getShape());
+    const std::vector<int64_t> &outShape =
+        program.tensors[program.outputs[i]].shape;
+    SmallVector<int64_t> shape(outShape.begin(), outShape.end());
     if (!shape.empty())
       shape[0] *= chunks;
     HostTensor t = HostTensor::allocate(ElementType::F32, shape);
@@ -569,4 +594,8 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
       hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
                      : std::string(),
       stats.offChipBytes);
+  if (stats.cpuSegmentRuns)
+    os << llvm::formatv("  CPU fallback: {0} segment(s) per run (compiled "
+                        "code, not in the cycle model)\n",
+                        stats.cpuSegmentRuns);
 }

@@ -11,25 +11,15 @@
 #ifndef QMLIR_DIALECT_NPU_SIM_SIMULATOR_H
 #define QMLIR_DIALECT_NPU_SIM_SIMULATOR_H
 
-#include "qmlir/Runtime/HostTensor.h"
+#include "qmlir/Dialect/NPU/Sim/Program.h"
+#include "qmlir/Runtime/JIT.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
 #include <vector>
 
 namespace qmlir::npu {
-
-/// The hardware the cycle model assumes (from the target description the
-/// module was converted for: its `npu.target` attribute).
-struct SimHardware {
-  std::string name;
-  int64_t macRows = 1;
-  int64_t macCols = 1;
-  double clockMHz = 100.0;
-  int64_t memoryBytes = 0;
-};
 
 /// The cost of one layer for one run of its segment.
 struct LayerStats {
@@ -50,19 +40,27 @@ struct SimStats {
   /// loaded once per run.
   int64_t offChipBytes = 0;
   int64_t runs = 0;
+  /// CPU segments executed per run.
+  int64_t cpuSegmentRuns = 0;
 };
 
-/// Reads the hardware of `module` (its `npu.target` attribute).
-SimHardware hardwareOf(mlir::ModuleOp module);
+/// The op's mnemonic (`npu.conv2d`, ...).
+llvm::StringRef opKindName(SimOpKind kind);
 
-/// Runs `func` on the simulator: its ops must be qnn.quantize /
-/// qnn.dequantize (executed with the qmath rules), npu.transfer,
-/// npu.segment and func.return. Inputs are the function's float (or
-/// integer) arguments; inputs holding k times the compiled batch run k
-/// times. Errors name the op that cannot run.
+/// Runs `program` (verifyProgram must accept it) on the simulator:
+/// quantize/dequantize with the qmath rules, accelerator segments on the
+/// bit-exact interpreter with the cycle model, CPU segment k by calling
+/// `cpuSegments[k]` (the compiled outlined function). Inputs are the
+/// program's f32 inputs; inputs holding k times the compiled batch run k
+/// times. Errors name the layer or segment that fails.
 llvm::Expected<std::vector<HostTensor>>
-simulate(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> inputs,
-         const SimHardware &hw, SimStats &stats);
+simulate(const SimProgram &program, llvm::ArrayRef<HostTensor> inputs,
+         llvm::ArrayRef<CompiledModel *> cpuSegments, SimStats &stats);
+
+/// Prints the program as a table: hardware, inputs and outputs, then one
+/// row per host step, npu op and CPU segment (device, layer, op, output
+/// shape, kernel shape, bit widths).
+void printProgram(llvm::raw_ostream &os, const SimProgram &program);
 
 /// Prints per-layer costs and totals.
 void printStats(llvm::raw_ostream &os, const SimStats &stats,

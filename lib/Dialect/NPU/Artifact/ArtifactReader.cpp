@@ -1,0 +1,275 @@
+//===- ArtifactReader.cpp - read and verify a .qart file ------------------===//
+//
+// The bytes are untrusted (the reader is a fuzz target): the identifier and
+// the version are checked first, then the FlatBuffers verifier checks every
+// offset and size, then each enum value and packed array is checked while
+// converting, and finally verifyProgram checks what the simulator indexes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/NPU/Artifact/Artifact.h"
+
+#include "qart_generated.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
+
+#include <cstring>
+
+using namespace qmlir;
+using namespace qmlir::npu;
+namespace fb = flatbuffers;
+
+namespace {
+
+class Reader {
+public:
+  explicit Reader(llvm::MemoryBufferRef buffer) : buffer(buffer) {}
+  llvm::Expected<Artifact> read();
+
+private:
+  llvm::Error fail(const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   buffer.getBufferIdentifier() + ": " +
+                                       message);
+  }
+  template <typename T>
+  static std::vector<int64_t> longs(const fb::Vector<T> *v) {
+    std::vector<int64_t> out;
+    if (v)
+      out.assign(v->begin(), v->end());
+    return out;
+  }
+  llvm::Error unpack(const qart::PackedInts *p, std::vector<int64_t> &out,
+                     const std::string &what);
+  llvm::Error op(const qart::NpuOp *in, SimOp &out, const std::string &where);
+
+  llvm::MemoryBufferRef buffer;
+};
+
+llvm::Error Reader::unpack(const qart::PackedInts *p,
+                           std::vector<int64_t> &out,
+                           const std::string &what) {
+  if (!p)
+    return llvm::Error::success();
+  int64_t bits = p->bits(), count = p->count();
+  size_t bytes = p->data() ? p->data()->size() : 0;
+  if (bits < 1 || bits > 32 || count < 0 ||
+      static_cast<uint64_t>(count) > uint64_t(bytes) * 8 / uint64_t(bits) ||
+      (static_cast<uint64_t>(count) * bits + 7) / 8 != bytes)
+    return fail(what + ": packed values (" + llvm::Twine(count) + " of " +
+                llvm::Twine(bits) + " bits) do not match their " +
+                llvm::Twine(bytes) + " bytes");
+  const uint8_t *data = p->data() ? p->data()->data() : nullptr;
+  out.resize(count);
+  uint64_t bit = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t u = 0;
+    for (int64_t b = 0; b < bits; ++b, ++bit)
+      u |= uint64_t(data[bit / 8] >> (bit % 8) & 1) << b;
+    // Sign-extend from `bits`.
+    int64_t v = static_cast<int64_t>(u);
+    if (u >> (bits - 1) & 1)
+      v -= int64_t(1) << bits;
+    out[i] = v;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Reader::op(const qart::NpuOp *in, SimOp &o,
+                       const std::string &where) {
+  if (!in)
+    return fail(where + ": missing op");
+  if (in->kind() < qart::OpKind_MIN || in->kind() > qart::OpKind_MAX)
+    return fail(where + ": unknown op kind " +
+                llvm::Twine(static_cast<int>(in->kind())));
+  o.kind = static_cast<SimOpKind>(in->kind());
+  o.name = in->name() ? in->name()->str() : std::string();
+  o.input = in->input();
+  o.output = in->output();
+  o.weightShape = longs(in->weight_shape());
+  if (llvm::Error e = unpack(in->weights(), o.weight, where + " weights"))
+    return e;
+  o.bias = longs(in->bias());
+  o.strides = longs(in->strides());
+  o.padding = longs(in->padding());
+  o.dilations = longs(in->dilations());
+  o.kernel = longs(in->kernel());
+  o.permutation = longs(in->permutation());
+  o.groups = in->groups();
+  o.inputZp = in->input_zp();
+  o.outputZp = in->output_zp();
+  o.qmin = in->qmin();
+  o.qmax = in->qmax();
+  o.inputBits = in->input_bits();
+  o.weightBits = in->weight_bits();
+  o.outputBits = in->output_bits();
+  o.accBits = in->acc_bits();
+  o.bits = in->bits();
+  o.min = in->min();
+  o.max = in->max();
+  if (in->multiplier())
+    o.multiplier.assign(in->multiplier()->begin(), in->multiplier()->end());
+  if (in->shift())
+    o.shift.assign(in->shift()->begin(), in->shift()->end());
+  if (in->weights() && in->weights()->bits() != o.weightBits)
+    return fail(where + ": weights packed at " +
+                llvm::Twine(in->weights()->bits()) + " bits, weight_bits " +
+                llvm::Twine(o.weightBits));
+  return llvm::Error::success();
+}
+
+llvm::Expected<Artifact> Reader::read() {
+  const auto *data = reinterpret_cast<const uint8_t *>(buffer.getBufferStart());
+  size_t size = buffer.getBufferSize();
+  // A root offset and the identifier: 8 bytes.
+  if (size < 8)
+    return fail("truncated: " + llvm::Twine(size) +
+                " bytes is too short for a qmlir artifact");
+  if (!fb::BufferHasIdentifier(data, qart::ArtifactIdentifier())) {
+    std::string id;
+    for (size_t i = 4; i < 8; ++i)
+      id += llvm::isPrint(data[i]) ? static_cast<char>(data[i]) : '?';
+    return fail("not a qmlir artifact (file identifier '" + id +
+                "', expected '" + qart::ArtifactIdentifier() + "')");
+  }
+  if (size >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return fail("too large");
+  {
+    fb::Verifier header(data, size);
+    if (!header.VerifyBuffer<qart::ArtifactHeader>(qart::ArtifactIdentifier()))
+      return fail("corrupt or truncated artifact (the header does not "
+                  "verify)");
+  }
+  const auto *header = fb::GetRoot<qart::ArtifactHeader>(data);
+  uint16_t major = header->format_major(), minor = header->format_minor();
+  std::string have = std::to_string(kArtifactFormatMajor) + "." +
+                     std::to_string(kArtifactFormatMinor);
+  std::string got = std::to_string(major) + "." + std::to_string(minor);
+  if (major > kArtifactFormatMajor)
+    return fail("artifact format version " + got +
+                " is newer than this reader's " + have +
+                " (a different major version): use a newer qmlir");
+  if (major < kArtifactFormatMajor)
+    return fail("artifact format version " + got +
+                " is not supported by this reader (" + have + ")");
+  // Depth and table limits well above any model's (steps * ops).
+  fb::Verifier verifier(data, size, /*max_depth=*/64,
+                        /*max_tables=*/10000000);
+  if (!qart::VerifyArtifactBuffer(verifier))
+    return fail("corrupt or truncated artifact (FlatBuffers verification "
+                "failed)");
+  const qart::Artifact *root = qart::GetArtifact(data);
+
+  Artifact a;
+  a.formatMajor = major;
+  a.formatMinor = minor;
+  if (root->producer())
+    a.producer = root->producer()->str();
+  SimProgram &p = a.program;
+  if (const qart::Target *t = root->target()) {
+    if (t->name())
+      p.hardware.name = t->name()->str();
+    p.hardware.macRows = t->mac_rows();
+    p.hardware.macCols = t->mac_cols();
+    p.hardware.clockMHz = t->clock_mhz();
+    p.hardware.memoryBytes = t->memory_bytes();
+    if (t->description_json())
+      a.targetJson = t->description_json()->str();
+  }
+  if (root->tensors())
+    for (const qart::Tensor *t : *root->tensors()) {
+      if (!t)
+        return fail("missing tensor");
+      SimTensor s;
+      s.name = t->name() ? t->name()->str() : std::string();
+      if (t->dtype() < qart::DType_MIN || t->dtype() > qart::DType_MAX)
+        return fail("tensor '" + s.name + "': unknown dtype " +
+                    llvm::Twine(static_cast<int>(t->dtype())));
+      switch (t->dtype()) {
+      case qart::DType_F32:
+        s.type = ElementType::F32;
+        break;
+      case qart::DType_I8:
+        s.type = ElementType::I8;
+        break;
+      case qart::DType_U8:
+        s.type = ElementType::U8;
+        break;
+      case qart::DType_I16:
+        s.type = ElementType::I16;
+        break;
+      case qart::DType_I32:
+        s.type = ElementType::I32;
+        break;
+      }
+      s.shape = longs(t->shape());
+      s.bits = t->bits();
+      if (const qart::Quant *q = t->quant())
+        s.quant = SimQuant{q->scale(), q->zero_point(), q->qmin(), q->qmax()};
+      p.tensors.push_back(std::move(s));
+    }
+  p.inputs = longs(root->inputs());
+  p.outputs = longs(root->outputs());
+  if (root->steps())
+    for (auto [i, st] : llvm::enumerate(*root->steps())) {
+      std::string where = "step " + std::to_string(i);
+      if (!st)
+        return fail(where + ": missing");
+      if (st->kind() < qart::StepKind_MIN || st->kind() > qart::StepKind_MAX)
+        return fail(where + ": unknown step kind " +
+                    llvm::Twine(static_cast<int>(st->kind())));
+      SimStep s;
+      s.kind = static_cast<SimStepKind>(st->kind());
+      s.index = st->index();
+      s.inputs = longs(st->inputs());
+      s.outputs = longs(st->outputs());
+      s.toAccelerator = st->to_accelerator();
+      if (st->ops())
+        for (const qart::NpuOp *o : *st->ops()) {
+          SimOp op;
+          if (llvm::Error e = this->op(o, op, where))
+            return std::move(e);
+          s.ops.push_back(std::move(op));
+        }
+      p.steps.push_back(std::move(s));
+    }
+  if (root->cpu_segments())
+    for (auto [i, c] : llvm::enumerate(*root->cpu_segments())) {
+      if (!c || c->kind() != qart::CpuCodeKind_SharedObject || !c->data() ||
+          !c->symbol_prefix())
+        return fail("CPU segment " + llvm::Twine(i) +
+                    ": missing or unknown code");
+      CpuSegmentCode code;
+      code.symbolPrefix = c->symbol_prefix()->str();
+      if (c->host_triple())
+        code.hostTriple = c->host_triple()->str();
+      if (c->host_cpu())
+        code.hostCPU = c->host_cpu()->str();
+      code.sharedObject.assign(
+          reinterpret_cast<const char *>(c->data()->data()), c->data()->size());
+      a.cpuSegments.push_back(std::move(code));
+    }
+  p.numCpuSegments = static_cast<int64_t>(a.cpuSegments.size());
+  if (llvm::Error e = verifyProgram(p, buffer.getBufferIdentifier()))
+    return std::move(e);
+  return std::move(a);
+}
+
+} // namespace
+
+llvm::Expected<Artifact> npu::loadArtifact(llvm::MemoryBufferRef buffer) {
+  // FlatBuffers reads scalars in place, aligned relative to the buffer's
+  // start: bytes at a misaligned address (possible from a caller such as a
+  // fuzzer) are read from an aligned copy.
+  if (reinterpret_cast<uintptr_t>(buffer.getBufferStart()) % 8 != 0) {
+    std::vector<uint64_t> copy((buffer.getBufferSize() + 7) / 8);
+    std::memcpy(copy.data(), buffer.getBufferStart(), buffer.getBufferSize());
+    llvm::MemoryBufferRef aligned(
+        llvm::StringRef(reinterpret_cast<const char *>(copy.data()),
+                        buffer.getBufferSize()),
+        buffer.getBufferIdentifier());
+    return Reader(aligned).read();
+  }
+  return Reader(buffer).read();
+}

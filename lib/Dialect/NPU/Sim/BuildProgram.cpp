@@ -1,0 +1,467 @@
+//===- BuildProgram.cpp - a partitioned function as a SimProgram ----------===//
+//
+// Translates a function partitioned by npu-partition into the plain-data
+// program the simulator executes (Program.h), outlining each run of CPU
+// fallback ops into a function of its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/NPU/IR/NPUOps.h"
+#include "qmlir/Dialect/NPU/Sim/Program.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace qmlir;
+using namespace qmlir::npu;
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+std::string opName(Operation *op) {
+  std::string name = qnn::locationName(op->getLoc());
+  return name.empty() ? op->getName().getStringRef().str() : name;
+}
+
+/// The per-tensor parameters of a quantized tensor type.
+std::optional<SimQuant> quantOf(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  auto q = t ? dyn_cast<quant::UniformQuantizedType>(t.getElementType())
+             : quant::UniformQuantizedType();
+  if (!q)
+    return std::nullopt;
+  return SimQuant{q.getScale(), q.getZeroPoint(), q.getStorageTypeMin(),
+                  q.getStorageTypeMax()};
+}
+
+int64_t bitsOf(const SimQuant &q) {
+  return llvm::Log2_64_Ceil(static_cast<uint64_t>(q.qmax - q.qmin + 1));
+}
+
+bool isConstant(Operation *op) {
+  return op->getNumOperands() == 0 && op->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// A host op the simulator runs itself; everything else outside segments
+/// (but constants) is CPU fallback.
+bool isHostOp(Operation *op) {
+  if (isa<SegmentOp, TransferOp, func::ReturnOp>(op))
+    return true;
+  if (auto q = dyn_cast<qnn::QuantizeOp>(op))
+    return isa<FloatType>(
+               cast<ShapedType>(q.getInput().getType()).getElementType()) &&
+           quantOf(q.getOutput().getType()).has_value();
+  if (auto d = dyn_cast<qnn::DequantizeOp>(op))
+    return quantOf(d.getInput().getType()).has_value() &&
+           cast<ShapedType>(d.getOutput().getType()).getElementType().isF32();
+  return false;
+}
+
+std::vector<int64_t> valuesOf(Value v) {
+  DenseIntElementsAttr attr;
+  std::vector<int64_t> out;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return out;
+  for (const APInt &x : attr.getValues<APInt>())
+    out.push_back(x.getSExtValue());
+  return out;
+}
+
+class ProgramBuilder {
+public:
+  ProgramBuilder(func::FuncOp func, OwningOpRef<ModuleOp> *cpuModule)
+      : func(func), cpuModule(cpuModule) {}
+  llvm::Expected<SimProgram> build();
+
+private:
+  llvm::Expected<int64_t> tensor(Value v, const std::string &name);
+  llvm::Expected<int64_t> use(Value v);
+  llvm::Error segment(SegmentOp seg);
+  llvm::Error cpuRun(ArrayRef<Operation *> run);
+  llvm::Expected<SimOp> op(Operation *op);
+
+  func::FuncOp func;
+  OwningOpRef<ModuleOp> *cpuModule;
+  SimProgram program;
+  DenseMap<Value, int64_t> ids;
+};
+
+llvm::Expected<int64_t> ProgramBuilder::tensor(Value v, const std::string &name) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return makeError("'" + name + "' is not a statically shaped tensor");
+  SimTensor t;
+  t.name = name;
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  Type elem = type.getElementType();
+  if (auto q = quantOf(type)) {
+    t.quant = q;
+    t.bits = bitsOf(*q);
+    elem = cast<quant::UniformQuantizedType>(elem).getStorageType();
+    bool isSigned = cast<quant::UniformQuantizedType>(type.getElementType())
+                        .isSigned();
+    unsigned w = elem.getIntOrFloatBitWidth();
+    if (w == 8)
+      t.type = isSigned ? ElementType::I8 : ElementType::U8;
+    else if (w == 16 && isSigned)
+      t.type = ElementType::I16;
+    else if (w == 32 && isSigned)
+      t.type = ElementType::I32;
+    else
+      return makeError("'" + name + "': unsupported storage type");
+  } else if (elem.isF32()) {
+    t.type = ElementType::F32;
+  } else if (auto i = dyn_cast<IntegerType>(elem)) {
+    unsigned w = i.getWidth();
+    t.bits = w;
+    if (w == 8)
+      t.type = i.isUnsigned() ? ElementType::U8 : ElementType::I8;
+    else if (w == 16)
+      t.type = ElementType::I16;
+    else if (w == 32)
+      t.type = ElementType::I32;
+    else
+      return makeError("'" + name + "': unsupported element type");
+  } else {
+    return makeError("'" + name + "': unsupported element type");
+  }
+  int64_t id = static_cast<int64_t>(program.tensors.size());
+  program.tensors.push_back(std::move(t));
+  ids[v] = id;
+  return id;
+}
+
+llvm::Expected<int64_t> ProgramBuilder::use(Value v) {
+  auto it = ids.find(v);
+  if (it != ids.end())
+    return it->second;
+  Operation *def = v.getDefiningOp();
+  return makeError("value of '" +
+                   (def ? opName(def) : std::string("argument")) +
+                   "' cannot be represented (a constant used by the host?)");
+}
+
+llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
+  SimOp s;
+  s.name = opName(o);
+  Value in, out;
+  auto weights = [&](Value w, Value b) {
+    s.weightShape.assign(cast<ShapedType>(w.getType()).getShape().begin(),
+                         cast<ShapedType>(w.getType()).getShape().end());
+    s.weight = valuesOf(w);
+    if (b)
+      s.bias = valuesOf(b);
+  };
+  if (auto c = dyn_cast<Conv2dOp>(o)) {
+    s.kind = SimOpKind::Conv2d;
+    in = c.getInput();
+    out = c.getOutput();
+    weights(c.getWeight(), c.getBias());
+    s.strides.assign(c.getStrides().begin(), c.getStrides().end());
+    s.padding.assign(c.getPadding().begin(), c.getPadding().end());
+    s.dilations.assign(c.getDilations().begin(), c.getDilations().end());
+    s.groups = static_cast<int64_t>(c.getGroups());
+    s.inputZp = c.getInputZp();
+    s.inputBits = c.getInputBits();
+    s.weightBits = c.getWeightBits();
+    s.accBits = c.getAccBits();
+    s.outputZp = c.getOutputZp();
+    s.qmin = c.getQmin();
+    s.qmax = c.getQmax();
+    s.outputBits = c.getOutputBits();
+    s.multiplier.assign(c.getMultiplier().begin(), c.getMultiplier().end());
+    s.shift.assign(c.getShift().begin(), c.getShift().end());
+  } else if (auto d = dyn_cast<DenseOp>(o)) {
+    s.kind = SimOpKind::Dense;
+    in = d.getInput();
+    out = d.getOutput();
+    weights(d.getWeight(), d.getBias());
+    s.inputZp = d.getInputZp();
+    s.inputBits = d.getInputBits();
+    s.weightBits = d.getWeightBits();
+    s.accBits = d.getAccBits();
+    s.outputZp = d.getOutputZp();
+    s.qmin = d.getQmin();
+    s.qmax = d.getQmax();
+    s.outputBits = d.getOutputBits();
+    s.multiplier.assign(d.getMultiplier().begin(), d.getMultiplier().end());
+    s.shift.assign(d.getShift().begin(), d.getShift().end());
+  } else if (auto r = dyn_cast<RescaleOp>(o)) {
+    s.kind = SimOpKind::Rescale;
+    in = r.getInput();
+    out = r.getOutput();
+    s.inputZp = r.getInputZp();
+    s.inputBits = r.getInputBits();
+    s.outputZp = r.getOutputZp();
+    s.qmin = r.getQmin();
+    s.qmax = r.getQmax();
+    s.outputBits = r.getOutputBits();
+    s.multiplier.assign(r.getMultiplier().begin(), r.getMultiplier().end());
+    s.shift.assign(r.getShift().begin(), r.getShift().end());
+  } else if (auto c = dyn_cast<ClampOp>(o)) {
+    s.kind = SimOpKind::Clamp;
+    in = c.getInput();
+    out = c.getOutput();
+    s.min = c.getMin();
+    s.max = c.getMax();
+    s.bits = c.getBits();
+  } else if (auto p = dyn_cast<MaxPool2dOp>(o)) {
+    s.kind = SimOpKind::MaxPool2d;
+    in = p.getInput();
+    out = p.getOutput();
+    s.kernel.assign(p.getKernel().begin(), p.getKernel().end());
+    s.strides.assign(p.getStrides().begin(), p.getStrides().end());
+    s.padding.assign(p.getPadding().begin(), p.getPadding().end());
+    s.bits = p.getBits();
+  } else if (auto p = dyn_cast<AvgPool2dOp>(o)) {
+    s.kind = SimOpKind::AvgPool2d;
+    in = p.getInput();
+    out = p.getOutput();
+    s.kernel.assign(p.getKernel().begin(), p.getKernel().end());
+    s.strides.assign(p.getStrides().begin(), p.getStrides().end());
+    s.inputZp = p.getInputZp();
+    s.outputZp = p.getOutputZp();
+    s.qmin = p.getQmin();
+    s.qmax = p.getQmax();
+    s.bits = p.getBits();
+  } else if (auto t = dyn_cast<TransposeOp>(o)) {
+    s.kind = SimOpKind::Transpose;
+    in = t.getInput();
+    out = t.getOutput();
+    s.permutation.assign(t.getPermutation().begin(),
+                         t.getPermutation().end());
+  } else if (auto r = dyn_cast<ReshapeOp>(o)) {
+    s.kind = SimOpKind::Reshape;
+    in = r.getInput();
+    out = r.getOutput();
+  } else {
+    return makeError("'" + o->getName().getStringRef() + "' ('" + s.name +
+                     "') cannot run in an accelerator segment");
+  }
+  auto i = use(in);
+  if (!i)
+    return i.takeError();
+  s.input = *i;
+  auto r = tensor(out, s.name);
+  if (!r)
+    return r.takeError();
+  s.output = *r;
+  return s;
+}
+
+llvm::Error ProgramBuilder::segment(SegmentOp seg) {
+  SimStep step;
+  step.kind = SimStepKind::Segment;
+  step.index = seg.getIndex();
+  Block &body = seg.getBody().front();
+  for (auto [arg, in] : llvm::zip_equal(body.getArguments(), seg.getInputs())) {
+    auto id = use(in);
+    if (!id)
+      return id.takeError();
+    ids[arg] = *id;
+    step.inputs.push_back(*id);
+  }
+  for (Operation &o : body) {
+    if (isa<arith::ConstantOp>(o))
+      continue;
+    if (auto y = dyn_cast<YieldOp>(o)) {
+      for (auto [v, r] : llvm::zip_equal(y.getValues(), seg.getResults())) {
+        auto id = use(v);
+        if (!id)
+          return id.takeError();
+        step.outputs.push_back(*id);
+        ids[r] = *id;
+      }
+      continue;
+    }
+    auto s = op(&o);
+    if (!s)
+      return s.takeError();
+    step.ops.push_back(std::move(*s));
+  }
+  program.steps.push_back(std::move(step));
+  return llvm::Error::success();
+}
+
+llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
+  if (run.empty())
+    return llvm::Error::success();
+  llvm::SmallPtrSet<Operation *, 16> inRun(run.begin(), run.end());
+  llvm::SetVector<Value> args, results;
+  llvm::SetVector<Operation *> constants;
+  for (Operation *o : run)
+    o->walk([&](Operation *nested) {
+      for (Value v : nested->getOperands()) {
+        Operation *def = v.getDefiningOp();
+        if (auto arg = dyn_cast<BlockArgument>(v))
+          if (arg.getOwner()->getParentOp() != func.getOperation())
+            continue; // an argument of a region inside the run
+        if (def && (inRun.count(def) || !isa<func::FuncOp>(def->getParentOp())))
+          continue; // defined in the run (or inside one of its regions)
+        if (def && isConstant(def))
+          constants.insert(def);
+        else
+          args.insert(v);
+      }
+    });
+  for (Operation *o : run)
+    for (Value r : o->getResults())
+      for (Operation *user : r.getUsers())
+        if (!inRun.count(func.getBody().front().findAncestorOpInBlock(*user))) {
+          results.insert(r);
+          break;
+        }
+  if (!*cpuModule)
+    *cpuModule = ModuleOp::create(func.getLoc());
+  int64_t index = program.numCpuSegments++;
+  OpBuilder b = OpBuilder::atBlockEnd((*cpuModule)->getBody());
+  SmallVector<Type> argTypes, resultTypes;
+  for (Value v : args)
+    argTypes.push_back(v.getType());
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  auto f = func::FuncOp::create(b, run.front()->getLoc(), cpuSegmentName(index),
+                                b.getFunctionType(argTypes, resultTypes));
+  Block *entry = f.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping map;
+  for (auto [v, a] : llvm::zip_equal(args, entry->getArguments()))
+    map.map(v, a);
+  for (Operation *c : constants)
+    b.clone(*c, map);
+  for (Operation *o : run)
+    b.clone(*o, map);
+  SmallVector<Value> returned;
+  for (Value r : results)
+    returned.push_back(map.lookup(r));
+  func::ReturnOp::create(b, run.back()->getLoc(), returned);
+
+  SimStep step;
+  step.kind = SimStepKind::CpuSegment;
+  step.index = index;
+  for (Value v : args) {
+    auto id = use(v);
+    if (!id)
+      return id.takeError();
+    step.inputs.push_back(*id);
+  }
+  for (Value r : results) {
+    auto id = tensor(r, qnn::resultName(cast<OpResult>(r)));
+    if (!id)
+      return id.takeError();
+    step.outputs.push_back(*id);
+  }
+  program.steps.push_back(std::move(step));
+  return llvm::Error::success();
+}
+
+llvm::Expected<SimProgram> ProgramBuilder::build() {
+  program.hardware = hardwareOf(func->getParentOfType<ModuleOp>());
+  if (func.getBody().getBlocks().size() != 1)
+    return makeError("@" + func.getName() + " must have one block");
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    auto id = tensor(arg, qnn::argumentName(func, i));
+    if (!id)
+      return id.takeError();
+    program.inputs.push_back(*id);
+  }
+  SmallVector<Operation *> run;
+  for (Operation &ref : func.getBody().front()) {
+    Operation *o = &ref;
+    if (isConstant(o))
+      continue;
+    if (!isHostOp(o)) {
+      run.push_back(o);
+      continue;
+    }
+    if (llvm::Error e = cpuRun(run))
+      return std::move(e);
+    run.clear();
+    if (auto seg = dyn_cast<SegmentOp>(o)) {
+      if (llvm::Error e = segment(seg))
+        return std::move(e);
+      continue;
+    }
+    if (auto ret = dyn_cast<func::ReturnOp>(o)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        auto id = use(v);
+        if (!id)
+          return id.takeError();
+        program.outputs.push_back(*id);
+        // The graph output's name: its `qnn.name` result attribute, else
+        // output<i> (as the CPU JIT names it).
+        auto name = func.getResultAttrOfType<StringAttr>(i, "qnn.name");
+        program.tensors[*id].name =
+            name ? name.getValue().str() : "output" + std::to_string(i);
+      }
+      continue;
+    }
+    SimStep step;
+    Value in = o->getOperand(0), out = o->getResult(0);
+    if (isa<qnn::QuantizeOp>(o))
+      step.kind = SimStepKind::Quantize;
+    else if (isa<qnn::DequantizeOp>(o))
+      step.kind = SimStepKind::Dequantize;
+    else
+      step.kind = SimStepKind::Transfer;
+    auto i = use(in);
+    if (!i)
+      return i.takeError();
+    auto r = tensor(out, qnn::resultName(cast<OpResult>(out)));
+    if (!r)
+      return r.takeError();
+    step.inputs.push_back(*i);
+    step.outputs.push_back(*r);
+    if (step.kind == SimStepKind::Transfer) {
+      // The integer side moves the significant bits of the quantized side.
+      SimTensor &a = program.tensors[*i], &z = program.tensors[*r];
+      step.toAccelerator = !z.quant.has_value();
+      if (a.quant)
+        z.bits = a.bits;
+      if (z.quant)
+        a.bits = z.bits;
+    }
+    program.steps.push_back(std::move(step));
+  }
+  return std::move(program);
+}
+
+} // namespace
+
+std::string npu::cpuSegmentName(int64_t index) {
+  return "cpu_segment_" + std::to_string(index);
+}
+
+SimHardware npu::hardwareOf(ModuleOp module) {
+  SimHardware hw;
+  auto dict = module ? module->getAttrOfType<DictionaryAttr>("npu.target")
+                     : DictionaryAttr();
+  if (!dict)
+    return hw;
+  if (auto s = dict.getAs<StringAttr>("name"))
+    hw.name = s.getValue().str();
+  if (auto a = dict.getAs<IntegerAttr>("mac_rows"))
+    hw.macRows = a.getInt();
+  if (auto a = dict.getAs<IntegerAttr>("mac_cols"))
+    hw.macCols = a.getInt();
+  if (auto a = dict.getAs<FloatAttr>("clock_mhz"))
+    hw.clockMHz = a.getValueAsDouble();
+  if (auto a = dict.getAs<IntegerAttr>("memory_bytes"))
+    hw.memoryBytes = a.getInt();
+  return hw;
+}
+
+llvm::Expected<SimProgram>
+npu::buildProgram(func::FuncOp func, OwningOpRef<ModuleOp> *cpuModule) {
+  return ProgramBuilder(func, cpuModule).build();
+}
