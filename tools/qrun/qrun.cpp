@@ -1,7 +1,7 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
 //   qrun model.{mlir,mlirbc,onnx,pb,pbtxt,so} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
-//        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
+//        [--inputs node[:i],...] [--outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
@@ -165,14 +165,22 @@ static cl::opt<int64_t> onnxBatch(
     cl::desc("ONNX models and TF graphs: batch size the model is compiled "
              "for (inputs holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
+// --inputs / --outputs as in qmlir-translate; --tf-inputs / --tf-outputs
+// are the earlier spelling, kept as aliases.
 static cl::list<std::string>
-    tfInputs("tf-inputs", cl::CommaSeparated,
+    tfInputs("inputs", cl::CommaSeparated,
              cl::desc("TF graphs: tensors that become the inputs"),
              cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::alias tfInputsAlias("tf-inputs", cl::desc("Alias for --inputs"),
+                               cl::aliasopt(tfInputs), cl::NotHidden,
+                               cl::cat(qrunCategory));
 static cl::list<std::string>
-    tfOutputs("tf-outputs", cl::CommaSeparated,
+    tfOutputs("outputs", cl::CommaSeparated,
               cl::desc("TF graphs: tensors that become the outputs"),
               cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::alias tfOutputsAlias("tf-outputs", cl::desc("Alias for --outputs"),
+                                cl::aliasopt(tfOutputs), cl::NotHidden,
+                                cl::cat(qrunCategory));
 static cl::list<std::string> inputShapes(
     "shape",
     cl::desc("ONNX models and TF graphs: static shape of an input (TF: or "
