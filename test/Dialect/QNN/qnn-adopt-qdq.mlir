@@ -98,6 +98,30 @@ func.func @fake_quant_weights(%x: tensor<1x3x3x2xf32> {qnn.name = "x"}) -> tenso
 
 // -----
 
+// A TF depthwise filter [H, W, C, M] = [1, 1, 2, 2] quantized per M: after
+// the importer's transpose and reshape to [C*M, 1, 1, 1] the channels of M
+// are no dimension of their own, so the layer gets the real values moved
+// into its layout (w[c][m] at row c*M + m) and qnn-quantize quantizes them.
+// CHECK-LABEL: func @depthwise_per_m
+// CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}{{.*}}]]], {{\[\[\[}}-{{[12]\.[0-9]+}}e+00]]], {{\[\[\[}}-5.0393{{[0-9]*}}e-01]]], {{.*}}]]]]> : tensor<4x1x1x1xf32>
+// CHECK:       qnn.conv2d %{{.*}}, %[[W]] {groups = 2 : i64}
+func.func @depthwise_per_m(%x: tensor<1x3x3x2xf32> {qnn.name = "x"}) -> tensor<1x3x3x4xf32> {
+  %xq = qnn.quantize %x : (tensor<1x3x3x2xf32>) -> tensor<1x3x3x2x!quant.uniform<i8:f32, 0.05:-3>>
+  %xd = qnn.dequantize %xq : (tensor<1x3x3x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x3x3x2xf32>
+  %w = arith.constant dense<[[[[1.0, -2.0], [-0.5, 2.0]]]]> : tensor<1x1x2x2xf32>
+  %wq = qnn.quantize %w : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2x!quant.uniform<i8<-127:127>:f32:3, {0.0078740157480314959, 0.015748031496062992}>>
+  %wd = qnn.dequantize %wq : (tensor<1x1x2x2x!quant.uniform<i8<-127:127>:f32:3, {0.0078740157480314959, 0.015748031496062992}>>) -> tensor<1x1x2x2xf32>
+  %wt = qnn.transpose %wd {permutation = array<i64: 2, 3, 0, 1>} : (tensor<1x1x2x2xf32>) -> tensor<2x2x1x1xf32>
+  %wr = qnn.reshape %wt : (tensor<2x2x1x1xf32>) -> tensor<4x1x1x1xf32>
+  // expected-remark @+1 {{qnn-adopt-qdq: the model's per-axis weight scales do not follow the weights into the layer's layout; qnn-quantize quantizes the weights of 'dw' itself}}
+  %c = qnn.conv2d %xd, %wr {groups = 2 : i64} : (tensor<1x3x3x2xf32>, tensor<4x1x1x1xf32>) -> tensor<1x3x3x4xf32> loc("dw")
+  %cq = qnn.quantize %c : (tensor<1x3x3x4xf32>) -> tensor<1x3x3x4x!quant.uniform<i8:f32, 0.1>>
+  %cd = qnn.dequantize %cq : (tensor<1x3x3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x3x3x4xf32>
+  return %cd : tensor<1x3x3x4xf32>
+}
+
+// -----
+
 // A second pair on the same tensor with other parameters is a requantization
 // the model asks for: it stays a float quantize/dequantize, with a remark.
 // CHECK-LABEL: func @two_types

@@ -221,15 +221,39 @@ void Adopter::adoptWeights() {
       continue;
     if (chain.empty() && isa<quant::StorageCastOp>(dq.getInput().getDefiningOp()))
       continue; // already in the form qnn-quantize takes
+    QuantizedConstant original = *c;
     for (Operation *op : llvm::reverse(chain)) {
       *c = applyLayout(op, *c);
       if (!c->type)
         break;
     }
     if (!c->type) {
-      layer->emitRemark() << "qnn-adopt-qdq: the per-axis weight scales do "
-                             "not follow the weights' reshape; the layer "
-                             "keeps float weights";
+      // The channels of a per-axis type do not survive as one dimension
+      // (e.g. a TF depthwise filter [H, W, C, M] per M): the real values,
+      // moved like the weights, which qnn-quantize quantizes as it would a
+      // float model's.
+      QuantizedConstant index{
+          RankedTensorType::get(original.type.getShape(),
+                                builder.getI64Type()),
+          {}};
+      for (int64_t i = 0, n = original.storage.size(); i < n; ++i)
+        index.storage.push_back(i);
+      for (Operation *op : llvm::reverse(chain))
+        index = applyLayout(op, index);
+      std::vector<float> real = dequantizeConstant(original), moved;
+      for (int64_t i : index.storage)
+        moved.push_back(real[i]);
+      builder.setInsertionPoint(layer);
+      layer->setOperand(
+          1, createFloatConstant(
+                 builder, dq.getLoc(),
+                 cast<RankedTensorType>(layer->getOperand(1).getType()),
+                 moved));
+      layer->emitRemark()
+          << "qnn-adopt-qdq: the model's per-axis weight scales do not "
+             "follow the weights into the layer's layout; qnn-quantize "
+             "quantizes the weights of '"
+          << layerName(layer) << "' itself";
       continue;
     }
     builder.setInsertionPoint(layer);
@@ -330,7 +354,10 @@ void Adopter::insertProbes() {
 /// Layers the model leaves float: their output has no quantization.
 void Adopter::remarkFloatLayers() {
   func.walk([&](Operation *op) {
-    if (!isa<Conv2dOp, DenseOp, MatMulOp, AddOp, SubOp, MulOp, ConcatOp>(op))
+    bool computes =
+        isa<Conv2dOp, DenseOp, MatMulOp, AddOp, SubOp, MulOp, ConcatOp>(op) ||
+        (isa<ElementwiseFunctionOpInterface>(op) && !isa<ReluOp, ClipOp>(op));
+    if (!computes)
       return;
     Value r = op->getResult(0);
     if (fixed.count(r))
