@@ -206,7 +206,7 @@ quantize_utils::fixedQuantizedWeights(Operation *op, Value quantized) {
     auto pa = cast<quant::UniformQuantizedPerAxisType>(type.getElementType());
     if (pa.getQuantizedDimension() != 0)
       return op->emitError()
-             << "the model quantizes the weights of '" << locationName(op->getLoc())
+             << "the model quantizes the weights of '" << layerName(op)
              << "' per axis " << pa.getQuantizedDimension()
              << " of the layer's layout; only per output channel (axis 0 of "
                 "OHWI / [out, in]) is supported";
