@@ -329,6 +329,10 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     adopt = "qnn.quantize" in text or "qnn.dequantize" in text
     with tempfile.TemporaryDirectory() as tmp:
         if adopt:
+            warnings.warn("qmlir.quantize: the model is already quantized "
+                          "(QDQ / FakeQuant): it keeps its own scales and "
+                          "zero points, without calibration (samples are not "
+                          "used)", stacklevel=2)
             samples = path = None
         elif samples is None:
             warnings.warn("qmlir.quantize: no calibration samples; using "

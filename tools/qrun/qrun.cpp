@@ -166,21 +166,23 @@ static cl::opt<int64_t> onnxBatch(
              "for (inputs holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
 // --inputs / --outputs as in qmlir-translate; --tf-inputs / --tf-outputs
-// are the earlier spelling, kept as aliases.
+// are the earlier spelling, still accepted (separate lists rather than
+// cl::alias, which would not split the comma-separated values).
 static cl::list<std::string>
     tfInputs("inputs", cl::CommaSeparated,
              cl::desc("TF graphs: tensors that become the inputs"),
              cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
-static cl::alias tfInputsAlias("tf-inputs", cl::desc("Alias for --inputs"),
-                               cl::aliasopt(tfInputs), cl::NotHidden,
-                               cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfInputsOld("tf-inputs", cl::CommaSeparated, cl::desc("Same as --inputs"),
+                cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
 static cl::list<std::string>
     tfOutputs("outputs", cl::CommaSeparated,
               cl::desc("TF graphs: tensors that become the outputs"),
               cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
-static cl::alias tfOutputsAlias("tf-outputs", cl::desc("Alias for --outputs"),
-                                cl::aliasopt(tfOutputs), cl::NotHidden,
-                                cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfOutputsOld("tf-outputs", cl::CommaSeparated,
+                 cl::desc("Same as --outputs"), cl::value_desc("node[:i],..."),
+                 cl::cat(qrunCategory));
 static cl::list<std::string> inputShapes(
     "shape",
     cl::desc("ONNX models and TF graphs: static shape of an input (TF: or "
@@ -308,7 +310,11 @@ int main(int argc, char **argv) {
   loadOptions.batchSize = onnxBatch;
   loadOptions.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
+  loadOptions.tfInputs.insert(loadOptions.tfInputs.end(), tfInputsOld.begin(),
+                             tfInputsOld.end());
   loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
+  loadOptions.tfOutputs.insert(loadOptions.tfOutputs.end(), tfOutputsOld.begin(),
+                              tfOutputsOld.end());
   if (isLibrary) {
     if (!compareTo.empty() || printSummary)
       return fail(std::string(printSummary ? "--summary" : "--compare-to") +
