@@ -138,6 +138,21 @@ func.func @two_types(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 
 // -----
 
+// Per-axis activation quantization along another dimension than the
+// channels (the last) has no integer rule: the pair stays, with a remark.
+// CHECK-LABEL: func @per_axis_activation
+// CHECK:       qnn.quantize %arg0
+// CHECK:       qnn.dequantize
+// CHECK-NOT:   qnn.observe
+func.func @per_axis_activation(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-remark @+1 {{qnn-adopt-qdq: quantization per axis 0 (not the channel dimension) kept as float quantize/dequantize}}
+  %q = qnn.quantize %x : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  %d = qnn.dequantize %q : (tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) -> tensor<2x3xf32>
+  return %d : tensor<2x3xf32>
+}
+
+// -----
+
 // Adopting after calibration probes were inserted is an error.
 // expected-error @+1 {{qnn-adopt-qdq: the function already has qnn.observe probes: run qnn-adopt-qdq instead of qnn-insert-calibration, not after it}}
 func.func @probed(%x: tensor<4xf32>) -> tensor<4xf32> {

@@ -320,7 +320,9 @@ void Adopter::adoptActivations() {
       continue;
     }
     auto dq = cast<DequantizeOp>(op);
-    if (readQuantizedConstant(dq.getInput()))
+    // A pair left as it is (above) stays whole.
+    if (readQuantizedConstant(dq.getInput()) ||
+        dq.getInput().getDefiningOp<QuantizeOp>())
       continue;
     fix(dq.getResult(), elementTypeOf(dq.getInput()), dq);
   }
