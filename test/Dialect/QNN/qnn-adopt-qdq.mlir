@@ -127,6 +127,14 @@ func.func @depthwise_per_m(%x: tensor<1x3x3x2xf32> {qnn.name = "x"}) -> tensor<1
 // CHECK-LABEL: func @two_types
 // CHECK:       qnn.observe %arg0 {{{.*}}qnn.fixed_type = !quant.uniform<i8:f32, 1.000000e-01>}
 // CHECK:       qnn.quantize {{.*}} -> tensor<4x!quant.uniform<i8:f32, 2.000000e-01>>
+// The tensor is still returned as its quantized values (the model's
+// DequantizeLinear output), and the second quantize reads the float input.
+// Q-LABEL: func @two_types
+// Q:       %[[Q1:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>
+// Q:       %[[D1:.*]] = qnn.dequantize %[[Q1]]
+// Q:       %[[Q2:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<4x!quant.uniform<i8:f32, 2.000000e-01>>
+// Q:       %[[D2:.*]] = qnn.dequantize %[[Q2]]
+// Q:       return %[[D1]], %[[D2]]
 func.func @two_types(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %q1 = qnn.quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   %d1 = qnn.dequantize %q1 : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32>

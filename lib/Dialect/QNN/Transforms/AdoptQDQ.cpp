@@ -362,7 +362,8 @@ void Adopter::remarkFloatLayers() {
     if (!computes)
       return;
     Value r = op->getResult(0);
-    if (fixed.count(r))
+    if (fixed.count(r) ||
+        !isa<FloatType>(cast<RankedTensorType>(r.getType()).getElementType()))
       return;
     // A relu / clip as only user shares its output's quantization.
     if (r.hasOneUse() && isa<ReluOp, ClipOp>(*r.getUsers().begin()) &&

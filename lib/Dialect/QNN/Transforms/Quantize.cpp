@@ -655,10 +655,29 @@ LogicalResult Quantizer::run() {
         continue;
       }
     }
-    // Ops that stay float (and the return) read float values.
-    for (OpOperand &operand : op->getOpOperands())
-      if (replaced.count(operand.get()))
-        operand.set(getFloat(operand.get()));
+    // Ops that stay float (and the return) read float values. A tensor the
+    // model quantized (a fixed type) is read as its quantized values, as in
+    // the model, also where nothing computed it in integers (a function
+    // argument, the result of a float op); a quantize the model applies to
+    // the float tensor itself (a second pair qnn-adopt-qdq left) reads it
+    // as it is.
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value v = operand.get();
+      if (replaced.count(v)) {
+        operand.set(getFloat(v));
+      } else if (fixedTypes.count(v) && !isa<QuantizeOp>(op)) {
+        FailureOr<Value> q = getQuantized(v);
+        if (failed(q))
+          return failure();
+        Value f = dequantizeCache.lookup(*q);
+        if (!f) {
+          setInsertionAfterDef(builder, *q);
+          f = DequantizeOp::create(builder, q->getLoc(), v.getType(), *q);
+          dequantizeCache[*q] = f;
+        }
+        operand.set(f);
+      }
+    }
   }
   for (Operation *op : llvm::reverse(replacedOps)) {
     if (!op->use_empty())
