@@ -229,7 +229,10 @@ def QNNAdoptQDQPass : Pass<"qnn-adopt-qdq", "mlir::ModuleOp"> {
       have that scale already, so the integers are the model's).
     - Tensors no pair covers get no probe: ops whose output has no
       quantization stay float (a remark names each such conv2d / dense /
-      matmul / add / mul / concat), data-movement ops follow their input.
+      matmul / add / sub / mul / concat / elementwise function),
+      data-movement ops follow their input. Float readers of an adopted
+      tensor (ops left float, the results) read its quantized values, as
+      in the model.
     - A pair that would give a tensor a second, different type, and per-axis
       activation pairs along another axis than the last, stay as they are
       (float quantize/dequantize, the model's arithmetic), with a remark.
