@@ -3,6 +3,7 @@
 qnn-adopt-qdq end-to-end test (test/Execution/adopt-qdq-onnx.test):
 
     /usr/bin/python3 make_qdq_cnn.py [out.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --residual [qdq-residual.onnx]
 
 The layout ONNX Runtime's static quantizer writes (QuantFormat.QDQ): uint8
 activations, int8 weights (per channel for the first conv and the Gemm, per
@@ -165,5 +166,71 @@ def main():
     onnx.save(model, out)
 
 
+def residual(out):
+    """qdq-residual.onnx: two convs of the same input added (an integer add
+    of two quantized tensors, as ONNX Runtime's QLinearAdd), in QDQ form."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 6, 6)).astype(np.float32)
+    wa = rng.normal(0, 0.4, (4, 3, 1, 1)).astype(np.float32)
+    wb = rng.normal(0, 0.2, (4, 3, 3, 3)).astype(np.float32)
+    qa, sa = sym_weights(wa, 0)
+    qb, sb = sym_weights(wb, 0)
+    xs, xz = act_params(x, np.uint8)
+    xf = fake(x, xs, xz)
+    a = conv2d(xf, qa * sa[:, None, None, None], None, 0)
+    b = conv2d(xf, qb * sb[:, None, None, None], None, 1)
+    as_, az = act_params(a, np.uint8)
+    bs, bz = act_params(b, np.uint8)
+    s = fake(a, as_, az) + fake(b, bs, bz)
+    ss, sz = act_params(s, np.uint8)
+    inits, nodes = [], []
+
+    def const(name, value):
+        inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def qdq(src, name, scale, zp):
+        sc = const(name + "_scale", np.float32(scale))
+        z = const(name + "_zp", zp)
+        nodes.append(helper.make_node("QuantizeLinear", [src, sc, z],
+                                      [name + "_q"], name=name + "_Q"))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", sc, z],
+                                      [name + "_dq"], name=name + "_DQ"))
+        return name + "_dq"
+
+    def dq_const(name, q, scale):
+        nodes.append(helper.make_node(
+            "DequantizeLinear",
+            [const(name + "_q", q), const(name + "_scale", scale),
+             const(name + "_zp", np.zeros(scale.shape, q.dtype))], [name],
+            name=name + "_DQ", axis=0))
+        return name
+
+    xd = qdq("X", "x", xs, xz)
+    nodes.append(helper.make_node("Conv", [xd, dq_const("wa", qa, sa)], ["a"],
+                                  name="conv_a"))
+    nodes.append(helper.make_node("Conv", [xd, dq_const("wb", qb, sb)], ["b"],
+                                  name="conv_b", pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Add", [qdq("a", "a", as_, az),
+                                          qdq("b", "b", bs, bz)], ["s"],
+                                  name="add"))
+    nodes.append(helper.make_node("Identity", [qdq("s", "s", ss, sz)], ["Y"],
+                                  name="out"))
+    graph = helper.make_graph(
+        nodes, "qdq_residual",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                       ["N", 3, 6, 6])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                       ["N", 4, 6, 6])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="qmlir make_qdq_cnn.py")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    print(f"{out}: output scale {float(ss)!r}")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--residual":
+        residual(sys.argv[2] if len(sys.argv) > 2 else "qdq-residual.onnx")
+    else:
+        main()
