@@ -298,7 +298,10 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     dump_config(), possibly edited), whose "defaults" qparams overrides when
     both are given; samples: calibration inputs (numpy array, list of
     arrays for several inputs, or a .npy/.npz path); without samples,
-    random samples (see _random_samples) and a warning. num_samples,
+    random samples (see _random_samples) and a warning. An
+    already-quantized model (ONNX QDQ, TF FakeQuant) is not calibrated: it
+    keeps its own scales and zero points (qnn-adopt-qdq) and samples are
+    not used. num_samples,
     batch_size, epochs, method: as qnn-calibrate's options
     (CALIBRATION_METHODS). A progress bar is drawn during calibration (tqdm
     when installed, else the compiler's own on stderr).
@@ -319,13 +322,26 @@ def quantize(model, qparams=None, q_config=None, samples=None,
             raise Error("qparams must be a qmlir.QuantizationParams")
         config["defaults"] = {**config.get("defaults", {}),
                               **qparams.to_dict()}
+    # An already-quantized model (ONNX QDQ, TF FakeQuant) keeps its own
+    # scales and zero points: qnn-insert-calibration adopts them
+    # (qnn-adopt-qdq) and there is nothing to calibrate.
+    text = model._impl.str(False)
+    adopt = "qnn.quantize" in text or "qnn.dequantize" in text
     with tempfile.TemporaryDirectory() as tmp:
-        if samples is None:
+        if adopt:
+            warnings.warn("qmlir.quantize: the model is already quantized "
+                          "(QDQ / FakeQuant): it keeps its own scales and "
+                          "zero points, without calibration (samples are not "
+                          "used)", stacklevel=2)
+            samples = path = None
+        elif samples is None:
             warnings.warn("qmlir.quantize: no calibration samples; using "
                           f"{num_samples} random samples. Real samples give "
                           "better results.", stacklevel=2)
             samples = _random_samples(model, num_samples)
-        if isinstance(samples, (str, os.PathLike)):
+        if adopt:
+            pass
+        elif isinstance(samples, (str, os.PathLike)):
             path = str(samples)
             if not os.path.exists(path):
                 raise Error(f"{path}: no such file")
@@ -345,16 +361,17 @@ def quantize(model, qparams=None, q_config=None, samples=None,
         with open(config_path, "w") as f:
             json.dump(config, f)
         config_out = os.path.join(tmp, "config-out.json")
-        for p in (path, config_path):
+        for p in (path or "", config_path):
             if any(c in p for c in " {}"):
                 raise Error(f"{p}: paths must not contain spaces or braces")
         func_passes = (["qnn-fold-batchnorm"] if fold_batchnorm else []) + [
             "qnn-insert-calibration"]
-        pipeline = (
-            f"func.func({','.join(func_passes)}),"
+        calibrate = "" if adopt else (
             f"qnn-calibrate{{samples={path} num-samples={int(num_samples)} "
             f"batch-size={int(batch_size)} epochs={int(epochs)} "
-            f"method={method.replace('_', '-')} config={config_path}}},"
+            f"method={method.replace('_', '-')} config={config_path}}},")
+        pipeline = (
+            f"func.func({','.join(func_passes)}),{calibrate}"
             f"qnn-quantize{{config={config_path} config-out={config_out}}}")
         with _progress():
             impl, messages = model._impl.transform(pipeline)

@@ -156,3 +156,24 @@ def test_tutorial_example_runs(tmp_path):
     assert "dense at 4-bit weights top-1" in r.stdout
     for name in ("config.json", "dense_weights.png", "sqnr.png", "graph.svg"):
         assert os.path.getsize(tmp_path / name) > 500, name
+
+
+def test_already_quantized_model_is_adopted_not_calibrated():
+    # A QDQ model keeps its own scales: no calibration, no random-samples
+    # warning, the compiler's remark instead, and the same IR as
+    # qnn-adopt-qdq + qnn-quantize (test/Execution/adopt-qdq-onnx.test).
+    path = os.path.join(SRC, "test", "Execution", "Inputs", "qdq-cnn.onnx")
+    model = qmlir.load(path, batch=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        qmodel = qmlir.quantize(model)
+    messages = [str(w.message) for w in caught]
+    assert not any("random samples" in m for m in messages), messages
+    assert any("already quantized" in m for m in messages), messages
+    text = str(qmodel)
+    assert "0.025298634544014931:6>" in text
+    assert "qnn.observe" not in text
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 3, 8, 8)).astype("f4")
+    y = qmodel.predict(x)
+    y = y[0] if isinstance(y, (list, tuple)) else y
+    assert y.shape == (4, 10)

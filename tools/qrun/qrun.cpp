@@ -1,7 +1,7 @@
 //===- qrun.cpp - run a qnn model on .npy inputs --------------------------===//
 //
 //   qrun model.{mlir,mlirbc,onnx,pb,pbtxt,so,qart} [--batch N] [--shape name=DxD...] [--entry main] (--input x.npy ... | -i name=x.npy ...)
-//        [--tf-inputs node[:i],...] [--tf-outputs node[:i],...]
+//        [--inputs node[:i],...] [--outputs node[:i],...]
 //        [--output out.npy ...] [--expect e.npy ... --atol A --rtol R]
 //        [--labels y.npy] [--compare-to float.mlir] [--summary] [--repeat N]
 //        [--cpu-codegen fast|reference] [--cpu-features -avx512vnni,...]
@@ -167,14 +167,24 @@ static cl::opt<int64_t> onnxBatch(
     cl::desc("ONNX models and TF graphs: batch size the model is compiled "
              "for (inputs holding a multiple of it run in chunks)"),
     cl::cat(qrunCategory));
+// --inputs / --outputs as in qmlir-translate; --tf-inputs / --tf-outputs
+// are the earlier spelling, still accepted (separate lists rather than
+// cl::alias, which would not split the comma-separated values).
 static cl::list<std::string>
-    tfInputs("tf-inputs", cl::CommaSeparated,
+    tfInputs("inputs", cl::CommaSeparated,
              cl::desc("TF graphs: tensors that become the inputs"),
              cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
 static cl::list<std::string>
-    tfOutputs("tf-outputs", cl::CommaSeparated,
+    tfInputsOld("tf-inputs", cl::CommaSeparated, cl::desc("Same as --inputs"),
+                cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfOutputs("outputs", cl::CommaSeparated,
               cl::desc("TF graphs: tensors that become the outputs"),
               cl::value_desc("node[:i],..."), cl::cat(qrunCategory));
+static cl::list<std::string>
+    tfOutputsOld("tf-outputs", cl::CommaSeparated,
+                 cl::desc("Same as --outputs"), cl::value_desc("node[:i],..."),
+                 cl::cat(qrunCategory));
 static cl::list<std::string> inputShapes(
     "shape",
     cl::desc("ONNX models and TF graphs: static shape of an input (TF: or "
@@ -306,7 +316,11 @@ int main(int argc, char **argv) {
   loadOptions.batchSize = onnxBatch;
   loadOptions.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   loadOptions.tfInputs.assign(tfInputs.begin(), tfInputs.end());
+  loadOptions.tfInputs.insert(loadOptions.tfInputs.end(), tfInputsOld.begin(),
+                             tfInputsOld.end());
   loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
+  loadOptions.tfOutputs.insert(loadOptions.tfOutputs.end(), tfOutputsOld.begin(),
+                              tfOutputsOld.end());
   JITOptions jitOptions;
   jitOptions.codegen = cpuCodegen;
   jitOptions.cpuFeatures = cpuFeatures;

@@ -13,6 +13,7 @@
 #include "Samples.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Encodings.h"
 #include "qmlir/Dialect/QNN/Transforms/Instrument.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
@@ -276,6 +277,11 @@ void QNNCalibratePass::runOnOperation() {
   if (probes.empty())
     return (void)fail("no qnn.observe probes: run qnn-insert-calibration "
                       "first");
+  // An already-quantized model (qnn-adopt-qdq) has nothing to measure.
+  if (llvm::all_of(probes, [](ObserveOp p) {
+        return p->hasAttr(kFixedTypeAttr);
+      }))
+    return;
   llvm::StringSet<> names;
   for (ObserveOp probe : probes)
     if (!names.insert(probe.getName()).second)

@@ -1,6 +1,7 @@
 //===- InsertCalibration.cpp - add qnn.observe probes ---------------------===//
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/AdoptQDQ.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
@@ -35,6 +36,8 @@ void observe(OpBuilder &b, Value value, StringRef name) {
 struct QNNInsertCalibrationPass
     : qmlir::qnn::impl::QNNInsertCalibrationPassBase<
           QNNInsertCalibrationPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
@@ -44,6 +47,17 @@ struct QNNInsertCalibrationPass
     func.walk([&](ObserveOp) { alreadyInstrumented = true; });
     if (alreadyInstrumented)
       return;
+    // A model that carries its own quantization keeps it: no calibration.
+    if (adoptQdq && isAlreadyQuantized(func)) {
+      func.emitRemark()
+          << "qnn-insert-calibration: '" << func.getSymName()
+          << "' is already quantized (quantize/dequantize pairs): adopting "
+             "its scales and zero points (qnn-adopt-qdq) instead of "
+             "calibrating; adopt-qdq=false calibrates it";
+      if (failed(adoptQDQ(func)))
+        signalPassFailure();
+      return;
+    }
 
     // Names first: positional names of unnamed ops must not depend on the
     // probes inserted before them.

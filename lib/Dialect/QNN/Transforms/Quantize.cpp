@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -84,6 +85,9 @@ private:
   /// Calibrated range of each float tensor, and per-channel ranges.
   DenseMap<Value, Range> ranges;
   DenseMap<Value, SmallVector<Range>> channelRanges;
+  /// Types given by the model (qnn-adopt-qdq's qnn.fixed_type), used as
+  /// they are.
+  DenseMap<Value, Type> fixedTypes;
   /// Float result of an op that was replaced -> its quantized replacement.
   DenseMap<Value, Value> replaced;
   /// Float tensor -> a qnn.quantize of it (for values still computed in float).
@@ -116,7 +120,18 @@ LogicalResult Quantizer::collectRanges() {
              << "tensor '" << probe.getName()
              << "' has no calibrated range: run qnn-calibrate first";
     Value in = probe.getInput();
-    if (probe.getBits()) {
+    if (auto fixed = probe->getAttrOfType<TypeAttr>(kFixedTypeAttr)) {
+      auto type = cast<RankedTensorType>(in.getType());
+      if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
+              fixed.getValue()) ||
+          cast<quant::QuantizedType>(fixed.getValue()).getExpressedType() !=
+              type.getElementType())
+        return probe.emitOpError()
+               << "tensor '" << probe.getName() << "': " << kFixedTypeAttr
+               << " must be a !quant.uniform type expressed in "
+               << type.getElementType();
+      fixedTypes[in] = fixed.getValue();
+    } else if (probe.getBits()) {
       TensorPlan t = plan.tensor(in);
       if (*probe.getBits() != t.bits || *probe.getSymmetric() != t.symmetric)
         return probe.emitOpError()
@@ -156,9 +171,13 @@ void Quantizer::shareActivationRanges() {
   for (Operation *op : llvm::reverse(activations)) {
     Value in = op->getOperand(0);
     auto it = ranges.find(op->getResult(0));
-    if (!in.hasOneUse() || it == ranges.end())
+    // A type the model gives the input is kept (the activation then
+    // requantizes to its own type, if it has another).
+    if (!in.hasOneUse() || it == ranges.end() || fixedTypes.count(in))
       continue;
     ranges[in] = it->second;
+    if (Type t = fixedTypes.lookup(op->getResult(0)))
+      fixedTypes[in] = t;
     auto ch = channelRanges.find(op->getResult(0));
     if (ch != channelRanges.end())
       channelRanges[in] = ch->second;
@@ -168,6 +187,8 @@ void Quantizer::shareActivationRanges() {
 /// The quantized element type of a float tensor from its plan and range;
 /// null when it has no range (it stays float).
 FailureOr<Type> Quantizer::activationElementType(Value floatValue) {
+  if (Type fixed = fixedTypes.lookup(floatValue))
+    return fixed;
   auto it = ranges.find(floatValue);
   if (it == ranges.end())
     return Type();
@@ -210,6 +231,11 @@ FailureOr<Value> Quantizer::getQuantized(Value floatValue) {
     return failure();
   if (!*elementType)
     return Value();
+  // The model's own dequantize of integers of that type (qnn-adopt-qdq):
+  // the integers themselves.
+  if (auto dq = floatValue.getDefiningOp<DequantizeOp>())
+    if (elementTypeOf(dq.getInput()) == *elementType)
+      return dq.getInput();
   setInsertionAfterDef(builder, floatValue);
   Value q = QuantizeOp::create(builder, floatValue.getLoc(),
                                withElementType(floatValue, *elementType),
@@ -292,7 +318,14 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   FailureOr<Type> outType = activationElementType(op->getResult(0));
   if (failed(outType))
     return failure();
-  if (!*qInput || !*outType || !readFloatConstant(weights) ||
+  // Weights the model quantized (qnn-adopt-qdq): a dequantize of a
+  // quantized constant in the layer's layout, used as it is.
+  Value fixedWeights;
+  if (auto dq = weights.getDefiningOp<DequantizeOp>())
+    if (auto cast = dq.getInput().getDefiningOp<quant::StorageCastOp>())
+      if (matchPattern(cast.getInput(), m_Constant()))
+        fixedWeights = dq.getInput();
+  if (!*qInput || !*outType || (!fixedWeights && !readFloatConstant(weights)) ||
       (bias && !readFloatConstant(bias)))
     return static_cast<Operation *>(nullptr);
   resultType = *outType;
@@ -305,7 +338,7 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
   int64_t inputRank = cast<RankedTensorType>(in.getType()).getRank();
   if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(
           cast<RankedTensorType>(in.getType()).getElementType())) {
-    if (pa.getQuantizedDimension() != inputRank - 1) {
+    if (pa.getQuantizedDimension() != inputRank - 1 || fixedWeights) {
       in = perTensor(in);
     } else {
       builder.setInsertionPoint(op);
@@ -348,10 +381,21 @@ FailureOr<Operation *> Quantizer::quantizeLayer(Operation *op,
                               : std::string("per tensor (1 scale)"));
     spec.scales.assign(scales.asArrayRef().begin(), scales.asArrayRef().end());
   }
-  builder.setInsertionPointAfterValue(weights);
-  QuantizedWeights qw = quantizeWeights(builder, weights, spec);
-  if (failed(checkAdaRounded(op, layer->name, weights, spec, qw)))
-    return failure();
+  QuantizedWeights qw;
+  if (fixedWeights) {
+    FailureOr<QuantizedWeights> fw = fixedQuantizedWeights(op, fixedWeights);
+    if (failed(fw))
+      return failure();
+    qw = *fw;
+    spec.perAxis = qw.scales.size() > 1 ||
+                   isa<quant::UniformQuantizedPerAxisType>(
+                       elementTypeOf(fixedWeights));
+  } else {
+    builder.setInsertionPointAfterValue(weights);
+    qw = quantizeWeights(builder, weights, spec);
+    if (failed(checkAdaRounded(op, layer->name, weights, spec, qw)))
+      return failure();
+  }
   mapping.map(weights, qw.value);
   SmallVector<int64_t> biasStorage;
   if (bias) {
@@ -620,22 +664,55 @@ LogicalResult Quantizer::run() {
       if (failed(clone))
         return failure();
       if (*clone) {
-        replaced[op->getResult(0)] = (*clone)->getResult(0);
+        Value result = (*clone)->getResult(0);
+        // A data-movement op follows its input's type; the model may give
+        // its output another one.
+        if (Type fixed = fixedTypes.lookup(op->getResult(0)))
+          result = castTo(result, fixed);
+        replaced[op->getResult(0)] = result;
         replacedOps.push_back(op);
         continue;
       }
     }
-    // Ops that stay float (and the return) read float values.
-    for (OpOperand &operand : op->getOpOperands())
-      if (replaced.count(operand.get()))
-        operand.set(getFloat(operand.get()));
+    // Ops that stay float (and the return) read float values. A tensor the
+    // model quantized (a fixed type) is read as its quantized values, as in
+    // the model, also where nothing computed it in integers (a function
+    // argument, the result of a float op); a quantize the model applies to
+    // the float tensor itself (a second pair qnn-adopt-qdq left) reads it
+    // as it is.
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value v = operand.get();
+      if (replaced.count(v)) {
+        operand.set(getFloat(v));
+      } else if (fixedTypes.count(v) && !isa<QuantizeOp>(op)) {
+        FailureOr<Value> q = getQuantized(v);
+        if (failed(q))
+          return failure();
+        Value f = dequantizeCache.lookup(*q);
+        if (!f) {
+          setInsertionAfterDef(builder, *q);
+          f = DequantizeOp::create(builder, q->getLoc(), v.getType(), *q);
+          dequantizeCache[*q] = f;
+        }
+        operand.set(f);
+      }
+    }
   }
   for (Operation *op : llvm::reverse(replacedOps)) {
     if (!op->use_empty())
       return op->emitOpError("quantized op still has float users");
     op->erase();
   }
-  // Float weights and biases replaced by quantized constants.
+  // Float weights and biases replaced by quantized constants, and the
+  // dequantized views of weights the model quantized.
+  func.walk([](DequantizeOp op) {
+    if (op->use_empty())
+      op.erase();
+  });
+  func.walk([](quant::StorageCastOp op) {
+    if (op->use_empty())
+      op.erase();
+  });
   func.walk([](arith::ConstantOp c) {
     if (c->use_empty())
       c.erase();

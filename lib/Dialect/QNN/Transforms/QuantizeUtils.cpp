@@ -5,7 +5,10 @@
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 
+#include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include <limits>
@@ -182,6 +185,38 @@ QuantizedWeights quantize_utils::quantizeWeights(OpBuilder &b, Value weights,
     elementType = perTensorType(ctx, spec.bits, params, type.getElementType());
   out.value = createQuantizedConstant(b, weights.getLoc(),
                                       type.clone(elementType), out.storage);
+  return out;
+}
+
+FailureOr<QuantizedWeights>
+quantize_utils::fixedQuantizedWeights(Operation *op, Value quantized) {
+  auto type = cast<RankedTensorType>(quantized.getType());
+  QuantizedWeights out;
+  out.value = quantized;
+  out.outChannels = type.getDimSize(0);
+  DenseIntElementsAttr ints;
+  auto scast = quantized.getDefiningOp<quant::StorageCastOp>();
+  if (!scast || !matchPattern(scast.getInput(), m_Constant(&ints)))
+    return op->emitOpError("weights are not a quantized constant");
+  SmallVector<int64_t> zps;
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(type.getElementType())) {
+    out.scales.push_back(u.getScale());
+    zps.push_back(u.getZeroPoint());
+  } else {
+    auto pa = cast<quant::UniformQuantizedPerAxisType>(type.getElementType());
+    if (pa.getQuantizedDimension() != 0)
+      return op->emitError()
+             << "the model quantizes the weights of '" << layerName(op)
+             << "' per axis " << pa.getQuantizedDimension()
+             << " of the layer's layout; only per output channel (axis 0 of "
+                "OHWI / [out, in]) is supported";
+    out.scales.assign(pa.getScales().begin(), pa.getScales().end());
+    zps.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+  }
+  int64_t perChannel = type.getNumElements() / std::max<int64_t>(out.outChannels, 1);
+  for (auto [i, v] : llvm::enumerate(ints.getValues<APInt>()))
+    out.storage.push_back(v.getSExtValue() -
+                          zps[zps.size() == 1 ? 0 : i / perChannel]);
   return out;
 }
 

@@ -89,6 +89,14 @@ struct QuantizedWeights {
 QuantizedWeights quantizeWeights(mlir::OpBuilder &b, mlir::Value weights,
                                  const WeightSpec &spec);
 
+/// The weights of a layer that the model quantized itself (qnn-adopt-qdq):
+/// `quantized` is a quant.scast of an integer constant in the layer's
+/// layout (OHWI / [out, in]), per tensor or per axis 0 (output channels).
+/// `storage` holds q - zero_point (for the accumulator check). Errors at
+/// `op` for other axes.
+mlir::FailureOr<QuantizedWeights>
+fixedQuantizedWeights(mlir::Operation *op, mlir::Value quantized);
+
 /// For a layer carrying qnn.adaround: errors (naming the layer) unless its
 /// weights are quantized with the scheme they were rounded for and every
 /// quantized weight dequantizes back to its float weight. Success for other

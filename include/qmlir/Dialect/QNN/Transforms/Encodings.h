@@ -23,6 +23,11 @@ namespace qmlir::qnn {
 inline constexpr llvm::StringLiteral kWeightEncodingAttr =
     "qnn.weight_encoding";
 
+/// The discardable attribute qnn-adopt-qdq puts on a qnn.observe probe: the
+/// `!quant.uniform` element type the model gives the tensor, which
+/// qnn-quantize uses as it is (its `min`/`max` are only for reports).
+inline constexpr llvm::StringLiteral kFixedTypeAttr = "qnn.fixed_type";
+
 /// The encodings of a quantized function: every tensor a layer op computes
 /// or a qnn.quantize creates from a float tensor (per-axis types give one
 /// encoding per channel), and the weights of conv2d/dense (quantized, or

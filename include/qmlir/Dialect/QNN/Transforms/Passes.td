@@ -68,7 +68,20 @@ def QNNInsertCalibrationPass
     %0 = qnn.relu %x0 : tensor<4xf32> loc("relu1")
     %1 = qnn.observe %0 {name = "relu1:0"} : tensor<4xf32>
     ```
+
+    An already-quantized function (one with `qnn.quantize` /
+    `qnn.dequantize` ops: an imported ONNX QDQ model or TF FakeQuant graph)
+    is adopted instead, as `qnn-adopt-qdq` does: its probes carry the
+    model's own types and `qnn-calibrate` has nothing to measure. With
+    `adopt-qdq=false` the float ops between the pairs are probed and
+    calibrated like any float model (the pairs stay float fake
+    quantization).
   }];
+  let options = [
+    Option<"adoptQdq", "adopt-qdq", "bool", "true",
+           "Adopt the parameters of an already-quantized function instead of "
+           "probing it for calibration">,
+  ];
 }
 
 def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
@@ -182,6 +195,65 @@ def QNNApplyEncodingsPass : Pass<"qnn-apply-encodings", "mlir::ModuleOp"> {
     Option<"file", "file", "std::string", "\"\"",
            "AIMET encodings JSON file">,
   ];
+}
+
+def QNNAdoptQDQPass : Pass<"qnn-adopt-qdq", "mlir::ModuleOp"> {
+  let summary = "Adopt an already-quantized (QDQ / FakeQuant) model's parameters";
+  let description = [{
+    Instead of `qnn-insert-calibration` + `qnn-calibrate` for models that
+    carry their own quantization: ONNX QDQ models (QuantizeLinear /
+    DequantizeLinear around float ops, e.g. from quantization-aware
+    training or ONNX Runtime's quantizer) and TensorFlow FakeQuant graphs,
+    which the importers turn into `qnn.quantize` -> `qnn.dequantize` pairs
+    around float ops. The pass rewrites them into what `qnn-quantize`
+    consumes, so that `qnn-quantize` then builds integer ops whose types
+    are exactly the model's scales and zero points, without samples:
+
+    - An activation pair `y = dequantize(quantize(x))` is removed (users of
+      `y` read `x`) and `x` gets a `qnn.observe` probe with a
+      `qnn.fixed_type` attribute (the pair's `!quant.uniform` element type;
+      `min`/`max` are its real range, for reports). `qnn-quantize` gives
+      the tensor exactly that type. A dequantize of integers computed at run
+      time (a quantized graph input, a QLinearConv result) fixes its float
+      result the same way.
+    - A weight `dequantize(constant)` (ONNX: an int8/uint8 initializer;
+      TF: a FakeQuant of a float constant, quantized here on the host with
+      qnn.quantize's rounding), through the importer's transpose / reshape
+      to OHWI (conv2d) or [out, in] (dense), becomes one quantized constant
+      in the layer's layout (per-axis scales moved to axis 0) and a
+      `qnn.dequantize` feeding the layer; `qnn-quantize` uses its storage,
+      scales and zero points as they are.
+    - Any other dequantized constant (a bias, an operand of add/mul) becomes
+      a float constant holding its real values; `qnn-quantize` quantizes a
+      conv2d/dense bias to int32 with scale `s_in * s_w` (ONNX QDQ biases
+      have that scale already, so the integers are the model's).
+    - Tensors no pair covers get no probe: ops whose output has no
+      quantization stay float (a remark names each such conv2d / dense /
+      matmul / add / sub / mul / concat / elementwise function),
+      data-movement ops follow their input. Float readers of an adopted
+      tensor (ops left float, the results) read its quantized values, as
+      in the model.
+    - A pair that would give a tensor a second, different type, and per-axis
+      activation pairs along another axis than the last, stay as they are
+      (float quantize/dequantize, the model's arithmetic), with a remark.
+
+    ```mlir
+    // Before
+    %q = qnn.quantize %x : (tensor<1x4x4x2xf32>)
+           -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+    %d = qnn.dequantize %q : (...) -> tensor<1x4x4x2xf32>
+    %c = qnn.conv2d %d, %w, %b ...
+    // After
+    %p = qnn.observe %x {name = "x", min = -62.5 : f64, max = 65.0 : f64,
+           qnn.fixed_type = !quant.uniform<i8:f32, 0.5:-3>}
+    %c = qnn.conv2d %p, %w, %b ...
+    ```
+
+    Run it before `qnn-quantize` and instead of the calibration passes (and
+    not after `qnn-cross-layer-equalize` / `qnn-adaround`, which would change
+    the trained weights). See docs/Quantization.md, "Already-quantized
+    models".
+  }];
 }
 
 def QNNQuantizePass : Pass<"qnn-quantize", "mlir::ModuleOp"> {

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Writes qdq-cnn.onnx, the already-quantized (QDQ) model of the
+qnn-adopt-qdq end-to-end test (test/Execution/adopt-qdq-onnx.test):
+
+    /usr/bin/python3 make_qdq_cnn.py [out.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --residual [qdq-residual.onnx]
+
+The layout ONNX Runtime's static quantizer writes (QuantFormat.QDQ): uint8
+activations, int8 weights (per channel for the first conv and the Gemm, per
+tensor for the second conv, which has one weight of -128), int32 biases of
+scale x_scale * w_scale, and a QuantizeLinear -> DequantizeLinear pair after
+every op:
+
+    X -> Q/DQ -> Conv(3->8, per-channel w, bias) -> Q/DQ -> Relu -> Q/DQ
+      -> MaxPool 2x2 -> Q/DQ -> Conv(8->4, per-tensor w, no bias) -> Q/DQ
+      (int8, zero point 5) -> Flatten -> Q/DQ -> Gemm(64->10, per-channel w,
+      bias) -> Q/DQ -> Y; Sigmoid(Y) -> Y2 (left float: no Q/DQ)
+
+The activation scales come from the float model on random inputs (min/max,
+as a calibrator would); the weights are random. Deterministic for a given
+numpy/onnx version.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(3)
+
+
+def conv2d(x, w, b, pad):
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((n, o, h, wd), np.float64)
+    for i in range(kh):
+        for j in range(kw):
+            out += np.einsum("nchw,oc->nohw", xp[:, :, i:i + h, j:j + wd],
+                             w[:, :, i, j])
+    return out + (0 if b is None else b[None, :, None, None])
+
+
+def act_params(t, dtype):
+    """Asymmetric uint8 / int8 parameters covering t and 0."""
+    lo, hi = min(float(t.min()), 0.0), max(float(t.max()), 0.0)
+    qmin, qmax = (0, 255) if dtype == np.uint8 else (-128, 127)
+    scale = np.float32((hi - lo) / (qmax - qmin))
+    zp = int(np.clip(round(qmin - lo / float(scale)), qmin, qmax))
+    return scale, dtype(zp)
+
+
+def fake(t, scale, zp):
+    info = np.iinfo(type(zp))
+    q = np.clip(np.round(t / scale) + int(zp), info.min, info.max)
+    return (q - int(zp)) * float(scale)
+
+
+def sym_weights(w, axis):
+    """Symmetric int8 weights, per output channel (axis) or per tensor."""
+    if axis is None:
+        s = np.float32(np.abs(w).max() / 127.0)
+        return np.clip(np.round(w / s), -128, 127).astype(np.int8), s
+    red = tuple(d for d in range(w.ndim) if d != axis)
+    s = (np.abs(w).max(axis=red) / 127.0).astype(np.float32)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    return (np.clip(np.round(w / s.reshape(shape)), -127, 127).astype(np.int8),
+            s)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "qdq-cnn.onnx"
+    x = rng.uniform(-1.0, 1.0, (16, 3, 8, 8)).astype(np.float32)
+    w1 = rng.normal(0, 0.3, (8, 3, 3, 3)).astype(np.float32)
+    b1 = rng.normal(0, 0.2, 8).astype(np.float32)
+    w2 = rng.normal(0, 0.15, (4, 8, 3, 3)).astype(np.float32)
+    w3 = rng.normal(0, 0.2, (10, 64)).astype(np.float32)
+    b3 = rng.normal(0, 0.1, 10).astype(np.float32)
+
+    q1, s1 = sym_weights(w1, 0)
+    q2, s2 = sym_weights(w2, None)
+    q2.flat[5] = -128  # the full int8 range, which symmetric requantization
+    q3, s3 = sym_weights(w3, 0)  # would clamp to -127
+
+    # Activation parameters from the float model with the quantized weights.
+    xs, xz = act_params(x, np.uint8)
+    xf = fake(x, xs, xz)
+    bq1 = np.round(b1 / (xs * s1)).astype(np.int32)
+    c1 = conv2d(xf, q1 * s1[:, None, None, None], bq1 * (xs * s1), 1)
+    c1s, c1z = act_params(c1, np.uint8)
+    r1 = np.maximum(fake(c1, c1s, c1z), 0)
+    r1s, r1z = act_params(r1, np.uint8)
+    r1 = fake(r1, r1s, r1z)
+    p1 = r1.reshape(16, 8, 4, 2, 4, 2).max(axis=(3, 5))
+    c2 = conv2d(p1, q2 * s2, None, 1)
+    c2s, _ = act_params(c2, np.int8)
+    c2z = np.int8(5)
+    flat = fake(c2, c2s, c2z).reshape(16, 64)
+    bq3 = np.round(b3 / (c2s * s3)).astype(np.int32)
+    y = flat @ (q3 * s3[:, None]).T + bq3 * (c2s * s3)
+    ys, yz = act_params(y, np.uint8)
+
+    inits = []
+
+    def const(name, value):
+        inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    nodes = []
+
+    def qdq(src, name, scale, zp):
+        s = const(name + "_scale", np.float32(scale))
+        z = const(name + "_zp", zp)
+        nodes.append(helper.make_node("QuantizeLinear", [src, s, z],
+                                      [name + "_q"], name=name + "_Q"))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", s, z],
+                                      [name + "_dq"], name=name + "_DQ"))
+        return name + "_dq"
+
+    def dq_const(name, q, scale, axis=None):
+        attrs = {} if axis is None else {"axis": axis}
+        zp = np.zeros(np.shape(scale), q.dtype)
+        nodes.append(helper.make_node(
+            "DequantizeLinear",
+            [const(name + "_q", q), const(name + "_scale", scale),
+             const(name + "_zp", zp)], [name], name=name + "_DQ", **attrs))
+        return name
+
+    xd = qdq("X", "x", xs, xz)
+    w1d = dq_const("w1", q1, s1, 0)
+    b1d = dq_const("b1", bq1, (xs * s1).astype(np.float32), 0)
+    nodes.append(helper.make_node("Conv", [xd, w1d, b1d], ["c1"], name="conv1",
+                                  pads=[1, 1, 1, 1]))
+    c1d = qdq("c1", "c1", c1s, c1z)
+    nodes.append(helper.make_node("Relu", [c1d], ["r1"], name="relu1"))
+    r1d = qdq("r1", "r1", r1s, r1z)
+    nodes.append(helper.make_node("MaxPool", [r1d], ["p1"], name="pool1",
+                                  kernel_shape=[2, 2], strides=[2, 2]))
+    p1d = qdq("p1", "p1", r1s, r1z)
+    w2d = dq_const("w2", q2, s2)
+    nodes.append(helper.make_node("Conv", [p1d, w2d], ["c2"], name="conv2",
+                                  pads=[1, 1, 1, 1]))
+    c2d = qdq("c2", "c2", c2s, c2z)
+    nodes.append(helper.make_node("Flatten", [c2d], ["f"], name="flatten"))
+    fd = qdq("f", "f", c2s, c2z)
+    w3d = dq_const("w3", q3, s3, 0)
+    b3d = dq_const("b3", bq3, (c2s * s3).astype(np.float32), 0)
+    nodes.append(helper.make_node("Gemm", [fd, w3d, b3d], ["g"], name="fc",
+                                  transB=1))
+    yd = qdq("g", "y", ys, yz)
+    nodes.append(helper.make_node("Identity", [yd], ["Y"], name="out"))
+    nodes.append(helper.make_node("Sigmoid", [yd], ["Y2"], name="sigmoid"))
+
+    graph = helper.make_graph(
+        nodes, "qdq_cnn",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                       ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N", 10]),
+         helper.make_tensor_value_info("Y2", TensorProto.FLOAT, ["N", 10])],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="qmlir make_qdq_cnn.py")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+
+
+def residual(out):
+    """qdq-residual.onnx: two convs of the same input added (an integer add
+    of two quantized tensors, as ONNX Runtime's QLinearAdd), in QDQ form."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 6, 6)).astype(np.float32)
+    wa = rng.normal(0, 0.4, (4, 3, 1, 1)).astype(np.float32)
+    wb = rng.normal(0, 0.2, (4, 3, 3, 3)).astype(np.float32)
+    qa, sa = sym_weights(wa, 0)
+    qb, sb = sym_weights(wb, 0)
+    xs, xz = act_params(x, np.uint8)
+    xf = fake(x, xs, xz)
+    a = conv2d(xf, qa * sa[:, None, None, None], None, 0)
+    b = conv2d(xf, qb * sb[:, None, None, None], None, 1)
+    as_, az = act_params(a, np.uint8)
+    bs, bz = act_params(b, np.uint8)
+    s = fake(a, as_, az) + fake(b, bs, bz)
+    ss, sz = act_params(s, np.uint8)
+    inits, nodes = [], []
+
+    def const(name, value):
+        inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def qdq(src, name, scale, zp):
+        sc = const(name + "_scale", np.float32(scale))
+        z = const(name + "_zp", zp)
+        nodes.append(helper.make_node("QuantizeLinear", [src, sc, z],
+                                      [name + "_q"], name=name + "_Q"))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", sc, z],
+                                      [name + "_dq"], name=name + "_DQ"))
+        return name + "_dq"
+
+    def dq_const(name, q, scale):
+        nodes.append(helper.make_node(
+            "DequantizeLinear",
+            [const(name + "_q", q), const(name + "_scale", scale),
+             const(name + "_zp", np.zeros(scale.shape, q.dtype))], [name],
+            name=name + "_DQ", axis=0))
+        return name
+
+    xd = qdq("X", "x", xs, xz)
+    nodes.append(helper.make_node("Conv", [xd, dq_const("wa", qa, sa)], ["a"],
+                                  name="conv_a"))
+    nodes.append(helper.make_node("Conv", [xd, dq_const("wb", qb, sb)], ["b"],
+                                  name="conv_b", pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Add", [qdq("a", "a", as_, az),
+                                          qdq("b", "b", bs, bz)], ["s"],
+                                  name="add"))
+    nodes.append(helper.make_node("Identity", [qdq("s", "s", ss, sz)], ["Y"],
+                                  name="out"))
+    graph = helper.make_graph(
+        nodes, "qdq_residual",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                       ["N", 3, 6, 6])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                       ["N", 4, 6, 6])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="qmlir make_qdq_cnn.py")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    print(f"{out}: output scale {float(ss)!r}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--residual":
+        residual(sys.argv[2] if len(sys.argv) > 2 else "qdq-residual.onnx")
+    else:
+        main()
