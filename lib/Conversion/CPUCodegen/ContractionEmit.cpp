@@ -128,7 +128,12 @@ private:
   Value readSource(const ElementSource &src, Value rowOffset, Value col,
                    int64_t lanes);
 
+  /// A user of the kernel's result that pads it with static, non-negative
+  /// widths and a constant value (the kernel can write into its interior),
+  /// or null.
   mlir::tensor::PadOp fusablePad(Operation *anchor);
+  /// A tensor of `pad`'s result type whose borders (not its interior) are
+  /// filled with the padding value.
   Value paddedBorders(mlir::tensor::PadOp pad);
   Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
   Value emitTile(Value firstRow, int64_t rows, const PanelValues &pv,
@@ -442,7 +447,9 @@ tensor::PadOp KernelEmitter::fusablePad(Operation *anchor) {
   for (Operation *user : anchor->getResult(0).getUsers()) {
     auto pad = dyn_cast<tensor::PadOp>(user);
     if (!pad || pad.getNofold() || !pad.getResultType().hasStaticShape() ||
-        !pad.getLow().empty() || !pad.getHigh().empty())
+        !pad.getLow().empty() || !pad.getHigh().empty() ||
+        llvm::any_of(pad.getStaticLow(), [](int64_t v) { return v < 0; }) ||
+        llvm::any_of(pad.getStaticHigh(), [](int64_t v) { return v < 0; }))
       continue;
     Value value = pad.getConstantPaddingValue();
     if (value && matchPattern(value, m_Constant()))
