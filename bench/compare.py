@@ -220,8 +220,23 @@ def qmlir_models(args, name, onnx_path, batch, calib, work, timings):
         w0, c0 = time.perf_counter(), cpu()
         try_run(cmd)
         steps.append((time.perf_counter() - w0, cpu() - c0))
+    # The compile-time target counts quantization with given ranges
+    # (no calibration): the calibrated model's encodings, applied to the
+    # float model again, give the same int8 model.
+    enc = os.path.join(work, tag + ".encodings.json")
+    q8e = os.path.join(work, tag + ".int8.given.mlir")
+    try_run([os.path.join(args.bin, "qmlir-translate"), "--export-encodings",
+             q8, "-o", enc])
+    w0, c0 = time.perf_counter(), cpu()
+    try_run([os.path.join(args.bin, "qopt"), fl, "--qnn-fold-batchnorm",
+             "--qnn-insert-calibration", "--qnn-apply-encodings=file=" + enc,
+             "--qnn-quantize", "-o", q8e])
+    given = (time.perf_counter() - w0, cpu() - c0)
+    with open(q8) as a, open(q8e) as b:
+        same = a.read() == b.read()
     timings[tag] = dict(import_s=steps[0], quantize_s=steps[1],
-                        aot_compile_s=steps[2],
+                        aot_compile_s=steps[2], given_quantize_s=given,
+                        given_same=same,
                         calib_samples=len(calib_multiple(calib, batch)))
     return fl, q8, so
 
@@ -396,6 +411,20 @@ def main():
                     steps[0][0], steps[0][1], t["calib_samples"],
                     steps[1][0], steps[1][1], steps[2][0], steps[2][1],
                     sum(s[0] for s in steps), sum(s[1] for s in steps)))
+            g = t.get("given_quantize_s")
+            if g:
+                lines.append(
+                    "With given ranges (the issue's target: the encodings of "
+                    "that calibration applied with qnn-apply-encodings, %s), "
+                    "wall / CPU seconds: import %.2f / %.2f, fold + quantize "
+                    "%.2f / %.2f, qmlir-compile %.2f / %.2f; total "
+                    "%.2f / %.2f." % (
+                        "the same int8 model" if t.get("given_same")
+                        else "NOT the same int8 model",
+                        steps[0][0], steps[0][1], g[0], g[1],
+                        steps[2][0], steps[2][1],
+                        steps[0][0] + g[0] + steps[2][0],
+                        steps[0][1] + g[1] + steps[2][1]))
     if notes:
         lines.append("")
         lines.append("Not measured:")

@@ -8,6 +8,9 @@ tests that run the fast codegen against the reference codegen.
                  [--seed S]
   python -m cgen dense PREFIX --x D0,...,K --w O,K [--quant i8] [--bias]
                  [--then relu] [--seed S]
+  python -m cgen block PREFIX --x ... --w ... [conv options] --w2 O,KH,KW,CG
+                 [--stride2 ..] [--pad2 ..] [--dilation2 ..] [--groups2 G]
+                 [--residual] [--quant i8] [--bias] [--then relu|clip]
   python -m cgen pool PREFIX --op max|avg|global --x N,H,W,C
                  [--kernel KH,KW] [--stride SH,SW] [--pad T,B,L,R]
                  [--dilation DH,DW] [--count-include-pad] [--quant i8]
@@ -19,6 +22,7 @@ int32 bias and an output scale that keeps most results unsaturated.
 """
 import argparse
 import math
+import re
 
 import numpy as np
 
@@ -40,14 +44,16 @@ def per_axis(storage, scales):
         storage, ", ".join("%.9e" % s for s in scales))
 
 
-def layer_types(args, r, k, o):
+def layer_types(args, r, k, o, s_in=None, zp_in=None):
     """Element types of input, weight, bias, output and the NumPy input
-    values for the layer's quantization mode."""
+    values for the layer's quantization mode (input scale and zero point:
+    the defaults, or those given)."""
     if not args.quant:
         return dict(x="f32", w="f32", b="f32", y="f32")
     bits = 16 if args.quant == "i16" else 8
-    s_in = 0.001 if bits == 16 else 0.05
-    zp_in = 100 if bits == 16 else -3
+    if s_in is None:
+        s_in = 0.001 if bits == 16 else 0.05
+        zp_in = 100 if bits == 16 else -3
     s_w = [0.002 + 0.001 * ((7 * i) % 5) for i in range(o)]
     x_lim = 700 if bits == 16 else 74
     typical = math.sqrt(k) * x_lim * 73 * s_in * float(np.mean(s_w))
@@ -58,7 +64,7 @@ def layer_types(args, r, k, o):
         w=per_axis("i8<-127:127>", s_w),
         b=per_axis("i32", [s_in * s for s in s_w]),
         y="!quant.uniform<%s:f32, %.9e:%d>" % (store, s_out, 5),
-        bits=bits)
+        bits=bits, s_out=s_out, zp_out=5)
 
 
 def constants(args, r, types, w_shape, o):
@@ -157,6 +163,69 @@ def conv(args):
     write(args.prefix, args, r, [n, h, w, c], types, body, result, y_shape)
 
 
+def conv_line(result, operands, operand_types, attrs, y_type):
+    return "  %s = qnn.conv2d %s %s : (%s) -> %s" % (
+        result, ", ".join(operands), attrs, ", ".join(operand_types), y_type)
+
+
+def conv_attrs(stride, pad, dilation, groups):
+    return ("{strides = array<i64: %d, %d>, padding = array<i64: %d, %d, %d, "
+            "%d>, dilations = array<i64: %d, %d>, groups = %d : i64}" %
+            tuple(stride + pad + dilation + [groups]))
+
+
+def conv_shape(x_shape, w_shape, stride, pad, dilation):
+    n, h, w, _ = x_shape
+    o, kh, kw, _ = w_shape
+    oh = (h + pad[0] + pad[1] - (kh - 1) * dilation[0] - 1) \
+        // stride[0] + 1
+    ow = (w + pad[2] + pad[3] - (kw - 1) * dilation[1] - 1) // stride[1] + 1
+    return [n, oh, ow, o]
+
+
+def block(args):
+    """conv (+ relu/clip) -> padded conv [-> + the first conv's output]:
+    the second convolution's padding and the residual read the first
+    kernel's result (the kernel writes into the padded tensor)."""
+    r = np.random.default_rng(args.seed)
+    x_shape, w1, w2 = ints(args.x), ints(args.w), ints(args.w2)
+    s1, p1, d1 = ints(args.stride), ints(args.pad), ints(args.dilation)
+    s2, p2, d2 = ints(args.stride2), ints(args.pad2), ints(args.dilation2)
+    y1 = conv_shape(x_shape, w1, s1, p1, d1)
+    y2 = conv_shape(y1, w2, s2, p2, d2)
+    t1 = layer_types(args, r, w1[1] * w1[2] * w1[3], w1[0])
+    body, ops1, types1 = constants(args, r, t1, w1, w1[0])
+    types1[0] = tensor(x_shape, t1["x"])
+    body.append(conv_line("%y", ops1, types1,
+                          conv_attrs(s1, p1, d1, args.groups),
+                          tensor(y1, t1["y"])))
+    z = then_op(args, r, t1["y"], y1, body)
+    t2 = layer_types(args, r, w2[1] * w2[2] * w2[3], w2[0],
+                     t1.get("s_out"), t1.get("zp_out"))
+    t2["x"] = t1["y"]
+    lines2, ops2, types2 = constants(args, r, t2, w2, w2[0])
+    body += [re.sub(r"%(wc|w|bc|b)\b", r"%\1_2", line) for line in lines2]
+    ops2 = [re.sub(r"%(w|b)$", r"%\1_2", v) for v in ops2]
+    ops2[0] = z
+    types2[0] = tensor(y1, t1["y"])
+    body.append(conv_line("%y2", ops2, types2,
+                          conv_attrs(s2, p2, d2, args.groups2),
+                          tensor(y2, t2["y"])))
+    result, y_type = "%y2", t2["y"]
+    if args.residual:
+        assert y1 == y2, "--residual needs equal shapes"
+        if args.quant:
+            y_type = "!quant.uniform<i8:f32, %.9e:%d>" % (
+                t1["s_out"] + t2["s_out"], 0)
+        body.append("  %%r = qnn.add %%y2, %s : (%s, %s) -> %s" %
+                    (z, tensor(y2, t2["y"]), tensor(y1, t1["y"]),
+                     tensor(y2, y_type)))
+        result = "%r"
+    types = dict(t1)
+    types["y"] = y_type
+    write(args.prefix, args, r, x_shape, types, body, result, y2)
+
+
 def dense(args):
     r = np.random.default_rng(args.seed)
     x_shape = ints(args.x)
@@ -206,7 +275,7 @@ def pool(args):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("kind", choices=["conv", "dense", "pool"])
+    p.add_argument("kind", choices=["conv", "dense", "pool", "block"])
     p.add_argument("prefix")
     p.add_argument("--x", required=True)
     p.add_argument("--w")
@@ -221,8 +290,17 @@ def main(argv=None):
     p.add_argument("--bias", action="store_true")
     p.add_argument("--then", choices=["relu", "clip", "batchnorm"])
     p.add_argument("--seed", type=int, default=1)
+    # block: the second convolution, and a residual add of the first's
+    # result.
+    p.add_argument("--w2")
+    p.add_argument("--stride2", default="1,1")
+    p.add_argument("--pad2", default="1,1,1,1")
+    p.add_argument("--dilation2", default="1,1")
+    p.add_argument("--groups2", type=int, default=1)
+    p.add_argument("--residual", action="store_true")
     args = p.parse_args(argv)
-    {"conv": conv, "dense": dense, "pool": pool}[args.kind](args)
+    {"conv": conv, "dense": dense, "pool": pool,
+     "block": block}[args.kind](args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //===- JIT.h - compile and run qnn modules on the host CPU ------*- C++ -*-===//
 //
 // JITModule lowers a module with buildQNNToLLVMPipeline, compiles it with
-// the MLIR ExecutionEngine (LLVM -O3, host CPU features) and calls the entry
+// the MLIR ExecutionEngine (LLVM -O2, host CPU features) and calls the entry
 // function on HostTensors without copying them. See docs/Lowering.md for the
 // calling convention.
 //
@@ -36,8 +36,12 @@ struct TensorSpec {
 };
 
 struct JITOptions {
-  /// LLVM optimization level of the generated code (0-3).
-  unsigned optLevel = 3;
+  /// LLVM optimization level of the generated code (0-3). 2 by default:
+  /// the kernels arrive vectorized and register-tiled, and what -O3 adds
+  /// (more loop unrolling and vectorization attempts) made resnet18's int8
+  /// qmlir-compile take 9.8 s of CPU time instead of 7.4 s for no faster
+  /// code (docs/performance.md, "Compile time").
+  unsigned optLevel = 2;
   /// Vector kernels for convolutions and matrix products (Fast) or plain
   /// loops (Reference, what the fast path is tested against).
   CPUCodegen codegen = CPUCodegen::Fast;

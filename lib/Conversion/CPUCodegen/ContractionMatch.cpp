@@ -99,6 +99,36 @@ RankedTensorType staticTensor(Value v) {
   return t && t.hasStaticShape() ? t : RankedTensorType();
 }
 
+/// linearize() for an operand `value` of a static shape. If `value` is a
+/// static, unit-stride, rank-preserving `tensor.extract_slice` that keeps
+/// the innermost dimension whole (the interior of a padded tensor, which a
+/// kernel wrote in place: see ContractionEmit.cpp), the offsets are into the
+/// sliced tensor instead, and `value` becomes that tensor, so that reading
+/// it needs no copy of the slice.
+LogicalResult linearizeOperand(Value &value, AffineMap map,
+                               SmallVector<int64_t> &coef,
+                               int64_t &constant) {
+  RankedTensorType type = staticTensor(value);
+  if (!type)
+    return failure();
+  auto slice = value.getDefiningOp<tensor::ExtractSliceOp>();
+  RankedTensorType base = slice ? staticTensor(slice.getSource()) : nullptr;
+  if (!base || base.getRank() != type.getRank() || type.getRank() == 0 ||
+      !slice.hasUnitStride() ||
+      ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
+      base.getShape().back() != type.getShape().back())
+    return linearize(map, type.getShape(), coef, constant);
+  if (failed(linearize(map, base.getShape(), coef, constant)))
+    return failure();
+  int64_t stride = 1;
+  for (int64_t j = base.getRank() - 1; j >= 0; --j) {
+    constant += slice.getStaticOffsets()[j] * stride;
+    stride *= base.getShape()[j];
+  }
+  value = slice.getSource();
+  return success();
+}
+
 /// One factor of the product: `arg` or, when `extend`, `extsi(arg) [- zp]`
 /// with arg of type i8. Records the ops it used.
 struct Factor {
@@ -185,12 +215,9 @@ std::optional<ElementSource> sourceOver(Value value, AffineMap map,
     src.scalar = value;
     return src;
   }
-  RankedTensorType type = staticTensor(value);
-  if (!type)
-    return std::nullopt;
   SmallVector<int64_t> coef;
   int64_t constant;
-  if (failed(linearize(map, type.getShape(), coef, constant)))
+  if (failed(linearizeOperand(value, map, coef, constant)))
     return std::nullopt;
   src.tensor = value;
   src.coef.assign(s.extents.size(), 0);
@@ -354,10 +381,12 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
       s.outMap.getNumResults() != static_cast<unsigned>(outType.getRank()))
     return failure();
   int64_t outConstant;
-  if (failed(linearize(op.getMatchingIndexingMap(lhs), lhsType.getShape(),
-                       s.lhsCoef, s.lhsConstant)) ||
+  Value lhsValue = lhs->get();
+  if (failed(linearizeOperand(lhsValue, op.getMatchingIndexingMap(lhs),
+                              s.lhsCoef, s.lhsConstant)) ||
       failed(linearize(s.outMap, outType.getShape(), s.outCoef, outConstant)))
     return failure();
+  s.lhs = lhsValue;
   s.rhsCoef.assign(s.extents.size(), 0);
   if (rhs) {
     RankedTensorType rhsType = staticTensor(rhs->get());

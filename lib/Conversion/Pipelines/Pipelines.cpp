@@ -122,6 +122,11 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   // Tensors -> buffers; results become out-parameters; every allocation is
   // freed (ownership-based deallocation) so repeated calls do not leak.
   pm.addPass(createCPUBufferizePass());
+  // A kernel that wrote into the interior of a padded tensor in place leaves
+  // a copy of that subview onto an identical one: CSE makes the two one
+  // value and the canonicalizer of the deallocation pipeline erases the
+  // self-copy.
+  pm.addPass(createCSEPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 

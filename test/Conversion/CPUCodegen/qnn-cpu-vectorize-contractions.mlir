@@ -188,3 +188,34 @@ func.func @pools(%x: tensor<2x6x6x20xi8>) -> (tensor<2x3x3x20xi8>, tensor<2x3x3x
   %s = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%x, %win32 : tensor<2x6x6x20xi8>, tensor<2x2xi32>) outs(%init32 : tensor<2x3x3x20xi32>) -> tensor<2x3x3x20xi32>
   return %m, %s : tensor<2x3x3x20xi8>, tensor<2x3x3x20xi32>
 }
+
+// -----
+
+// A result that the next convolution pads: the kernel writes into the
+// interior of the padded tensor, of which only the borders are filled (4
+// fills: top, bottom, left, right), and the pad copy is gone; the second
+// kernel reads the padded tensor, the result's other use (returned) its
+// interior.
+// CHECK-LABEL: func.func @padded_result
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x6x7x16xf32>
+// CHECK-COUNT-4: linalg.fill
+// CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x6x7x16xf32> to tensor<1x4x5x16xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[IN]][%{{.*}}]
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[Y:.*]] into %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x4x5x16xf32> into tensor<1x6x7x16xf32>
+// CHECK: tensor.collapse_shape %[[P]] {{\[}}[0, 1, 2, 3]] : tensor<1x6x7x16xf32> into tensor<672xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[Y]], %{{.*}} : tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>
+func.func @padded_result(%x: tensor<1x4x5x3xf32>) -> (tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>) {
+  %w1 = arith.constant dense<0.5> : tensor<16x1x1x3xf32>
+  %w2 = arith.constant dense<0.25> : tensor<16x3x3x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w1 : tensor<1x4x5x3xf32>, tensor<16x1x1x3xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %p = tensor.pad %y low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x16xf32> to tensor<1x6x7x16xf32>
+  %y2 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x6x7x16xf32>, tensor<16x3x3x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  return %y, %y2 : tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>
+}
