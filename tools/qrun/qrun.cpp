@@ -22,6 +22,8 @@
 #include "qmlir/Dialect/NPU/IR/NPUOps.h"
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
@@ -31,11 +33,13 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -100,6 +104,15 @@ static cl::list<std::string>
             cl::desc("Load a custom-op plugin library (include/qmlir-c/"
                      "CustomOp.h)"),
             cl::value_desc("lib.so"), cl::cat(qrunCategory));
+static cl::opt<bool> adoptQDQ(
+    "adopt-qdq",
+    cl::desc("Run an imported model that is already quantized (ONNX "
+             "QuantizeLinear/DequantizeLinear, TF FakeQuant) with integer ops "
+             "and the model's own scales and zero points (qnn-adopt-qdq, "
+             "qnn-quantize); =false runs the imported float ops between the "
+             "quantize/dequantize pairs"),
+    cl::init(true), cl::cat(qrunCategory));
+
 static cl::opt<bool> printSummary(
     "summary",
     cl::desc("Print the model's layer table (op, output shape, kernel, bit "
@@ -367,6 +380,23 @@ int main(int argc, char **argv) {
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     module = std::move(*loaded);
+    // An imported QDQ / FakeQuant model runs the way its producer meant it
+    // to (as ONNX Runtime runs QDQ models): integer ops with its parameters.
+    llvm::StringRef ext = llvm::sys::path::extension(modelPath);
+    bool imported = ext != ".mlir" && ext != ".mlirbc";
+    bool hasQDQ = false;
+    (**module)->walk([&](Operation *op) {
+      hasQDQ |= isa<qnn::QuantizeOp, qnn::DequantizeOp>(op);
+    });
+    if (adoptQDQ && imported && hasQDQ) {
+      PassManager pm(&ctx);
+      pm.addPass(qnn::createQNNAdoptQDQPass());
+      pm.addPass(qnn::createQNNQuantizePass());
+      if (failed(pm.run(**module)))
+        return fail(modelPath + ": cannot run its quantize/dequantize pairs "
+                                "as integer ops (--adopt-qdq=false runs "
+                                "them in float)");
+    }
     if (printSummary) {
       auto layers = summarizeModel(**module, entryName);
       if (!layers)
