@@ -15,6 +15,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
+#include "qmlir/Support/OutputFile.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -115,6 +116,11 @@ int main(int argc, char **argv) {
   if (libraryPath.empty() && objectPath.empty() && headerPath.empty())
     return fail("nothing to write: give -o libmodel.so, --emit-obj model.o "
                 "and/or --header model.h");
+
+  for (const std::string &path :
+       {libraryPath.getValue(), objectPath.getValue(), headerPath.getValue()})
+    if (llvm::Error err = checkOutputNotInput(path, {modelPath}))
+      return fail(llvm::toString(std::move(err)));
 
   auto start = std::chrono::steady_clock::now();
   DialectRegistry registry;
