@@ -231,8 +231,9 @@ int main(int argc, char **argv) {
   std::optional<qmlir::TemporaryOutput> output;
   std::string tempArg;
   if (outputArg) {
-    std::vector<std::string> inputs = qmlir::pathsInArguments(args);
-    llvm::erase(inputs, outputPath.str());
+    std::vector<char *> others = args;
+    others.erase(others.begin() + *outputArg);
+    std::vector<std::string> inputs = qmlir::pathsInArguments(others);
     if (llvm::Error err = qmlir::checkOutputNotInput(outputPath, inputs)) {
       llvm::errs() << "qmlir-translate: error: "
                    << llvm::toString(std::move(err)) << "\n";
