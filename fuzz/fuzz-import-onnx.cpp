@@ -41,7 +41,10 @@ struct ModelMutator {
   size_t below(size_t n) { return n ? rng() % n : 0; }
 
   int64_t dim(int64_t old) {
-    return pick<int64_t>({0, 1, 2, 3, -1, old + 1, old - 1, old * 2,
+    // Wrapping arithmetic: the mutator itself must not overflow.
+    auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
+    uint64_t u = static_cast<uint64_t>(old);
+    return pick<int64_t>({0, 1, 2, 3, -1, wrap(u + 1), wrap(u - 1), wrap(u * 2),
                           int64_t(1) << 20, int64_t(1) << 40,
                           std::numeric_limits<int64_t>::max()});
   }
@@ -93,8 +96,7 @@ struct ModelMutator {
   void mutateAttribute(onnx::AttributeProto *a) {
     switch (a->type()) {
     case onnx::AttributeProto::INT:
-      a->set_i(pick<int64_t>({0, 1, -1, 2, a->i() + 1, a->i() - 1,
-                              int64_t(1) << 40}));
+      a->set_i(dim(a->i()));
       break;
     case onnx::AttributeProto::INTS:
       if (a->ints_size() && below(4))

@@ -228,6 +228,29 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
   return success();
 }
 
+/// Window and grouping attributes that must be positive in every ONNX op
+/// that has them. libonnx's shape inference divides by them without a check
+/// (strides = [0, 1] on a Conv is a SIGFPE inside libonnx, found by
+/// fuzz-import-onnxtxt), so they are checked before it runs.
+static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
+                                             Reporter &report) {
+  static const char *const kPositive[] = {"strides", "dilations", "group",
+                                          "blocksize", "kernel_shape"};
+  for (auto [i, node] : llvm::enumerate(model.graph().node()))
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      if (!llvm::is_contained(kPositive, a.name()))
+        continue;
+      bool bad = a.type() == onnx::AttributeProto::INT
+                     ? a.i() < 1
+                     : llvm::any_of(a.ints(), [](int64_t v) { return v < 1; });
+      if (bad)
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): attribute '" << a.name() << "' must be positive";
+    }
+  return success();
+}
+
 /// Every node input must be a graph input, an initializer or the output of
 /// an earlier node. libonnx's checker finds the same, but its message names
 /// the node by its (often empty) name only; these name it as every other
@@ -327,7 +350,8 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     }
   }
 
-  if (failed(checkNodeInputs(model, report)))
+  if (failed(checkNodeInputs(model, report)) ||
+      failed(checkPositiveAttributes(model, report)))
     return nullptr;
 
   try {
