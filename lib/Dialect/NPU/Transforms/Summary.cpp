@@ -7,7 +7,6 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "qmlir/Support/OutputFile.h"
