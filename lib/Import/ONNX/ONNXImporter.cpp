@@ -232,11 +232,52 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
 /// that has them. libonnx's shape inference divides by them without a check
 /// (strides = [0, 1] on a Conv is a SIGFPE inside libonnx, found by
 /// fuzz-import-onnxtxt), so they are checked before it runs.
+///
+/// Its convolution and pooling inference also dereferences missing dims when
+/// the data input has rank < 3 or the weight's rank differs (a SIGSEGV, found
+/// by fuzz-import-onnxtxt); the ranks declared in the model (inputs,
+/// initializers, value_info) are checked here too.
 static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                                              Reporter &report) {
   static const char *const kPositive[] = {"strides", "dilations", "group",
                                           "blocksize", "kernel_shape"};
-  for (auto [i, node] : llvm::enumerate(model.graph().node()))
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringMap<int> ranks;
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  auto declare = [&](const onnx::ValueInfoProto &vi) {
+    if (vi.type().has_tensor_type() && vi.type().tensor_type().has_shape())
+      ranks.try_emplace(vi.name(),
+                        vi.type().tensor_type().shape().dim_size());
+  };
+  llvm::for_each(graph.input(), declare);
+  llvm::for_each(graph.value_info(), declare);
+  // (data input, weight input or -1) of the ops libonnx infers with
+  // convPoolShapeInference.
+  static const llvm::StringMap<std::pair<int, int>> kWindowOps = {
+      {"Conv", {0, 1}},        {"ConvTranspose", {0, 1}},
+      {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}},
+      {"MaxPool", {0, -1}},    {"AveragePool", {0, -1}},
+      {"LpPool", {0, -1}}};
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    auto window = kWindowOps.find(node.op_type());
+    if (window != kWindowOps.end() && node.domain().empty()) {
+      auto rankOf = [&](int idx) {
+        if (idx < 0 || idx >= node.input_size())
+          return -1;
+        auto it = ranks.find(node.input(idx));
+        return it == ranks.end() ? -1 : it->second;
+      };
+      int x = rankOf(window->second.first), w = rankOf(window->second.second);
+      if ((x >= 0 && x < 3) || (x >= 0 && w >= 0 && x != w))
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): input '" << node.input(window->second.first)
+               << "' has rank " << x
+               << (w >= 0 ? " and the weight rank " + std::to_string(w) : "")
+               << "; expected N, C and at least one spatial dimension"
+               << (w >= 0 ? ", the same rank for both" : "");
+    }
     for (const onnx::AttributeProto &a : node.attribute()) {
       if (!llvm::is_contained(kPositive, a.name()))
         continue;
@@ -248,6 +289,7 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                << "node '" << nodeName(node, i) << "' (" << node.op_type()
                << "): attribute '" << a.name() << "' must be positive";
     }
+  }
   return success();
 }
 
