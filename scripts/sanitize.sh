@@ -9,7 +9,8 @@
 # .pbtxt and .mlir test input (and, with QMLIR_SANITIZE_CORPUS=1, every
 # file of BUILD/fuzz-corpus): the
 # readers and importers under ASan + UBSan, without building the JIT.
-# Env: QMLIR_ASAN_BUILD (default build-asan), QMLIR_SANITIZE_TIMEOUT (per
+# Env: QMLIR_ASAN_BUILD (default build-asan), QMLIR_SANITIZE_NOBUILD=1
+# (readers: use the fuzz targets as built), QMLIR_SANITIZE_TIMEOUT (per
 # test, default 300 s), JOBS (default 2).
 # A sanitizer report exits the process with code 86 (ASan, UBSan with
 # halt_on_error), which lit and bench/onnx_conformance.py count as a failure
@@ -31,7 +32,8 @@ if [ "$what" = readers ]; then
   rm -rf "$logdir"; mkdir -p "$logdir"
   export ASAN_OPTIONS="detect_leaks=1:exitcode=86"
   export UBSAN_OPTIONS="halt_on_error=1:exitcode=86:print_stacktrace=1"
-  ninja -C "$build" -j"$jobs" qmlir-fuzzers > /dev/null || exit 1
+  [ -n "${QMLIR_SANITIZE_NOBUILD:-}" ] ||
+    ninja -C "$build" -j"$jobs" qmlir-fuzzers > /dev/null || exit 1
   list() { # target: the files it reads
     case $1 in
       fuzz-import-onnx) ls /usr/share/libonnx-testdata/data/*/*/model.onnx ;;
