@@ -138,8 +138,10 @@ struct ModelMutator {
       [[fallthrough]];
     case 2:
       if (n->input_size()) {
-        std::string name = below(4) ? g.node(below(g.node_size())).output(0)
-                                    : std::string(pick({"", "missing"}));
+        const onnx::NodeProto &other = g.node(below(g.node_size()));
+        std::string name = below(4) && other.output_size()
+                               ? other.output(0)
+                               : std::string(pick({"", "missing"}));
         n->set_input(below(n->input_size()), name);
         break;
       }
