@@ -278,6 +278,20 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                << "; expected N, C and at least one spatial dimension"
                << (w >= 0 ? ", the same rank for both" : "");
     }
+    // An `axis` far out of range (LayerNormalization axis = INT64_MAX) is a
+    // SIGSEGV in libonnx's inference (found by fuzz-import-onnx); the
+    // bound is loose ([-rank - 1, rank]) since ops differ at the edges.
+    if (node.input_size() && ranks.count(node.input(0)))
+      for (const onnx::AttributeProto &a : node.attribute()) {
+        int64_t r = ranks.lookup(node.input(0));
+        if (a.name() == "axis" && a.type() == onnx::AttributeProto::INT &&
+            (a.i() > r || a.i() < -r - 1))
+          return report.error()
+                 << "node '" << nodeName(node, i) << "' (" << node.op_type()
+                 << "): attribute 'axis' = " << a.i()
+                 << " is out of range for input '" << node.input(0)
+                 << "' of rank " << r;
+      }
     for (const onnx::AttributeProto &a : node.attribute()) {
       if (!llvm::is_contained(kPositive, a.name()))
         continue;
