@@ -206,7 +206,8 @@ def crashed(proc_rc, text):
     """A signal, an abort, or LLVM's crash output (libonnx's ONNX_ASSERT
     messages are exceptions the importer catches: clean errors)."""
     return proc_rc < 0 or proc_rc > 1 or "Stack dump" in text or \
-        "LLVM ERROR" in text or "terminate called" in text
+        "LLVM ERROR" in text or "terminate called" in text or \
+        "Sanitizer" in text or "runtime error:" in text
 
 
 def run_test(args, suite, name):

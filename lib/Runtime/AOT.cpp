@@ -21,6 +21,7 @@
 #include "qmlir/Runtime/AOT.h"
 
 #include "CPUTarget.h"
+#include "qmlir/Support/OutputFile.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/SymbolTable.h"
@@ -34,7 +35,6 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <dlfcn.h>
@@ -411,8 +411,15 @@ static llvm::Error linkSharedLibrary(const AOTOptions &options,
       return makeError("linker '" + linker + "' not found");
     linker = *found;
   }
+  // The linker writes a temporary beside the library, renamed onto it only
+  // when linking succeeded (a failed link keeps the previous library).
+  llvm::Expected<TemporaryOutput> library =
+      TemporaryOutput::create(options.libraryPath);
+  if (!library)
+    return library.takeError();
   std::vector<std::string> argStrings = {linker, "-shared", "-o",
-                                         options.libraryPath, objectPath.str()};
+                                         library->tempPath().str(),
+                                         objectPath.str()};
   if (needsOpenMP)
     argStrings.push_back(QMLIR_OMP_LIBRARY);
   SmallVector<llvm::StringRef> args(argStrings.begin(), argStrings.end());
@@ -423,7 +430,7 @@ static llvm::Error linkSharedLibrary(const AOTOptions &options,
     return makeError("linking " + options.libraryPath + " with " + linker +
                      " failed" + (message.empty() ? "" : ": " + message) +
                      " (exit " + llvm::Twine(rc) + ")");
-  return llvm::Error::success();
+  return library->commit();
 }
 
 llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
@@ -443,13 +450,12 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
     return err;
 
   if (!options.headerPath.empty()) {
-    std::error_code ec;
-    llvm::ToolOutputFile header(options.headerPath, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return makeError("cannot write " + options.headerPath + ": " +
-                       ec.message());
-    header.os() << makeHeader(options, inputs, outputs);
-    header.keep();
+    if (llvm::Error err = writeFileAtomically(
+            options.headerPath, [&](llvm::raw_ostream &os) {
+              os << makeHeader(options, inputs, outputs);
+              return llvm::Error::success();
+            }))
+      return err;
   }
   if (options.objectPath.empty() && options.libraryPath.empty())
     return llvm::Error::success();
@@ -512,16 +518,21 @@ llvm::Error qmlir::compileAOT(ModuleOp module, const AOTOptions &options) {
     objectPath = tempObject.str().str();
   }
   {
-    std::error_code ec;
-    llvm::ToolOutputFile object(objectPath, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return makeError("cannot write " + objectPath + ": " + ec.message());
+    // Emitted to memory first: the object file is then written atomically
+    // (qmlir/Support/OutputFile.h) like every other output.
+    SmallVector<char, 0> objectBytes;
+    llvm::raw_svector_ostream objectOs(objectBytes);
     llvm::legacy::PassManager codegen;
-    if ((*tm)->addPassesToEmitFile(codegen, object.os(), nullptr,
+    if ((*tm)->addPassesToEmitFile(codegen, objectOs, nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
       return makeError("the target cannot emit object files");
     codegen.run(*llvmModule);
-    object.keep();
+    if (llvm::Error err =
+            writeFileAtomically(objectPath, [&](llvm::raw_ostream &os) {
+              os.write(objectBytes.data(), objectBytes.size());
+              return llvm::Error::success();
+            }))
+      return err;
   }
   llvm::Error linked = llvm::Error::success();
   if (!options.libraryPath.empty())

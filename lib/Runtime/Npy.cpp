@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Runtime/Npy.h"
+#include "qmlir/Support/OutputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -256,26 +257,21 @@ llvm::Error qmlir::writeNpy(llvm::StringRef path, const HostTensor &tensor) {
   dict.append(total - prefix - dict.size() - 1, ' ');
   dict.push_back('\n');
 
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return npyError(path, "cannot write: " + ec.message());
-  out.write(kMagic, kMagicSize);
-  if (prefix == 10) {
-    out << '\x01' << '\x00';
-    char len[2];
-    llvm::support::endian::write16le(len, dict.size());
-    out.write(len, 2);
-  } else {
-    out << '\x02' << '\x00';
-    char len[4];
-    llvm::support::endian::write32le(len, dict.size());
-    out.write(len, 4);
-  }
-  out << dict;
-  out.write(static_cast<const char *>(tensor.rawData()), tensor.byteSize());
-  out.close();
-  if (out.has_error())
-    return npyError(path, "write failed: " + out.error().message());
-  return llvm::Error::success();
+  return writeFileAtomically(path, [&](llvm::raw_ostream &out) {
+    out.write(kMagic, kMagicSize);
+    if (prefix == 10) {
+      out << '\x01' << '\x00';
+      char len[2];
+      llvm::support::endian::write16le(len, dict.size());
+      out.write(len, 2);
+    } else {
+      out << '\x02' << '\x00';
+      char len[4];
+      llvm::support::endian::write32le(len, dict.size());
+      out.write(len, 4);
+    }
+    out << dict;
+    out.write(static_cast<const char *>(tensor.rawData()), tensor.byteSize());
+    return llvm::Error::success();
+  });
 }

@@ -10,6 +10,7 @@
 
 #include "qmlir/Runtime/Npz.h"
 #include "qmlir/Runtime/Npy.h"
+#include "qmlir/Support/Limits.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -71,7 +72,16 @@ llvm::Expected<std::vector<NamedArray>> qmlir::readNpz(llvm::StringRef path) {
                                               /*RequiresNullTerminator=*/false);
   if (!bufferOr)
     return npzError(path, "cannot open: " + bufferOr.getError().message());
-  llvm::StringRef data = (*bufferOr)->getBuffer();
+  return parseNpz((*bufferOr)->getBuffer(), path);
+}
+
+/// Whether [offset, offset + size) lies within `data` (without overflowing).
+static bool inBounds(llvm::StringRef data, uint64_t offset, uint64_t size) {
+  return offset <= data.size() && size <= data.size() - offset;
+}
+
+llvm::Expected<std::vector<NamedArray>>
+qmlir::parseNpz(llvm::StringRef data, llvm::StringRef path) {
 
   // End of central directory: the last "PK\5\6" within the final 64 KiB.
   size_t searchFrom = data.size() > 65557 ? data.size() - 65557 : 0;
@@ -88,7 +98,7 @@ llvm::Expected<std::vector<NamedArray>> qmlir::readNpz(llvm::StringRef path) {
     if (eocd < 20 || data.substr(eocd - 20, 4) != llvm::StringRef("PK\x06\x07", 4))
       return npzError(path, "corrupt zip64 directory locator");
     uint64_t at = read64le(data.data() + eocd - 20 + 8);
-    if (at + 56 > data.size() ||
+    if (!inBounds(data, at, 56) ||
         data.substr(at, 4) != llvm::StringRef("PK\x06\x06", 4))
       return npzError(path, "corrupt zip64 directory record");
     const char *z = data.data() + at;
@@ -96,13 +106,13 @@ llvm::Expected<std::vector<NamedArray>> qmlir::readNpz(llvm::StringRef path) {
     dirSize = read64le(z + 40);
     dirOffset = read64le(z + 48);
   }
-  if (dirOffset + dirSize > data.size())
+  if (!inBounds(data, dirOffset, dirSize))
     return npzError(path, "truncated zip directory");
 
   std::vector<Member> members;
   size_t at = dirOffset;
   for (uint64_t i = 0; i < entries; ++i) {
-    if (at + 46 > data.size() ||
+    if (!inBounds(data, at, 46) ||
         data.substr(at, 4) != llvm::StringRef("PK\x01\x02", 4))
       return npzError(path, "corrupt zip directory entry " + llvm::Twine(i));
     const char *c = data.data() + at;
@@ -115,7 +125,7 @@ llvm::Expected<std::vector<NamedArray>> qmlir::readNpz(llvm::StringRef path) {
     uint16_t nameLen = read16le(c + 28), extraLen = read16le(c + 30),
              commentLen = read16le(c + 32);
     m.localOffset = read32le(c + 42);
-    if (at + 46 + nameLen + extraLen + commentLen > data.size())
+    if (!inBounds(data, at, 46 + nameLen + extraLen + commentLen))
       return npzError(path, "corrupt zip directory entry " + llvm::Twine(i));
     m.name = data.substr(at + 46, nameLen).str();
     if (!applyZip64(data.substr(at + 46 + nameLen, extraLen), m))
@@ -131,21 +141,30 @@ llvm::Expected<std::vector<NamedArray>> qmlir::readNpz(llvm::StringRef path) {
       continue; // directories
     if (m.flags & 1)
       return npzError(where, "encrypted members are not supported");
-    if (m.localOffset + 30 > data.size() ||
+    if (!inBounds(data, m.localOffset, 30) ||
         data.substr(m.localOffset, 4) != llvm::StringRef("PK\x03\x04", 4))
       return npzError(where, "corrupt local header");
     const char *l = data.data() + m.localOffset;
     uint64_t start = m.localOffset + 30 + read16le(l + 26) + read16le(l + 28);
-    if (start + m.compressedSize > data.size())
+    if (!inBounds(data, start, m.compressedSize))
       return npzError(where, "truncated member data");
     llvm::StringRef raw = data.substr(start, m.compressedSize);
     std::string contents;
     if (m.method == 0) {
       contents = raw.str();
     } else if (m.method == 8) {
-      // Check the claimed size before allocating it.
-      if (m.size > uint64_t(1) << 40)
-        return npzError(where, "member is too large");
+      // Check the claimed size before allocating it: within the tensor
+      // limit, and within deflate's maximum ratio (1032:1).
+      if (m.size > uint64_t(maxTensorBytes()) + 4096)
+        return npzError(where, "member of " + llvm::Twine(m.size) +
+                                   " bytes is above the limit of " +
+                                   llvm::Twine(maxTensorBytes()) +
+                                   " bytes (raise it with --max-tensor-bytes "
+                                   "or QMLIR_MAX_TENSOR_BYTES)");
+      if (m.size / 1032 > raw.size() + 1)
+        return npzError(where, "corrupt deflate data (claimed size " +
+                                   llvm::Twine(m.size) + " from " +
+                                   llvm::Twine(raw.size()) + " bytes)");
       contents.resize(m.size);
       z_stream s{};
       if (inflateInit2(&s, -MAX_WBITS) != Z_OK)

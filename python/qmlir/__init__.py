@@ -113,10 +113,16 @@ class Model:
         else:
             data, mode = self._impl.str(True), "w"
         directory = os.path.dirname(os.path.abspath(path))
+        # A temporary beside the destination, renamed into place: a failed
+        # write never leaves a partial file or destroys the previous one.
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, mode) as f:
-            f.write(data)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, mode) as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
 
     def __str__(self):
         return self._impl.str(False)

@@ -214,7 +214,13 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
     inputs.push_back(targetPath);
   if (!samplesPath.empty())
     inputs.push_back(samplesPath);
-  if (llvm::Error e = writeFileAtomically(libraryPath, bytes, inputs))
+  if (llvm::Error e = checkOutputNotInput(libraryPath, inputs))
+    return fail(llvm::toString(std::move(e)));
+  if (llvm::Error e =
+          writeFileAtomically(libraryPath, [&](llvm::raw_ostream &os) {
+            os << bytes;
+            return llvm::Error::success();
+          }))
     return fail(llvm::toString(std::move(e)));
   int64_t npuSegments = 0;
   for (const npu::SimStep &s : artifact.program.steps)
@@ -241,12 +247,11 @@ int main(int argc, char **argv) {
   if (!artifactMode && (!targetPath.empty() || !samplesPath.empty()))
     return fail("--target and --samples need -o model.qart");
   std::vector<std::string> inputPaths = {modelPath, targetPath, samplesPath};
-  for (const std::string &out : {std::string(libraryPath),
-                                 std::string(objectPath),
-                                 std::string(headerPath)})
-    if (!out.empty())
-      if (llvm::Error e = checkNotAnInput(out, inputPaths))
-        return fail(llvm::toString(std::move(e)));
+  for (const std::string &path :
+       {libraryPath.getValue(), objectPath.getValue(), headerPath.getValue()})
+    if (!path.empty())
+      if (llvm::Error err = checkOutputNotInput(path, inputPaths))
+        return fail(llvm::toString(std::move(err)));
 
   auto start = std::chrono::steady_clock::now();
   DialectRegistry registry;

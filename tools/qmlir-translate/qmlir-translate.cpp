@@ -21,6 +21,8 @@
 #include "qmlir/Export/ONNX/QDQExport.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 #include "qmlir/Import/TF/TFImporter.h"
+#include "qmlir/Support/Limits.h"
+#include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -32,6 +34,13 @@ static llvm::cl::opt<int64_t>
                              "symbolic or unknown dimension 0 of the model "
                              "inputs"),
               llvm::cl::init(1));
+
+static llvm::cl::opt<int64_t> maxTensorBytes(
+    "max-tensor-bytes",
+    llvm::cl::desc("Largest tensor a model file may declare or hold, in "
+                   "bytes (default 4 GiB, or QMLIR_MAX_TENSOR_BYTES)"),
+    llvm::cl::cb<void, int64_t>(
+        [](int64_t bytes) { qmlir::setMaxTensorBytes(bytes); }));
 
 static llvm::cl::opt<bool> onnxText(
     "onnx-text",
@@ -199,6 +208,62 @@ int main(int argc, char **argv) {
   registerImportTFGraph();
   registerExportONNXQDQ();
   registerExportEncodings();
-  return mlir::failed(
-      mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n"));
+
+  // mlirTranslateMain opens -o in place (llvm::ToolOutputFile) and parses the
+  // command line itself, so -o is found here and swapped for a temporary
+  // beside it, renamed onto it when the translation succeeded. The input is
+  // not known before that parse: any argument naming an existing file counts.
+  std::optional<size_t> outputArg;
+  llvm::StringRef outputPath;
+  bool separateValue = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if ((arg == "-o" || arg == "--o") && i + 1 < args.size()) {
+      outputArg = ++i;
+      outputPath = args[i];
+      separateValue = true;
+    } else if (arg.consume_front("-o=") || arg.consume_front("--o=")) {
+      outputArg = i;
+      outputPath = arg;
+      separateValue = false;
+    }
+  }
+  std::optional<qmlir::TemporaryOutput> output;
+  std::string tempArg;
+  if (outputArg) {
+    std::vector<char *> others = args;
+    others.erase(others.begin() + *outputArg);
+    std::vector<std::string> inputs = qmlir::pathsInArguments(others);
+    if (llvm::Error err = qmlir::checkOutputNotInput(outputPath, inputs)) {
+      llvm::errs() << "qmlir-translate: error: "
+                   << llvm::toString(std::move(err)) << "\n";
+      return 1;
+    }
+    llvm::Expected<qmlir::TemporaryOutput> temp =
+        qmlir::TemporaryOutput::create(outputPath);
+    if (!temp) {
+      llvm::errs() << "qmlir-translate: error: "
+                   << llvm::toString(temp.takeError()) << "\n";
+      return 1;
+    }
+    output.emplace(std::move(*temp));
+    tempArg = ("-o=" + output->tempPath()).str();
+    if (separateValue) {
+      args.erase(args.begin() + *outputArg - 1);
+      --*outputArg;
+    }
+    args[*outputArg] = tempArg.data();
+    argc = static_cast<int>(args.size());
+    argv = args.data();
+  }
+  if (mlir::failed(
+          mlir::mlirTranslateMain(argc, argv, "qmlir translation driver\n")))
+    return 1;
+  if (output)
+    if (llvm::Error err = output->commit()) {
+      llvm::errs() << "qmlir-translate: error: "
+                   << llvm::toString(std::move(err)) << "\n";
+      return 1;
+    }
+  return 0;
 }

@@ -18,10 +18,10 @@
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Runtime/CustomOps.h"
+#include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "qmlir/Target/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 static llvm::cl::list<std::string> plugins(
@@ -49,12 +49,18 @@ int main(int argc, char **argv) {
       argc, argv, "qmlir optimizer driver\n", registry);
   // Never overwrite the model the user gave: -o naming the input file (in
   // any spelling) is refused before anything is read or written.
-  bool sameFile = false;
-  if (inputFile != "-" && outputFile != "-" &&
-      !llvm::sys::fs::equivalent(inputFile, outputFile, sameFile) &&
-      sameFile) {
-    llvm::errs() << "qopt: error: output file '" << outputFile
-                 << "' is the input file: choose another -o\n";
+  if (llvm::Error err = qmlir::checkOutputNotInput(outputFile, {inputFile})) {
+    llvm::errs() << "qopt: error: " << llvm::toString(std::move(err)) << "\n";
+    return 1;
+  }
+  // MlirOptMain writes -o in place (llvm::ToolOutputFile); it gets a
+  // temporary beside it instead, renamed onto -o only when the run succeeded,
+  // so a failed run keeps the previous file.
+  llvm::Expected<qmlir::TemporaryOutput> output =
+      qmlir::TemporaryOutput::create(outputFile);
+  if (!output) {
+    llvm::errs() << "qopt: error: " << llvm::toString(output.takeError())
+                 << "\n";
     return 1;
   }
   for (const std::string &path : plugins)
@@ -63,6 +69,12 @@ int main(int argc, char **argv) {
                    << "\n";
       return 1;
     }
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
+  if (mlir::failed(mlir::MlirOptMain(argc, argv, inputFile,
+                                     output->tempPath(), registry)))
+    return 1;
+  if (llvm::Error err = output->commit()) {
+    llvm::errs() << "qopt: error: " << llvm::toString(std::move(err)) << "\n";
+    return 1;
+  }
+  return 0;
 }

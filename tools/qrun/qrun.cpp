@@ -30,6 +30,8 @@
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
+#include "qmlir/Support/Limits.h"
+#include "qmlir/Support/OutputFile.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -98,6 +100,13 @@ static cl::opt<std::string> compareTo(
     cl::desc("Reference (float) model: print each layer's error (SQNR, "
              "cosine) against it on the same inputs, worst first"),
     cl::value_desc("float.mlir"), cl::cat(qrunCategory));
+
+static llvm::cl::opt<int64_t> maxTensorBytes(
+    "max-tensor-bytes",
+    llvm::cl::desc("Largest tensor a model file may declare or hold, in "
+                   "bytes (default 4 GiB, or QMLIR_MAX_TENSOR_BYTES)"),
+    llvm::cl::cb<void, int64_t>(
+        [](int64_t bytes) { qmlir::setMaxTensorBytes(bytes); }), llvm::cl::cat(qrunCategory));
 
 static cl::list<std::string>
     plugins("load-plugin",
@@ -304,6 +313,18 @@ int main(int argc, char **argv) {
   numThreads();
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
+  {
+    // Never overwrite a file the user gave as an input.
+    std::vector<std::string> inputs = {modelPath, labelsPath, compareTo};
+    llvm::append_range(inputs, inputFiles);
+    llvm::append_range(inputs, expectFiles);
+    llvm::append_range(inputs, plugins);
+    for (llvm::StringRef named : namedInputs)
+      inputs.push_back(named.split('=').second.str());
+    for (const std::string &path : outputFiles)
+      if (llvm::Error err = checkOutputNotInput(path, inputs))
+        return fail(llvm::toString(std::move(err)));
+  }
 
   DialectRegistry registry;
   registerModelDialects(registry);

@@ -27,6 +27,9 @@ struct NamedArray {
 /// Reads every array of a .npz file, in archive order. Errors are one line
 /// naming the file (and the member).
 llvm::Expected<std::vector<NamedArray>> readNpz(llvm::StringRef path);
+/// As readNpz, for an archive already in memory; `path` names it in errors.
+llvm::Expected<std::vector<NamedArray>> parseNpz(llvm::StringRef data,
+                                                 llvm::StringRef path);
 
 /// Reads a .npy file (one array named "") or a .npz archive, by extension.
 llvm::Expected<std::vector<NamedArray>> readArrays(llvm::StringRef path);

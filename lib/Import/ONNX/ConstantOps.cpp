@@ -13,6 +13,7 @@
 #include "GraphImporter.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Support/Limits.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -157,7 +158,15 @@ static LogicalResult importRange(NodeImporter &n) {
   double s = start->value(0), l = limit->value(0), d = delta->value(0);
   if (d == 0)
     return n.emitError() << "delta is 0";
-  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  // The count is checked as a double: a huge one would overflow the cast.
+  double steps = std::max(0.0, std::ceil((l - s) / d));
+  if (!(steps <= double(maxTensorBytes() / 8)))
+    return n.emitError() << "Range of " << steps
+                         << " elements is above the limit of "
+                         << maxTensorBytes()
+                         << " bytes (raise it with --max-tensor-bytes or "
+                            "QMLIR_MAX_TENSOR_BYTES)";
+  int64_t count = static_cast<int64_t>(steps);
   HostTensor t;
   t.dataType = start->dataType;
   t.shape = {count};
@@ -194,6 +203,8 @@ static LogicalResult importConstantOfShape(NodeImporter &n) {
     if (d < 0)
       return n.emitError() << "shape " << formatList(shapeInput->ints)
                            << " has a negative dimension";
+  if (llvm::Error err = checkTensorSize(shapeInput->ints, 8))
+    return n.emitError() << "output " << llvm::toString(std::move(err));
   n.setConstantOutput(0, value.reshaped({}).broadcastTo(shapeInput->ints));
   return success();
 }

@@ -13,6 +13,8 @@
 
 #include "GraphImporter.h"
 
+#include "qmlir/Support/Limits.h"
+
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
@@ -229,6 +231,8 @@ static FailureOr<HostTensor> foldBinary(NodeImporter &n, const HostTensor &a,
     return n.emitError() << "operand shapes " << formatShape(a.shape)
                          << " and " << formatShape(b.shape)
                          << " do not broadcast";
+  if (llvm::Error err = checkTensorSize(shape, 8))
+    return n.emitError() << "folded output " << llvm::toString(std::move(err));
   HostTensor x = a.broadcastTo(shape), y = b.broadcastTo(shape);
   HostTensor out = x;
   int64_t count = out.numElements();

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
+#include "qmlir/Support/Limits.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -151,6 +152,12 @@ GraphImporter::inferredType(StringRef name, StringRef what,
       return {};
     }
     shape.push_back(dim.dim_value());
+  }
+  // A declared size is checked before anything is allocated for it.
+  if (llvm::Error err = checkTensorSize(
+          shape, (elementType.getIntOrFloatBitWidth() + 7) / 8)) {
+    emitError() << what << " '" << name << "' " << llvm::toString(std::move(err));
+    return {};
   }
   return RankedTensorType::get(shape, elementType);
 }

@@ -228,6 +228,85 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
   return success();
 }
 
+/// Window and grouping attributes that must be positive in every ONNX op
+/// that has them. libonnx's shape inference divides by them without a check
+/// (strides = [0, 1] on a Conv is a SIGFPE inside libonnx, found by
+/// fuzz-import-onnxtxt), so they are checked before it runs.
+///
+/// Its convolution and pooling inference also dereferences missing dims when
+/// the data input has rank < 3 or the weight's rank differs (a SIGSEGV, found
+/// by fuzz-import-onnxtxt); the ranks declared in the model (inputs,
+/// initializers, value_info) are checked here too.
+static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
+                                             Reporter &report) {
+  static const char *const kPositive[] = {"strides", "dilations", "group",
+                                          "blocksize", "kernel_shape"};
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringMap<int> ranks;
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  auto declare = [&](const onnx::ValueInfoProto &vi) {
+    if (vi.type().has_tensor_type() && vi.type().tensor_type().has_shape())
+      ranks.try_emplace(vi.name(),
+                        vi.type().tensor_type().shape().dim_size());
+  };
+  llvm::for_each(graph.input(), declare);
+  llvm::for_each(graph.value_info(), declare);
+  // (data input, weight input or -1) of the ops libonnx infers with
+  // convPoolShapeInference.
+  static const llvm::StringMap<std::pair<int, int>> kWindowOps = {
+      {"Conv", {0, 1}},        {"ConvTranspose", {0, 1}},
+      {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}},
+      {"MaxPool", {0, -1}},    {"AveragePool", {0, -1}},
+      {"LpPool", {0, -1}}};
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    auto window = kWindowOps.find(node.op_type());
+    if (window != kWindowOps.end() && node.domain().empty()) {
+      auto rankOf = [&](int idx) {
+        if (idx < 0 || idx >= node.input_size())
+          return -1;
+        auto it = ranks.find(node.input(idx));
+        return it == ranks.end() ? -1 : it->second;
+      };
+      int x = rankOf(window->second.first), w = rankOf(window->second.second);
+      if ((x >= 0 && x < 3) || (x >= 0 && w >= 0 && x != w))
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): input '" << node.input(window->second.first)
+               << "' has rank " << x
+               << (w >= 0 ? " and the weight rank " + std::to_string(w) : "")
+               << "; expected N, C and at least one spatial dimension"
+               << (w >= 0 ? ", the same rank for both" : "");
+    }
+    // An `axis` far out of range (LayerNormalization axis = INT64_MAX) is a
+    // SIGSEGV in libonnx's inference (found by fuzz-import-onnx); the
+    // bound is loose ([-rank - 1, rank]) since ops differ at the edges.
+    if (node.input_size() && ranks.count(node.input(0)))
+      for (const onnx::AttributeProto &a : node.attribute()) {
+        int64_t r = ranks.lookup(node.input(0));
+        if (a.name() == "axis" && a.type() == onnx::AttributeProto::INT &&
+            (a.i() > r || a.i() < -r - 1))
+          return report.error()
+                 << "node '" << nodeName(node, i) << "' (" << node.op_type()
+                 << "): attribute 'axis' = " << a.i()
+                 << " is out of range for input '" << node.input(0)
+                 << "' of rank " << r;
+      }
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      if (!llvm::is_contained(kPositive, a.name()))
+        continue;
+      bool bad = a.type() == onnx::AttributeProto::INT
+                     ? a.i() < 1
+                     : llvm::any_of(a.ints(), [](int64_t v) { return v < 1; });
+      if (bad)
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): attribute '" << a.name() << "' must be positive";
+    }
+  }
+  return success();
+}
+
 /// Every node input must be a graph input, an initializer or the output of
 /// an earlier node. libonnx's checker finds the same, but its message names
 /// the node by its (often empty) name only; these name it as every other
@@ -327,7 +406,8 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
     }
   }
 
-  if (failed(checkNodeInputs(model, report)))
+  if (failed(checkNodeInputs(model, report)) ||
+      failed(checkPositiveAttributes(model, report)))
     return nullptr;
 
   try {

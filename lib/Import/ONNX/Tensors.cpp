@@ -8,6 +8,8 @@
 
 #include "GraphImporter.h"
 
+#include "qmlir/Support/Limits.h"
+
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -252,18 +254,18 @@ qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
                                std::string &error) {
   HostTensor t;
   for (int64_t d : tensor.dims()) {
-    // Bounds keep the element count far from overflow.
-    if (d < 0 || d > (int64_t(1) << 31)) {
+    if (d < 0) {
       error = "has an invalid dimension " + std::to_string(d);
       return failure();
     }
     t.shape.push_back(d);
   }
-  int64_t n = t.numElements();
-  if (n > (int64_t(1) << 34)) {
-    error = "is too large";
+  // Values are held as float or int64_t (8 bytes) on the host.
+  if (llvm::Error err = checkTensorSize(t.shape, 8)) {
+    error = llvm::toString(std::move(err));
     return failure();
   }
+  int64_t n = t.numElements();
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     error = "uses external data, which is not supported";
     return failure();

@@ -166,7 +166,7 @@ static LogicalResult importConv2D(NodeImporter &n) {
   SmallVector<int64_t> in = nhwcShape(n, 0, *nchw);
   ArrayRef<int64_t> f = n.inputType(1).getShape(); // HWIO
   int64_t cin = in[3], fin = f[2], cout = f[3];
-  if (fin < 1 || cin % fin != 0 || cout % (cin / fin) != 0)
+  if (fin < 1 || cin < fin || cin % fin != 0 || cout % (cin / fin) != 0)
     return n.emitError() << "input channels " << cin << " and filter "
                          << formatShape(f) << " do not match";
   int64_t groups = cin / fin;

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "qmlir/Support/Limits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -296,6 +297,10 @@ RankedTensorType GraphImporter::inputType(const TensorRef &ref) {
       }
       d = options.batchSize;
     }
+  }
+  if (llvm::Error err = checkTensorSize(shape, 4)) {
+    emitError() << "input '" << name << "' " << llvm::toString(std::move(err));
+    return {};
   }
   return RankedTensorType::get(shape, builder.getF32Type());
 }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "qmlir/Support/Limits.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/raw_ostream.h"
@@ -134,18 +135,19 @@ qmlir::tf_import::readTensor(const tfproto::TensorProto &tensor,
     return failure();
   }
   for (const auto &dim : tensor.tensor_shape().dim()) {
-    // Bounds keep the element count far from overflow.
-    if (dim.size() < 0 || dim.size() > (int64_t(1) << 31)) {
+    if (dim.size() < 0) {
       error = "has an invalid dimension " + std::to_string(dim.size());
       return failure();
     }
     t.shape.push_back(dim.size());
   }
-  int64_t n = t.numElements();
-  if (n > (int64_t(1) << 34)) {
-    error = "is too large";
+  // One value may stand for all (TF's fill rule): the declared size is
+  // checked before the values are expanded, held as float or int64_t.
+  if (llvm::Error err = checkTensorSize(t.shape, 8)) {
+    error = llvm::toString(std::move(err));
     return failure();
   }
+  int64_t n = t.numElements();
   std::string what = "its shape " + formatShape(t.shape) + " of " +
                      dataTypeName(tensor.dtype());
   const std::string &content = tensor.tensor_content();

@@ -7,10 +7,9 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "qmlir/Support/OutputFile.h"
 
 namespace qmlir::npu {
 #define GEN_PASS_DEF_NPUSUMMARYPASS
@@ -135,14 +134,9 @@ struct NPUSummaryPass : qmlir::npu::impl::NPUSummaryPassBase<NPUSummaryPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(out, &error);
-    if (!file) {
-      module.emitError() << "npu-summary: cannot write '" << out
-                         << "': " << error;
-      return signalPassFailure();
-    }
-    llvm::raw_ostream &os = file->os();
+    // Built in memory, then written atomically (qmlir/Support/OutputFile.h).
+    std::string text;
+    llvm::raw_string_ostream os(text);
     StringAttr target;
     if (auto dict = module->getAttrOfType<DictionaryAttr>("npu.target"))
       target = dict.getAs<StringAttr>("name");
@@ -212,7 +206,14 @@ struct NPUSummaryPass : qmlir::npu::impl::NPUSummaryPassBase<NPUSummaryPass> {
                           segments, npuLayers, cpuLayers, toDevice, bytesIn,
                           toHost, bytesOut);
     }
-    file->keep();
+    if (llvm::Error err = qmlir::writeFileAtomically(
+            out, [&](llvm::raw_ostream &file) {
+              file << text;
+              return llvm::Error::success();
+            })) {
+      module.emitError() << "npu-summary: " << llvm::toString(std::move(err));
+      return signalPassFailure();
+    }
   }
 
   static bool isDeviceOpName(Operation &op) {

@@ -14,6 +14,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -29,7 +30,16 @@ int64_t qnn::slidingWindowOutputSize(int64_t in, int64_t kernel,
                                      int64_t padHi, int64_t dilation) {
   if (ShapedType::isDynamic(in))
     return ShapedType::kDynamic;
-  int64_t span = in + padLo + padHi - dilation * (kernel - 1) - 1;
+  // Overflow-checked: the sizes come from model files (found by
+  // fuzz-import-onnx). A non-positive stride or an overflowing window has
+  // no output (0).
+  int64_t window, padded, span;
+  if (stride < 1 || llvm::MulOverflow(dilation, kernel - 1, window) ||
+      llvm::AddOverflow(in, padLo, padded) ||
+      llvm::AddOverflow(padded, padHi, padded) ||
+      llvm::SubOverflow(padded, window, span) ||
+      llvm::SubOverflow(span, int64_t(1), span))
+    return 0;
   if (span < 0)
     return 0;
   return span / stride + 1;

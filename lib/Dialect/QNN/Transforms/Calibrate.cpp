@@ -20,6 +20,7 @@
 #include "qmlir/Quant/Calibration.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npz.h"
+#include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ProgressBar.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -398,11 +399,12 @@ void QNNCalibratePass::runOnOperation() {
         << stats.batchSize << " samples)";
 
   if (!statsOut.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(statsOut, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return (void)fail(statsOut + ": cannot write: " + ec.message());
-    os << calib::toJSON(stats) << "\n";
+    if (llvm::Error err =
+            writeFileAtomically(statsOut, [&](llvm::raw_ostream &os) {
+              os << calib::toJSON(stats) << "\n";
+              return llvm::Error::success();
+            }))
+      return (void)fail(llvm::toString(std::move(err)));
   }
 
   Builder builder(module.getContext());

@@ -4,6 +4,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+#include "qmlir/Support/OutputFile.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -494,10 +495,10 @@ SmallVector<func::FuncOp> qnn::definedFunctions(ModuleOp module) {
 
 LogicalResult qnn::writeConfig(Operation *op, const qconfig::Config &config,
                                StringRef path) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return op->emitError() << path << ": cannot write: " << ec.message();
-  os << llvm::formatv("{0:2}", qconfig::toJSON(config)) << "\n";
+  if (llvm::Error err = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", qconfig::toJSON(config)) << "\n";
+        return llvm::Error::success();
+      }))
+    return op->emitError() << llvm::toString(std::move(err));
   return success();
 }

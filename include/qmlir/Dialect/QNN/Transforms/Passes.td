@@ -82,6 +82,8 @@ def QNNInsertCalibrationPass
            "Adopt the parameters of an already-quantized function instead of "
            "probing it for calibration">,
   ];
+  // It creates qnn.observe in functions that may have no qnn op.
+  let dependentDialects = ["::qmlir::qnn::QNNDialect"];
 }
 
 def QNNCalibratePass : Pass<"qnn-calibrate", "mlir::ModuleOp"> {
@@ -577,8 +579,11 @@ def QNNFakeQuantizePass : Pass<"qnn-fake-quantize", "mlir::func::FuncOp"> {
     %d = qnn.dequantize %q : (...) -> tensor<1x8x8x4xf32>
     ```
   }];
+  // It creates qnn ops in functions that may have none (an npu-only
+  // module), where the qnn dialect would not be loaded otherwise.
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::quant::QuantDialect"];
+                           "::mlir::quant::QuantDialect",
+                           "::qmlir::qnn::QNNDialect"];
 }
 
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
