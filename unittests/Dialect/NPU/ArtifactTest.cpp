@@ -200,4 +200,20 @@ TEST(Artifact, NewerMajorIsRefused) {
   EXPECT_TRUE(static_cast<bool>(c)) << llvm::toString(c.takeError());
 }
 
+TEST(Artifact, HugeTensorIsRefusedBeforeSimulation) {
+  // 2^30 elements pass the format's element bound but would take 8 GiB in
+  // the simulator: refused against the tensor limit, naming the tensor.
+  Artifact a = smallArtifact();
+  a.program.tensors[0].shape = {1, 32768, 32768, 1};
+  a.program.tensors[0].name = "images";
+  std::string bytes = writeArtifact(a);
+  auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "huge.qart"));
+  ASSERT_FALSE(static_cast<bool>(b));
+  std::string message = llvm::toString(b.takeError());
+  EXPECT_NE(message.find("huge.qart"), std::string::npos) << message;
+  EXPECT_NE(message.find("tensor 'images' has shape 1x32768x32768x1"),
+            std::string::npos)
+      << message;
+}
+
 } // namespace

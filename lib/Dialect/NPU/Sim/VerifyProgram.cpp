@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Dialect/NPU/Sim/Program.h"
+#include "qmlir/Support/Limits.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -258,6 +259,10 @@ llvm::Error Verifier::run() {
         return fail("tensor '" + t.name + "' has a bad shape");
       n *= d;
     }
+    // The simulator holds integer tensors as int64 values: a file must not
+    // make it allocate past the tensor limit (docs/reliability.md).
+    if (llvm::Error e = checkTensorSize(t.shape, sizeof(int64_t)))
+      return fail("tensor '" + t.name + "' " + llvm::toString(std::move(e)));
     if (t.type != ElementType::F32 && t.type != ElementType::I8 &&
         t.type != ElementType::U8 && t.type != ElementType::I16 &&
         t.type != ElementType::I32)
