@@ -12,6 +12,7 @@
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 
 #include "llvm/Support/MemoryBufferRef.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <gtest/gtest.h>
 
@@ -192,7 +193,7 @@ TEST(Artifact, NewerMajorIsRefused) {
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
             "new.qart: artifact format version 2.3 is newer than this "
-            "reader's 1.0 (a different major version): use a newer qmlir");
+            "reader's 1.1 (a different major version): use a newer qmlir");
   // A newer minor version of this major is read.
   a.formatMajor = kArtifactFormatMajor;
   bytes = writeArtifact(a);
@@ -214,6 +215,32 @@ TEST(Artifact, HugeTensorIsRefusedBeforeSimulation) {
   EXPECT_NE(message.find("tensor 'images' has shape 1x32768x32768x1"),
             std::string::npos)
       << message;
+}
+
+TEST(Artifact, CodeForMissingCpuFeaturesIsRefused) {
+  // The feature list survives the file; a feature this machine lacks is
+  // refused before the code is loaded (it would die of SIGILL).
+  Artifact a = smallArtifact();
+  CpuSegmentCode code;
+  code.symbolPrefix = "seg0";
+  code.hostTriple = llvm::sys::getProcessTriple();
+  code.hostCPU = "future-cpu";
+  code.cpuFeatures = {"qmlir-test-feature"};
+  code.sharedObject = "not loaded";
+  a.cpuSegments.push_back(code);
+  std::string bytes = writeArtifact(a);
+  auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "future.qart"));
+  ASSERT_TRUE(static_cast<bool>(b)) << llvm::toString(b.takeError());
+  ASSERT_EQ(b->cpuSegments.size(), 1u);
+  EXPECT_EQ(b->cpuSegments[0].cpuFeatures,
+            std::vector<std::string>{"qmlir-test-feature"});
+  auto loaded = loadCpuSegments(b->cpuSegments, "future.qart");
+  ASSERT_FALSE(static_cast<bool>(loaded));
+  EXPECT_EQ(llvm::toString(loaded.takeError()),
+            "future.qart: CPU segment 0 was compiled for CPU feature "
+            "'qmlir-test-feature' (on a 'future-cpu'), which this machine "
+            "lacks: recompile it here (or with --cpu-features "
+            "-qmlir-test-feature)");
 }
 
 } // namespace

@@ -246,6 +246,13 @@ llvm::Expected<Artifact> Reader::read() {
         code.hostTriple = c->host_triple()->str();
       if (c->host_cpu())
         code.hostCPU = c->host_cpu()->str();
+      if (c->cpu_features())
+        for (const fb::String *f : *c->cpu_features()) {
+          if (!f)
+            return fail("CPU segment " + llvm::Twine(i) +
+                        ": missing CPU feature name");
+          code.cpuFeatures.push_back(f->str());
+        }
       code.sharedObject.assign(
           reinterpret_cast<const char *>(c->data()->data()), c->data()->size());
       a.cpuSegments.push_back(std::move(code));

@@ -145,8 +145,12 @@ std::string npu::writeArtifact(const Artifact &artifact) {
     auto data = fbb.CreateVector(
         reinterpret_cast<const uint8_t *>(c.sharedObject.data()),
         c.sharedObject.size());
+    auto features = c.cpuFeatures.empty()
+                        ? fb::Offset<fb::Vector<fb::Offset<fb::String>>>()
+                        : fbb.CreateVectorOfStrings(c.cpuFeatures);
     cpu.push_back(qart::CreateCpuCode(fbb, qart::CpuCodeKind_SharedObject,
-                                      prefix, triple, hostCPU, data));
+                                      prefix, triple, hostCPU, data,
+                                      features));
   }
   auto cpuV = fbb.CreateVector(cpu);
   auto root = qart::CreateArtifact(fbb, artifact.formatMajor,

@@ -23,6 +23,28 @@ using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::npu;
 
+/// The CPU features generated code may use: the host's enabled features with
+/// the `+f`/`-f` overrides of `overrides` (JITOptions::cpuFeatures) applied,
+/// sorted. A loader checks them against its own host (loadCpuSegments).
+static std::vector<std::string> codegenFeatures(llvm::StringRef overrides) {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  llvm::SmallVector<llvm::StringRef> items;
+  overrides.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    bool enable = !item.consume_front("-");
+    if (enable)
+      item.consume_front("+");
+    features[item] = enable;
+  }
+  std::vector<std::string> out;
+  for (const auto &f : features)
+    if (f.second)
+      out.push_back(f.first().str());
+  llvm::sort(out);
+  return out;
+}
+
 namespace {
 
 llvm::Error makeError(const llvm::Twine &message) {
@@ -81,6 +103,7 @@ npu::compileCpuSegments(ModuleOp cpuModule, int64_t count,
     code.symbolPrefix = prefixOf(k);
     code.hostTriple = llvm::sys::getProcessTriple();
     code.hostCPU = llvm::sys::getHostCPUName().str();
+    code.cpuFeatures = codegenFeatures(codegen.cpuFeatures);
     code.sharedObject = (*bytes)->getBuffer().str();
     out.push_back(std::move(code));
   }
@@ -92,11 +115,20 @@ npu::loadCpuSegments(llvm::ArrayRef<CpuSegmentCode> code,
                      llvm::StringRef what) {
   std::vector<std::unique_ptr<CompiledModel>> out;
   std::string triple = llvm::sys::getProcessTriple();
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
   for (auto [k, c] : llvm::enumerate(code)) {
     if (c.hostTriple != triple)
       return makeError(what + ": CPU segment " + llvm::Twine(k) +
                        " was compiled for '" + c.hostTriple +
                        "', this machine is '" + triple + "'");
+    // Code using an instruction this CPU lacks would die of SIGILL.
+    for (const std::string &feature : c.cpuFeatures)
+      if (!host.lookup(feature))
+        return makeError(what + ": CPU segment " + llvm::Twine(k) +
+                         " was compiled for CPU feature '" + feature +
+                         "' (on a '" + c.hostCPU +
+                         "'), which this machine lacks: recompile it here "
+                         "(or with --cpu-features -" + feature + ")");
     bool identifier = !c.symbolPrefix.empty();
     for (char ch : c.symbolPrefix)
       identifier &= llvm::isAlnum(ch) || ch == '_';

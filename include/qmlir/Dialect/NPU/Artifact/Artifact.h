@@ -28,13 +28,16 @@ namespace qmlir::npu {
 /// The format version this code writes; it reads every file of this major
 /// version (any minor) and of older majors it knows (none yet).
 constexpr uint16_t kArtifactFormatMajor = 1;
-constexpr uint16_t kArtifactFormatMinor = 0;
+constexpr uint16_t kArtifactFormatMinor = 1;
 
 /// One CPU segment's compiled code: a shared object with the C ABI of
 /// docs/AOT.md whose symbols start with `symbolPrefix`.
 struct CpuSegmentCode {
   std::string symbolPrefix;
   std::string hostTriple, hostCPU;
+  /// The CPU features the code was generated for (enabled ones, LLVM's
+  /// names); empty in format 1.0 files.
+  std::vector<std::string> cpuFeatures;
   std::string sharedObject;
 };
 
