@@ -229,8 +229,64 @@ def residual(out):
     print(f"{out}: output scale {float(ss)!r}")
 
 
+def gap(out):
+    """qdq-gap.onnx: a quantized conv + relu, then GlobalAveragePool whose
+    output has its own (finer) scale, as ONNX Runtime's quantizer gives it
+    (ONNX Runtime runs it as QLinearGlobalAveragePool)."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 8, 8)).astype(np.float32)
+    w = rng.normal(0, 0.4, (6, 3, 3, 3)).astype(np.float32)
+    qw, sw = sym_weights(w, 0)
+    xs, xz = act_params(x, np.uint8)
+    xf = fake(x, xs, xz)
+    c = np.maximum(conv2d(xf, qw * sw[:, None, None, None], None, 1), 0)
+    cs, cz = act_params(c, np.uint8)
+    g = fake(c, cs, cz).mean(axis=(2, 3), keepdims=True)
+    gs, gz = act_params(g, np.uint8)
+    inits, nodes = [], []
+
+    def const(name, value):
+        inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def qdq(src, name, scale, zp):
+        sc = const(name + "_scale", np.float32(scale))
+        z = const(name + "_zp", zp)
+        nodes.append(helper.make_node("QuantizeLinear", [src, sc, z],
+                                      [name + "_q"], name=name + "_Q"))
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", sc, z],
+                                      [name + "_dq"], name=name + "_DQ"))
+        return name + "_dq"
+
+    wq = const("w_q", qw)
+    nodes.append(helper.make_node(
+        "DequantizeLinear", [wq, const("w_scale", sw),
+                             const("w_zp", np.zeros(sw.shape, np.int8))],
+        ["w"], name="w_DQ", axis=0))
+    nodes.append(helper.make_node("Conv", [qdq("X", "x", xs, xz), "w"], ["c"],
+                                  name="conv", pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Relu", ["c"], ["r"], name="relu"))
+    nodes.append(helper.make_node("GlobalAveragePool", [qdq("r", "r", cs, cz)],
+                                  ["g"], name="gap"))
+    nodes.append(helper.make_node("Identity", [qdq("g", "g", gs, gz)], ["Y"],
+                                  name="out"))
+    graph = helper.make_graph(
+        nodes, "qdq_gap",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                       ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                       ["N", 6, 1, 1])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="qmlir make_qdq_cnn.py")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    print(f"{out}: pool input scale {float(cs)!r}, output scale {float(gs)!r}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--residual":
+    if len(sys.argv) > 1 and sys.argv[1] == "--gap":
+        gap(sys.argv[2] if len(sys.argv) > 2 else "qdq-gap.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--residual":
         residual(sys.argv[2] if len(sys.argv) > 2 else "qdq-residual.onnx")
     else:
         main()

@@ -436,6 +436,33 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   };
   auto none = static_cast<Operation *>(nullptr);
 
+  // A global average pool whose output the model quantized with its own
+  // parameters (an adopted QDQ model: ONNX Runtime's QLinearGlobalAveragePool)
+  // is the integer mean, sum * s_in / (s_out * count), straight into that
+  // type: requantizing the pool's result from the input's coarser scale
+  // would lose the mean's fraction.
+  if (auto pool = dyn_cast<GlobalAvgPoolOp>(op)) {
+    Type fixed = fixedTypes.lookup(pool.getOutput());
+    if (fixed && isa<quant::UniformQuantizedType>(fixed)) {
+      FailureOr<Value> qInput = getQuantized(pool.getInput());
+      if (failed(qInput))
+        return failure();
+      if (*qInput && elementTypeOf(*qInput) != fixed) {
+        Value in = perTensor(*qInput);
+        builder.setInsertionPoint(op);
+        SmallVector<int64_t> axes = {1, 2};
+        auto mean = ReduceOp::create(builder, op->getLoc(),
+                                     withElementType(pool.getOutput(), fixed),
+                                     ReduceKind::Mean, in, axes,
+                                     /*keep_dims=*/true);
+        if (reduceFitsI32(mean, cast<quant::QuantizedType>(elementTypeOf(in))
+                                    .getStorageTypeIntegralWidth()))
+          return mean.getOperation();
+        mean->erase();
+      }
+    }
+  }
+
   if (isa<Conv2dOp, ConvTranspose2dOp, DenseOp>(op)) {
     FailureOr<Operation *> r = quantizeLayer(op, mapping, resultElementType);
     if (failed(r) || !*r)
