@@ -125,6 +125,27 @@ FailureOr<RescaleSpec> accumulatorSpec(Operation *op, const LayerQuant &q,
   return spec;
 }
 
+/// Replaces a conv-like `op` by its accumulator `acc`: as it is for a float
+/// op, requantized for a quantized one (`channels` outputs along `axis`,
+/// `reduction` products each, the bound computed from `modelBias`).
+LogicalResult replaceWithAccumulator(Operation *op,
+                                     ConversionPatternRewriter &rewriter,
+                                     Value acc,
+                                     const std::optional<LayerQuant> &quant,
+                                     int64_t channels, int64_t reduction,
+                                     Value modelBias, int64_t axis) {
+  if (!quant) {
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+  auto spec =
+      accumulatorSpec(op, *quant, channels, reduction, modelBias, axis);
+  if (failed(spec))
+    return failure();
+  rewriter.replaceOp(op, emitRescale(rewriter, op->getLoc(), acc, *spec));
+  return success();
+}
+
 /// True when the TOSA op can take the i8 tensors and zero points directly.
 bool useNativeI8(const LayerQuant &q) {
   return q.input.storageType.getWidth() == 8 && !q.input.isPerAxis() &&
@@ -349,16 +370,8 @@ struct Conv2dLowering : OpConversionPattern<qnn::Conv2dOp> {
     auto accTensor = outType.clone(elemType);
     Value acc = emitConv(rewriter, loc, accTensor, x, w, bias, inZp, wZp, pad,
                          strides, dilations, groups, accType);
-
-    if (!*quant) {
-      rewriter.replaceOp(op, acc);
-      return success();
-    }
-    auto spec = accumulatorSpec(op, **quant, o, kh * kw * cg, modelBias, 3);
-    if (failed(spec))
-      return failure();
-    rewriter.replaceOp(op, emitRescale(rewriter, loc, acc, *spec));
-    return success();
+    return replaceWithAccumulator(op, rewriter, acc, *quant, o, kh * kw * cg,
+                                  modelBias, 3);
   }
 };
 
@@ -539,18 +552,10 @@ struct ConvTranspose2dLowering : OpConversionPattern<qnn::ConvTranspose2dOp> {
     auto accTensor = outType.clone(*quant ? accType : et);
     Value acc = emitConv(rewriter, loc, accTensor, x, w, bias, inZp, wZp,
                          noPad, one, d, op.getGroups(), accType);
-    if (!*quant) {
-      rewriter.replaceOp(op, acc);
-      return success();
-    }
-    int64_t o = wType.getDimSize(0),
-            reduction = wType.getDimSize(1) * wType.getDimSize(2) *
-                        wType.getDimSize(3);
-    auto spec = accumulatorSpec(op, **quant, o, reduction, modelBias, 3);
-    if (failed(spec))
-      return failure();
-    rewriter.replaceOp(op, emitRescale(rewriter, loc, acc, *spec));
-    return success();
+    return replaceWithAccumulator(
+        op, rewriter, acc, *quant, wType.getDimSize(0),
+        wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3),
+        modelBias, 3);
   }
 };
 

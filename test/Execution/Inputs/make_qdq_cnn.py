@@ -69,6 +69,48 @@ def sym_weights(w, axis):
             s)
 
 
+class QDQGraph:
+    """The initializers and nodes of a QDQ model being built."""
+
+    def __init__(self):
+        self.inits, self.nodes = [], []
+
+    def const(self, name, value):
+        self.inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def qdq(self, src, name, scale, zp):
+        """A QuantizeLinear -> DequantizeLinear pair on `src`."""
+        s = self.const(name + "_scale", np.float32(scale))
+        z = self.const(name + "_zp", zp)
+        self.nodes.append(helper.make_node("QuantizeLinear", [src, s, z],
+                                           [name + "_q"], name=name + "_Q"))
+        self.nodes.append(helper.make_node(
+            "DequantizeLinear", [name + "_q", s, z], [name + "_dq"],
+            name=name + "_DQ"))
+        return name + "_dq"
+
+    def dq_const(self, name, q, scale, axis=None):
+        """A DequantizeLinear of the integer constant `q` (zero points 0)."""
+        attrs = {} if axis is None else {"axis": axis}
+        zp = np.zeros(np.shape(scale), q.dtype)
+        self.nodes.append(helper.make_node(
+            "DequantizeLinear",
+            [self.const(name + "_q", q), self.const(name + "_scale", scale),
+             self.const(name + "_zp", zp)], [name], name=name + "_DQ", **attrs))
+        return name
+
+    def save(self, name, inputs, outputs, out):
+        graph = helper.make_graph(self.nodes, name, inputs, outputs,
+                                  self.inits)
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 13)],
+            producer_name="qmlir make_qdq_cnn.py")
+        model.ir_version = 7
+        onnx.checker.check_model(model)
+        onnx.save(model, out)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "qdq-cnn.onnx"
     x = rng.uniform(-1.0, 1.0, (16, 3, 8, 8)).astype(np.float32)
@@ -101,31 +143,8 @@ def main():
     y = flat @ (q3 * s3[:, None]).T + bq3 * (c2s * s3)
     ys, yz = act_params(y, np.uint8)
 
-    inits = []
-
-    def const(name, value):
-        inits.append(numpy_helper.from_array(np.asarray(value), name))
-        return name
-
-    nodes = []
-
-    def qdq(src, name, scale, zp):
-        s = const(name + "_scale", np.float32(scale))
-        z = const(name + "_zp", zp)
-        nodes.append(helper.make_node("QuantizeLinear", [src, s, z],
-                                      [name + "_q"], name=name + "_Q"))
-        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", s, z],
-                                      [name + "_dq"], name=name + "_DQ"))
-        return name + "_dq"
-
-    def dq_const(name, q, scale, axis=None):
-        attrs = {} if axis is None else {"axis": axis}
-        zp = np.zeros(np.shape(scale), q.dtype)
-        nodes.append(helper.make_node(
-            "DequantizeLinear",
-            [const(name + "_q", q), const(name + "_scale", scale),
-             const(name + "_zp", zp)], [name], name=name + "_DQ", **attrs))
-        return name
+    g = QDQGraph()
+    const, qdq, dq_const, nodes = g.const, g.qdq, g.dq_const, g.nodes
 
     xd = qdq("X", "x", xs, xz)
     w1d = dq_const("w1", q1, s1, 0)
@@ -152,19 +171,12 @@ def main():
     nodes.append(helper.make_node("Identity", [yd], ["Y"], name="out"))
     nodes.append(helper.make_node("Sigmoid", [yd], ["Y2"], name="sigmoid"))
 
-    graph = helper.make_graph(
-        nodes, "qdq_cnn",
-        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
-                                       ["N", 3, 8, 8])],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N", 10]),
-         helper.make_tensor_value_info("Y2", TensorProto.FLOAT, ["N", 10])],
-        inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                              producer_name="qmlir make_qdq_cnn.py")
-    model.ir_version = 7
-    onnx.checker.check_model(model)
-    onnx.save(model, out)
-
+    g.save("qdq_cnn",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 8, 8])],
+           [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N", 10]),
+            helper.make_tensor_value_info("Y2", TensorProto.FLOAT, ["N", 10])],
+           out)
 
 def residual(out):
     """qdq-residual.onnx: two convs of the same input added (an integer add
@@ -182,28 +194,11 @@ def residual(out):
     bs, bz = act_params(b, np.uint8)
     s = fake(a, as_, az) + fake(b, bs, bz)
     ss, sz = act_params(s, np.uint8)
-    inits, nodes = [], []
-
-    def const(name, value):
-        inits.append(numpy_helper.from_array(np.asarray(value), name))
-        return name
-
-    def qdq(src, name, scale, zp):
-        sc = const(name + "_scale", np.float32(scale))
-        z = const(name + "_zp", zp)
-        nodes.append(helper.make_node("QuantizeLinear", [src, sc, z],
-                                      [name + "_q"], name=name + "_Q"))
-        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", sc, z],
-                                      [name + "_dq"], name=name + "_DQ"))
-        return name + "_dq"
+    g = QDQGraph()
+    const, qdq, nodes = g.const, g.qdq, g.nodes
 
     def dq_const(name, q, scale):
-        nodes.append(helper.make_node(
-            "DequantizeLinear",
-            [const(name + "_q", q), const(name + "_scale", scale),
-             const(name + "_zp", np.zeros(scale.shape, q.dtype))], [name],
-            name=name + "_DQ", axis=0))
-        return name
+        return g.dq_const(name, q, scale, axis=0)
 
     xd = qdq("X", "x", xs, xz)
     nodes.append(helper.make_node("Conv", [xd, dq_const("wa", qa, sa)], ["a"],
@@ -215,17 +210,11 @@ def residual(out):
                                   name="add"))
     nodes.append(helper.make_node("Identity", [qdq("s", "s", ss, sz)], ["Y"],
                                   name="out"))
-    graph = helper.make_graph(
-        nodes, "qdq_residual",
-        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
-                                       ["N", 3, 6, 6])],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
-                                       ["N", 4, 6, 6])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                              producer_name="qmlir make_qdq_cnn.py")
-    model.ir_version = 7
-    onnx.checker.check_model(model)
-    onnx.save(model, out)
+    g.save("qdq_residual",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 6, 6])],
+           [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                          ["N", 4, 6, 6])], out)
     print(f"{out}: output scale {float(ss)!r}")
 
 
@@ -242,20 +231,8 @@ def gap(out):
     cs, cz = act_params(c, np.uint8)
     g = fake(c, cs, cz).mean(axis=(2, 3), keepdims=True)
     gs, gz = act_params(g, np.uint8)
-    inits, nodes = [], []
-
-    def const(name, value):
-        inits.append(numpy_helper.from_array(np.asarray(value), name))
-        return name
-
-    def qdq(src, name, scale, zp):
-        sc = const(name + "_scale", np.float32(scale))
-        z = const(name + "_zp", zp)
-        nodes.append(helper.make_node("QuantizeLinear", [src, sc, z],
-                                      [name + "_q"], name=name + "_Q"))
-        nodes.append(helper.make_node("DequantizeLinear", [name + "_q", sc, z],
-                                      [name + "_dq"], name=name + "_DQ"))
-        return name + "_dq"
+    g = QDQGraph()
+    const, qdq, nodes = g.const, g.qdq, g.nodes
 
     wq = const("w_q", qw)
     nodes.append(helper.make_node(
@@ -269,17 +246,11 @@ def gap(out):
                                   ["g"], name="gap"))
     nodes.append(helper.make_node("Identity", [qdq("g", "g", gs, gz)], ["Y"],
                                   name="out"))
-    graph = helper.make_graph(
-        nodes, "qdq_gap",
-        [helper.make_tensor_value_info("X", TensorProto.FLOAT,
-                                       ["N", 3, 8, 8])],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
-                                       ["N", 6, 1, 1])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                              producer_name="qmlir make_qdq_cnn.py")
-    model.ir_version = 7
-    onnx.checker.check_model(model)
-    onnx.save(model, out)
+    g.save("qdq_gap",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 8, 8])],
+           [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                          ["N", 6, 1, 1])], out)
     print(f"{out}: pool input scale {float(cs)!r}, output scale {float(gs)!r}")
 
 
