@@ -32,6 +32,7 @@
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
+#include "qmlir/Runtime/CodegenOptions.h"
 #include "qmlir/Support/OutputFile.h"
 #include "qmlir/Target/Transforms/Passes.h"
 
@@ -82,34 +83,6 @@ static cl::opt<int64_t>
     onnxBatch("batch", cl::init(1),
               cl::desc("ONNX models: batch size the model is compiled for"),
               cl::cat(category));
-/// --threads. libLLVM registers a global `-threads` option for its ThinLTO
-/// code generator, which this tool does not use; it is unregistered first so
-/// that this option can have the name.
-static cl::opt<unsigned> &numThreads() {
-  static cl::opt<unsigned> *option = [] {
-    if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
-      other->removeArgument();
-    return new cl::opt<unsigned>(
-        "threads", cl::init(0),
-        cl::desc("Threads of the compiled code: 1 sequential, N a fixed OpenMP "
-                 "team, 0 (default) the OpenMP runtime's choice where it runs "
-                 "(OMP_NUM_THREADS, else every core)"),
-        cl::value_desc("N"), cl::cat(category));
-  }();
-  return *option;
-}
-static cl::opt<CPUCodegen> cpuCodegen(
-    "cpu-codegen", cl::init(CPUCodegen::Fast),
-    cl::desc("How linalg ops become CPU code"),
-    cl::values(clEnumValN(CPUCodegen::Fast, "fast",
-                          "vector kernels for convolutions and matrix "
-                          "products (default)"),
-               clEnumValN(CPUCodegen::Reference, "reference", "plain loops")),
-    cl::cat(category));
-static cl::opt<std::string> cpuFeatures(
-    "cpu-features",
-    cl::desc("Overrides of the host's CPU features, e.g. -avx512vnni"),
-    cl::value_desc("list"), cl::cat(category));
 static cl::opt<std::string>
     linker("linker",
            cl::desc("C compiler driver that links the shared library "
@@ -128,12 +101,6 @@ static cl::opt<std::string> samplesPath(
 static cl::opt<bool> printTime("time",
                                cl::desc("Print the load and compile times"),
                                cl::cat(category));
-
-static cl::opt<int64_t> parallelMinWork(
-    "parallel-min-work", cl::init(300000),
-    cl::desc("With threads: loops with a smaller static operation count "
-             "stay sequential (0: every parallel loop runs on threads)"),
-    cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "qmlir-compile: error: " << message << "\n";
@@ -233,7 +200,7 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  numThreads();
+  registerCodegenOptions(category);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "qmlir ahead-of-time model compiler\n");
@@ -271,10 +238,7 @@ int main(int argc, char **argv) {
   AOTOptions options;
   options.entry = entryName;
   options.prefix = prefix;
-  options.codegen.codegen = cpuCodegen;
-  options.codegen.cpuFeatures = cpuFeatures;
-  options.codegen.threads = numThreads();
-  options.codegen.parallelMinWork = parallelMinWork;
+  options.codegen = codegenOptionsFromCommandLine();
   options.objectPath = objectPath;
   options.libraryPath = libraryPath;
   options.headerPath = headerPath;

@@ -27,6 +27,7 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
+#include "qmlir/Runtime/CodegenOptions.h"
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Runtime/Npy.h"
@@ -134,48 +135,10 @@ static cl::opt<unsigned> repeatRuns(
              "inputs and print the median and minimum time per run"),
     cl::value_desc("N"), cl::cat(qrunCategory));
 
-static cl::opt<CPUCodegen> cpuCodegen(
-    "cpu-codegen", cl::init(CPUCodegen::Fast),
-    cl::desc("How linalg ops become CPU code"),
-    cl::values(clEnumValN(CPUCodegen::Fast, "fast",
-                          "vector kernels for convolutions and matrix "
-                          "products (default)"),
-               clEnumValN(CPUCodegen::Reference, "reference",
-                          "plain loops, the reference for tests")),
-    cl::cat(qrunCategory));
-
-static cl::opt<std::string> cpuFeatures(
-    "cpu-features",
-    cl::desc("Overrides of the host's CPU features, comma separated, e.g. "
-             "-avx512vnni (to test the kernels for CPUs without it)"),
-    cl::value_desc("list"), cl::cat(qrunCategory));
-
-/// --threads. libLLVM registers a global `-threads` option for its ThinLTO
-/// code generator, which this tool does not use; it is unregistered first so
-/// that this option can have the name.
-static cl::opt<unsigned> &numThreads() {
-  static cl::opt<unsigned> *option = [] {
-    if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
-      other->removeArgument();
-    return new cl::opt<unsigned>(
-        "threads", cl::init(0),
-        cl::desc("Threads the compiled model runs on (default 0: every core; "
-                 "1: sequential code). Outputs do not depend on it"),
-        cl::value_desc("N"), cl::cat(qrunCategory));
-  }();
-  return *option;
-}
-
 static cl::opt<std::string> aotPrefix(
     "prefix", cl::init("model"),
     cl::desc("Compiled libraries (.so from qmlir-compile): the prefix of "
              "their C symbols (default: model)"),
-    cl::cat(qrunCategory));
-
-static cl::opt<int64_t> parallelMinWork(
-    "parallel-min-work", cl::init(300000),
-    cl::desc("With threads: loops with a smaller static operation count "
-             "stay sequential (0: every parallel loop runs on threads)"),
     cl::cat(qrunCategory));
 
 static int fail(const llvm::Twine &message) {
@@ -310,7 +273,7 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, -1);
 #endif
-  numThreads();
+  registerCodegenOptions(qrunCategory);
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
   {
@@ -358,11 +321,7 @@ int main(int argc, char **argv) {
   loadOptions.tfOutputs.assign(tfOutputs.begin(), tfOutputs.end());
   loadOptions.tfOutputs.insert(loadOptions.tfOutputs.end(), tfOutputsOld.begin(),
                               tfOutputsOld.end());
-  JITOptions jitOptions;
-  jitOptions.codegen = cpuCodegen;
-  jitOptions.cpuFeatures = cpuFeatures;
-  jitOptions.threads = numThreads();
-  jitOptions.parallelMinWork = parallelMinWork;
+  JITOptions jitOptions = codegenOptionsFromCommandLine();
   if (isLibrary && (!compareTo.empty() || printSummary))
     return fail(std::string(printSummary ? "--summary" : "--compare-to") +
                 " needs the model's IR, not a compiled library");
