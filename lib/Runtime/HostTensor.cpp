@@ -52,15 +52,6 @@ size_t qmlir::getElementByteSize(ElementType type) {
   llvm_unreachable("unknown ElementType");
 }
 
-std::string qmlir::formatShape(llvm::ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(shape, os, "x");
-  return s;
-}
-
 void HostTensor::FreeDeleter::operator()(void *p) const { std::free(p); }
 
 /// A zeroed, 64-byte aligned buffer of at least `bytes` bytes.

@@ -8,6 +8,8 @@
 #ifndef QMLIR_RUNTIME_HOSTTENSOR_H
 #define QMLIR_RUNTIME_HOSTTENSOR_H
 
+#include "qmlir/Support/Shapes.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -28,9 +30,6 @@ llvm::StringRef stringifyElementType(ElementType type);
 
 /// Size of one element in bytes.
 size_t getElementByteSize(ElementType type);
-
-/// "1x28x28" ("scalar" for rank 0).
-std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// An owning, 64-byte aligned, row-major, contiguous tensor on the host.
 /// Copies are deep; moves transfer the buffer.

@@ -8,6 +8,7 @@
 #include "QDQExporter.h"
 
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
+#include "qmlir/Support/Shapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -32,16 +33,15 @@ static std::vector<int64_t> vec(ArrayRef<int64_t> a) {
   return std::vector<int64_t>(a.begin(), a.end());
 }
 
-static constexpr int64_t kNCHW[] = {0, 3, 1, 2};
-static Perm nchw() { return Perm(std::begin(kNCHW), std::end(kNCHW)); }
+static Perm nchw() { return Perm(std::begin(kToNCHW), std::end(kToNCHW)); }
 
 LogicalResult QDQExporter::exportConv(qnn::Conv2dOp op) {
   std::string layer = qnn::layerName(op);
-  std::string x = get(op.getInput(), kNCHW, op);
+  std::string x = get(op.getInput(), kToNCHW, op);
   if (x.empty())
     return failure();
   // OHWI -> OIHW.
-  std::string w = get(op.getWeight(), kNCHW, op, 1);
+  std::string w = get(op.getWeight(), kToNCHW, op, 1);
   if (w.empty())
     return failure();
   SmallVector<std::string> inputs = {x, w};
@@ -179,7 +179,7 @@ LogicalResult QDQExporter::exportElementwise(Operation *op, StringRef opType) {
 
 LogicalResult QDQExporter::exportPool(Operation *op) {
   std::string layer = qnn::layerName(op);
-  std::string x = get(op->getOperand(0), kNCHW, op);
+  std::string x = get(op->getOperand(0), kToNCHW, op);
   if (x.empty())
     return failure();
   std::string out = uniqueTensor(qnn::resultName(op->getResult(0)));

@@ -11,6 +11,7 @@
 #define QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
 
 #include "qmlir/Import/ONNX/ONNXImporter.h"
+#include "qmlir/Support/Shapes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -40,10 +41,6 @@ enum class Layout {
   /// qnn's channel-last layout: NHWC activations, OHWI conv weights.
   NHWC,
 };
-
-/// Permutations between the two layouts of a rank-4 tensor.
-inline constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
-inline constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
 
 /// A tensor whose data the importer knows (initializers, Constant nodes and
 /// everything folded from them), in ONNX layout. FLOAT tensors keep
@@ -99,19 +96,10 @@ mlir::Type mlirElementType(mlir::MLIRContext *ctx, int32_t onnxType);
 mlir::FailureOr<HostTensor> readTensor(const onnx::TensorProto &tensor,
                                        std::string &error);
 
-/// Returns `shape` permuted: result[i] = shape[perm[i]].
-llvm::SmallVector<int64_t> permuteShape(llvm::ArrayRef<int64_t> shape,
-                                        llvm::ArrayRef<int64_t> perm);
-
 /// `type` with its dimensions permuted (result dim i = dim perm[i]); a
 /// per-axis quantized element type follows its axis.
 mlir::RankedTensorType permutedType(mlir::RankedTensorType type,
                                     llvm::ArrayRef<int64_t> perm);
-
-/// Formats a shape as 1x3x8x8.
-std::string formatShape(llvm::ArrayRef<int64_t> shape);
-/// Formats an attribute list as [1, 2].
-std::string formatList(llvm::ArrayRef<int64_t> values);
 
 /// The name of an ONNX element type (e.g. "INT64").
 std::string elementTypeName(int32_t dataType);

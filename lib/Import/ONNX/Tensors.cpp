@@ -324,27 +324,4 @@ qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
   return t;
 }
 
-SmallVector<int64_t> qmlir::onnx_import::permuteShape(ArrayRef<int64_t> shape,
-                                                      ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(shape[p]);
-  return out;
-}
-
-std::string qmlir::onnx_import::formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(shape, os, "x");
-  return shape.empty() ? "scalar" : s;
-}
-
-std::string qmlir::onnx_import::formatList(ArrayRef<int64_t> values) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(values, os);
-  os << "]";
-  return s;
-}
 

@@ -12,6 +12,7 @@
 #define QMLIR_LIB_IMPORT_TF_GRAPHIMPORTER_H
 
 #include "qmlir/Import/TF/TFImporter.h"
+#include "qmlir/Support/Shapes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -41,10 +42,6 @@ enum class Layout {
   /// The channel-last form of a rank-4 value whose TF layout is NCHW.
   NHWC,
 };
-
-/// Permutations between NCHW and NHWC.
-inline constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
-inline constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
 
 //===----------------------------------------------------------------------===//
 // Host tensors
@@ -88,13 +85,6 @@ std::string dataTypeName(int dtype);
 /// i64), or null.
 mlir::Type elementTypeOf(mlir::MLIRContext *ctx, int dtype);
 
-/// Returns `shape` permuted: result[i] = shape[perm[i]].
-llvm::SmallVector<int64_t> permuteShape(llvm::ArrayRef<int64_t> shape,
-                                        llvm::ArrayRef<int64_t> perm);
-/// 1x3x8x8 ("scalar" for rank 0, ? for unknown dims).
-std::string formatShape(llvm::ArrayRef<int64_t> shape);
-/// [1, 2].
-std::string formatList(llvm::ArrayRef<int64_t> values);
 
 //===----------------------------------------------------------------------===//
 // Tensor names

@@ -224,39 +224,6 @@ Type qmlir::tf_import::elementTypeOf(MLIRContext *ctx, int dtype) {
 // Formatting and names
 //===----------------------------------------------------------------------===//
 
-SmallVector<int64_t> qmlir::tf_import::permuteShape(ArrayRef<int64_t> shape,
-                                                    ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(shape[p]);
-  return out;
-}
-
-std::string qmlir::tf_import::formatShape(ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (d < 0)
-          os << "?";
-        else
-          os << d;
-      },
-      "x");
-  return s;
-}
-
-std::string qmlir::tf_import::formatList(ArrayRef<int64_t> values) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(values, os);
-  os << "]";
-  return s;
-}
 
 std::string TensorRef::str() const {
   return index == 0 ? node : node + ":" + std::to_string(index);
