@@ -4,7 +4,7 @@ on the 10,000 test images at W8A8 per-tensor, W4A8 per-tensor and W4A8
 per-axis weights with nothing, batch-norm folding, cross-layer
 equalization, bias correction (analytical and empirical) and AdaRound.
 
-    /usr/bin/python3 bench/ptq_techniques.py [--build build] [--models mobilenet,cnn]
+    /usr/bin/python3 bench/ptq_techniques.py [--build build] [--models mobilenet,cnn,resnet,vgg]
 
 Every cell is a qopt pipeline on the imported float model followed by
 `qrun` on the test images; the script prints each command and writes the
@@ -72,7 +72,7 @@ def main():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--work", default="/tmp/qmlir-ptq-bench")
-    p.add_argument("--models", default="mobilenet,cnn")
+    p.add_argument("--models", default="mobilenet,cnn,resnet,vgg")
     p.add_argument("--doc", default=os.path.join(ROOT, "docs", "CLE.md"))
     p.add_argument("--no-doc", action="store_true",
                    help="print the tables only")
