@@ -8,7 +8,10 @@ batch 100, the 10,000 Fashion-MNIST test images. qrun: `--repeat N`, its
 median wall time per pass over the inputs (compiled once, excluded).
 Python: median wall time of `model.predict(x)` over N calls after one
 warm-up call (which compiles). Both include copying inputs into the runtime
-and outputs out of it. Prints a Markdown table with the ratio.
+and outputs out of it. Beside wall time, the median process CPU time of
+each (all threads; qrun's `s cpu`, Python's time.process_time()): on a
+shared machine it does not count time given to other processes. Prints a
+Markdown table with the ratios.
 """
 import argparse
 import os
@@ -29,10 +32,12 @@ import fashion_mnist_data  # noqa: E402
 
 
 def qrun_median(qrun, model_path, x_path, repeat):
+    """qrun's median (wall, CPU) seconds per pass over the inputs."""
     out = subprocess.run([qrun, model_path, "--input", x_path, "--repeat",
                           str(repeat)], check=True, capture_output=True,
                          text=True).stdout
-    return float(re.search(r"median ([0-9.e+-]+) s wall", out).group(1))
+    m = re.search(r"median ([0-9.e+-]+) s wall, ([0-9.e+-]+) s cpu", out)
+    return float(m.group(1)), float(m.group(2))
 
 
 def main():
@@ -55,18 +60,21 @@ def main():
             m.save(path)
             q = qrun_median(qrun, path, x_path, args.repeat)
             m.predict(x)
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 m.predict(x)
                 times.append(time.perf_counter() - t)
-            p = statistics.median(times)
-            rows.append((name, q, p))
-    print("| model | qrun (s / 10k images) | model.predict (s / 10k images) "
-          "| predict / qrun |")
-    print("|---|---|---|---|")
-    for name, q, p in rows:
-        print(f"| {name} | {q:.3f} | {p:.3f} | {p / q:.2f} |")
+                cpu.append(time.process_time() - c)
+            rows.append((name, q, (statistics.median(times),
+                                   statistics.median(cpu))))
+    print("| model | qrun wall / CPU (s / 10k images) | model.predict wall / "
+          "CPU (s / 10k images) | predict / qrun, wall | CPU |")
+    print("|---|---|---|---|---|")
+    for name, (qw, qc), (pw, pc) in rows:
+        print(f"| {name} | {qw:.3f} / {qc:.3f} | {pw:.3f} / {pc:.3f} | "
+              f"{pw / qw:.2f} | {pc / qc:.2f} |")
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
