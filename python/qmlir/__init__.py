@@ -133,23 +133,16 @@ class Model:
 
     def save(self, path):
         """Writes the model as MLIR text (.mlir) or bytecode (.mlirbc), with
-        the locations that carry layer names. Refuses to overwrite the file
-        the model was loaded from only by name: pick a new path."""
-        if str(path).endswith(".mlirbc"):
-            data, mode = self._impl.bytecode(), "wb"
+        the locations that carry layer names, atomically (the project's
+        writeFileAtomically: a temporary file beside `path` renamed into
+        place, so a failed write never leaves a partial file or destroys
+        the previous one)."""
+        path = os.fspath(path)
+        if path.endswith(".mlirbc"):
+            data = self._impl.bytecode()
         else:
-            data, mode = self._impl.str(True), "w"
-        directory = os.path.dirname(os.path.abspath(path))
-        # A temporary beside the destination, renamed into place: a failed
-        # write never leaves a partial file or destroys the previous one.
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        try:
-            with os.fdopen(fd, mode) as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+            data = self._impl.str(True).encode()
+        _qmlir.write_file_atomically(path, data)
 
     def __str__(self):
         return self._impl.str(False)

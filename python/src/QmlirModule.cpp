@@ -22,6 +22,7 @@
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Quant/QuantConfig.h"
 #include "qmlir/Runtime/JIT.h"
+#include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ProgressBar.h"
 #include "qmlir/Target/Transforms/Passes.h"
 
@@ -511,6 +512,25 @@ PYBIND11_MODULE(_qmlir, m) {
            py::arg("entry") = "main")
       .def_property("threads", &Model::getThreads, &Model::setThreads);
 
+
+  // Writes `data` to `path` through qmlir::writeFileAtomically (a
+  // temporary file beside it renamed into place, with the usual
+  // permissions; removed on failure or SIGINT): Model.save.
+  m.def(
+      "write_file_atomically",
+      [](const std::string &path, const py::bytes &data) {
+        std::string bytes = data;
+        llvm::Error err = [&] {
+          py::gil_scoped_release release;
+          return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+            os << bytes;
+            return llvm::Error::success();
+          });
+        }();
+        if (err)
+          raise(takeMessage(std::move(err)));
+      },
+      py::arg("path"), py::arg("data"));
 
   // Validates a quantization config (JSON text) with the compiler's own
   // parser; errors name `source`, the section and the key.
