@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """model.predict against qrun on the same model and inputs.
 
-    PYTHONPATH=build/python /usr/bin/python3 bench/python_predict.py [--build build] [--repeat 7]
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_predict.py [--build build] [--repeat 7] [--threads N]
 
 Float and int8 (default QuantizationParams) versions of the bundled model,
 batch 100, the 10,000 Fashion-MNIST test images. qrun: `--repeat N`, its
@@ -31,11 +31,11 @@ sys.path.insert(0, os.path.join(ROOT, "models"))
 import fashion_mnist_data  # noqa: E402
 
 
-def qrun_median(qrun, model_path, x_path, repeat):
+def qrun_median(qrun, model_path, x_path, repeat, threads):
     """qrun's median (wall, CPU) seconds per pass over the inputs."""
     out = subprocess.run([qrun, model_path, "--input", x_path, "--repeat",
-                          str(repeat)], check=True, capture_output=True,
-                         text=True).stdout
+                          str(repeat), "--threads", str(threads)], check=True,
+                         capture_output=True, text=True).stdout
     m = re.search(r"median ([0-9.e+-]+) s wall, ([0-9.e+-]+) s cpu", out)
     return float(m.group(1)), float(m.group(2))
 
@@ -44,12 +44,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=0,
+                    help="threads of both (qrun --threads, Model.threads); "
+                         "0: every core")
     args = ap.parse_args()
     qrun = os.path.join(args.build, "bin", "qrun")
     x, _ = fashion_mnist_data.load("test")
     calib = np.load(os.path.join(ROOT, "models", "fashion_cnn_calib.npy"))
     model = qmlir.load(os.path.join(ROOT, "models", "fashion_cnn.onnx"),
-                       batch=100)
+                       batch=100, threads=args.threads)
     qmodel = qmlir.quantize(model, samples=calib)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,7 +61,7 @@ def main():
         for name, m in (("float", model), ("int8", qmodel)):
             path = os.path.join(tmp, name + ".mlir")
             m.save(path)
-            q = qrun_median(qrun, path, x_path, args.repeat)
+            q = qrun_median(qrun, path, x_path, args.repeat, args.threads)
             m.predict(x)
             times, cpu = [], []
             for _ in range(args.repeat):
