@@ -177,6 +177,23 @@ class Model:
         print(f"total: {len(rows)} layers, "
               f"{sum(r['parameters'] for r in rows)} parameters", file=out)
         if target is not None:
+            # Akida-style sequences: each run of consecutive layers on one
+            # device, HW (an accelerator segment) or SW (the CPU).
+            groups = []
+            for r in rows:
+                if groups and groups[-1][0]["device"] == r["device"]:
+                    groups[-1].append(r)
+                else:
+                    groups.append([r])
+            for g in groups:
+                hw_group = g[0]["runs_on"] == "accelerator"
+                name = g[0]["layer"] + (f"-{g[-1]['layer']}"
+                                        if len(g) > 1 else "")
+                print(f"{'HW' if hw_group else 'SW'}/{name} "
+                      f"({'Hardware, ' + g[0]['device'] if hw_group else 'Software, CPU'})"
+                      f": {len(g)} layer(s), "
+                      f"{sum(r['parameters'] for r in g)} parameters",
+                      file=out)
             hw = [r for r in rows if r["runs_on"] == "accelerator"]
             segments = sorted({r["device"] for r in hw})
             print(f"hardware: {len(hw)} layer(s) in {len(segments)} "

@@ -208,13 +208,10 @@ public:
     options.entry = entry;
     options.source = source;
     options.producer = "qmlir (Python) " + source;
+    // The interpreter lock stays held, as for transform(): the passes run
+    // on the shared context, whose locks are off (disableMultithreading).
     llvm::Expected<npu::Artifact> artifact =
-        llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
-    {
-      // Compiling the CPU segments runs LLVM and a linker: seconds.
-      py::gil_scoped_release release;
-      artifact = npu::compileArtifact(*copy, options);
-    }
+        npu::compileArtifact(*copy, options);
     if (!artifact)
       raise(diagnostics.error(takeMessage(artifact.takeError())));
     return {wrapArtifact(std::move(*artifact), source),
@@ -251,7 +248,10 @@ public:
           note(&inner, "npu " + std::to_string(seg.getIndex()));
         continue;
       }
-      if (isa<npu::TransferOp, qnn::QuantizeOp, qnn::DequantizeOp>(op))
+      // Layers are qnn ops (as in summarizeModel); constants and storage
+      // casts carry their layer's name but are not layers.
+      if (!isa<qnn::QNNDialect>(op.getDialect()) ||
+          isa<qnn::QuantizeOp, qnn::DequantizeOp>(op))
         continue;
       note(&op, "cpu");
     }

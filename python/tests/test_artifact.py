@@ -112,6 +112,8 @@ def test_summary_with_target_says_where_layers_run(compiled, capsys):
     rows = qmodel.summary(target="int8")
     printed = capsys.readouterr().out
     assert "runs_on" in printed and "hardware:" in printed
+    assert ("HW//0/Conv-/16/Gemm (Hardware, npu 0): 15 layer(s), 20010 "
+            "parameters") in printed
     assert {r["runs_on"] for r in rows} == {"accelerator"}
     assert all(r["device"] == "npu 0" for r in rows)
     # A float model stays on the CPU, with the partitioner's warning.
@@ -160,3 +162,20 @@ def test_errors(compiled, tmp_path):
         art.predict(calib[:8].astype(np.float64))
     with pytest.raises(qmlir.Error, match="must have shape"):
         art.predict(calib[:8, :, :14])
+
+
+def test_per_axis_activations_placement_and_error(compiled):
+    # Quantized without the target (per-axis activations, the default):
+    # only some layers fit the int8 preset, as npu-summary reports them;
+    # compiling says why it cannot build the artifact.
+    model, _, _, calib = compiled
+    qmodel = qmlir.quantize(model, samples=calib)
+    rows = qmodel.summary(target="int8", file=open(os.devnull, "w"))
+    where = {r["layer"]: r["device"] for r in rows}
+    assert where["/0/Conv"] == "npu 0"
+    assert where["/1/BatchNormalization"] == "cpu"
+    assert where["/10/AveragePool"] == "npu 1"
+    assert where["/16/Gemm"] == "cpu"
+    with pytest.raises(qmlir.Error, match="quantized per axis crosses a "
+                       "CPU/accelerator boundary"):
+        qmodel.compile(target="int8")
