@@ -214,18 +214,20 @@ class Model:
         model.threads = self.threads
         return model
 
-    def compile(self, target, samples=None, entry="main"):
+    def compile(self, target=None, samples=None, entry="main"):
         """The accelerator artifact of this model for `target` (a preset
         name, see qmlir.targets(), or a target description file), as
         `qmlir-compile model --target t.json -o m.qart` builds it: a
         quantized model is lowered (convert-qnn-to-npu) and partitioned
         (npu-partition); a float model is first calibrated on `samples`
         (an array or a .npy/.npz path), legalized for the target and
-        quantized (min-max). The CPU fallback segments are compiled for this
-        machine. Returns a qmlir.Artifact; warnings (e.g. layers left on the
-        CPU) and remarks become Python warnings."""
-        path = _target_path(target)
-        quantized = "qnn.quantize" in self._impl.str(False)
+        quantized (min-max); a model already partitioned (npu.segment ops,
+        e.g. a loaded .npu.mlir) takes no target. The CPU fallback segments
+        are compiled for this machine. Returns a qmlir.Artifact; warnings
+        (e.g. layers left on the CPU) and remarks become Python warnings."""
+        path = _target_path(target) if target is not None else ""
+        text = self._impl.str(False)
+        quantized = "qnn.quantize" in text or "npu.segment" in text
         with tempfile.TemporaryDirectory() as tmp:
             samples_path = ""
             if quantized and samples is not None:

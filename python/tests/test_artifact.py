@@ -147,6 +147,8 @@ def test_errors(compiled, tmp_path):
         model.compile(target="int8")
     with pytest.raises(qmlir.Error, match="already quantized"):
         qmodel.compile(target="int8", samples=calib)
+    with pytest.raises(qmlir.Error, match="no npu.segment ops"):
+        qmodel.compile()
     with pytest.raises(qmlir.Error, match="gone.qart: no such file"):
         qmlir.load(str(tmp_path / "gone.qart"))
     data = art.to_bytes()
