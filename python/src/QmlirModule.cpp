@@ -289,12 +289,12 @@ public:
   py::list compare(const Model &reference, const std::vector<py::array> &arrays,
                    const std::string &entry) {
     std::vector<HostTensor> inputs = toHostTensors(arrays);
+    // The interpreter lock stays held: compareLayers clones the modules and
+    // compiles them on the shared context, whose locks are off
+    // (disableMultithreading), so no other Python thread may use it
+    // meanwhile.
     llvm::Expected<std::vector<LayerError>> errors =
-        llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
-    {
-      py::gil_scoped_release release;
-      errors = compareLayers(*reference.module, *module, entry, inputs);
-    }
+        compareLayers(*reference.module, *module, entry, inputs);
     if (!errors)
       raise(takeMessage(errors.takeError()));
     py::list rows;
