@@ -7,15 +7,24 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Common.h"
+
 #include "qmlir/Analysis/LayerErrors.h"
 #include "qmlir/Analysis/ModelSummary.h"
+#include "qmlir/Conversion/Passes.h"
+#include "qmlir/Dialect/NPU/Artifact/Compile.h"
+#include "qmlir/Dialect/NPU/IR/NPUDialect.h"
+#include "qmlir/Dialect/NPU/IR/NPUOps.h"
+#include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Quant/QuantConfig.h"
 #include "qmlir/Runtime/JIT.h"
+#include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ProgressBar.h"
+#include "qmlir/Target/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -41,26 +50,21 @@
 
 namespace py = pybind11;
 using namespace qmlir;
-
-namespace {
+using namespace qmlir::python;
 
 /// The Python exception type `qmlir.Error` (a ValueError).
-py::object *errorType = nullptr;
+static py::object *errorType = nullptr;
 
-[[noreturn]] void raise(const std::string &message) {
+void python::raise(const std::string &message) {
   PyErr_SetString(errorType->ptr(), message.c_str());
   throw py::error_already_set();
 }
 
-std::string takeMessage(llvm::Error err) {
-  return llvm::toString(std::move(err));
-}
-
-/// One context per process: models share it, so their IR can be combined.
-mlir::MLIRContext &context() {
+mlir::MLIRContext &python::context() {
   static mlir::MLIRContext *ctx = [] {
     mlir::DialectRegistry registry;
     registerModelDialects(registry);
+    registry.insert<npu::NPUDialect>();
     auto *c = new mlir::MLIRContext(registry);
     c->loadAllAvailableDialects();
     // Passes may be run concurrently from several Python threads.
@@ -70,7 +74,33 @@ mlir::MLIRContext &context() {
   return *ctx;
 }
 
-py::dtype toDtype(ElementType t) {
+python::DiagnosticCollector::DiagnosticCollector()
+    : handler(&context(), [this](mlir::Diagnostic &d) {
+        switch (d.getSeverity()) {
+        case mlir::DiagnosticSeverity::Error:
+          if (firstError.empty())
+            firstError = d.str();
+          break;
+        case mlir::DiagnosticSeverity::Warning:
+          collected.emplace_back("warning", d.str());
+          break;
+        case mlir::DiagnosticSeverity::Remark:
+          collected.emplace_back("remark", d.str());
+          break;
+        case mlir::DiagnosticSeverity::Note:
+          break;
+        }
+        return mlir::success();
+      }) {}
+
+py::list python::DiagnosticCollector::messages() const {
+  py::list out;
+  for (const auto &[kind, text] : collected)
+    out.append(py::make_tuple(kind, text));
+  return out;
+}
+
+py::dtype python::toDtype(ElementType t) {
   switch (t) {
   case ElementType::F32:
     return py::dtype::of<float>();
@@ -91,6 +121,8 @@ py::dtype toDtype(ElementType t) {
   }
   return py::dtype::of<float>();
 }
+
+namespace {
 
 /// A model: its IR and, once run, its compiled form.
 class Model {
@@ -143,29 +175,87 @@ public:
   /// A copy of this model transformed by a textual pass pipeline on the
   /// module, without the `builtin.module(...)` wrapper, e.g.
   /// "func.func(qnn-fold-batchnorm),qnn-calibrate{samples=x.npy}".
-  /// Returns the new model and the warnings the passes emitted.
-  std::pair<std::shared_ptr<Model>, std::vector<std::string>>
+  /// Returns the new model and the warnings and remarks the passes
+  /// emitted, as (kind, text) tuples.
+  std::pair<std::shared_ptr<Model>, py::list>
   transform(const std::string &pipeline) const {
     mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
-    std::string firstError;
-    std::vector<std::string> warnings;
-    mlir::ScopedDiagnosticHandler handler(&context(), [&](mlir::Diagnostic &d) {
-      if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
-          firstError.empty())
-        firstError = d.str();
-      if (d.getSeverity() == mlir::DiagnosticSeverity::Warning)
-        warnings.push_back(d.str());
-      return mlir::success();
-    });
+    DiagnosticCollector diagnostics;
     mlir::PassManager pm(&context());
     std::string parseErrors;
     llvm::raw_string_ostream errs(parseErrors);
     if (mlir::failed(mlir::parsePassPipeline(pipeline, pm, errs)))
       raise("invalid pass pipeline '" + pipeline + "': " + parseErrors);
     if (mlir::failed(pm.run(*copy)))
-      raise(firstError.empty() ? "pass pipeline '" + pipeline + "' failed"
-                               : firstError);
-    return {std::make_shared<Model>(std::move(copy)), std::move(warnings)};
+      raise(diagnostics.error("pass pipeline '" + pipeline + "' failed"));
+    return {std::make_shared<Model>(std::move(copy)),
+            diagnostics.messages()};
+  }
+
+  /// An accelerator artifact of a copy of this model (npu::compileArtifact,
+  /// as qmlir-compile -o m.qart): quantized for `target` first when the
+  /// model is float (with `samples`). Returns the artifact and the
+  /// warnings and remarks, as (kind, text) tuples.
+  std::pair<py::object, py::list> compile(const std::string &target,
+                                          const std::string &samples,
+                                          const std::string &entry,
+                                          const std::string &source) const {
+    mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
+    DiagnosticCollector diagnostics;
+    npu::ArtifactCompileOptions options;
+    options.targetPath = target;
+    options.samplesPath = samples;
+    options.entry = entry;
+    options.source = source;
+    options.producer = "qmlir (Python) " + source;
+    // The interpreter lock stays held, as for transform(): the passes run
+    // on the shared context, whose locks are off (disableMultithreading).
+    llvm::Expected<npu::Artifact> artifact =
+        npu::compileArtifact(*copy, options);
+    if (!artifact)
+      raise(diagnostics.error(takeMessage(artifact.takeError())));
+    return {wrapArtifact(std::move(*artifact), source),
+            diagnostics.messages()};
+  }
+
+  /// Where each layer would run on `target`: a copy lowered and partitioned
+  /// (convert-qnn-to-npu, npu-partition), then {layer name: "npu <k>" or
+  /// "cpu"} for the layers of the entry function, with the warnings and
+  /// remarks of the passes.
+  std::pair<py::dict, py::list> placement(const std::string &target,
+                                          const std::string &entry) const {
+    mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
+    DiagnosticCollector diagnostics;
+    mlir::PassManager pm(&context());
+    ConvertQNNToNPUPassOptions lower;
+    lower.target = target;
+    pm.addPass(createConvertQNNToNPUPass(lower));
+    pm.addPass(npu::createNPUPartitionPass());
+    if (mlir::failed(pm.run(*copy)))
+      raise(diagnostics.error("lowering for target " + target + " failed"));
+    auto func = copy->lookupSymbol<mlir::func::FuncOp>(entry);
+    if (!func || func.isExternal())
+      raise("no function '" + entry + "' with a body");
+    py::dict where;
+    auto note = [&](mlir::Operation *op, const std::string &device) {
+      std::string name = qnn::layerName(op);
+      if (!name.empty() && !where.contains(name))
+        where[py::str(name)] = device;
+    };
+    for (mlir::Operation &op : func.getBody().front()) {
+      if (auto seg = dyn_cast<npu::SegmentOp>(op)) {
+        for (mlir::Operation &inner : seg.getBody().front())
+          note(&inner, "npu " + std::to_string(seg.getIndex()));
+        continue;
+      }
+      // Layers are qnn ops (as in summarizeModel); constants and storage
+      // casts carry their layer's name but are not layers.
+      if (!isa<qnn::QNNDialect>(op.getDialect()) ||
+          isa<qnn::QuantizeOp, qnn::DequantizeOp>(op))
+        continue;
+      note(&op, "cpu");
+    }
+    return {where, diagnostics.messages()};
   }
 
   /// The op graph in Graphviz form, by upstream MLIR's op-graph printer.
@@ -199,12 +289,12 @@ public:
   py::list compare(const Model &reference, const std::vector<py::array> &arrays,
                    const std::string &entry) {
     std::vector<HostTensor> inputs = toHostTensors(arrays);
+    // The interpreter lock stays held: compareLayers clones the modules and
+    // compiles them on the shared context, whose locks are off
+    // (disableMultithreading), so no other Python thread may use it
+    // meanwhile.
     llvm::Expected<std::vector<LayerError>> errors =
-        llvm::createStringError(llvm::inconvertibleErrorCode(), "not run");
-    {
-      py::gil_scoped_release release;
-      errors = compareLayers(*reference.module, *module, entry, inputs);
-    }
+        compareLayers(*reference.module, *module, entry, inputs);
     if (!errors)
       raise(takeMessage(errors.takeError()));
     py::list rows;
@@ -391,11 +481,17 @@ private:
 
 PYBIND11_MODULE(_qmlir, m) {
   m.doc() = "qmlir compiler bindings (use the `qmlir` package)";
+  // Every pass qopt knows of the model, target and npu kinds, for
+  // Model.transform's pipelines.
   qmlir::qnn::registerQNNPasses();
+  registerQMLIRConversionPasses();
+  target::registerTargetPasses();
+  npu::registerNPUPasses();
   static py::object error = py::reinterpret_borrow<py::object>(
       PyErr_NewException("qmlir.Error", PyExc_ValueError, nullptr));
   errorType = &error;
   m.attr("Error") = error;
+  bindArtifact(m);
 
   py::class_<Model, std::shared_ptr<Model>>(m, "Model")
       .def_static("load", &Model::load, py::arg("path"), py::arg("batch") = 1)
@@ -410,8 +506,31 @@ PYBIND11_MODULE(_qmlir, m) {
            py::arg("entry") = "main")
       .def("weights", &Model::weights, py::arg("layer"))
       .def("graph", &Model::graph)
+      .def("compile", &Model::compile, py::arg("target"), py::arg("samples"),
+           py::arg("entry"), py::arg("source"))
+      .def("placement", &Model::placement, py::arg("target"),
+           py::arg("entry") = "main")
       .def_property("threads", &Model::getThreads, &Model::setThreads);
 
+
+  // Writes `data` to `path` through qmlir::writeFileAtomically (a
+  // temporary file beside it renamed into place, with the usual
+  // permissions; removed on failure or SIGINT): Model.save.
+  m.def(
+      "write_file_atomically",
+      [](const std::string &path, const py::bytes &data) {
+        std::string bytes = data;
+        llvm::Error err = [&] {
+          py::gil_scoped_release release;
+          return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+            os << bytes;
+            return llvm::Error::success();
+          });
+        }();
+        if (err)
+          raise(takeMessage(std::move(err)));
+      },
+      py::arg("path"), py::arg("data"));
 
   // Validates a quantization config (JSON text) with the compiler's own
   // parser; errors name `source`, the section and the key.

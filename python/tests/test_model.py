@@ -124,10 +124,17 @@ def test_save_and_reload_gives_same_outputs(tmp_path):
     model = qmlir.load(MODEL, batch=8)
     qmodel = qmlir.quantize(model, samples=np.load(CALIB)[:64])
     x = np.load(CALIB)[:16]
+    umask = os.umask(0)
+    os.umask(umask)
     for name in ("q.mlir", "q.mlirbc"):
         qmodel.save(tmp_path / name)
+        # Written atomically, with the permissions of any new file.
+        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o666 & ~umask
         again = qmlir.load(str(tmp_path / name))
         np.testing.assert_array_equal(again.predict(x), qmodel.predict(x))
+    assert sorted(os.listdir(tmp_path)) == ["q.mlir", "q.mlirbc"]
+    with pytest.raises(qmlir.Error, match="no-such-dir"):
+        qmodel.save(tmp_path / "no-such-dir" / "q.mlir")
 
 
 def test_thread_count_does_not_change_outputs():

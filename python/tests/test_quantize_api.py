@@ -154,7 +154,9 @@ def test_tutorial_example_runs(tmp_path):
                        env={**os.environ})
     assert r.returncode == 0, r.stderr
     assert "dense at 4-bit weights top-1" in r.stdout
-    for name in ("config.json", "dense_weights.png", "sqnr.png", "graph.svg"):
+    assert "bit-exact with the quantized model on 100 images: True" in r.stdout
+    for name in ("config.json", "dense_weights.png", "sqnr.png", "graph.svg",
+                 "int8.qart"):
         assert os.path.getsize(tmp_path / name) > 500, name
 
 

@@ -24,6 +24,7 @@
 
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/NPU/Artifact/Artifact.h"
+#include "qmlir/Dialect/NPU/Artifact/Compile.h"
 #include "qmlir/Dialect/NPU/IR/NPUDialect.h"
 #include "qmlir/Dialect/NPU/IR/NPUOps.h"
 #include "qmlir/Dialect/NPU/Transforms/Passes.h"
@@ -107,75 +108,30 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// The .qart flow: quantize/lower/partition as far as needed, build the
-/// program, compile the CPU segments, write the artifact.
+/// The .qart flow (npu::compileArtifact: quantize/lower/partition as far as
+/// needed, build the program, compile the CPU segments), then the artifact
+/// written atomically.
 static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
-  bool partitioned = false;
-  bool quantized = false;
-  module->walk([&](Operation *op) {
-    partitioned |= isa<npu::SegmentOp>(op);
-    quantized |= isa<qnn::QuantizeOp>(op);
-  });
-  std::string pipeline;
-  if (!targetPath.empty()) {
-    if (partitioned)
-      return fail(modelPath + " is already partitioned; drop --target");
-    std::string t = "target=" + targetPath;
-    if (!quantized && samplesPath.empty())
-      return fail(modelPath + " is a float model: give calibration samples "
-                              "with --samples calib.npy");
-    if (!quantized)
-      pipeline = "func.func(qnn-fold-batchnorm),func.func(qnn-insert-"
-                 "calibration),qnn-calibrate{samples=" +
-                 samplesPath + "},qnn-legalize-bitwidth{" + t +
-                 "},qnn-quantize,";
-    pipeline += "convert-qnn-to-npu{" + t + "},npu-partition,npu-summary";
-  } else if (!samplesPath.empty()) {
-    return fail("--samples needs --target");
-  } else if (!partitioned) {
-    return fail(modelPath + " has no npu.segment ops: give --target t.json "
-                            "(and --samples for a float model)");
-  } else {
-    pipeline = "npu-summary";
-  }
   // Warnings (e.g. nothing on the accelerator) and the legalization's
   // remarks are printed, as qopt prints them.
   // One line per error: no dump of the module under a failing pass.
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, module.getContext());
   module.getContext()->printOpOnDiagnostic(false);
-  PassManager pm(module.getContext());
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
-    return fail("bad pipeline '" + pipeline + "'");
-  if (failed(pm.run(module)))
-    return 1; // the pass printed the error (naming file/layer)
-  auto entry = module.lookupSymbol<func::FuncOp>(entryName);
-  if (!entry || entry.isExternal())
-    return fail("no function '" + entryName + "' with a body");
-  OwningOpRef<ModuleOp> cpuModule;
-  auto program = npu::buildProgram(entry, &cpuModule);
-  if (!program)
-    return fail(llvm::toString(program.takeError()));
-  if (llvm::Error e = npu::verifyProgram(*program, modelPath))
-    return fail(llvm::toString(std::move(e)));
-  npu::Artifact artifact;
-  artifact.producer = "qmlir-compile " + llvm::sys::path::filename(modelPath).str();
-  if (!targetPath.empty()) {
-    auto text = llvm::MemoryBuffer::getFile(targetPath);
-    if (!text)
-      return fail("cannot read " + targetPath + ": " +
-                  text.getError().message());
-    artifact.targetJson = (*text)->getBuffer().str();
-  }
-  artifact.program = std::move(*program);
-  if (artifact.program.numCpuSegments) {
-    auto code = npu::compileCpuSegments(
-        *cpuModule, artifact.program.numCpuSegments, aot.codegen, linker);
-    if (!code)
-      return fail(llvm::toString(code.takeError()));
-    artifact.cpuSegments = std::move(*code);
-  }
-  std::string bytes = npu::writeArtifact(artifact);
+  npu::ArtifactCompileOptions options;
+  options.targetPath = targetPath;
+  options.samplesPath = samplesPath;
+  options.summaryOut = "-";
+  options.entry = entryName;
+  options.source = modelPath;
+  options.producer =
+      "qmlir-compile " + llvm::sys::path::filename(modelPath).str();
+  options.codegen = aot.codegen;
+  options.linker = linker;
+  auto artifact = npu::compileArtifact(module, options);
+  if (!artifact)
+    return fail(llvm::toString(artifact.takeError()));
+  std::string bytes = npu::writeArtifact(*artifact);
   std::vector<std::string> inputs = {modelPath};
   if (!targetPath.empty())
     inputs.push_back(targetPath);
@@ -190,11 +146,11 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
           }))
     return fail(llvm::toString(std::move(e)));
   int64_t npuSegments = 0;
-  for (const npu::SimStep &s : artifact.program.steps)
+  for (const npu::SimStep &s : artifact->program.steps)
     npuSegments += s.kind == npu::SimStepKind::Segment;
   llvm::outs() << "wrote " << libraryPath << ": " << bytes.size()
                << " bytes, " << npuSegments << " accelerator segment(s), "
-               << artifact.program.numCpuSegments << " CPU segment(s)\n";
+               << artifact->program.numCpuSegments << " CPU segment(s)\n";
   return 0;
 }
 

@@ -4,7 +4,8 @@
 // reshape and an 8-bit dense, dequantize) is serialized and read back;
 // then every single-byte corruption and every truncation of the file must
 // be refused with an error or read into a program the simulator runs
-// without crashing (what the fuzzer will check at scale).
+// without crashing (what the fuzzer will check at scale). The same program
+// checks the cycle model (estimateCost) and the summary rows by hand.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,8 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace qmlir;
 using namespace qmlir::npu;
@@ -145,6 +148,56 @@ TEST(Artifact, RoundTrip) {
   ASSERT_TRUE(static_cast<bool>(y)) << llvm::toString(y.takeError());
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ((*x)[0].data<float>()[i], (*y)[0].data<float>()[i]);
+}
+
+// The cycle model from the program alone (estimateCost) on the 4x4 MAC
+// array, by hand: conv 16 positions x 2 channels x 9 taps = 288 MACs in
+// 16 * ceil(2/4) * ceil(9/4) = 48 cycles, on chip 9 (4-bit weights) + 8
+// (bias) + 16 (input) + 32 (output) bytes; reshape free; dense 96 MACs in
+// ceil(3/4) * ceil(32/4) = 8 cycles, on chip 96 + 32 + 3. Off chip: the
+// segment's input (16) and output (3) and its weights and bias (113). The
+// simulator reports the same figures after running.
+TEST(CostModel, FromShapesAndBitWidths) {
+  Artifact a = smallArtifact();
+  SimStats cost = estimateCost(a.program);
+  ASSERT_EQ(cost.layers.size(), 3u);
+  EXPECT_EQ(cost.layers[0].macs, 288);
+  EXPECT_EQ(cost.layers[0].cycles, 48);
+  EXPECT_EQ(cost.layers[0].onChipBytes, 65);
+  EXPECT_EQ(cost.layers[1].cycles, 0);
+  EXPECT_EQ(cost.layers[2].macs, 96);
+  EXPECT_EQ(cost.layers[2].cycles, 8);
+  EXPECT_EQ(cost.layers[2].onChipBytes, 131);
+  EXPECT_EQ(cost.macs, 384);
+  EXPECT_EQ(cost.cycles, 56);
+  EXPECT_EQ(cost.peakOnChipBytes, 131);
+  EXPECT_EQ(cost.offChipBytes, 132);
+  EXPECT_EQ(cost.cpuSegmentRuns, 0);
+  std::vector<HostTensor> inputs;
+  inputs.push_back(HostTensor::allocate(ElementType::F32, {3, 4, 4, 1}));
+  std::fill_n(inputs[0].data<float>(), 48, 0.5f);
+  SimStats ran;
+  auto out = simulate(a.program, inputs, {}, ran);
+  ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+  EXPECT_EQ(ran.runs, 3);
+  EXPECT_EQ(ran.cycles, cost.cycles);
+  EXPECT_EQ(ran.offChipBytes, cost.offChipBytes);
+  EXPECT_EQ(ran.layers.size(), cost.layers.size());
+}
+
+// describeProgram: one row per host step and npu op, bit widths as text.
+TEST(CostModel, ProgramRows) {
+  auto rows = describeProgram(smallArtifact().program);
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[0].op, "quantize");
+  EXPECT_EQ(rows[0].inputBits, "f32");
+  EXPECT_EQ(rows[2].device, "npu 0");
+  EXPECT_EQ(rows[2].op, "npu.conv2d");
+  EXPECT_EQ(rows[2].weightBits, "4");
+  EXPECT_EQ(rows[2].accBits, "32");
+  EXPECT_EQ(rows[2].kernelShape, (std::vector<int64_t>{2, 3, 3, 1}));
+  EXPECT_EQ(rows[3].weightBits, "");
+  EXPECT_EQ(rows[6].outputBits, "f32");
 }
 
 TEST(Artifact, DamagedFilesNeverCrash) {

@@ -132,6 +132,11 @@ llvm::Expected<int64_t> ProgramBuilder::tensor(Value v, const std::string &name)
       t.type = ElementType::I32;
     else
       return makeError("'" + name + "': unsupported element type");
+  } else if (isa<quant::UniformQuantizedPerAxisType>(elem)) {
+    return makeError("'" + name + "': a tensor quantized per axis crosses a "
+                     "CPU/accelerator boundary (host tensors have one scale): "
+                     "quantize with per-tensor activations, e.g. legalized "
+                     "for the target (qnn-legalize-bitwidth)");
   } else {
     return makeError("'" + name + "': unsupported element type");
   }

@@ -20,6 +20,67 @@ std::string describe(const SimTensor &t) {
 
 } // namespace
 
+std::vector<ProgramRow> npu::describeProgram(const SimProgram &p) {
+  std::vector<ProgramRow> rows;
+  auto str = [](int64_t v) { return std::to_string(v); };
+  for (const SimStep &step : p.steps) {
+    const SimTensor &out = p.tensors[step.outputs.empty() ? step.inputs[0]
+                                                          : step.outputs[0]];
+    ProgramRow r;
+    r.device = "host";
+    r.layer = out.name;
+    r.outputShape = out.shape;
+    switch (step.kind) {
+    case SimStepKind::Quantize:
+      r.op = "quantize";
+      r.inputBits = "f32";
+      r.outputBits = str(out.bits);
+      rows.push_back(r);
+      break;
+    case SimStepKind::Dequantize:
+      r.op = "dequantize";
+      r.inputBits = str(p.tensors[step.inputs[0]].bits);
+      r.outputBits = "f32";
+      rows.push_back(r);
+      break;
+    case SimStepKind::Transfer:
+      r.op = step.toAccelerator ? "transfer (to)" : "transfer (back)";
+      r.inputBits = r.outputBits = str(out.bits);
+      rows.push_back(r);
+      break;
+    case SimStepKind::CpuSegment:
+      r.device = "cpu " + str(step.index);
+      r.layer = str(step.inputs.size()) + " in, " + str(step.outputs.size()) +
+                " out";
+      r.op = "compiled code";
+      rows.push_back(r);
+      break;
+    case SimStepKind::Segment:
+      for (const SimOp &op : step.ops) {
+        ProgramRow o;
+        o.device = "npu " + str(step.index);
+        o.layer = op.name;
+        o.op = opKindName(op.kind).str();
+        o.outputShape = p.tensors[op.output].shape;
+        if (op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense) {
+          o.kernelShape = op.weightShape;
+          o.weightBits = str(op.weightBits);
+          o.inputBits = str(op.inputBits);
+          o.outputBits = str(op.outputBits);
+          o.accBits = str(op.accBits);
+        } else {
+          o.kernelShape = op.kernel;
+          if (op.bits)
+            o.inputBits = o.outputBits = str(op.bits);
+        }
+        rows.push_back(o);
+      }
+      break;
+    }
+  }
+  return rows;
+}
+
 void npu::printProgram(llvm::raw_ostream &os, const SimProgram &p) {
   const SimHardware &hw = p.hardware;
   os << llvm::formatv("target '{0}': {1}x{2} MACs at {3} MHz, on-chip memory "
@@ -36,53 +97,13 @@ void npu::printProgram(llvm::raw_ostream &os, const SimProgram &p) {
   os << llvm::formatv("  {0,-6} {1,-28} {2,-16} {3,-18} {4,-16} {5}\n",
                       "device", "layer", "op", "output shape", "kernel shape",
                       "bits w/in/out/acc");
-  for (const SimStep &step : p.steps) {
-    auto row = [&](llvm::StringRef device, const std::string &name,
-                   llvm::StringRef op, const SimTensor &out,
-                   const std::string &kernel, const std::string &bits) {
-      os << llvm::formatv("  {0,-6} {1,-28} {2,-16} {3,-18} {4,-16} {5}\n",
-                          device, name, op, formatShape(out.shape), kernel,
-                          bits);
-    };
-    const SimTensor &out = p.tensors[step.outputs.empty() ? step.inputs[0]
-                                                          : step.outputs[0]];
-    switch (step.kind) {
-    case SimStepKind::Quantize:
-      row("host", out.name, "quantize", out, "-",
-          "-/f32/" + std::to_string(out.bits) + "/-");
-      break;
-    case SimStepKind::Dequantize:
-      row("host", out.name, "dequantize", out, "-",
-          "-/" + std::to_string(p.tensors[step.inputs[0]].bits) + "/f32/-");
-      break;
-    case SimStepKind::Transfer:
-      row("host", out.name,
-          step.toAccelerator ? "transfer (to)" : "transfer (back)", out, "-",
-          "-/" + std::to_string(out.bits) + "/" + std::to_string(out.bits) +
-              "/-");
-      break;
-    case SimStepKind::CpuSegment:
-      row("cpu " + std::to_string(step.index),
-          std::to_string(step.inputs.size()) + " in, " +
-              std::to_string(step.outputs.size()) + " out",
-          "compiled code", out, "-", "-");
-      break;
-    case SimStepKind::Segment:
-      for (const SimOp &op : step.ops) {
-        bool mac = op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense;
-        std::string kernel = mac ? formatShape(op.weightShape)
-                             : op.kernel.empty() ? std::string("-")
-                                                 : formatShape(op.kernel);
-        std::string bits =
-            mac ? llvm::formatv("{0}/{1}/{2}/{3}", op.weightBits, op.inputBits,
-                                op.outputBits, op.accBits)
-                      .str()
-            : op.bits ? llvm::formatv("-/{0}/{0}/-", op.bits).str()
-                      : std::string("-/-/-/-");
-        row("npu " + std::to_string(step.index), op.name, opKindName(op.kind),
-            p.tensors[op.output], kernel, bits);
-      }
-      break;
-    }
-  }
+  auto bit = [](const std::string &b) { return b.empty() ? "-" : b; };
+  for (const ProgramRow &r : describeProgram(p))
+    os << llvm::formatv("  {0,-6} {1,-28} {2,-16} {3,-18} {4,-16} "
+                        "{5}/{6}/{7}/{8}\n",
+                        r.device, r.layer, r.op, formatShape(r.outputShape),
+                        r.kernelShape.empty() ? std::string("-")
+                                              : formatShape(r.kernelShape),
+                        bit(r.weightBits), bit(r.inputBits),
+                        bit(r.outputBits), bit(r.accBits));
 }

@@ -45,11 +45,6 @@ int64_t numel(ArrayRef<int64_t> shape) {
   return n;
 }
 
-/// Packed bytes of `n` values of `bits` bits.
-int64_t packed(int64_t n, int64_t bits) { return (n * bits + 7) / 8; }
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 int64_t lowestOf(ElementType type) {
   switch (type) {
   case ElementType::I8:
@@ -71,10 +66,8 @@ struct Values {
 
 class SegmentRunner {
 public:
-  SegmentRunner(const SimProgram &program, Values &values, SimStats &stats,
-                int64_t index, bool record)
-      : program(program), hw(program.hardware), values(values), stats(stats),
-        index(index), record(record) {}
+  SegmentRunner(const SimProgram &program, Values &values)
+      : program(program), values(values) {}
 
   llvm::Error run(const SimStep &seg);
 
@@ -83,18 +76,6 @@ private:
   llvm::Error dense(const SimOp &op);
   llvm::Error requant(const SimOp &op, int64_t acc, int64_t channel,
                       int64_t &out);
-  void cost(const SimOp &op, int64_t macs, int64_t cycles, int64_t onChip) {
-    if (!record)
-      return;
-    LayerStats s;
-    s.name = op.name;
-    s.op = opKindName(op.kind);
-    s.segment = index;
-    s.macs = macs;
-    s.cycles = cycles;
-    s.onChipBytes = onChip;
-    stats.layers.push_back(s);
-  }
   const IntTensor &get(int64_t id) { return values.ints[id]; }
   IntTensor make(int64_t id) {
     IntTensor t;
@@ -105,11 +86,7 @@ private:
   }
 
   const SimProgram &program;
-  const SimHardware &hw;
   Values &values;
-  SimStats &stats;
-  int64_t index;
-  bool record;
 };
 
 llvm::Error SegmentRunner::requant(const SimOp &op, int64_t acc,
@@ -159,15 +136,6 @@ llvm::Error SegmentRunner::conv(const SimOp &op) {
           if (llvm::Error e = requant(op, acc, o, out))
             return e;
         }
-  int64_t macs = N * OH * OW * O * KH * KW * CG;
-  // Output channels across the columns, the reduction across the rows.
-  int64_t cycles =
-      N * OH * OW * ceilDiv(O, hw.macCols) * ceilDiv(KH * KW * CG, hw.macRows);
-  int64_t onChip = packed(op.weight.size(), op.weightBits) +
-                   4 * static_cast<int64_t>(op.bias.size()) +
-                   packed(x.size(), op.inputBits) +
-                   packed(y.size(), op.outputBits);
-  cost(op, macs, cycles, onChip);
   values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
@@ -185,18 +153,11 @@ llvm::Error SegmentRunner::dense(const SimOp &op) {
       if (llvm::Error e = requant(op, acc, m, y.v[r * M + m]))
         return e;
     }
-  int64_t cycles = rows * ceilDiv(M, hw.macCols) * ceilDiv(K, hw.macRows);
-  int64_t onChip = packed(op.weight.size(), op.weightBits) +
-                   4 * static_cast<int64_t>(op.bias.size()) +
-                   packed(x.size(), op.inputBits) +
-                   packed(y.size(), op.outputBits);
-  cost(op, rows * M * K, cycles, onChip);
   values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
 
 llvm::Error SegmentRunner::run(const SimStep &seg) {
-  int64_t lanes = hw.macRows * hw.macCols;
   for (const SimOp &op : seg.ops) {
     switch (op.kind) {
     case SimOpKind::Conv2d:
@@ -211,7 +172,6 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
       IntTensor y = get(op.input);
       for (int64_t &v : y.v)
         v = std::min(std::max(v, op.min), op.max);
-      cost(op, 0, ceilDiv(y.size(), lanes), 2 * packed(y.size(), op.bits));
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -230,8 +190,6 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
             y.v[i], op.inputZp, qmath::Rescale{op.multiplier[c], op.shift[c]},
             op.outputZp, op.qmin, op.qmax);
       }
-      cost(op, 0, ceilDiv(y.size(), lanes),
-           packed(y.size(), op.inputBits) + packed(y.size(), op.outputBits));
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -260,8 +218,6 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
                 best = lowestOf(program.tensors[op.output].type);
               y.v[((n * OH + oh) * OW + ow) * C + c] = best;
             }
-      cost(op, 0, ceilDiv(y.size() * k[0] * k[1], lanes),
-           packed(x.size(), op.bits) + packed(y.size(), op.bits));
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -293,8 +249,6 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
               y.v[((n * OH + oh) * OW + ow) * C + c] =
                   std::min(std::max(v + op.outputZp, op.qmin), op.qmax);
             }
-      cost(op, 0, ceilDiv(y.size() * count, lanes),
-           packed(x.size(), op.bits) + packed(y.size(), op.bits));
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -318,7 +272,6 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
           idx[d] = 0;
         }
       }
-      cost(op, 0, 0, 0);
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -326,28 +279,12 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
       IntTensor y = get(op.input);
       y.shape.assign(program.tensors[op.output].shape.begin(),
                      program.tensors[op.output].shape.end());
-      cost(op, 0, 0, 0);
       values.ints[op.output] = std::move(y);
       break;
     }
     }
   }
   return llvm::Error::success();
-}
-
-/// Packed bytes of a segment boundary tensor for the traffic count.
-int64_t boundaryBytes(const SimProgram &program, int64_t id) {
-  const SimTensor &t = program.tensors[id];
-  return packed(numel(t.shape), t.bits);
-}
-
-int64_t segmentWeightBytes(const SimStep &seg) {
-  int64_t bytes = 0;
-  for (const SimOp &op : seg.ops)
-    if (op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense)
-      bytes += packed(op.weight.size(), op.weightBits) +
-               4 * static_cast<int64_t>(op.bias.size());
-  return bytes;
 }
 
 /// A host tensor's values as a HostTensor of its type.
@@ -502,16 +439,9 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
         break;
       }
       case SimStepKind::Segment: {
-        SegmentRunner runner(program, values, stats, step.index, chunk == 0);
+        SegmentRunner runner(program, values);
         if (llvm::Error e = runner.run(step))
           return std::move(e);
-        if (chunk == 0) {
-          for (int64_t id : step.inputs)
-            stats.offChipBytes += boundaryBytes(program, id);
-          for (int64_t id : step.outputs)
-            stats.offChipBytes += boundaryBytes(program, id);
-          stats.offChipBytes += segmentWeightBytes(step);
-        }
         break;
       }
       case SimStepKind::CpuSegment: {
@@ -538,8 +468,6 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
                              stringifyElementType(spec.type));
           fromHost(spec, t, values, id);
         }
-        if (chunk == 0)
-          ++stats.cpuSegmentRuns;
         break;
       }
       }
@@ -547,12 +475,9 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
     for (auto [i, id] : llvm::enumerate(program.outputs))
       llvm::append_range(results[i], values.floats[id]);
   }
+  // The cost model depends on the shapes only.
+  stats = estimateCost(program);
   stats.runs = chunks;
-  for (const LayerStats &l : stats.layers) {
-    stats.cycles += l.cycles;
-    stats.macs += l.macs;
-    stats.peakOnChipBytes = std::max(stats.peakOnChipBytes, l.onChipBytes);
-  }
   std::vector<HostTensor> out;
   for (auto [i, r] : llvm::enumerate(results)) {
     const std::vector<int64_t> &outShape =

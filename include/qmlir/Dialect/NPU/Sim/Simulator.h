@@ -57,6 +57,27 @@ llvm::Expected<std::vector<HostTensor>>
 simulate(const SimProgram &program, llvm::ArrayRef<HostTensor> inputs,
          llvm::ArrayRef<CompiledModel *> cpuSegments, SimStats &stats);
 
+/// The cycle model's figures for one run of the compiled batch (what
+/// `simulate` reports in `stats`), from the program's shapes and bit widths
+/// alone: the values do not change them.
+SimStats estimateCost(const SimProgram &program);
+
+/// One row of a program's layer table: a host step (quantize, dequantize,
+/// transfer), an npu op, or a CPU segment.
+struct ProgramRow {
+  /// "host", "npu <segment>" or "cpu <segment>".
+  std::string device;
+  std::string layer, op;
+  std::vector<int64_t> outputShape;
+  /// Weight shape of conv2d/dense, window of the pools; empty otherwise.
+  std::vector<int64_t> kernelShape;
+  /// "f32", a bit count ("8"), or "" where the row has no such value.
+  std::string weightBits, inputBits, outputBits, accBits;
+};
+
+/// The rows of printProgram, in program order.
+std::vector<ProgramRow> describeProgram(const SimProgram &program);
+
 /// Prints the program as a table: hardware, inputs and outputs, then one
 /// row per host step, npu op and CPU segment (device, layer, op, output
 /// shape, kernel shape, bit widths).

@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Top-1 of qmlir.quantize with default QuantizationParams against float.
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_quantize_top1.py [--samples 1024]
+
+The bundled model (batch 100), calibrated on the first N Fashion-MNIST
+training images (min-max, the default), scored on the 10,000 test images.
+Prints float and quantized top-1 and the difference in points.
+"""
+import argparse
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+import qmlir
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "models"))
+import fashion_mnist_data  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--samples", type=int, default=1024)
+    args = ap.parse_args()
+    x, y = fashion_mnist_data.load("test")
+    calib, _ = fashion_mnist_data.load("train")
+    calib = calib[:args.samples]
+    model = qmlir.load(os.path.join(ROOT, "models", "fashion_cnn.onnx"),
+                       batch=100)
+    start = time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qmlir.CompilerRemark)
+        qmodel = qmlir.quantize(model, qmlir.QuantizationParams(),
+                                samples=calib, num_samples=args.samples)
+    quantize_cpu = time.process_time() - start
+    top1 = (model.predict(x).argmax(1) == y).mean()
+    qtop1 = (qmodel.predict(x).argmax(1) == y).mean()
+    print(f"calibration samples: {len(calib)} (training images), "
+          f"quantize {quantize_cpu:.1f} s CPU")
+    print(f"float top-1 {top1:.4f}, int8 (default QuantizationParams) top-1 "
+          f"{qtop1:.4f}: {100 * (qtop1 - top1):+.2f} points")
+
+
+if __name__ == "__main__":
+    main()
