@@ -4,6 +4,8 @@ qnn-adopt-qdq end-to-end test (test/Execution/adopt-qdq-onnx.test):
 
     /usr/bin/python3 make_qdq_cnn.py [out.onnx]
     /usr/bin/python3 make_qdq_cnn.py --residual [qdq-residual.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --gap [qdq-gap.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --avgpool [qdq-avgpool.onnx]
 
 The layout ONNX Runtime's static quantizer writes (QuantFormat.QDQ): uint8
 activations, int8 weights (per channel for the first conv and the Gemm, per
@@ -254,8 +256,47 @@ def gap(out):
     print(f"{out}: pool input scale {float(cs)!r}, output scale {float(gs)!r}")
 
 
+def avgpool(out):
+    """qdq-avgpool.onnx: four AveragePool nodes on one quantized input
+    (uint8, zero point near 128), each with its own output scale, which
+    ONNX Runtime runs as QLinearAveragePool: pads with count_include_pad 0
+    and 1, and ceil_mode windows that overhang the padded input, with
+    count_include_pad 0 and 1. Outputs Y0..Y3."""
+    import torch
+    x = rng.uniform(-1.0, 1.0, (16, 3, 8, 8)).astype(np.float32)
+    xs, xz = act_params(x, np.uint8)
+    xf = torch.from_numpy(fake(x, xs, xz).astype(np.float32))
+    # (kernel, stride, pad, count_include_pad, ceil_mode)
+    pools = [(3, 2, 1, 0, 0), (3, 2, 1, 1, 0), (3, 2, 1, 0, 1),
+             (3, 2, 1, 1, 1)]
+    g = QDQGraph()
+    xd = g.qdq("X", "x", xs, xz)
+    outputs = []
+    for i, (k, s, p, cip, ceil) in enumerate(pools):
+        y = torch.nn.functional.avg_pool2d(xf, k, s, p, ceil_mode=bool(ceil),
+                                           count_include_pad=bool(cip))
+        ys, yz = act_params(y.numpy(), np.uint8)
+        g.nodes.append(helper.make_node(
+            "AveragePool", [xd], [f"p{i}"], name=f"pool{i}",
+            kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+            count_include_pad=cip, ceil_mode=ceil))
+        g.nodes.append(helper.make_node("Identity",
+                                        [g.qdq(f"p{i}", f"y{i}", ys, yz)],
+                                        [f"Y{i}"], name=f"out{i}"))
+        outputs.append(helper.make_tensor_value_info(
+            f"Y{i}", TensorProto.FLOAT, ["N", 3] + list(y.shape[2:])))
+        print(f"Y{i}: kernel {k} stride {s} pad {p} count_include_pad {cip} "
+              f"ceil_mode {ceil}: output scale {float(ys)!r} "
+              f"(input {float(xs)!r})")
+    g.save("qdq_avgpool",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 8, 8])], outputs, out)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--gap":
+    if len(sys.argv) > 1 and sys.argv[1] == "--avgpool":
+        avgpool(sys.argv[2] if len(sys.argv) > 2 else "qdq-avgpool.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--gap":
         gap(sys.argv[2] if len(sys.argv) > 2 else "qdq-gap.onnx")
     elif len(sys.argv) > 1 and sys.argv[1] == "--residual":
         residual(sys.argv[2] if len(sys.argv) > 2 else "qdq-residual.onnx")

@@ -463,6 +463,31 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
     }
   }
 
+  // The same for a windowed average pool (QLinearAveragePool): the integer
+  // window sum requantized by s_in / (s_out * count) into the model's type
+  // (count per output position; see the qnn.avg_pool2d lowering).
+  if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
+    Type fixed = fixedTypes.lookup(pool.getOutput());
+    if (fixed && isa<quant::UniformQuantizedType>(fixed)) {
+      FailureOr<Value> qInput = getQuantized(pool.getInput());
+      if (failed(qInput))
+        return failure();
+      if (*qInput && elementTypeOf(*qInput) != fixed) {
+        Value in = perTensor(*qInput);
+        ArrayRef<int64_t> k = pool.getKernel();
+        unsigned bits = cast<quant::QuantizedType>(elementTypeOf(in))
+                            .getStorageTypeIntegralWidth();
+        if (double(k[0] * k[1]) * std::ldexp(1.0, bits) <= 2147483647.0) {
+          mapping.map(pool.getInput(), in);
+          builder.setInsertionPoint(op);
+          Operation *clone = builder.clone(*op, mapping);
+          clone->getResult(0).setType(withElementType(pool.getOutput(), fixed));
+          return clone;
+        }
+      }
+    }
+  }
+
   if (isa<Conv2dOp, ConvTranspose2dOp, DenseOp>(op)) {
     FailureOr<Operation *> r = quantizeLayer(op, mapping, resultElementType);
     if (failed(r) || !*r)
