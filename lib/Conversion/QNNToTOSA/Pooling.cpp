@@ -1,9 +1,12 @@
 //===- Pooling.cpp - qnn pooling ops to TOSA ------------------------------===//
 //
 // Max pooling works on storage values unchanged (the order of quantized
-// values is the order of the reals). Quantized average pooling is TOSA's
-// AVG_POOL2D: an int32 sum of (q - zp) divided by the window count with
-// TOSA's reciprocal multiplier, so input and output must share the scale.
+// values is the order of the reals). Quantized average pooling with one
+// scale in and out is TOSA's AVG_POOL2D: an int32 sum of (q - zp) divided
+// by the window count with TOSA's reciprocal multiplier. An avg_pool2d into
+// another scale (an adopted QDQ model's QLinearAveragePool) is the int32
+// window sum of (q - zp) requantized once by s_in / (s_out * count), the
+// count taken per output position.
 //
 //===----------------------------------------------------------------------===//
 
@@ -137,6 +140,104 @@ Value buildAvgPool(OpBuilder &b, Location loc, Value x,
   return pool;
 }
 
+/// Number of input positions (padding excluded) in window `o` of a 1-D
+/// sliding window.
+int64_t validCount(int64_t o, int64_t size, int64_t kernel, int64_t stride,
+                   int64_t padLo) {
+  int64_t start = o * stride - padLo;
+  return std::min(start + kernel, size) - std::max<int64_t>(start, 0);
+}
+
+/// avg_pool2d from per-tensor type `in` to another per-tensor type `out`:
+/// the int32 sum of the centered values of each window (padding adds 0),
+/// requantized once by s_in / (s_out * count) with count the window size
+/// (count_include_pad) or the number of input positions in the window.
+LogicalResult lowerRescaledAvgPool(qnn::AvgPool2dOp op, Value x,
+                                   const QuantInfo &in, const QuantInfo &out,
+                                   ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  auto inType = op.getInput().getType();
+  auto outShape = op.getOutput().getType().getShape();
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                    padding = op.getPadding();
+  int64_t window = kernel[0] * kernel[1];
+  int64_t bound = maxAbsCentered(in);
+  if (double(bound) * double(window) > double(INT32_MAX))
+    return op.emitOpError()
+           << "the sum of a " << kernel[0] << "x" << kernel[1]
+           << " window of " << in.storageType.getWidth()
+           << "-bit values can overflow 32 bits";
+  Type i32 = rewriter.getI32Type();
+  x = castTo(rewriter, loc, x, i32);
+  if (in.zeroPoint() != 0)
+    x = sub(rewriter, loc, x,
+            channelConstInt(rewriter, loc, {in.zeroPoint()}, i32, 4, 0));
+  // Pad with the centered 0 and keep exactly the rows and columns the
+  // windows read.
+  SmallVector<int64_t> padded(inType.getShape());
+  for (int d = 0; d < 2; ++d)
+    padded[1 + d] += padding[2 * d] + padding[2 * d + 1];
+  if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
+    x = tosa::PadOp::create(
+        rewriter, loc, tensorOf(padded, i32), x,
+        constShape(rewriter, loc,
+                   {0, 0, padding[0], padding[1], padding[2], padding[3], 0,
+                    0}),
+        constInt(rewriter, loc, {0}, i32, {1}));
+  SmallVector<int64_t> used(padded);
+  for (int d = 0; d < 2; ++d)
+    used[1 + d] = (outShape[1 + d] - 1) * strides[d] + kernel[d];
+  if (used != padded)
+    x = slice(rewriter, loc, x, {0, 0, 0, 0}, used);
+  Value zero = arith::ConstantOp::create(rewriter, loc,
+                                         rewriter.getI32IntegerAttr(0));
+  Value init = tensor::EmptyOp::create(rewriter, loc, outShape, i32);
+  Value filled = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+  Value windowShape = tensor::EmptyOp::create(rewriter, loc, kernel, i32);
+  Value sum = linalg::PoolingNhwcSumOp::create(
+                  rewriter, loc, TypeRange{tensorOf(outShape, i32)},
+                  ValueRange{x, windowShape}, ValueRange{filled},
+                  rewriter.getI64VectorAttr(strides),
+                  rewriter.getI64VectorAttr({1, 1}))
+                  .getResult(0);
+  // One ratio per output position (H x W), or one for all.
+  SmallVector<double> ratios;
+  for (int64_t oh = 0; oh < outShape[1]; ++oh)
+    for (int64_t ow = 0; ow < outShape[2]; ++ow) {
+      int64_t count =
+          op.getCountIncludePad()
+              ? window
+              : validCount(oh, inType.getDimSize(1), kernel[0], strides[0],
+                           padding[0]) *
+                    validCount(ow, inType.getDimSize(2), kernel[1],
+                               strides[1], padding[2]);
+      ratios.push_back(in.scale() / (out.scale() * double(count)));
+    }
+  bool uniform = llvm::all_equal(ratios);
+  if (uniform)
+    ratios.resize(1);
+  auto rescales = computeRescales(op, ratios, "average pooling");
+  if (failed(rescales))
+    return failure();
+  RescaleSpec spec;
+  spec.rescales = *rescales;
+  spec.outZps = {out.zeroPoint()};
+  spec.outType = out.storageType;
+  spec.qmin = out.qmin;
+  spec.qmax = out.qmax;
+  spec.inLo = -bound * window;
+  spec.inHi = bound * window;
+  if (!uniform) {
+    // Per position: the positions as the rescale's channel axis.
+    spec.axis = 1;
+    sum = reshape(rewriter, loc, sum,
+                  {outShape[0], outShape[1] * outShape[2], outShape[3]});
+  }
+  Value r = emitRescale(rewriter, loc, sum, spec);
+  rewriter.replaceOp(op, reshape(rewriter, loc, r, outShape));
+  return success();
+}
+
 struct AvgPool2dLowering : OpConversionPattern<qnn::AvgPool2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -144,6 +245,18 @@ struct AvgPool2dLowering : OpConversionPattern<qnn::AvgPool2dOp> {
   matchAndRewrite(qnn::AvgPool2dOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // Into another scale or storage type: the rescaled window sum.
+    auto inInfo = getQuantInfo(op.getInput().getType());
+    auto outQuant = getQuantInfo(op.getOutput().getType());
+    if (inInfo && outQuant && !inInfo->isPerAxis() && !outQuant->isPerAxis() &&
+        (!scalesEqual(inInfo->scale(), outQuant->scale()) ||
+         inInfo->storageType != outQuant->storageType)) {
+      if (failed(getSupportedQuantInfo(op, op.getInput().getType(), "input")) ||
+          failed(getSupportedQuantInfo(op, op.getOutput().getType(), "output")))
+        return failure();
+      return lowerRescaledAvgPool(op, adaptor.getInput(), *inInfo, *outQuant,
+                                  rewriter);
+    }
     std::optional<QuantInfo> outInfo;
     auto zps = checkAvgPoolQuant(op, op.getInput().getType(),
                                  op.getOutput().getType(), outInfo);

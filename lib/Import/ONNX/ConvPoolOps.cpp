@@ -423,6 +423,9 @@ template <typename PoolOp> static LogicalResult importPool(NodeImporter &n) {
     pool = qnn::AvgPool2dOp::create(
         n.builder, n.loc, type, x, w->kernel, w->strides, padding,
         *countIncludePad != 0 && !explicitPad && !extra[0] && !extra[1]);
+  if (!isMax && *countIncludePad && (extra[0] || extra[1]))
+    pool.getDefiningOp()->setAttr(qnn::kFullWindowCountAttr,
+                                  n.builder.getUnitAttr());
   setSpatialOutput(n, pool, *rank);
   return success();
 }

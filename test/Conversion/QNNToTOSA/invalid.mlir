@@ -10,13 +10,12 @@ func.func @unsigned_storage(%x: tensor<4x!quant.uniform<u8:f32, 0.1:128>>) -> te
 
 // -----
 
-// Quantized average pooling divides storage values, so the scale must not
-// change.
-func.func @avg_pool_scale(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>> {
-  // expected-error @+2 {{'qnn.avg_pool2d' op quantized average pooling needs equal input and output scales, got 1.000000e-01 and 2.000000e-01}}
+// An average pool into another scale sums each window in 32 bits.
+func.func @avg_pool_sum_overflow(%x: tensor<1x256x256x1x!quant.uniform<i16:f32, 0.1>>) -> tensor<1x1x1x1x!quant.uniform<i16:f32, 0.2>> {
+  // expected-error @+2 {{'qnn.avg_pool2d' op the sum of a 256x256 window of 16-bit values can overflow 32 bits}}
   // expected-error @+1 {{failed to legalize operation 'qnn.avg_pool2d'}}
-  %0 = qnn.avg_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>>
-  return %0 : tensor<1x2x2x1x!quant.uniform<i8:f32, 0.2>>
+  %0 = qnn.avg_pool2d %x {kernel = array<i64: 256, 256>} : (tensor<1x256x256x1x!quant.uniform<i16:f32, 0.1>>) -> tensor<1x1x1x1x!quant.uniform<i16:f32, 0.2>>
+  return %0 : tensor<1x1x1x1x!quant.uniform<i16:f32, 0.2>>
 }
 
 // -----

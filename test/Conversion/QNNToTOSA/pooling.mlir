@@ -57,3 +57,22 @@ func.func @global_quant_narrow(%x: tensor<2x6x5x3x!quant.uniform<i8<-8:7>:f32, 0
   %0 = qnn.global_avg_pool %x : (tensor<2x6x5x3x!quant.uniform<i8<-8:7>:f32, 0.1>>) -> tensor<2x1x1x3x!quant.uniform<i8<-8:7>:f32, 0.1:2>>
   return %0 : tensor<2x1x1x3x!quant.uniform<i8<-8:7>:f32, 0.1:2>>
 }
+
+// -----
+
+// An average pool into another scale: the int32 window sum of centered
+// values (padding adds 0), requantized once per output position by
+// s_in / (s_out * count): 0.1 / 0.03 / 4 at the corners (2^31 * 0.8333),
+// / 6 on the edges, / 9 in the middle (2^32 * 0.3704).
+// CHECK-LABEL: func @avg_quant_rescaled
+// CHECK: %[[C:.*]] = tosa.cast %{{.*}} -> tensor<2x5x5x3xi32>
+// CHECK: %[[X:.*]] = tosa.sub %[[C]]
+// CHECK: %[[P:.*]] = tosa.pad %[[X]]{{.*}} -> tensor<2x7x7x3xi32>
+// CHECK: linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%[[P]]
+// CHECK: dense<[1789569707, 1193046471, 1789569707, 1193046471, 1590728628, 1193046471, 1789569707, 1193046471, 1789569707]> : tensor<9xi32>
+// CHECK: dense<[31, 31, 31, 31, 32, 31, 31, 31, 31]> : tensor<9xi8>
+// CHECK: tosa.rescale {{.*}} -> tensor<2x3x9xi8>
+func.func @avg_quant_rescaled(%x: tensor<2x5x5x3x!quant.uniform<i8:f32, 0.1:-5>>) -> tensor<2x3x3x3x!quant.uniform<i8:f32, 0.03:7>> {
+  %0 = qnn.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x5x5x3x!quant.uniform<i8:f32, 0.1:-5>>) -> tensor<2x3x3x3x!quant.uniform<i8:f32, 0.03:7>>
+  return %0 : tensor<2x3x3x3x!quant.uniform<i8:f32, 0.03:7>>
+}

@@ -169,3 +169,48 @@ func.func @probed(%x: tensor<4xf32>) -> tensor<4xf32> {
   %d = qnn.dequantize %q : (tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// A dequantized constant operand of an add, behind the importer's transpose
+// to NHWC: one quantized constant in the add's layout with the model's
+// scale and zero point, which qnn-quantize uses as it is (its integers are
+// not requantized with parameters of qnn-quantize's own).
+// CHECK-LABEL: func @add_constant
+// CHECK:       %[[CI:.*]] = arith.constant dense<{{\[\[\[}}[-7, 0, 100]]]]> : tensor<1x1x1x3xi8>
+// CHECK:       %[[CQ:.*]] = quant.scast %[[CI]] : tensor<1x1x1x3xi8> to tensor<1x1x1x3x!quant.uniform<i8:f32, 3.000000e-02:5>>
+// CHECK:       %[[C:.*]] = qnn.dequantize %[[CQ]]
+// CHECK:       qnn.add %{{.*}}, %[[C]]
+// Q-LABEL: func @add_constant
+// Q:       %[[CQ:.*]] = quant.scast %{{.*}} : tensor<1x1x1x3xi8> to tensor<1x1x1x3x!quant.uniform<i8:f32, 3.000000e-02:5>>
+// Q:       qnn.add %{{.*}}, %[[CQ]] : {{.*}} -> tensor<1x2x2x3x!quant.uniform<i8:f32, 1.000000e-01:-3>>
+func.func @add_constant(%x: tensor<1x2x2x3xf32> {qnn.name = "x"}) -> tensor<1x2x2x3xf32> {
+  %q = qnn.quantize %x : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.05:1>>
+  %d = qnn.dequantize %q : (tensor<1x2x2x3x!quant.uniform<i8:f32, 0.05:1>>) -> tensor<1x2x2x3xf32>
+  %ci = arith.constant dense<[[[[-7]], [[0]], [[100]]]]> : tensor<1x3x1x1xi8>
+  %cq = quant.scast %ci : tensor<1x3x1x1xi8> to tensor<1x3x1x1x!quant.uniform<i8:f32, 0.03:5>>
+  %cd = qnn.dequantize %cq : (tensor<1x3x1x1x!quant.uniform<i8:f32, 0.03:5>>) -> tensor<1x3x1x1xf32>
+  %ct = qnn.transpose %cd {permutation = array<i64: 0, 2, 3, 1>} : (tensor<1x3x1x1xf32>) -> tensor<1x1x1x3xf32>
+  %a = qnn.add %d, %ct : (tensor<1x2x2x3xf32>, tensor<1x1x1x3xf32>) -> tensor<1x2x2x3xf32>
+  %aq = qnn.quantize %a : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:-3>>
+  %ad = qnn.dequantize %aq : (tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x2x2x3xf32>
+  return %ad : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// An op the model leaves float whose integer rule would round into a type
+// of qnn-quantize's own choosing (softmax, average pooling) stays float.
+// CHECK-LABEL: func @float_softmax
+// CHECK:       qnn.softmax %{{.*}} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// Q-LABEL: func @float_softmax
+// Q:       %[[Q:.*]] = qnn.quantize %arg0
+// Q:       %[[D:.*]] = qnn.dequantize %[[Q]]
+// Q:       qnn.softmax %[[D]] {{.*}} -> tensor<2x4xf32>
+func.func @float_softmax(%x: tensor<2x4xf32> {qnn.name = "x"}) -> tensor<2x4xf32> {
+  %q = qnn.quantize %x : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.05:1>>
+  %d = qnn.dequantize %q : (tensor<2x4x!quant.uniform<i8:f32, 0.05:1>>) -> tensor<2x4xf32>
+  // expected-remark @+1 {{qnn-adopt-qdq: 'softmax_0' stays float: the model does not quantize its output}}
+  %s = qnn.softmax %d : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %s : tensor<2x4xf32>
+}

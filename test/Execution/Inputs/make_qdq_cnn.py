@@ -4,6 +4,10 @@ qnn-adopt-qdq end-to-end test (test/Execution/adopt-qdq-onnx.test):
 
     /usr/bin/python3 make_qdq_cnn.py [out.onnx]
     /usr/bin/python3 make_qdq_cnn.py --residual [qdq-residual.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --gap [qdq-gap.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --avgpool [qdq-avgpool.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --constants [qdq-constants.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --float-tail [qdq-float-tail.onnx]
 
 The layout ONNX Runtime's static quantizer writes (QuantFormat.QDQ): uint8
 activations, int8 weights (per channel for the first conv and the Gemm, per
@@ -254,8 +258,132 @@ def gap(out):
     print(f"{out}: pool input scale {float(cs)!r}, output scale {float(gs)!r}")
 
 
+def avgpool(out):
+    """qdq-avgpool.onnx: four AveragePool nodes on one quantized input
+    (uint8, zero point near 128), each with its own output scale, which
+    ONNX Runtime runs as QLinearAveragePool: pads with count_include_pad 0
+    and 1, and ceil_mode windows that overhang the padded input, with
+    count_include_pad 0 and 1. Outputs Y0..Y3."""
+    import torch
+    x = rng.uniform(-1.0, 1.0, (16, 3, 8, 8)).astype(np.float32)
+    xs, xz = act_params(x, np.uint8)
+    xf = torch.from_numpy(fake(x, xs, xz).astype(np.float32))
+    # (kernel, stride, pad, count_include_pad, ceil_mode)
+    pools = [(3, 2, 1, 0, 0), (3, 2, 1, 1, 0), (3, 2, 1, 0, 1),
+             (3, 2, 1, 1, 1)]
+    g = QDQGraph()
+    xd = g.qdq("X", "x", xs, xz)
+    outputs = []
+    for i, (k, s, p, cip, ceil) in enumerate(pools):
+        y = torch.nn.functional.avg_pool2d(xf, k, s, p, ceil_mode=bool(ceil),
+                                           count_include_pad=bool(cip))
+        ys, yz = act_params(y.numpy(), np.uint8)
+        g.nodes.append(helper.make_node(
+            "AveragePool", [xd], [f"p{i}"], name=f"pool{i}",
+            kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+            count_include_pad=cip, ceil_mode=ceil))
+        g.nodes.append(helper.make_node("Identity",
+                                        [g.qdq(f"p{i}", f"y{i}", ys, yz)],
+                                        [f"Y{i}"], name=f"out{i}"))
+        outputs.append(helper.make_tensor_value_info(
+            f"Y{i}", TensorProto.FLOAT, ["N", 3] + list(y.shape[2:])))
+        print(f"Y{i}: kernel {k} stride {s} pad {p} count_include_pad {cip} "
+              f"ceil_mode {ceil}: output scale {float(ys)!r} "
+              f"(input {float(xs)!r})")
+    g.save("qdq_avgpool",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 8, 8])], outputs, out)
+
+
+def constants(out):
+    """qdq-constants.onnx: dequantized constants as operands of ops other
+    than a layer's weights, each with its own scale and zero point (coarser
+    than a calibrator would pick for its values): an Add of a per-channel
+    [1, C, 1, 1] int8 constant, a Mul by a uint8 [C, 1, 1] constant, a Concat
+    with a uint8 [16, 2, H, W] constant (a batch of 16), a PRelu slope [C, 1, 1]; ONNX
+    Runtime runs QLinearAdd, QLinearMul, QLinearConcat and a float PRelu."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 5, 5)).astype(np.float32)
+    g = QDQGraph()
+    xs, xz = act_params(x, np.uint8)
+    t = fake(x, xs, xz)
+
+    def dq_c(name, q, scale, zp):
+        g.nodes.append(helper.make_node(
+            "DequantizeLinear", [g.const(name + "_q", q),
+                                 g.const(name + "_scale", np.float32(scale)),
+                                 g.const(name + "_zp", zp)],
+            [name], name=name + "_DQ"))
+        return (q.astype(np.float64) - int(zp)) * float(np.float32(scale))
+
+    def step(op, inputs, name, value, **attrs):
+        s_, z_ = act_params(value, np.uint8)
+        scales.append(s_)
+        g.nodes.append(helper.make_node(op, inputs, [name], name=name,
+                                        **attrs))
+        return g.qdq(name, name, s_, z_), fake(value, s_, z_)
+
+    scales = []
+    cur = g.qdq("X", "x", xs, xz)
+    a = dq_c("a", rng.integers(-60, 60, (1, 3, 1, 1)).astype(np.int8), 0.0113,
+             np.int8(3))
+    cur, t = step("Add", [cur, "a"], "add", t + a)
+    m = dq_c("m", rng.integers(100, 250, (3, 1, 1)).astype(np.uint8), 0.00917,
+             np.uint8(130))
+    cur, t = step("Mul", [cur, "m"], "mul", t * m)
+    c = dq_c("c", rng.integers(0, 255, (16, 2, 5, 5)).astype(np.uint8), 0.0071,
+             np.uint8(120))
+    cur, t = step("Concat", [cur, "c"], "cat", np.concatenate([t, c], 1),
+                  axis=1)
+    sl = dq_c("slope", rng.integers(-90, 90, (5, 1, 1)).astype(np.int8),
+              0.0039, np.int8(-7))
+    cur, t = step("PRelu", [cur, "slope"], "prelu",
+                  np.where(t >= 0, t, t * sl))
+    g.nodes.append(helper.make_node("Identity", [cur], ["Y"], name="out"))
+    g.save("qdq_constants",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          [16, 3, 5, 5])],
+           [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                          [16, 5, 5, 5])], out)
+    print(f"{out}: output scale {float(scales[-1])!r}")
+
+
+def float_tail(out):
+    """qdq-float-tail.onnx: a quantized conv whose dequantized output feeds
+    ops the model leaves float (no QuantizeLinear after them): a Softmax
+    over the channels (Y0) and an AveragePool (Y1). ONNX Runtime runs both
+    in float on the dequantized values."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 6, 6)).astype(np.float32)
+    w = rng.normal(0, 0.4, (5, 3, 3, 3)).astype(np.float32)
+    qw, sw = sym_weights(w, 0)
+    xs, xz = act_params(x, np.uint8)
+    c = conv2d(fake(x, xs, xz), qw * sw[:, None, None, None], None, 1)
+    cs, cz = act_params(c, np.uint8)
+    g = QDQGraph()
+    g.nodes.append(helper.make_node(
+        "Conv", [g.qdq("X", "x", xs, xz), g.dq_const("w", qw, sw, 0)], ["c"],
+        name="conv", pads=[1, 1, 1, 1]))
+    cd = g.qdq("c", "c", cs, cz)
+    g.nodes.append(helper.make_node("Softmax", [cd], ["Y0"], name="softmax",
+                                    axis=1))
+    g.nodes.append(helper.make_node("AveragePool", [cd], ["Y1"], name="pool",
+                                    kernel_shape=[2, 2], strides=[2, 2]))
+    g.save("qdq_float_tail",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 6, 6])],
+           [helper.make_tensor_value_info("Y0", TensorProto.FLOAT,
+                                          ["N", 5, 6, 6]),
+            helper.make_tensor_value_info("Y1", TensorProto.FLOAT,
+                                          ["N", 5, 3, 3])], out)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--gap":
+    if len(sys.argv) > 1 and sys.argv[1] == "--float-tail":
+        float_tail(sys.argv[2] if len(sys.argv) > 2 else "qdq-float-tail.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--constants":
+        constants(sys.argv[2] if len(sys.argv) > 2 else "qdq-constants.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--avgpool":
+        avgpool(sys.argv[2] if len(sys.argv) > 2 else "qdq-avgpool.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--gap":
         gap(sys.argv[2] if len(sys.argv) > 2 else "qdq-gap.onnx")
     elif len(sys.argv) > 1 and sys.argv[1] == "--residual":
         residual(sys.argv[2] if len(sys.argv) > 2 else "qdq-residual.onnx")

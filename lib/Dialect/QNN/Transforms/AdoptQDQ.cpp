@@ -156,19 +156,26 @@ std::pair<double, double> realRange(Type t) {
 
 class Adopter {
 public:
-  explicit Adopter(func::FuncOp func) : func(func), builder(func) {}
+  Adopter(func::FuncOp func, bool calibrateFloatOps)
+      : func(func), builder(func), calibrateFloatOps(calibrateFloatOps) {}
   LogicalResult run();
 
 private:
   void adoptWeights();
+  void adoptConstantOperands();
   void foldConstantDequantizes();
   void adoptActivations();
   void insertProbes();
-  void remarkFloatLayers();
+  void findFloatLayers();
   bool fix(Value v, Type t, Operation *at);
 
   func::FuncOp func;
   OpBuilder builder;
+  /// Probe the results of ops the model leaves float instead of leaving
+  /// them float.
+  bool calibrateFloatOps;
+  /// Those results (calibrateFloatOps), probed without a fixed type.
+  SmallVector<Value> calibrated;
   /// Float tensor -> the model's quantized element type for it, in the
   /// order they were found (probes are inserted in that order).
   llvm::MapVector<Value, Type> fixed;
@@ -265,6 +272,58 @@ void Adopter::adoptWeights() {
   }
 }
 
+/// Ops whose operands qnn-quantize takes as quantized values (the layers'
+/// weights and biases aside).
+static bool takesQuantizedOperands(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, MatMulOp, ConcatOp, MaximumOp, MinimumOp,
+             PReluOp>(op);
+}
+
+/// A dequantized constant operand of such an op (an Add / Mul operand, a
+/// Concat input, a PRelu slope), behind the importer's transpose / reshape:
+/// one quantized constant in the operand's layout and a dequantize, so that
+/// qnn-quantize uses the model's integers, scale and zero point. A per-axis
+/// dimension that does not survive the layout leaves the operand to
+/// foldConstantDequantizes (float values, quantized by qnn-quantize).
+void Adopter::adoptConstantOperands() {
+  SmallVector<Operation *> users;
+  func.walk([&](Operation *op) {
+    if (takesQuantizedOperands(op))
+      users.push_back(op);
+  });
+  for (Operation *user : users) {
+    for (OpOperand &operand : user->getOpOperands()) {
+      Value v = operand.get();
+      SmallVector<Operation *> chain;
+      while (isa_and_nonnull<TransposeOp, ReshapeOp>(v.getDefiningOp())) {
+        chain.push_back(v.getDefiningOp());
+        v = v.getDefiningOp()->getOperand(0);
+      }
+      auto dq = v.getDefiningOp<DequantizeOp>();
+      if (!dq)
+        continue;
+      std::optional<QuantizedConstant> c = readQuantizedConstant(dq.getInput());
+      if (!c)
+        continue;
+      if (chain.empty() && isa<quant::StorageCastOp>(dq.getInput().getDefiningOp()))
+        continue; // already in the form qnn-quantize takes
+      for (Operation *op : llvm::reverse(chain)) {
+        *c = applyLayout(op, *c);
+        if (!c->type)
+          break;
+      }
+      if (!c->type)
+        continue;
+      builder.setInsertionPoint(user);
+      Value q = createQuantizedConstant(builder, dq.getLoc(), c->type,
+                                        c->storage);
+      operand.set(DequantizeOp::create(
+          builder, dq.getLoc(),
+          RankedTensorType::get(c->type.getShape(), builder.getF32Type()), q));
+    }
+  }
+}
+
 /// Remaining dequantized constants (biases, constant operands): float
 /// constants with the same real values.
 void Adopter::foldConstantDequantizes() {
@@ -277,7 +336,8 @@ void Adopter::foldConstantDequantizes() {
     Value replacement;
     for (OpOperand &use : llvm::make_early_inc_range(dq->getUses())) {
       Operation *user = use.getOwner();
-      if (isa<Conv2dOp, DenseOp>(user) && use.getOperandNumber() == 1 &&
+      if (((isa<Conv2dOp, DenseOp>(user) && use.getOperandNumber() == 1) ||
+           takesQuantizedOperands(user)) &&
           isa<quant::StorageCastOp>(dq.getInput().getDefiningOp()))
         continue;
       if (!replacement) {
@@ -333,11 +393,15 @@ void Adopter::insertProbes() {
   // Names first, as qnn-insert-calibration does: positional names of
   // unnamed ops must not depend on the probes inserted before them.
   SmallVector<std::pair<Value, std::string>> names;
+  auto nameOf = [&](Value v) {
+    return isa<BlockArgument>(v)
+               ? argumentName(func, cast<BlockArgument>(v).getArgNumber())
+               : resultName(cast<OpResult>(v));
+  };
   for (auto &[v, t] : fixed)
-    names.push_back({v, isa<BlockArgument>(v)
-                            ? argumentName(func, cast<BlockArgument>(v)
-                                                     .getArgNumber())
-                            : resultName(cast<OpResult>(v))});
+    names.push_back({v, nameOf(v)});
+  for (Value v : calibrated)
+    names.push_back({v, nameOf(v)});
   for (auto &[v, name] : names) {
     Type t = fixed.lookup(v);
     if (auto arg = dyn_cast<BlockArgument>(v))
@@ -346,6 +410,8 @@ void Adopter::insertProbes() {
       builder.setInsertionPointAfterValue(v);
     auto probe = ObserveOp::create(builder, v.getLoc(), v, name);
     v.replaceAllUsesExcept(probe.getResult(), probe);
+    if (!t)
+      continue; // measured by qnn-calibrate
     auto [lo, hi] = realRange(t);
     probe.setMinAttr(b.getF64FloatAttr(lo));
     probe.setMaxAttr(b.getF64FloatAttr(hi));
@@ -353,11 +419,13 @@ void Adopter::insertProbes() {
   }
 }
 
-/// Layers the model leaves float: their output has no quantization.
-void Adopter::remarkFloatLayers() {
+/// Layers the model leaves float: their output has no quantization. A
+/// remark names each, or (calibrateFloatOps) their results get plain probes.
+void Adopter::findFloatLayers() {
   func.walk([&](Operation *op) {
     bool computes =
-        isa<Conv2dOp, DenseOp, MatMulOp, AddOp, SubOp, MulOp, ConcatOp>(op) ||
+        isa<Conv2dOp, DenseOp, MatMulOp, AddOp, SubOp, MulOp, ConcatOp,
+            SoftmaxOp, AvgPool2dOp, GlobalAvgPoolOp>(op) ||
         (isa<ElementwiseFunctionOpInterface>(op) && !isa<ReluOp, ClipOp>(op));
     if (!computes)
       return;
@@ -369,6 +437,10 @@ void Adopter::remarkFloatLayers() {
     if (r.hasOneUse() && isa<ReluOp, ClipOp>(*r.getUsers().begin()) &&
         fixed.count(r.getUsers().begin()->getResult(0)))
       return;
+    if (calibrateFloatOps) {
+      calibrated.push_back(r);
+      return;
+    }
     op->emitRemark() << "qnn-adopt-qdq: '" << layerName(op)
                      << "' stays float: the model does not quantize its "
                         "output";
@@ -384,6 +456,7 @@ LogicalResult Adopter::run() {
               "run qnn-adopt-qdq instead of qnn-insert-calibration, not after "
               "it";
   adoptWeights();
+  adoptConstantOperands();
   foldConstantDequantizes();
   adoptActivations();
   // The importer's weight chains and folded quantize ops are now unused.
@@ -393,7 +466,7 @@ LogicalResult Adopter::run() {
     if (op->use_empty() && isMemoryEffectFree(op) &&
         op->getNumRegions() == 0 && !op->hasTrait<mlir::OpTrait::IsTerminator>())
       op->erase();
-  remarkFloatLayers();
+  findFloatLayers();
   insertProbes();
   return success();
 }
@@ -409,19 +482,21 @@ bool qmlir::qnn::isAlreadyQuantized(func::FuncOp func) {
       .wasInterrupted();
 }
 
-LogicalResult qmlir::qnn::adoptQDQ(func::FuncOp func) {
-  return Adopter(func).run();
+LogicalResult qmlir::qnn::adoptQDQ(func::FuncOp func, bool calibrateFloatOps) {
+  return Adopter(func, calibrateFloatOps).run();
 }
 
 namespace {
 
 struct QNNAdoptQDQPass
     : qmlir::qnn::impl::QNNAdoptQDQPassBase<QNNAdoptQDQPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     for (func::FuncOp func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      if (failed(adoptQDQ(func)))
+      if (failed(adoptQDQ(func, calibrateFloatOps)))
         return signalPassFailure();
     }
   }

@@ -51,6 +51,16 @@ bool reduceFitsI32(ReduceOp op, unsigned bits) {
   return count * std::ldexp(1.0, bits) <= 2147483647.0;
 }
 
+/// An avg_pool2d marked kFullWindowCountAttr whose output the model
+/// quantized divides by the full window, as ONNX Runtime's
+/// QLinearAveragePool does.
+void useFullWindowCount(Operation *clone) {
+  auto pool = cast<AvgPool2dOp>(clone);
+  if (!pool->removeAttr(kFullWindowCountAttr))
+    return;
+  pool.setCountIncludePad(true);
+}
+
 class Quantizer {
 public:
   Quantizer(func::FuncOp func, const QuantPlan &plan)
@@ -88,6 +98,9 @@ private:
   /// Types given by the model (qnn-adopt-qdq's qnn.fixed_type), used as
   /// they are.
   DenseMap<Value, Type> fixedTypes;
+  /// The function carries the model's own quantization (it has fixed
+  /// types): ops the model leaves float stay float.
+  bool adopted = false;
   /// Float result of an op that was replaced -> its quantized replacement.
   DenseMap<Value, Value> replaced;
   /// Float tensor -> a qnn.quantize of it (for values still computed in float).
@@ -224,6 +237,12 @@ FailureOr<Value> Quantizer::getQuantized(Value floatValue) {
     return q;
   if (Value q = quantizeCache.lookup(floatValue))
     return q;
+  // A constant the model quantized (qnn-adopt-qdq keeps its integers for
+  // the operands of add, mul, concat, ...): those integers.
+  if (auto dq = floatValue.getDefiningOp<DequantizeOp>())
+    if (auto cast = dq.getInput().getDefiningOp<quant::StorageCastOp>())
+      if (matchPattern(cast.getInput(), m_Constant()))
+        return dq.getInput();
   if (readFloatConstant(floatValue))
     return quantizeConstantOperand(floatValue);
   FailureOr<Type> elementType = activationElementType(floatValue);
@@ -417,6 +436,14 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   const LayerPlan *layer = layerOf(op);
   if (layer && !layer->scheme.quantize)
     return static_cast<Operation *>(nullptr);
+  // In an adopted model, an op whose output the model leaves float (no
+  // fixed type, no calibrated range) and whose integer rule would round its
+  // result into a type of qnn-quantize's own choosing (softmax, average
+  // pooling) stays float, as ONNX Runtime runs it. (Data movement, relu and
+  // clip are exact in their input's type and follow it.)
+  if (adopted && isa<SoftmaxOp, AvgPool2dOp, GlobalAvgPoolOp>(op) &&
+      !fixedTypes.count(op->getResult(0)) && !ranges.count(op->getResult(0)))
+    return static_cast<Operation *>(nullptr);
   if (auto softmax = dyn_cast<SoftmaxOp>(op))
     return quantizeSoftmax(softmax);
   if (isa<ElementwiseFunctionOpInterface>(op)) {
@@ -459,6 +486,32 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
                                     .getStorageTypeIntegralWidth()))
           return mean.getOperation();
         mean->erase();
+      }
+    }
+  }
+
+  // The same for a windowed average pool (QLinearAveragePool): the integer
+  // window sum requantized by s_in / (s_out * count) into the model's type
+  // (count per output position; see the qnn.avg_pool2d lowering).
+  if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
+    Type fixed = fixedTypes.lookup(pool.getOutput());
+    if (fixed && isa<quant::UniformQuantizedType>(fixed)) {
+      FailureOr<Value> qInput = getQuantized(pool.getInput());
+      if (failed(qInput))
+        return failure();
+      if (*qInput && elementTypeOf(*qInput) != fixed) {
+        Value in = perTensor(*qInput);
+        ArrayRef<int64_t> k = pool.getKernel();
+        unsigned bits = cast<quant::QuantizedType>(elementTypeOf(in))
+                            .getStorageTypeIntegralWidth();
+        if (double(k[0] * k[1]) * std::ldexp(1.0, bits) <= 2147483647.0) {
+          mapping.map(pool.getInput(), in);
+          builder.setInsertionPoint(op);
+          Operation *clone = builder.clone(*op, mapping);
+          clone->getResult(0).setType(withElementType(pool.getOutput(), fixed));
+          useFullWindowCount(clone);
+          return clone;
+        }
       }
     }
   }
@@ -545,6 +598,11 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   clone->removeAttr(kWeightEncodingAttr);
   Value result = clone->getResult(0);
   result.setType(withElementType(result, resultElementType));
+  if (isa<AvgPool2dOp>(clone)) {
+    if (fixedTypes.count(op->getResult(0)))
+      useFullWindowCount(clone);
+    clone->removeAttr(kFullWindowCountAttr);
+  }
   return clone;
 }
 
@@ -678,6 +736,7 @@ void Quantizer::convertBatchNorms() {
 LogicalResult Quantizer::run() {
   if (failed(collectRanges()))
     return failure();
+  adopted = !fixedTypes.empty();
   convertBatchNorms();
   shareActivationRanges();
 

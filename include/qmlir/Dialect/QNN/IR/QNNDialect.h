@@ -26,6 +26,14 @@ constexpr llvm::StringLiteral kBnShiftAttr = "qnn.bn_shift";
 /// weight scheme they were rounded for (docs/Dialects/QNN.md).
 constexpr llvm::StringLiteral kAdaRoundAttr = "qnn.adaround";
 
+/// Unit attribute on the avg_pool2d of an ONNX AveragePool with
+/// count_include_pad = 1 whose ceil_mode windows overhang the padded input
+/// (imported as an explicit pad and an overhang that is not counted, ONNX's
+/// semantics). ONNX Runtime's QLinearAveragePool divides every such window
+/// by the full kernel size instead; qnn-quantize does the same when the
+/// model quantized the pool's output (an adopted QDQ model).
+constexpr llvm::StringLiteral kFullWindowCountAttr = "qnn.qlinear_full_window";
+
 } // namespace qmlir::qnn
 
 #endif // QMLIR_DIALECT_QNN_IR_QNNDIALECT_H

@@ -285,7 +285,10 @@ def QNN_AvgPool2dOp : QNN_Pool2dOp<"avg_pool2d"> {
   let description = [{
     `padding` is `[top, bottom, left, right]`. With `count_include_pad` the
     divisor is the full kernel size; otherwise only positions inside the
-    input are counted.
+    input are counted. Quantized (per tensor): with one scale in and out,
+    TOSA's AVG_POOL2D on the centered storage values; into another scale or
+    storage type, the int32 sum of each window's centered values requantized
+    once by `s_in / (s_out * count)`, `count` taken per output position.
   }];
   let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,

@@ -20,8 +20,10 @@ bool isAlreadyQuantized(mlir::func::FuncOp func);
 /// Rewrites the quantize/dequantize pairs of `func` into qnn.observe probes
 /// with fixed types, quantized weight constants and float biases
 /// (Passes.td, qnn-adopt-qdq). Fails with an error when `func` already has
-/// probes.
-mlir::LogicalResult adoptQDQ(mlir::func::FuncOp func);
+/// probes. With `calibrateFloatOps`, the results of ops the model leaves
+/// float get plain probes (for qnn-calibrate) instead of staying float.
+mlir::LogicalResult adoptQDQ(mlir::func::FuncOp func,
+                             bool calibrateFloatOps = false);
 
 } // namespace qmlir::qnn
 

@@ -225,16 +225,24 @@ def QNNAdoptQDQPass : Pass<"qnn-adopt-qdq", "mlir::ModuleOp"> {
       in the layer's layout (per-axis scales moved to axis 0) and a
       `qnn.dequantize` feeding the layer; `qnn-quantize` uses its storage,
       scales and zero points as they are.
-    - Any other dequantized constant (a bias, an operand of add/mul) becomes
-      a float constant holding its real values; `qnn-quantize` quantizes a
-      conv2d/dense bias to int32 with scale `s_in * s_w` (ONNX QDQ biases
-      have that scale already, so the integers are the model's).
+    - A dequantized constant operand of add / sub / mul / matmul / concat /
+      maximum / minimum / prelu (through the importer's transpose /
+      reshape) becomes one quantized constant in the operand's layout and a
+      `qnn.dequantize`: `qnn-quantize` uses the model's integers, scale and
+      zero point.
+    - Any other dequantized constant (a bias) becomes a float constant
+      holding its real values; `qnn-quantize` quantizes a conv2d/dense bias
+      to int32 with scale `s_in * s_w` (ONNX QDQ biases have that scale
+      already, so the integers are the model's).
     - Tensors no pair covers get no probe: ops whose output has no
-      quantization stay float (a remark names each such conv2d / dense /
-      matmul / add / sub / mul / concat / elementwise function),
-      data-movement ops follow their input. Float readers of an adopted
-      tensor (ops left float, the results) read its quantized values, as
-      in the model.
+      quantization stay float, as ONNX Runtime runs them (a remark names
+      each such conv2d / dense / matmul / add / sub / mul / concat /
+      softmax / average pool / elementwise function); data-movement ops,
+      relu and clip follow their input. Float readers of an adopted tensor
+      (ops left float, the results) read its quantized values, as in the
+      model. With `calibrate-float-ops`, the results of those ops get
+      plain probes instead (no fixed type): `qnn-calibrate` measures them
+      and `qnn-quantize` quantizes the ops with its own types.
     - A pair that would give a tensor a second, different type, and per-axis
       activation pairs along another axis than the last, stay as they are
       (float quantize/dequantize, the model's arithmetic), with a remark.
@@ -256,6 +264,13 @@ def QNNAdoptQDQPass : Pass<"qnn-adopt-qdq", "mlir::ModuleOp"> {
     the trained weights). See docs/Quantization.md, "Already-quantized
     models".
   }];
+  let options = [
+    Option<"calibrateFloatOps", "calibrate-float-ops", "bool", "false",
+           "Give the results of the ops the model leaves float plain "
+           "qnn.observe probes, so that qnn-calibrate measures them and "
+           "qnn-quantize quantizes those ops with its own types (default: "
+           "they stay float, as ONNX Runtime runs them)">,
+  ];
 }
 
 def QNNQuantizePass : Pass<"qnn-quantize", "mlir::ModuleOp"> {
