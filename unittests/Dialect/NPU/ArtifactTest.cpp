@@ -193,7 +193,7 @@ TEST(Artifact, NewerMajorIsRefused) {
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
             "new.qart: artifact format version 2.3 is newer than this "
-            "reader's 1.1 (a different major version): use a newer qmlir");
+            "reader's 1.2 (a different major version): use a newer qmlir");
   // A newer minor version of this major is read.
   a.formatMajor = kArtifactFormatMajor;
   bytes = writeArtifact(a);

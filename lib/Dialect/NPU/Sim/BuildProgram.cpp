@@ -181,6 +181,8 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = c.getOutputBits();
     s.multiplier.assign(c.getMultiplier().begin(), c.getMultiplier().end());
     s.shift.assign(c.getShift().begin(), c.getShift().end());
+    s.tileChannels = c.getTileChannels().value_or(0);
+    s.tileRows = c.getTileRows().value_or(0);
   } else if (auto d = dyn_cast<DenseOp>(o)) {
     s.kind = SimOpKind::Dense;
     in = d.getInput();
@@ -196,6 +198,8 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = d.getOutputBits();
     s.multiplier.assign(d.getMultiplier().begin(), d.getMultiplier().end());
     s.shift.assign(d.getShift().begin(), d.getShift().end());
+    s.tileChannels = d.getTileChannels().value_or(0);
+    s.tileRows = d.getTileRows().value_or(0);
   } else if (auto r = dyn_cast<RescaleOp>(o)) {
     s.kind = SimOpKind::Rescale;
     in = r.getInput();
@@ -244,6 +248,40 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.kind = SimOpKind::Reshape;
     in = r.getInput();
     out = r.getOutput();
+  } else if (auto a = dyn_cast<AddOp>(o)) {
+    s.kind = SimOpKind::Add;
+    in = a.getLhs();
+    out = a.getOutput();
+    for (Value v : {a.getLhs(), a.getRhs()}) {
+      auto id = use(v);
+      if (!id)
+        return id.takeError();
+      s.inputs.push_back(*id);
+    }
+    s.inputZp = a.getLhsZp();
+    s.rhsZp = a.getRhsZp();
+    s.inputBits = a.getInputBits();
+    s.inputMultiplier.assign(a.getInputMultiplier().begin(),
+                             a.getInputMultiplier().end());
+    s.inputShift.assign(a.getInputShift().begin(), a.getInputShift().end());
+    s.outputZp = a.getOutputZp();
+    s.qmin = a.getQmin();
+    s.qmax = a.getQmax();
+    s.outputBits = a.getOutputBits();
+    s.multiplier.assign(a.getMultiplier().begin(), a.getMultiplier().end());
+    s.shift.assign(a.getShift().begin(), a.getShift().end());
+  } else if (auto c = dyn_cast<ConcatOp>(o)) {
+    s.kind = SimOpKind::Concat;
+    in = c.getInputs().front();
+    out = c.getOutput();
+    for (Value v : c.getInputs()) {
+      auto id = use(v);
+      if (!id)
+        return id.takeError();
+      s.inputs.push_back(*id);
+    }
+    s.axis = static_cast<int64_t>(c.getAxis());
+    s.bits = c.getBits();
   } else {
     return makeError("'" + o->getName().getStringRef() + "' ('" + s.name +
                      "') cannot run in an accelerator segment");

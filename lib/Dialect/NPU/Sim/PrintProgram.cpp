@@ -79,6 +79,13 @@ void npu::printProgram(llvm::raw_ostream &os, const SimProgram &p) {
                       .str()
             : op.bits ? llvm::formatv("-/{0}/{0}/-", op.bits).str()
                       : std::string("-/-/-/-");
+        if (op.kind == SimOpKind::Add)
+          bits = llvm::formatv("-/{0}/{1}/32", op.inputBits, op.outputBits)
+                     .str();
+        if (op.tileChannels || op.tileRows)
+          bits += llvm::formatv("  tiled: {0} channel(s) x {1} row(s)",
+                                op.tileChannels, op.tileRows)
+                      .str();
         row("npu " + std::to_string(step.index), op.name, opKindName(op.kind),
             p.tensors[op.output], kernel, bits);
       }

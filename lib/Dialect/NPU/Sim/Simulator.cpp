@@ -11,6 +11,7 @@
 
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 
+#include "qmlir/Dialect/NPU/IR/Tiling.h"
 #include "qmlir/Quant/QuantMath.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -79,11 +80,11 @@ public:
   llvm::Error run(const SimStep &seg);
 
 private:
-  llvm::Error conv(const SimOp &op);
-  llvm::Error dense(const SimOp &op);
+  llvm::Error layer(const SimOp &op);
   llvm::Error requant(const SimOp &op, int64_t acc, int64_t channel,
                       int64_t &out);
-  void cost(const SimOp &op, int64_t macs, int64_t cycles, int64_t onChip) {
+  void cost(const SimOp &op, int64_t macs, int64_t cycles, int64_t onChip,
+            int64_t tiles = 0, int64_t offChip = 0) {
     if (!record)
       return;
     LayerStats s;
@@ -93,6 +94,8 @@ private:
     s.macs = macs;
     s.cycles = cycles;
     s.onChipBytes = onChip;
+    s.tiles = tiles;
+    s.offChipBytes = offChip;
     stats.layers.push_back(s);
   }
   const IntTensor &get(int64_t id) { return values.ints[id]; }
@@ -126,71 +129,102 @@ llvm::Error SegmentRunner::requant(const SimOp &op, int64_t acc,
   return llvm::Error::success();
 }
 
-llvm::Error SegmentRunner::conv(const SimOp &op) {
-  const IntTensor &x = get(op.input);
-  IntTensor y = make(op.output);
-  int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
-  int64_t O = op.weightShape[0], KH = op.weightShape[1],
-          KW = op.weightShape[2], CG = op.weightShape[3];
-  int64_t OH = y.shape[1], OW = y.shape[2];
-  int64_t perGroup = O / op.groups;
-  ArrayRef<int64_t> st = op.strides, pad = op.padding, dil = op.dilations;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow)
-        for (int64_t o = 0; o < O; ++o) {
-          int64_t g = o / perGroup;
-          int64_t acc = op.bias.empty() ? 0 : op.bias[o];
-          for (int64_t kh = 0; kh < KH; ++kh) {
-            int64_t ih = oh * st[0] - pad[0] + kh * dil[0];
-            if (ih < 0 || ih >= H)
-              continue; // padding holds input_zp: contributes 0
-            for (int64_t kw = 0; kw < KW; ++kw) {
-              int64_t iw = ow * st[1] - pad[2] + kw * dil[1];
-              if (iw < 0 || iw >= W)
-                continue;
-              const int64_t *xin = &x.v[((n * H + ih) * W + iw) * C + g * CG];
-              const int64_t *wk = &op.weight[((o * KH + kh) * KW + kw) * CG];
-              for (int64_t c = 0; c < CG; ++c)
-                acc += (xin[c] - op.inputZp) * wk[c];
-            }
-          }
-          int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
-          if (llvm::Error e = requant(op, acc, o, out))
-            return e;
-        }
-  int64_t macs = N * OH * OW * O * KH * KW * CG;
-  // Output channels across the columns, the reduction across the rows.
-  int64_t cycles =
-      N * OH * OW * ceilDiv(O, hw.macCols) * ceilDiv(KH * KW * CG, hw.macRows);
-  int64_t onChip = packed(op.weight.size(), op.weightBits) +
-                   4 * static_cast<int64_t>(op.bias.size()) +
-                   packed(x.size(), op.inputBits) +
-                   packed(y.size(), op.outputBits);
-  cost(op, macs, cycles, onChip);
-  values.ints[op.output] = std::move(y);
-  return llvm::Error::success();
+/// The tiler's view of a conv2d or dense op (Tiling.h).
+LayerGeometry geometryOf(const SimOp &op, const IntTensor &x,
+                         const IntTensor &y) {
+  LayerGeometry g;
+  g.inputBits = op.inputBits;
+  g.weightBits = op.weightBits;
+  g.outputBits = op.outputBits;
+  g.bias = !op.bias.empty();
+  if (op.kind == SimOpKind::Dense) {
+    g.C = g.CG = op.weightShape[1];
+    g.O = op.weightShape[0];
+    g.H = g.OH = x.size() / g.C;
+    return g;
+  }
+  g.N = x.shape[0];
+  g.H = x.shape[1];
+  g.W = x.shape[2];
+  g.C = x.shape[3];
+  g.O = op.weightShape[0];
+  g.KH = op.weightShape[1];
+  g.KW = op.weightShape[2];
+  g.CG = op.weightShape[3];
+  g.OH = y.shape[1];
+  g.OW = y.shape[2];
+  g.strideH = op.strides[0];
+  g.dilationH = op.dilations[0];
+  g.padTop = op.padding[0];
+  g.groups = op.groups;
+  return g;
 }
 
-llvm::Error SegmentRunner::dense(const SimOp &op) {
+/// Runs conv2d and dense tile by tile (one tile when untiled): for each
+/// image, each row tile, each channel tile, the tile's outputs. The values
+/// do not depend on the tiling; the cost does.
+llvm::Error SegmentRunner::layer(const SimOp &op) {
   const IntTensor &x = get(op.input);
   IntTensor y = make(op.output);
-  int64_t M = op.weightShape[0], K = op.weightShape[1];
-  int64_t rows = x.size() / K;
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t m = 0; m < M; ++m) {
-      int64_t acc = op.bias.empty() ? 0 : op.bias[m];
-      for (int64_t k = 0; k < K; ++k)
-        acc += (x.v[r * K + k] - op.inputZp) * op.weight[m * K + k];
-      if (llvm::Error e = requant(op, acc, m, y.v[r * M + m]))
-        return e;
-    }
-  int64_t cycles = rows * ceilDiv(M, hw.macCols) * ceilDiv(K, hw.macRows);
-  int64_t onChip = packed(op.weight.size(), op.weightBits) +
-                   4 * static_cast<int64_t>(op.bias.size()) +
-                   packed(x.size(), op.inputBits) +
-                   packed(y.size(), op.outputBits);
-  cost(op, rows * M * K, cycles, onChip);
+  bool isDense = op.kind == SimOpKind::Dense;
+  LayerGeometry g = geometryOf(op, x, y);
+  int64_t tc = op.tileChannels ? op.tileChannels : g.O;
+  int64_t tr = op.tileRows ? op.tileRows : g.OH;
+  bool tiled = tc < g.O || tr < g.OH;
+  int64_t H = g.H, W = g.W, C = g.C, O = g.O, KH = g.KH, KW = g.KW,
+          CG = g.CG, OH = g.OH, OW = g.OW;
+  int64_t perGroup = O / std::max<int64_t>(op.groups, 1);
+  int64_t reduction = KH * KW * CG;
+  int64_t cycles = 0, tiles = 0;
+  for (int64_t n = 0; n < g.N; ++n)
+    for (int64_t r0 = 0; r0 < OH; r0 += tr)
+      for (int64_t c0 = 0; c0 < O; c0 += tc) {
+        int64_t r1 = std::min(OH, r0 + tr), c1 = std::min(O, c0 + tc);
+        ++tiles;
+        // Channels across the columns, the reduction across the rows.
+        cycles += (r1 - r0) * OW * ceilDiv(c1 - c0, hw.macCols) *
+                  ceilDiv(reduction, hw.macRows);
+        for (int64_t oh = r0; oh < r1; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow)
+            for (int64_t o = c0; o < c1; ++o) {
+              int64_t acc = op.bias.empty() ? 0 : op.bias[o];
+              if (isDense) {
+                const int64_t *xin = &x.v[oh * C];
+                const int64_t *wk = &op.weight[o * C];
+                for (int64_t k = 0; k < C; ++k)
+                  acc += (xin[k] - op.inputZp) * wk[k];
+              } else {
+                ArrayRef<int64_t> st = op.strides, pad = op.padding,
+                                  dil = op.dilations;
+                int64_t grp = o / perGroup;
+                for (int64_t kh = 0; kh < KH; ++kh) {
+                  int64_t ih = oh * st[0] - pad[0] + kh * dil[0];
+                  if (ih < 0 || ih >= H)
+                    continue; // padding holds input_zp: contributes 0
+                  for (int64_t kw = 0; kw < KW; ++kw) {
+                    int64_t iw = ow * st[1] - pad[2] + kw * dil[1];
+                    if (iw < 0 || iw >= W)
+                      continue;
+                    const int64_t *xin =
+                        &x.v[((n * H + ih) * W + iw) * C + grp * CG];
+                    const int64_t *wk =
+                        &op.weight[((o * KH + kh) * KW + kw) * CG];
+                    for (int64_t c = 0; c < CG; ++c)
+                      acc += (xin[c] - op.inputZp) * wk[c];
+                  }
+                }
+              }
+              int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
+              if (llvm::Error e = requant(op, acc, o, out))
+                return e;
+            }
+      }
+  int64_t macs = g.N * OH * OW * O * reduction;
+  // Untiled: the whole layer is on chip; tiled: the largest tile, and the
+  // layer streams its weights and activations through off-chip memory.
+  int64_t onChip = tiled ? tileBytes(g, tc, tr) : wholeLayerBytes(g);
+  int64_t traffic = tiled ? tiledTrafficBytes(g, TilePlan{tc, tr}) : 0;
+  cost(op, macs, cycles, onChip, tiled ? tiles : 0, traffic);
   values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
@@ -200,13 +234,48 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
   for (const SimOp &op : seg.ops) {
     switch (op.kind) {
     case SimOpKind::Conv2d:
-      if (llvm::Error e = conv(op))
-        return e;
-      break;
     case SimOpKind::Dense:
-      if (llvm::Error e = dense(op))
+      if (llvm::Error e = layer(op))
         return e;
       break;
+    case SimOpKind::Add: {
+      const IntTensor &a = get(op.inputs[0]), &b = get(op.inputs[1]);
+      IntTensor y = make(op.output);
+      qmath::AddRescale r;
+      r.lhs = {op.inputMultiplier[0], op.inputShift[0]};
+      r.rhs = {op.inputMultiplier[1], op.inputShift[1]};
+      r.output = {op.multiplier[0], op.shift[0]};
+      for (int64_t i = 0; i < y.size(); ++i)
+        y.v[i] = qmath::addQuantized(a.v[i], b.v[i], op.inputZp, op.rhsZp, r,
+                                     op.outputZp, op.qmin, op.qmax);
+      cost(op, 0, ceilDiv(y.size(), lanes),
+           2 * packed(a.size(), op.inputBits) +
+               packed(y.size(), op.outputBits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Concat: {
+      IntTensor y = make(op.output);
+      int64_t axis = op.axis;
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < axis; ++d)
+        outer *= y.shape[d];
+      for (int64_t d = axis + 1; d < static_cast<int64_t>(y.shape.size());
+           ++d)
+        inner *= y.shape[d];
+      int64_t outRow = y.shape[axis] * inner, offset = 0;
+      for (int64_t id : op.inputs) {
+        const IntTensor &x = get(id);
+        int64_t row = x.shape[axis] * inner;
+        for (int64_t o = 0; o < outer; ++o)
+          std::copy(x.v.begin() + o * row, x.v.begin() + (o + 1) * row,
+                    y.v.begin() + o * outRow + offset);
+        offset += row;
+      }
+      cost(op, 0, ceilDiv(y.size(), lanes), 2 * packed(y.size(), op.bits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
     case SimOpKind::Clamp: {
       IntTensor y = get(op.input);
       for (int64_t &v : y.v)
@@ -341,10 +410,13 @@ int64_t boundaryBytes(const SimProgram &program, int64_t id) {
   return packed(numel(t.shape), t.bits);
 }
 
+/// The weights of a segment's untiled layers (tiled layers count their own
+/// traffic, LayerStats::offChipBytes).
 int64_t segmentWeightBytes(const SimStep &seg) {
   int64_t bytes = 0;
   for (const SimOp &op : seg.ops)
-    if (op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense)
+    if ((op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense) &&
+        !op.tileChannels && !op.tileRows)
       bytes += packed(op.weight.size(), op.weightBits) +
                4 * static_cast<int64_t>(op.bias.size());
   return bytes;
@@ -426,6 +498,10 @@ llvm::StringRef npu::opKindName(SimOpKind kind) {
     return "npu.transpose";
   case SimOpKind::Reshape:
     return "npu.reshape";
+  case SimOpKind::Add:
+    return "npu.add";
+  case SimOpKind::Concat:
+    return "npu.concat";
   }
   return "npu.?";
 }
@@ -552,6 +628,9 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
     stats.cycles += l.cycles;
     stats.macs += l.macs;
     stats.peakOnChipBytes = std::max(stats.peakOnChipBytes, l.onChipBytes);
+    stats.offChipBytes += l.offChipBytes;
+    if (l.tiles)
+      ++stats.tiledLayers;
   }
   std::vector<HostTensor> out;
   for (auto [i, r] : llvm::enumerate(results)) {
@@ -594,6 +673,12 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
       hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
                      : std::string(),
       stats.offChipBytes);
+  for (const LayerStats &l : stats.layers)
+    if (l.tiles)
+      os << llvm::formatv("  tiled: '{0}' runs as {1} tiles (on-chip {2} "
+                          "bytes per tile, off-chip traffic {3} bytes: "
+                          "weights, input rows with their halo, outputs)\n",
+                          l.name, l.tiles, l.onChipBytes, l.offChipBytes);
   if (stats.cpuSegmentRuns)
     os << llvm::formatv("  CPU fallback: {0} segment(s) per run (compiled "
                         "code, not in the cycle model)\n",

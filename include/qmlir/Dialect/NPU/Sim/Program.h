@@ -66,7 +66,9 @@ enum class SimOpKind {
   MaxPool2d,
   AvgPool2d,
   Transpose,
-  Reshape
+  Reshape,
+  Add,   ///< artifact format 1.2
+  Concat ///< artifact format 1.2
 };
 
 /// One npu op inside an accelerator segment: every attribute of the npu
@@ -87,6 +89,18 @@ struct SimOp {
   int64_t bits = 0;
   int64_t min = 0, max = 0;
   std::vector<int32_t> multiplier, shift;
+  /// conv2d/dense tiling (docs/Targets.md, "Tiling"): output channels and
+  /// output rows per tile; 0: untiled.
+  int64_t tileChannels = 0, tileRows = 0;
+  /// add (lhs, rhs) and concat (all): the input tensors; `input` is the
+  /// first of them.
+  std::vector<int64_t> inputs;
+  /// concat: the axis.
+  int64_t axis = 0;
+  /// add: the rhs zero point (`inputZp` is the lhs's), and the rescales of
+  /// the two inputs to the common 32-bit scale.
+  int64_t rhsZp = 0;
+  std::vector<int32_t> inputMultiplier, inputShift;
 };
 
 enum class SimStepKind { Quantize, Dequantize, Transfer, Segment, CpuSegment };

@@ -28,8 +28,14 @@ struct LayerStats {
   int64_t macs = 0;
   int64_t cycles = 0;
   /// Weights (packed at their width) and bias, input and output
-  /// activations (packed at their width): what must be on chip at once.
+  /// activations (packed at their width): what must be on chip at once
+  /// (for a tiled layer: its largest tile).
   int64_t onChipBytes = 0;
+  /// A tiled layer (docs/Targets.md, "Tiling"): its tiles per run (0:
+  /// untiled), and its off-chip traffic (weights reloaded per row tile,
+  /// input rows with their halo, outputs).
+  int64_t tiles = 0;
+  int64_t offChipBytes = 0;
 };
 
 struct SimStats {
@@ -37,8 +43,9 @@ struct SimStats {
   int64_t cycles = 0, macs = 0;
   int64_t peakOnChipBytes = 0;
   /// Segment inputs and outputs (packed) plus each segment's weights,
-  /// loaded once per run.
+  /// loaded once per run, plus the traffic of tiled layers.
   int64_t offChipBytes = 0;
+  int64_t tiledLayers = 0;
   int64_t runs = 0;
   /// CPU segments executed per run.
   int64_t cpuSegmentRuns = 0;
