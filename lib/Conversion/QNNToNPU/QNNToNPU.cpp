@@ -236,6 +236,13 @@ Value Converter::toDevice(Value v) {
   if (auto t = v.getDefiningOp<npu::TransferOp>())
     if (!t.isToDevice())
       return t.getInput();
+  // One transfer per tensor: reuse one an earlier consumer created.
+  Block *block = b.getInsertionBlock();
+  for (Operation *user : v.getUsers())
+    if (auto t = dyn_cast<npu::TransferOp>(user))
+      if (t.isToDevice() && t->getBlock() == block &&
+          t->isBeforeInBlock(&*b.getInsertionPoint()))
+        return t.getOutput();
   return npu::TransferOp::create(b, v.getLoc(), storageTensor(v.getType()), v);
 }
 

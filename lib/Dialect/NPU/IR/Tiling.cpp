@@ -57,12 +57,20 @@ int64_t npu::tiledTrafficBytes(const LayerGeometry &g, const TilePlan &plan) {
          packedBytes(g.N * g.OH * g.OW * g.O, g.outputBits);
 }
 
+int64_t npu::channelPasses(const LayerGeometry &g, int64_t channels,
+                           int64_t macCols) {
+  int64_t full = g.O / channels, rest = g.O % channels;
+  return full * ceilDiv(channels, macCols) +
+         (rest ? ceilDiv(rest, macCols) : 0);
+}
+
 std::optional<TilePlan> npu::planTiles(const LayerGeometry &g,
                                        int64_t memoryBytes, int64_t macCols) {
   if (memoryBytes <= 0 || wholeLayerBytes(g) <= memoryBytes)
     return TilePlan{g.O, g.OH};
+  macCols = std::max<int64_t>(macCols, 1);
   std::optional<TilePlan> best;
-  int64_t bestTraffic = 0;
+  int64_t bestPasses = 0, bestTraffic = 0;
   int64_t lastRows = -1;
   // Each distinct number of row tiles k once: rows = ceil(OH / k).
   for (int64_t k = 1; k <= g.OH; ++k) {
@@ -82,12 +90,17 @@ std::optional<TilePlan> npu::planTiles(const LayerGeometry &g,
         hi = mid - 1;
     }
     int64_t channels = lo;
-    if (channels < g.O && macCols > 1 && channels >= macCols)
+    if (channels < g.O && channels >= macCols)
       channels -= channels % macCols;
     TilePlan plan{channels, rows};
+    // Fewest passes over the MAC array's columns (cycles) first, then the
+    // least off-chip traffic.
+    int64_t passes = channelPasses(g, channels, macCols);
     int64_t traffic = tiledTrafficBytes(g, plan);
-    if (!best || traffic < bestTraffic) {
+    if (!best || passes < bestPasses ||
+        (passes == bestPasses && traffic < bestTraffic)) {
       best = plan;
+      bestPasses = passes;
       bestTraffic = traffic;
     }
   }

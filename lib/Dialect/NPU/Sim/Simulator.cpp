@@ -679,6 +679,19 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
                           "bytes per tile, off-chip traffic {3} bytes: "
                           "weights, input rows with their halo, outputs)\n",
                           l.name, l.tiles, l.onChipBytes, l.offChipBytes);
+  if (hw.memoryBytes && stats.peakOnChipBytes > hw.memoryBytes) {
+    std::string names;
+    int64_t count = 0;
+    for (const LayerStats &l : stats.layers)
+      if (l.onChipBytes > hw.memoryBytes) {
+        if (count++ < 4)
+          names += (names.empty() ? "" : ", ") + l.name;
+      }
+    os << llvm::formatv("  over memory: {0} layer(s) need more than the {1} "
+                        "bytes on chip at once (only conv2d and dense are "
+                        "tiled): {2}{3}\n",
+                        count, hw.memoryBytes, names, count > 4 ? ", ..." : "");
+  }
   if (stats.cpuSegmentRuns)
     os << llvm::formatv("  CPU fallback: {0} segment(s) per run (compiled "
                         "code, not in the cycle model)\n",

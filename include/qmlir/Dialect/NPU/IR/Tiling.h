@@ -66,11 +66,18 @@ int64_t inputRowsOf(const LayerGeometry &g, int64_t r0, int64_t rows);
 /// every output is written once.
 int64_t tiledTrafficBytes(const LayerGeometry &g, const TilePlan &plan);
 
+/// Passes of output-channel tiles of `channels` over a MAC array with
+/// `macCols` columns, per output position: what the cycle model multiplies
+/// (a tile of c channels takes ceil(c / macCols) passes).
+int64_t channelPasses(const LayerGeometry &g, int64_t channels,
+                      int64_t macCols);
+
 /// The plan for `memoryBytes` of on-chip memory (0: unlimited): no tiling
-/// when the whole layer fits; otherwise the tiling with the least off-chip
-/// traffic whose tiles fit (channel tiles a multiple of `macCols` when one
-/// fits, so tiles fill the MAC array). nullopt: not even one output channel
-/// of one output row fits.
+/// when the whole layer fits; otherwise, among the tilings whose tiles fit
+/// (for each number of row tiles, the most channels that fit, rounded down
+/// to a multiple of `macCols` when at least `macCols`), the one with the
+/// fewest cycles (channel passes), then the least off-chip traffic. nullopt:
+/// not even one output channel of one output row fits.
 std::optional<TilePlan> planTiles(const LayerGeometry &g, int64_t memoryBytes,
                                   int64_t macCols);
 
