@@ -245,6 +245,9 @@ llvm::Expected<Artifact> Reader::read() {
       s.inputs = longs(st->inputs());
       s.outputs = longs(st->outputs());
       s.toAccelerator = st->to_accelerator();
+      s.cpuMacs = st->cpu_macs(); // 1.2; 0 in older files
+      if (s.cpuMacs < 0)
+        return fail(where + ": negative cpu_macs");
       if (st->ops())
         for (const qart::NpuOp *o : *st->ops()) {
           SimOp op;

@@ -143,8 +143,8 @@ std::string npu::writeArtifact(const Artifact &artifact) {
     auto opsV = ops.empty() ? 0 : fbb.CreateVector(ops);
     auto in = longs(fbb, s.inputs), out = longs(fbb, s.outputs);
     steps.push_back(qart::CreateStep(fbb, static_cast<qart::StepKind>(s.kind),
-                                     s.index, in, out, opsV,
-                                     s.toAccelerator));
+                                     s.index, in, out, opsV, s.toAccelerator,
+                                     s.cpuMacs));
   }
   auto stepsV = fbb.CreateVector(steps);
   std::vector<fb::Offset<qart::CpuCode>> cpu;

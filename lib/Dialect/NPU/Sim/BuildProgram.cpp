@@ -387,6 +387,8 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
   SimStep step;
   step.kind = SimStepKind::CpuSegment;
   step.index = index;
+  for (Operation *o : run)
+    step.cpuMacs += layerMacs(o);
   for (Value v : args) {
     auto id = use(v);
     if (!id)
@@ -475,6 +477,20 @@ llvm::Expected<SimProgram> ProgramBuilder::build() {
 }
 
 } // namespace
+
+int64_t npu::layerMacs(Operation *op) {
+  if (!isa<qnn::Conv2dOp, qnn::DenseOp>(op))
+    return 0;
+  auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+  auto y = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!w || !y || !w.hasStaticShape() || !y.hasStaticShape() ||
+      w.getRank() < 2)
+    return 0;
+  // Every output takes one reduction over a weight row (conv2d: KH·KW·C/g;
+  // dense: K).
+  int64_t reduction = w.getNumElements() / w.getDimSize(0);
+  return y.getNumElements() * reduction;
+}
 
 std::string npu::cpuSegmentName(int64_t index) {
   return "cpu_segment_" + std::to_string(index);

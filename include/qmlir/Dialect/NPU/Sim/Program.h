@@ -118,6 +118,9 @@ struct SimStep {
   std::vector<SimOp> ops;
   /// Transfer: true from the CPU to the accelerator.
   bool toAccelerator = false;
+  /// CpuSegment: the multiply-accumulates of its conv2d and dense layers
+  /// per run (for the report; 0 when unknown, as in format 1.0/1.1 files).
+  int64_t cpuMacs = 0;
 };
 
 /// A partitioned model. CPU segments are outlined functions: `cpuModule`
@@ -130,6 +133,9 @@ struct SimProgram {
   std::vector<SimStep> steps;
   int64_t numCpuSegments = 0;
 };
+
+/// The multiply-accumulates of a qnn.conv2d or qnn.dense (0 for other ops).
+int64_t layerMacs(mlir::Operation *op);
 
 /// The name of CPU segment `index`'s outlined function.
 std::string cpuSegmentName(int64_t index);

@@ -47,8 +47,12 @@ struct SimStats {
   int64_t offChipBytes = 0;
   int64_t tiledLayers = 0;
   int64_t runs = 0;
-  /// CPU segments executed per run.
+  /// CPU segments executed per run, the MACs of their conv2d/dense layers
+  /// per run (SimStep::cpuMacs), and the host wall time of all their calls
+  /// (every run).
   int64_t cpuSegmentRuns = 0;
+  int64_t cpuMacs = 0;
+  double cpuSeconds = 0.0;
 };
 
 /// The op's mnemonic (`npu.conv2d`, ...).
