@@ -411,3 +411,64 @@ TEST(AddRescale, LowersTheShiftWhenTheSumCouldOverflow) {
       EXPECT_LE(std::abs(double(v) - exact), 0.5 + 1e-3) << a << " " << b;
     }
 }
+
+TEST(AddConcat, DamagedFilesNeverCrash) {
+  // The fields of format 1.2 (inputs, axis, rhs_zp, input rescales): every
+  // flip of a byte and every truncation is refused with one line or read
+  // into a program that runs or fails cleanly.
+  qmath::AddRescale r;
+  Artifact a;
+  a.program = addConcatProgram(r);
+  std::string good = writeArtifact(a);
+  int refused = 0, read = 0;
+  auto check = [&](const std::string &bytes) {
+    auto loaded = loadArtifact(llvm::MemoryBufferRef(bytes, "bad.qart"));
+    if (!loaded) {
+      std::string message = llvm::toString(loaded.takeError());
+      EXPECT_EQ(message.rfind("bad.qart: ", 0), 0u) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+      ++refused;
+      return;
+    }
+    ++read;
+    SimStats stats;
+    auto out = simulate(loaded->program, inputsFor(loaded->program, 5), {},
+                        stats);
+    if (!out)
+      llvm::consumeError(out.takeError());
+  };
+  for (size_t i = 0; i < good.size(); ++i)
+    for (uint8_t mask : {0xFF, 0x01, 0x80}) {
+      std::string bad = good;
+      bad[i] = static_cast<char>(bad[i] ^ mask);
+      check(bad);
+    }
+  for (size_t n = 0; n < good.size(); ++n)
+    check(good.substr(0, n));
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(read, 0);
+}
+
+TEST(Tiling, DamagedTiledFilesNeverCrash) {
+  // Flips in the tile fields of a tiled conv: refused or run.
+  Artifact a;
+  a.program = layerProgram(false, 3, 2);
+  std::string good = writeArtifact(a);
+  int read = 0;
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0xFF);
+    auto loaded = loadArtifact(llvm::MemoryBufferRef(bad, "bad.qart"));
+    if (!loaded) {
+      llvm::consumeError(loaded.takeError());
+      continue;
+    }
+    ++read;
+    SimStats stats;
+    auto out =
+        simulate(loaded->program, inputsFor(loaded->program, 6), {}, stats);
+    if (!out)
+      llvm::consumeError(out.takeError());
+  }
+  EXPECT_GT(read, 0);
+}
