@@ -20,7 +20,7 @@ llvm::ArrayRef<llvm::StringRef> target::knownOpKinds() {
   static const llvm::StringRef kinds[] = {
       "conv2d",  "dense",      "relu",       "clip",
       "add",     "max_pool2d", "avg_pool2d", "global_avg_pool",
-      "reshape", "transpose",  "requantize", "concat"};
+      "reshape", "transpose",  "requantize", "concat", "pad"};
   return kinds;
 }
 

@@ -187,6 +187,7 @@ private:
                                ArrayRef<int64_t> strides);
   LogicalResult convertAdd(qnn::AddOp op);
   LogicalResult convertConcat(qnn::ConcatOp op);
+  LogicalResult convertPad(qnn::PadOp op);
   /// The channel (last dimension) limits of `limits` hold for `type`.
   bool channelsWithin(const OpLimits *limits, Type type) const {
     auto t = cast<RankedTensorType>(type);
@@ -571,6 +572,27 @@ LogicalResult Converter::convertConcat(qnn::ConcatOp op) {
   return success();
 }
 
+/// Constant padding of a per-tensor tensor: the pad value quantized with
+/// the tensor's parameters, as the CPU lowering quantizes it.
+LogicalResult Converter::convertPad(qnn::PadOp op) {
+  std::optional<QInfo> in = infoOf(op.getInput().getType());
+  if (!in || in->perAxis || op.getMode() != qnn::PadMode::Constant ||
+      op.getInput().getType().getElementType() !=
+          op.getOutput().getType().getElementType() ||
+      !bitsAllowed(target.activationBits, in->bits) ||
+      !channelsWithin(target.lookup("pad"), op.getOutput().getType()))
+    return failure();
+  int64_t value = qmath::quantize(op.getValue().convertToFloat(),
+                                  in->scale(0), in->zp(0), in->qmin, in->qmax);
+  b.setInsertionPoint(op);
+  Value result = npu::PadOp::create(
+      b, op.getLoc(), storageTensor(op.getOutput().getType()),
+      toDevice(op.getInput()), op.getPaddingAttr(),
+      b.getI64IntegerAttr(value), b.getI64IntegerAttr(in->bits));
+  replaceWithDevice(op, result);
+  return success();
+}
+
 LogicalResult Converter::convert(Operation *op) {
   if (!target.lookup(op->getName().stripDialect()))
     return failure();
@@ -598,6 +620,8 @@ LogicalResult Converter::convert(Operation *op) {
     return convertAdd(a);
   if (auto c = dyn_cast<qnn::ConcatOp>(op))
     return convertConcat(c);
+  if (auto p = dyn_cast<qnn::PadOp>(op))
+    return convertPad(p);
   if (auto g = dyn_cast<qnn::GlobalAvgPoolOp>(op)) {
     auto shape = g.getInput().getType().getShape();
     int64_t kernel[] = {shape[1], shape[2]};

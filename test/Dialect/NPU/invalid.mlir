@@ -139,3 +139,19 @@ func.func @concat_axis(%x: tensor<1x4xi8>) -> tensor<1x8xi8> {
   %z = npu.concat %x, %x {axis = 2, bits = 8} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x8xi8>
   return %z : tensor<1x8xi8>
 }
+
+// -----
+
+func.func @pad_shape(%x: tensor<1x4xi8>) -> tensor<1x7xi8> {
+  // expected-error @below {{output dimension 1 is not the input's plus its padding}}
+  %z = npu.pad %x {padding = array<i64: 0, 0, 1, 1>, value = 0, bits = 8} : (tensor<1x4xi8>) -> tensor<1x7xi8>
+  return %z : tensor<1x7xi8>
+}
+
+// -----
+
+func.func @pad_value(%x: tensor<1x4xi8>) -> tensor<1x6xi8> {
+  // expected-error @below {{value 8 is not a 4-bit value}}
+  %z = npu.pad %x {padding = array<i64: 0, 0, 1, 1>, value = 8, bits = 4} : (tensor<1x4xi8>) -> tensor<1x6xi8>
+  return %z : tensor<1x6xi8>
+}

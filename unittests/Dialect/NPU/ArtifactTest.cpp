@@ -206,19 +206,19 @@ TEST(Artifact, UnknownOpKindNamesTheNewerVersion) {
   // version: refused, naming both versions; in a file of this version:
   // refused as damaged.
   Artifact a = smallArtifact();
-  a.program.steps[2].ops[1].kind = static_cast<SimOpKind>(10);
+  a.program.steps[2].ops[1].kind = static_cast<SimOpKind>(11);
   a.formatMinor = kArtifactFormatMinor + 1;
   std::string bytes = writeArtifact(a);
   auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
-            "m.qart: step 2: unknown op kind 10 (the file is format 1.3, "
+            "m.qart: step 2: unknown op kind 11 (the file is format 1.3, "
             "newer than this reader's 1.2: use a newer qmlir)");
   a.formatMinor = kArtifactFormatMinor;
   bytes = writeArtifact(a);
   auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
   ASSERT_FALSE(static_cast<bool>(c));
-  EXPECT_EQ(llvm::toString(c.takeError()), "m.qart: step 2: unknown op kind 10");
+  EXPECT_EQ(llvm::toString(c.takeError()), "m.qart: step 2: unknown op kind 11");
 }
 
 TEST(Artifact, HugeTensorIsRefusedBeforeSimulation) {

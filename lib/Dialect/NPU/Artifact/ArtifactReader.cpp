@@ -131,6 +131,7 @@ llvm::Error Reader::op(const qart::NpuOp *in, SimOp &o,
                              in->input_multiplier()->end());
   if (in->input_shift())
     o.inputShift.assign(in->input_shift()->begin(), in->input_shift()->end());
+  o.padValue = in->pad_value();
   if (in->weights() && in->weights()->bits() != o.weightBits)
     return fail(where + ": weights packed at " +
                 llvm::Twine(in->weights()->bits()) + " bits, weight_bits " +

@@ -109,6 +109,7 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   b.add_rhs_zp(op.rhsZp);
   b.add_input_multiplier(inputMultiplier);
   b.add_input_shift(inputShift);
+  b.add_pad_value(op.padValue);
   return b.Finish();
 }
 

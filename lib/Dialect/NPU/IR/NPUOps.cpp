@@ -261,3 +261,26 @@ LogicalResult ConcatOp::verify() {
                          << out.getDimSize(axis);
   return checkBits(*this, "bits", getBits(), out);
 }
+
+LogicalResult PadOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  ArrayRef<int64_t> pad = getPadding();
+  if (in.getElementType() != out.getElementType() ||
+      in.getRank() != out.getRank() ||
+      static_cast<int64_t>(pad.size()) != 2 * in.getRank())
+    return emitOpError("needs the input's element type and rank, and two "
+                       "paddings per dimension");
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (pad[2 * d] < 0 || pad[2 * d + 1] < 0 ||
+        out.getDimSize(d) != in.getDimSize(d) + pad[2 * d] + pad[2 * d + 1])
+      return emitOpError() << "output dimension " << d
+                           << " is not the input's plus its padding";
+  if (failed(checkBits(*this, "bits", getBits(), in)))
+    return failure();
+  int64_t bits = static_cast<int64_t>(getBits());
+  int64_t v = static_cast<int64_t>(getValue());
+  if (v < -(int64_t(1) << (bits - 1)) || v >= (int64_t(1) << (bits - 1)))
+    return emitOpError() << "value " << v << " is not a " << bits
+                         << "-bit value";
+  return success();
+}

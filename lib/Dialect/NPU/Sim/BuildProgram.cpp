@@ -270,6 +270,13 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = a.getOutputBits();
     s.multiplier.assign(a.getMultiplier().begin(), a.getMultiplier().end());
     s.shift.assign(a.getShift().begin(), a.getShift().end());
+  } else if (auto p = dyn_cast<PadOp>(o)) {
+    s.kind = SimOpKind::Pad;
+    in = p.getInput();
+    out = p.getOutput();
+    s.padding.assign(p.getPadding().begin(), p.getPadding().end());
+    s.padValue = static_cast<int64_t>(p.getValue());
+    s.bits = p.getBits();
   } else if (auto c = dyn_cast<ConcatOp>(o)) {
     s.kind = SimOpKind::Concat;
     in = c.getInputs().front();

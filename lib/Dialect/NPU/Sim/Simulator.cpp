@@ -255,6 +255,31 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
       values.ints[op.output] = std::move(y);
       break;
     }
+    case SimOpKind::Pad: {
+      const IntTensor &x = get(op.input);
+      IntTensor y = make(op.output);
+      std::fill(y.v.begin(), y.v.end(), op.padValue);
+      int64_t rank = static_cast<int64_t>(x.shape.size());
+      SmallVector<int64_t> outStride(rank, 1);
+      for (int64_t d = rank - 2; d >= 0; --d)
+        outStride[d] = outStride[d + 1] * y.shape[d + 1];
+      SmallVector<int64_t> idx(rank, 0);
+      for (int64_t i = 0; i < x.size(); ++i) {
+        int64_t dst = 0;
+        for (int64_t d = 0; d < rank; ++d)
+          dst += (idx[d] + op.padding[2 * d]) * outStride[d];
+        y.v[dst] = x.v[i];
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          if (++idx[d] < x.shape[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+      cost(op, 0, ceilDiv(y.size(), lanes),
+           packed(x.size(), op.bits) + packed(y.size(), op.bits));
+      values.ints[op.output] = std::move(y);
+      break;
+    }
     case SimOpKind::Concat: {
       IntTensor y = make(op.output);
       int64_t axis = op.axis;
@@ -503,6 +528,8 @@ llvm::StringRef npu::opKindName(SimOpKind kind) {
     return "npu.add";
   case SimOpKind::Concat:
     return "npu.concat";
+  case SimOpKind::Pad:
+    return "npu.pad";
   }
   return "npu.?";
 }

@@ -276,6 +276,21 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
       return fail(at + ": bit widths out of range");
     return requant(1);
   }
+  case SimOpKind::Pad: {
+    if (x.size() != y.size() || o.padding.size() != 2 * x.size() ||
+        p.tensors[o.input].type != p.tensors[o.output].type)
+      return fail(at + ": pad needs the output's rank and type and two "
+                       "paddings per dimension");
+    for (size_t d = 0; d < x.size(); ++d)
+      if (o.padding[2 * d] < 0 || o.padding[2 * d + 1] < 0 ||
+          o.padding[2 * d] > kMaxElements ||
+          o.padding[2 * d + 1] > kMaxElements ||
+          y[d] != x[d] + o.padding[2 * d] + o.padding[2 * d + 1])
+        return fail(at + ": pad shapes do not match its padding");
+    if (o.bits < 1 || o.bits > 32 || o.padValue < lo || o.padValue > hi)
+      return fail(at + ": bad bits or pad value");
+    return llvm::Error::success();
+  }
   case SimOpKind::Concat: {
     int64_t rank = static_cast<int64_t>(y.size());
     if (o.axis < 0 || o.axis >= rank)

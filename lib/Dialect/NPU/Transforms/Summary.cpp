@@ -92,6 +92,8 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
     r.bits = "-/" + i(a.getInputBits()) + "/" + i(a.getOutputBits()) + "/32";
   } else if (auto c = dyn_cast<npu::ConcatOp>(op)) {
     r.bits = "-/" + i(c.getBits()) + "/" + i(c.getBits()) + "/-";
+  } else if (auto p = dyn_cast<npu::PadOp>(op)) {
+    r.bits = "-/" + i(p.getBits()) + "/" + i(p.getBits()) + "/-";
   } else if (auto p = dyn_cast<npu::MaxPool2dOp>(op)) {
     r.kernel = shapeOf(RankedTensorType::get(
         p.getKernel(), IntegerType::get(op->getContext(), 8)));

@@ -246,6 +246,27 @@ def NPU_AvgPool2dOp : NPU_Op<"avg_pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def NPU_PadOp : NPU_Op<"pad", [Pure]> {
+  let summary = "Constant padding of storage values";
+  let description = [{
+    `padding` holds `[low_0, high_0, low_1, high_1, ...]`, one pair per
+    dimension; padded positions hold `value`, the real pad value quantized
+    with the tensor's parameters (as the CPU lowering quantizes it).
+
+    ```mlir
+    %y = npu.pad %x {padding = array<i64: 0, 0, 1, 1, 1, 1, 0, 0>, value = -3, bits = 8}
+      : (tensor<1x4x4x2xi8>) -> tensor<1x6x6x2xi8>
+    ```
+  }];
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$padding,
+                       I64Attr:$value, I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def NPU_TransposeOp : NPU_Op<"transpose", [Pure]> {
   let summary = "Permutation of storage values: output dim i is input dim permutation[i]";
   let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$permutation);

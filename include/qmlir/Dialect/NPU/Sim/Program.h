@@ -68,7 +68,8 @@ enum class SimOpKind {
   Transpose,
   Reshape,
   Add,   ///< artifact format 1.2
-  Concat ///< artifact format 1.2
+  Concat, ///< artifact format 1.2
+  Pad     ///< artifact format 1.2
 };
 
 /// One npu op inside an accelerator segment: every attribute of the npu
@@ -101,6 +102,9 @@ struct SimOp {
   /// the two inputs to the common 32-bit scale.
   int64_t rhsZp = 0;
   std::vector<int32_t> inputMultiplier, inputShift;
+  /// pad: the storage value of padded positions (`padding` holds
+  /// [low_0, high_0, ...]).
+  int64_t padValue = 0;
 };
 
 enum class SimStepKind { Quantize, Dequantize, Transfer, Segment, CpuSegment };
