@@ -218,7 +218,8 @@ TEST(Artifact, UnknownOpKindNamesTheNewerVersion) {
   bytes = writeArtifact(a);
   auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
   ASSERT_FALSE(static_cast<bool>(c));
-  EXPECT_EQ(llvm::toString(c.takeError()), "m.qart: step 2: unknown op kind 11");
+  EXPECT_EQ(llvm::toString(c.takeError()),
+            "m.qart: step 2: unknown op kind 11");
 }
 
 TEST(Artifact, HugeTensorIsRefusedBeforeSimulation) {
