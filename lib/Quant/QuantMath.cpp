@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 using namespace qmlir::qmath;
 
@@ -51,6 +52,53 @@ int64_t qmlir::qmath::requantize(int64_t value, int64_t inputZp, Rescale r,
                               std::numeric_limits<int32_t>::max());
   int64_t scaled = applyRescale(static_cast<int32_t>(centered), r);
   return saturate(scaled + outputZp, qmin, qmax);
+}
+
+std::optional<qmlir::qmath::AddRescale>
+qmlir::qmath::computeAddRescale(const AddInput &a, const AddInput &b,
+                                double outScale, bool isSub) {
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  double smax = std::max(a.scale, b.scale);
+  bool narrow = a.hi - a.lo <= 255 && b.hi - b.lo <= 255;
+  AddRescale r;
+  auto centered = [&](const AddInput &in, Rescale rs, int64_t v) {
+    return requantize(v, in.zeroPoint, rs, 0, kMin, kMax);
+  };
+  for (int shift = narrow ? 20 : 15;; --shift) {
+    auto ra = computeRescale(a.scale / smax * std::ldexp(1.0, shift));
+    auto rb = computeRescale(b.scale / smax * std::ldexp(1.0, shift));
+    if (!ra || !rb)
+      return std::nullopt;
+    r.lhs = *ra;
+    r.rhs = *rb;
+    r.shift = shift;
+    int64_t bLo = centered(b, *rb, b.lo), bHi = centered(b, *rb, b.hi);
+    if (isSub)
+      std::tie(bLo, bHi) = std::make_pair(-bHi, -bLo);
+    r.sumLo = centered(a, *ra, a.lo) + bLo;
+    r.sumHi = centered(a, *ra, a.hi) + bHi;
+    if ((r.sumLo >= kMin && r.sumHi <= kMax) || shift == 0)
+      break;
+  }
+  auto out = computeRescale(smax / std::ldexp(1.0, r.shift) / outScale);
+  if (!out)
+    return std::nullopt;
+  r.output = *out;
+  return r;
+}
+
+int64_t qmlir::qmath::addQuantized(int64_t a, int64_t b, int64_t za,
+                                   int64_t zb, const AddRescale &r,
+                                   int64_t outputZp, int64_t qmin,
+                                   int64_t qmax, bool isSub) {
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  int64_t a32 = requantize(a, za, r.lhs, 0, kMin, kMax);
+  int64_t b32 = requantize(b, zb, r.rhs, 0, kMin, kMax);
+  // The 32-bit add of the lowering; computeAddRescale keeps it in range.
+  int64_t sum = isSub ? a32 - b32 : a32 + b32;
+  return requantize(sum, 0, r.output, outputZp, qmin, qmax);
 }
 
 int64_t qmlir::qmath::quantize(float x, double scale, int64_t zeroPoint,

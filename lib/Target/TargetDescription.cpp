@@ -20,7 +20,7 @@ llvm::ArrayRef<llvm::StringRef> target::knownOpKinds() {
   static const llvm::StringRef kinds[] = {
       "conv2d",  "dense",      "relu",       "clip",
       "add",     "max_pool2d", "avg_pool2d", "global_avg_pool",
-      "reshape", "transpose",  "requantize"};
+      "reshape", "transpose",  "requantize", "concat", "pad"};
   return kinds;
 }
 
@@ -119,6 +119,14 @@ public:
       return boolean(val, at, out.depthwise);
     if (key == "grouped" && op == "conv2d")
       return boolean(val, at, out.grouped);
+    if (key == "max_inputs" && op == "concat") {
+      if (llvm::Error err = integer(val, at, 2, 4096, n))
+        return err;
+      out.maxInputs = n;
+      return llvm::Error::success();
+    }
+    if (key == "axes" && op == "concat")
+      return list(val, at, 0, 7, out.axes);
     return error(at, "unknown key");
   }
 

@@ -31,7 +31,8 @@ TEST(TargetDescription, ParseAllKeys) {
       "ops": {"conv2d": {"kernel_sizes": [3, 1], "strides": [1],
                          "max_input_channels": 64, "max_output_channels": 32,
                          "depthwise": false, "grouped": true},
-              "relu": {}})"),
+              "relu": {}, "add": {"max_output_channels": 16},
+              "concat": {"max_inputs": 3, "axes": [3, 1]}})"),
                        "t.json");
   ASSERT_TRUE(bool(t)) << llvm::toString(t.takeError());
   EXPECT_EQ(t->name, "x");
@@ -52,6 +53,11 @@ TEST(TargetDescription, ParseAllKeys) {
   EXPECT_TRUE(conv->grouped);
   EXPECT_NE(t->lookup("relu"), nullptr);
   EXPECT_EQ(t->lookup("dense"), nullptr);
+  EXPECT_EQ(t->lookup("add")->maxOutputChannels, 16);
+  const OpLimits *concat = t->lookup("concat");
+  ASSERT_NE(concat, nullptr);
+  EXPECT_EQ(concat->maxInputs, 3);
+  EXPECT_EQ(concat->axes, (std::vector<int64_t>{1, 3}));
 }
 
 // The presets shipped in targets/ parse.

@@ -40,6 +40,39 @@ int32_t applyRescale(int32_t value, Rescale r);
 int64_t requantize(int64_t value, int64_t inputZp, Rescale r,
                    int64_t outputZp, int64_t qmin, int64_t qmax);
 
+/// The integer rescaling of a quantized add (or sub) of two per-tensor
+/// inputs of different scales (TFLite's left-shift scheme, the CPU
+/// lowering's and the accelerator's rule): each input is requantized to the
+/// common 32-bit scale max(sa, sb) / 2^shift (zero point 0), the two are
+/// added (subtracted), and the sum is requantized to the output.
+struct AddRescale {
+  Rescale lhs, rhs, output;
+  int shift = 0;
+  /// Bounds of the 32-bit sum over the inputs' storage ranges.
+  int64_t sumLo = 0, sumHi = 0;
+};
+
+/// The parameters of one storage range [lo, hi] with scale and zero point.
+struct AddInput {
+  double scale = 1.0;
+  int64_t zeroPoint = 0, lo = -128, hi = 127;
+};
+
+/// The rescales of `a + b` (or `a - b`) to an output of scale `outScale`:
+/// shift 20 when both storage ranges are at most 8 bits wide (15
+/// otherwise), lowered until the sum of the rescaled inputs cannot overflow
+/// 32 bits. nullopt: a ratio has no 32-bit multiplier and shift.
+std::optional<AddRescale> computeAddRescale(const AddInput &a,
+                                            const AddInput &b,
+                                            double outScale, bool isSub);
+
+/// One element of the quantized add (sub) with `r`: requantize(a, za) +
+/// requantize(b, zb) (each to 32 bits, zero point 0), requantized with
+/// `r.output` to outputZp and [qmin, qmax].
+int64_t addQuantized(int64_t a, int64_t b, int64_t za, int64_t zb,
+                     const AddRescale &r, int64_t outputZp, int64_t qmin,
+                     int64_t qmax, bool isSub = false);
+
 /// Quantizes a real value: clamp(round_half_even(x * float(1/scale)) +
 /// zeroPoint, qmin, qmax). The reciprocal is rounded to float once, so that
 /// a multiply by a constant reproduces it exactly in any backend.

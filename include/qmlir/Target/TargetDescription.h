@@ -37,6 +37,10 @@ struct OpLimits {
   bool depthwise = true;
   /// conv2d only: whether other grouped convolutions run.
   bool grouped = false;
+  /// concat only: the most inputs of one concatenation.
+  std::optional<int64_t> maxInputs;
+  /// concat only: the axes it may concatenate along (empty: any).
+  std::vector<int64_t> axes;
 };
 
 struct TargetDescription {

@@ -14,6 +14,7 @@
 #include "qmlir/Conversion/Passes.h"
 
 #include "qmlir/Dialect/NPU/IR/NPUOps.h"
+#include "qmlir/Dialect/NPU/IR/Tiling.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Quant/QuantMath.h"
@@ -133,6 +134,39 @@ SmallVector<double> absValues(Value bias, int64_t n) {
   return out;
 }
 
+/// The tiler's view of a quantized conv2d or dense (Tiling.h).
+npu::LayerGeometry geometryOf(Operation *op, int64_t inBits, int64_t wBits,
+                              int64_t outBits, bool bias) {
+  npu::LayerGeometry g;
+  g.inputBits = inBits;
+  g.weightBits = wBits;
+  g.outputBits = outBits;
+  g.bias = bias;
+  auto x = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto w = cast<RankedTensorType>(op->getOperand(1).getType());
+  auto y = cast<RankedTensorType>(op->getResult(0).getType());
+  g.O = w.getDimSize(0);
+  if (auto conv = dyn_cast<qnn::Conv2dOp>(op)) {
+    g.N = x.getDimSize(0);
+    g.H = x.getDimSize(1);
+    g.W = x.getDimSize(2);
+    g.C = x.getDimSize(3);
+    g.KH = w.getDimSize(1);
+    g.KW = w.getDimSize(2);
+    g.CG = w.getDimSize(3);
+    g.OH = y.getDimSize(1);
+    g.OW = y.getDimSize(2);
+    g.strideH = conv.getStrides()[0];
+    g.dilationH = conv.getDilations()[0];
+    g.padTop = conv.getPadding()[0];
+    g.groups = conv.getGroups();
+    return g;
+  }
+  g.C = g.CG = w.getDimSize(1);
+  g.H = g.OH = x.getNumElements() / g.C;
+  return g;
+}
+
 class Converter {
 public:
   Converter(ModuleOp module, const TargetDescription &target)
@@ -151,6 +185,16 @@ private:
   LogicalResult convertTranspose(qnn::TransposeOp op);
   LogicalResult convertAvgPool(Operation *op, ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides);
+  LogicalResult convertAdd(qnn::AddOp op);
+  LogicalResult convertConcat(qnn::ConcatOp op);
+  LogicalResult convertPad(qnn::PadOp op);
+  /// The channel (last dimension) limits of `limits` hold for `type`.
+  bool channelsWithin(const OpLimits *limits, Type type) const {
+    auto t = cast<RankedTensorType>(type);
+    int64_t c = t.getRank() ? t.getShape().back() : 1;
+    return (!limits->maxInputChannels || c <= *limits->maxInputChannels) &&
+           (!limits->maxOutputChannels || c <= *limits->maxOutputChannels);
+  }
 
   bool bitsAllowed(ArrayRef<unsigned> allowed, unsigned bits) const {
     return llvm::is_contained(allowed, bits);
@@ -193,6 +237,13 @@ Value Converter::toDevice(Value v) {
   if (auto t = v.getDefiningOp<npu::TransferOp>())
     if (!t.isToDevice())
       return t.getInput();
+  // One transfer per tensor: reuse one an earlier consumer created.
+  Block *block = b.getInsertionBlock();
+  for (Operation *user : v.getUsers())
+    if (auto t = dyn_cast<npu::TransferOp>(user))
+      if (t.isToDevice() && t->getBlock() == block &&
+          t->isBeforeInBlock(&*b.getInsertionPoint()))
+        return t.getOutput();
   return npu::TransferOp::create(b, v.getLoc(), storageTensor(v.getType()), v);
 }
 
@@ -240,18 +291,21 @@ LogicalResult Converter::convertLayer(Operation *op) {
         !(conv.isDepthwise() ? limits->depthwise : limits->grouped))
       return failure();
   }
-  // On-chip memory: the weights packed at their width, plus the bias.
-  if (target.memoryBytes > 0) {
-    int64_t bytes = (wType.getNumElements() * w->bits + 7) / 8 +
-                    (bias ? outChannels * 4 : 0);
-    if (bytes > target.memoryBytes) {
-      mlir::emitWarning(op->getLoc())
-          << "layer '" << names.lookup(op) << "': its " << bytes
-          << " bytes of weights do not fit the " << target.memoryBytes
-          << " bytes of on-chip memory "
-          << "of target '" << target.name << "': it stays on the CPU";
-      return failure();
-    }
+  // On-chip memory: the whole layer, or tiles of it (Tiling.h); a layer of
+  // which not even one output channel of one output row fits stays on the
+  // CPU.
+  npu::LayerGeometry g = geometryOf(op, in->bits, w->bits, out->bits,
+                                    static_cast<bool>(bias));
+  std::optional<npu::TilePlan> plan =
+      npu::planTiles(g, target.memoryBytes, target.macCols);
+  if (!plan) {
+    mlir::emitWarning(op->getLoc())
+        << "layer '" << names.lookup(op) << "' cannot be tiled for the "
+        << target.memoryBytes << " bytes of on-chip memory of target '"
+        << target.name << "': one output channel of one output row needs "
+        << npu::tileBytes(g, 1, 1) << " bytes (its weights, bias, input "
+        << "rows and output): it stays on the CPU";
+    return failure();
   }
   // The worst-case accumulator must fit.
   SmallVector<double> sums = absSums(weights),
@@ -283,14 +337,28 @@ LogicalResult Converter::convertLayer(Operation *op) {
         i64(in->zp(0)), i64(in->bits), i64(w->bits),
         i64(target.accumulatorBits), i64(out->zp(0)),
         b.getDenseI32ArrayAttr(rs->first), b.getDenseI32ArrayAttr(rs->second),
-        i64(out->qmin), i64(out->qmax), i64(out->bits));
+        i64(out->qmin), i64(out->qmax), i64(out->bits),
+        /*tile_channels=*/nullptr, /*tile_rows=*/nullptr);
   } else {
     result = npu::DenseOp::create(
         b, op->getLoc(), resultType, x, weights, bias, i64(in->zp(0)),
         i64(in->bits), i64(w->bits), i64(target.accumulatorBits),
         i64(out->zp(0)), b.getDenseI32ArrayAttr(rs->first),
         b.getDenseI32ArrayAttr(rs->second), i64(out->qmin), i64(out->qmax),
-        i64(out->bits));
+        i64(out->bits), /*tile_channels=*/nullptr, /*tile_rows=*/nullptr);
+  }
+  if (plan->channels < g.O || plan->rows < g.OH) {
+    Operation *layer = result.getDefiningOp();
+    layer->setAttr("tile_channels", b.getI64IntegerAttr(plan->channels));
+    layer->setAttr("tile_rows", b.getI64IntegerAttr(plan->rows));
+    mlir::emitRemark(op->getLoc())
+        << "layer '" << names.lookup(op) << "' (" << npu::wholeLayerBytes(g)
+        << " bytes) is tiled for the " << target.memoryBytes
+        << " bytes of on-chip memory of target '" << target.name
+        << "': tiles of " << plan->channels << " of " << g.O
+        << " output channels and " << plan->rows << " of " << g.OH
+        << " output rows (" << npu::tileBytes(g, plan->channels, plan->rows)
+        << " bytes each)";
   }
   replaceWithDevice(op, result);
   return success();
@@ -401,6 +469,130 @@ LogicalResult Converter::convertAvgPool(Operation *op, ArrayRef<int64_t> kernel,
   return success();
 }
 
+/// Element-wise add of two same-shape per-tensor inputs: the CPU path's
+/// rescales (qmath::computeAddRescale), its 32-bit sum within the
+/// accumulator.
+LogicalResult Converter::convertAdd(qnn::AddOp op) {
+  const OpLimits *limits = target.lookup("add");
+  std::optional<QInfo> a = infoOf(op.getLhs().getType()),
+                       bIn = infoOf(op.getRhs().getType()),
+                       out = infoOf(op.getOutput().getType());
+  if (!a || !bIn || !out || a->perAxis || bIn->perAxis || out->perAxis ||
+      a->storage != bIn->storage ||
+      cast<RankedTensorType>(op.getLhs().getType()).getShape() !=
+          op.getOutput().getType().getShape() ||
+      cast<RankedTensorType>(op.getRhs().getType()).getShape() !=
+          op.getOutput().getType().getShape() ||
+      !bitsAllowed(target.activationBits, a->bits) ||
+      !bitsAllowed(target.activationBits, bIn->bits) ||
+      !bitsAllowed(target.outputBits, out->bits) ||
+      !channelsWithin(limits, op.getOutput().getType()))
+    return failure();
+  // The storage ranges, as the CPU lowering takes them.
+  auto range = [](const QInfo &q) {
+    unsigned w = q.storage.getWidth();
+    return qmath::AddInput{q.scale(0), q.zp(0), -(int64_t(1) << (w - 1)),
+                           (int64_t(1) << (w - 1)) - 1};
+  };
+  std::optional<qmath::AddRescale> rs =
+      qmath::computeAddRescale(range(*a), range(*bIn), out->scale(0), false);
+  if (!rs)
+    return failure();
+  int64_t accLimit = int64_t(1) << (target.accumulatorBits - 1);
+  if (rs->sumLo < -accLimit || rs->sumHi > accLimit - 1)
+    return failure();
+  for (qmath::Rescale r : {rs->lhs, rs->rhs, rs->output})
+    if (target.powerOfTwoScales && r.multiplier != (1 << 30))
+      return failure();
+  b.setInsertionPoint(op);
+  auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
+  Value lhs = toDevice(op.getLhs()), rhs = toDevice(op.getRhs());
+  Value result = npu::AddOp::create(
+      b, op.getLoc(), storageTensor(op.getOutput().getType()), lhs, rhs,
+      i64(a->zp(0)), i64(bIn->zp(0)), i64(a->bits),
+      b.getDenseI32ArrayAttr({rs->lhs.multiplier, rs->rhs.multiplier}),
+      b.getDenseI32ArrayAttr({rs->lhs.shift, rs->rhs.shift}), i64(out->zp(0)),
+      b.getDenseI32ArrayAttr({rs->output.multiplier}),
+      b.getDenseI32ArrayAttr({rs->output.shift}), i64(out->qmin),
+      i64(out->qmax), i64(out->bits));
+  replaceWithDevice(op, result);
+  return success();
+}
+
+/// Concatenation; inputs of another type than the output are requantized
+/// to it first (an npu.rescale each), as the CPU lowering does.
+LogicalResult Converter::convertConcat(qnn::ConcatOp op) {
+  const OpLimits *limits = target.lookup("concat");
+  std::optional<QInfo> out = infoOf(op.getOutput().getType());
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  int64_t numInputs = static_cast<int64_t>(op.getInputs().size());
+  if (!out || out->perAxis || !bitsAllowed(target.activationBits, out->bits) ||
+      !channelsWithin(limits, op.getOutput().getType()) ||
+      (limits->maxInputs && numInputs > *limits->maxInputs) ||
+      !listed(limits->axes, {axis}))
+    return failure();
+  SmallVector<std::pair<Value, std::optional<std::pair<SmallVector<int32_t>,
+                                                       SmallVector<int32_t>>>>>
+      plan;
+  for (Value v : op.getInputs()) {
+    std::optional<QInfo> in = infoOf(v.getType());
+    if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits) ||
+        !channelsWithin(limits, v.getType()))
+      return failure();
+    if (cast<RankedTensorType>(v.getType()).getElementType() ==
+        op.getOutput().getType().getElementType()) {
+      plan.push_back({v, std::nullopt});
+      continue;
+    }
+    auto rs = rescales({in->scale(0) / out->scale(0)});
+    if (failed(rs))
+      return failure();
+    plan.push_back({v, *rs});
+  }
+  b.setInsertionPoint(op);
+  auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
+  SmallVector<Value> inputs;
+  for (auto &[v, rs] : plan) {
+    Value x = toDevice(v);
+    if (rs) {
+      std::optional<QInfo> in = infoOf(v.getType());
+      auto type = cast<RankedTensorType>(v.getType()).clone(out->storage);
+      x = npu::RescaleOp::create(
+          b, op.getLoc(), type, x, i64(in->zp(0)), i64(in->bits),
+          i64(out->zp(0)), b.getDenseI32ArrayAttr(rs->first),
+          b.getDenseI32ArrayAttr(rs->second), i64(out->qmin), i64(out->qmax),
+          i64(out->bits));
+    }
+    inputs.push_back(x);
+  }
+  Value result = npu::ConcatOp::create(
+      b, op.getLoc(), storageTensor(op.getOutput().getType()), inputs,
+      i64(axis), i64(out->bits));
+  replaceWithDevice(op, result);
+  return success();
+}
+
+/// Constant padding of a per-tensor tensor: the pad value quantized with
+/// the tensor's parameters, as the CPU lowering quantizes it.
+LogicalResult Converter::convertPad(qnn::PadOp op) {
+  std::optional<QInfo> in = infoOf(op.getInput().getType());
+  if (!in || in->perAxis || op.getMode() != qnn::PadMode::Constant ||
+      op.getInput().getType().getElementType() !=
+          op.getOutput().getType().getElementType() ||
+      !bitsAllowed(target.activationBits, in->bits) ||
+      !channelsWithin(target.lookup("pad"), op.getOutput().getType()))
+    return failure();
+  int64_t value = qmath::quantize(op.getValue().convertToFloat(),
+                                  in->scale(0), in->zp(0), in->qmin, in->qmax);
+  b.setInsertionPoint(op);
+  Value result = npu::PadOp::create(
+      b, op.getLoc(), storageTensor(op.getOutput().getType()),
+      toDevice(op.getInput()), op.getPaddingAttr(),
+      b.getI64IntegerAttr(value), b.getI64IntegerAttr(in->bits));
+  replaceWithDevice(op, result);
+  return success();
+}
+
 LogicalResult Converter::convert(Operation *op) {
   if (!target.lookup(op->getName().stripDialect()))
     return failure();
@@ -424,6 +616,12 @@ LogicalResult Converter::convert(Operation *op) {
       return failure();
     return convertAvgPool(op, p.getKernel(), p.getStrides());
   }
+  if (auto a = dyn_cast<qnn::AddOp>(op))
+    return convertAdd(a);
+  if (auto c = dyn_cast<qnn::ConcatOp>(op))
+    return convertConcat(c);
+  if (auto p = dyn_cast<qnn::PadOp>(op))
+    return convertPad(p);
   if (auto g = dyn_cast<qnn::GlobalAvgPoolOp>(op)) {
     auto shape = g.getInput().getType().getShape();
     int64_t kernel[] = {shape[1], shape[2]};

@@ -143,48 +143,26 @@ struct AddSubLowering : OpConversionPattern<OpTy> {
       return success();
     }
     const auto &[qa, qb, qo] = **quant;
-    // Both inputs go to scale max(sa, sb) / 2^shift in 32 bits. The shift
-    // keeps the rounding error small; it is lowered from its default when
-    // the sum of the two rescaled inputs could overflow 32 bits.
-    double smax = std::max(qa.scale(), qb.scale());
-    bool narrow = qa.storageType.getWidth() <= 8 &&
-                  qb.storageType.getWidth() <= 8;
-    int shift = narrow ? 20 : 15;
-    auto centered = [](const QuantInfo &q, qmath::Rescale r, int64_t v) {
-      return qmath::requantize(v, q.zeroPoint(), r, 0, kI32Min, kI32Max);
+    // Both inputs go to scale max(sa, sb) / 2^shift in 32 bits, shift
+    // lowered from its default when the sum could overflow 32 bits: the
+    // rule the accelerator shares (qmath::computeAddRescale).
+    auto range = [](const QuantInfo &q) {
+      return qmath::AddInput{q.scale(), q.zeroPoint(),
+                             intTypeMin(q.storageType),
+                             intTypeMax(q.storageType)};
     };
-    qmath::Rescale ra, rb;
-    int64_t lo, hi;
-    for (;; --shift) {
-      auto ra0 =
-          qmath::computeRescale(qa.scale() / smax * std::ldexp(1.0, shift));
-      auto rb0 =
-          qmath::computeRescale(qb.scale() / smax * std::ldexp(1.0, shift));
-      if (!ra0 || !rb0)
-        return op.emitOpError("cannot represent the input scale ratios");
-      ra = *ra0;
-      rb = *rb0;
-      // Bounds of a32 + b32 (a32 - b32) over the storage ranges.
-      int64_t bLo = centered(qb, rb, intTypeMin(qb.storageType));
-      int64_t bHi = centered(qb, rb, intTypeMax(qb.storageType));
-      if (isSub)
-        std::tie(bLo, bHi) = std::make_pair(-bHi, -bLo);
-      lo = centered(qa, ra, intTypeMin(qa.storageType)) + bLo;
-      hi = centered(qa, ra, intTypeMax(qa.storageType)) + bHi;
-      if ((lo >= kI32Min && hi <= kI32Max) || shift == 0)
-        break;
-    }
+    std::optional<qmath::AddRescale> rs =
+        qmath::computeAddRescale(range(qa), range(qb), qo.scale(), isSub);
+    if (!rs)
+      return op.emitOpError("cannot represent the input scale ratios");
+    qmath::Rescale ra = rs->lhs, rb = rs->rhs;
+    int64_t lo = rs->sumLo, hi = rs->sumHi;
     Value a32 = emitRescale(rewriter, loc, a, addInputSpec(qa, ra));
     Value b32 = emitRescale(rewriter, loc, b, addInputSpec(qb, rb));
     Value sum = isSub ? sub(rewriter, loc, a32, b32)
                       : add(rewriter, loc, a32, b32);
-    auto rout =
-        computeRescales(op, {smax / std::ldexp(1.0, shift) / qo.scale()},
-                        "output");
-    if (failed(rout))
-      return failure();
     RescaleSpec spec;
-    spec.rescales = *rout;
+    spec.rescales = {rs->output};
     spec.outZps = {qo.zeroPoint()};
     spec.outType = qo.storageType;
     spec.qmin = qo.qmin;

@@ -36,20 +36,53 @@ func.func @chain(%x: tensor<1x4x4x1x!qx>) -> tensor<1x8x!qy> {
 !qa = !quant.uniform<i8:f32, 0.5:-3>
 !qs = !quant.uniform<i8:f32, 1.0:-2>
 
-// An op the converter does not lower (add) stays on the CPU; the tensors
+// An op the converter does not lower (mul) stays on the CPU; the tensors
 // around it cross both ways.
 // CHECK-LABEL: func @cpu_between
 // CHECK: %[[T:.*]] = npu.transfer %arg0 : {{.*}} -> tensor<1x4xi8>
 // CHECK: %[[R:.*]] = npu.clamp %[[T]] {bits = 8 : i64, max = 127 : i64, min = -3 : i64} : tensor<1x4xi8>
 // CHECK: %[[H:.*]] = npu.transfer %[[R]] : tensor<1x4xi8> -> tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
-// CHECK: %[[A:.*]] = qnn.add %[[H]], %[[H]]
+// CHECK: %[[A:.*]] = qnn.mul %[[H]], %[[H]]
 // CHECK: %[[T2:.*]] = npu.transfer %[[A]] : {{.*}} -> tensor<1x4xi8>
 // CHECK: npu.clamp %[[T2]] {bits = 8 : i64, max = 127 : i64, min = -2 : i64}
 func.func @cpu_between(%x: tensor<1x4x!qa>) -> tensor<1x4x!qs> {
   %r = qnn.relu %x : tensor<1x4x!qa>
-  %a = qnn.add %r, %r : (tensor<1x4x!qa>, tensor<1x4x!qa>) -> tensor<1x4x!qs>
+  %a = qnn.mul %r, %r : (tensor<1x4x!qa>, tensor<1x4x!qa>) -> tensor<1x4x!qs>
   %r2 = qnn.relu %a : tensor<1x4x!qs>
   return %r2 : tensor<1x4x!qs>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:4>
+!qs = !quant.uniform<i8:f32, 1.0:-2>
+
+// A residual add of two inputs of different scales: the CPU lowering's
+// rescales (qmath::computeAddRescale): shift 20, both inputs to scale
+// 0.5 / 2^20 (multipliers 2^30 and 2^29 with shift 10, i.e. 2^20 and
+// 2^19), the sum to 1.0 (2^-20 * 0.5: multiplier 2^30, shift 51).
+// CHECK-LABEL: func @residual_add
+// CHECK: npu.add %{{.*}}, %{{.*}} {input_bits = 8 : i64, input_multiplier = array<i32: 1073741824, 1073741824>, input_shift = array<i32: 10, 11>, lhs_zp = -3 : i64, multiplier = array<i32: 1073741824>, output_bits = 8 : i64, output_zp = -2 : i64, qmax = 127 : i64, qmin = -128 : i64, rhs_zp = 4 : i64, shift = array<i32: 51>} : (tensor<1x4x4x8xi8>, tensor<1x4x4x8xi8>) -> tensor<1x4x4x8xi8>
+// CHECK-NOT: qnn.add
+func.func @residual_add(%x: tensor<1x4x4x8x!qa>, %y: tensor<1x4x4x8x!qb>) -> tensor<1x4x4x8x!qs> {
+  %a = qnn.add %x, %y : (tensor<1x4x4x8x!qa>, tensor<1x4x4x8x!qb>) -> tensor<1x4x4x8x!qs>
+  return %a : tensor<1x4x4x8x!qs>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:4>
+
+// A concat of an input of the output's type and one of another scale: the
+// second is rescaled first (0.25 / 0.5), as the CPU lowering requantizes it.
+// CHECK-LABEL: func @concat
+// CHECK: %[[B:.*]] = npu.rescale %{{.*}} {input_bits = 8 : i64, input_zp = 4 : i64, multiplier = array<i32: 1073741824>, output_bits = 8 : i64, output_zp = -3 : i64, qmax = 127 : i64, qmin = -128 : i64, shift = array<i32: 31>} : (tensor<1x2x2x3xi8>) -> tensor<1x2x2x3xi8>
+// CHECK: npu.concat %{{.*}}, %[[B]] {axis = 3 : i64, bits = 8 : i64} : (tensor<1x2x2x5xi8>, tensor<1x2x2x3xi8>) -> tensor<1x2x2x8xi8>
+func.func @concat(%x: tensor<1x2x2x5x!qa>, %y: tensor<1x2x2x3x!qb>) -> tensor<1x2x2x8x!qa> {
+  %c = qnn.concat %x, %y {axis = 3 : i64} : (tensor<1x2x2x5x!qa>, tensor<1x2x2x3x!qb>) -> tensor<1x2x2x8x!qa>
+  return %c : tensor<1x2x2x8x!qa>
 }
 
 // -----

@@ -91,3 +91,67 @@ func.func @transpose_dims(%x: tensor<1x2x3xi8>) -> tensor<1x2x3xi8> {
   %t = npu.transpose %x {permutation = array<i64: 0, 2, 1>} : (tensor<1x2x3xi8>) -> tensor<1x2x3xi8>
   return %t : tensor<1x2x3xi8>
 }
+
+// -----
+
+func.func @tile_channels(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi8> {
+  // expected-error @below {{tile_channels must be in [1, 2], got 3}}
+  %y = npu.dense %x, %w {acc_bits = 32, input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 40>, weight_bits = 8, tile_channels = 3} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
+  return %y : tensor<1x2xi8>
+}
+
+// -----
+
+func.func @tile_rows(%x: tensor<1x4x4x1xi8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error @below {{tile_rows must be in [1, 4], got 0}}
+  %y = npu.conv2d %x, %w {acc_bits = 32, dilations = array<i64: 1, 1>, groups = 1, input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, padding = array<i64: 0, 0, 0, 0>, qmax = 127, qmin = -128, shift = array<i32: 40>, strides = array<i64: 1, 1>, weight_bits = 8, tile_rows = 0} : (tensor<1x4x4x1xi8>, tensor<2x1x1x1xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @add_shapes(%x: tensor<1x4xi8>, %y: tensor<1x2xi8>) -> tensor<1x4xi8> {
+  // expected-error @below {{inputs must have one type and the output's shape}}
+  %z = npu.add %x, %y {input_bits = 8, input_multiplier = array<i32: 1073741824, 1073741824>, input_shift = array<i32: 10, 10>, lhs_zp = 0, rhs_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 50>} : (tensor<1x4xi8>, tensor<1x2xi8>) -> tensor<1x4xi8>
+  return %z : tensor<1x4xi8>
+}
+
+// -----
+
+func.func @add_input_rescales(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  // expected-error @below {{needs two input multipliers and shifts}}
+  %z = npu.add %x, %x {input_bits = 8, input_multiplier = array<i32: 1073741824>, input_shift = array<i32: 10>, lhs_zp = 0, rhs_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 50>} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %z : tensor<1x4xi8>
+}
+
+// -----
+
+func.func @concat_sum(%x: tensor<1x4xi8>) -> tensor<1x9xi8> {
+  // expected-error @below {{inputs sum to 8 along axis 1, the output has 9}}
+  %z = npu.concat %x, %x {axis = 1, bits = 8} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x9xi8>
+  return %z : tensor<1x9xi8>
+}
+
+// -----
+
+func.func @concat_axis(%x: tensor<1x4xi8>) -> tensor<1x8xi8> {
+  // expected-error @below {{axis 2 is out of range}}
+  %z = npu.concat %x, %x {axis = 2, bits = 8} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x8xi8>
+  return %z : tensor<1x8xi8>
+}
+
+// -----
+
+func.func @pad_shape(%x: tensor<1x4xi8>) -> tensor<1x7xi8> {
+  // expected-error @below {{output dimension 1 is not the input's plus its padding}}
+  %z = npu.pad %x {padding = array<i64: 0, 0, 1, 1>, value = 0, bits = 8} : (tensor<1x4xi8>) -> tensor<1x7xi8>
+  return %z : tensor<1x7xi8>
+}
+
+// -----
+
+func.func @pad_value(%x: tensor<1x4xi8>) -> tensor<1x6xi8> {
+  // expected-error @below {{value 8 is not a 4-bit value}}
+  %z = npu.pad %x {padding = array<i64: 0, 0, 1, 1>, value = 8, bits = 4} : (tensor<1x4xi8>) -> tensor<1x6xi8>
+  return %z : tensor<1x6xi8>
+}

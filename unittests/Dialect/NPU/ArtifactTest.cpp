@@ -246,12 +246,33 @@ TEST(Artifact, NewerMajorIsRefused) {
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
             "new.qart: artifact format version 2.3 is newer than this "
-            "reader's 1.1 (a different major version): use a newer qmlir");
+            "reader's 1.2 (a different major version): use a newer qmlir");
   // A newer minor version of this major is read.
   a.formatMajor = kArtifactFormatMajor;
   bytes = writeArtifact(a);
   auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "minor.qart"));
   EXPECT_TRUE(static_cast<bool>(c)) << llvm::toString(c.takeError());
+}
+
+TEST(Artifact, UnknownOpKindNamesTheNewerVersion) {
+  // An op kind this reader does not know, in a file of a newer minor
+  // version: refused, naming both versions; in a file of this version:
+  // refused as damaged.
+  Artifact a = smallArtifact();
+  a.program.steps[2].ops[1].kind = static_cast<SimOpKind>(11);
+  a.formatMinor = kArtifactFormatMinor + 1;
+  std::string bytes = writeArtifact(a);
+  auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
+  ASSERT_FALSE(static_cast<bool>(b));
+  EXPECT_EQ(llvm::toString(b.takeError()),
+            "m.qart: step 2: unknown op kind 11 (the file is format 1.3, "
+            "newer than this reader's 1.2: use a newer qmlir)");
+  a.formatMinor = kArtifactFormatMinor;
+  bytes = writeArtifact(a);
+  auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
+  ASSERT_FALSE(static_cast<bool>(c));
+  EXPECT_EQ(llvm::toString(c.takeError()),
+            "m.qart: step 2: unknown op kind 11");
 }
 
 TEST(Artifact, HugeTensorIsRefusedBeforeSimulation) {

@@ -45,6 +45,8 @@ private:
   llvm::Error op(const qart::NpuOp *in, SimOp &out, const std::string &where);
 
   llvm::MemoryBufferRef buffer;
+  /// The file's minor format version.
+  uint16_t minor = 0;
 };
 
 llvm::Error Reader::unpack(const qart::PackedInts *p,
@@ -80,9 +82,15 @@ llvm::Error Reader::op(const qart::NpuOp *in, SimOp &o,
                        const std::string &where) {
   if (!in)
     return fail(where + ": missing op");
-  if (in->kind() < qart::OpKind_MIN || in->kind() > qart::OpKind_MAX)
+  if (in->kind() < qart::OpKind_MIN || in->kind() > qart::OpKind_MAX) {
+    std::string newer;
+    if (minor > kArtifactFormatMinor)
+      newer = " (the file is format 1." + std::to_string(minor) +
+              ", newer than this reader's 1." +
+              std::to_string(kArtifactFormatMinor) + ": use a newer qmlir)";
     return fail(where + ": unknown op kind " +
-                llvm::Twine(static_cast<int>(in->kind())));
+                llvm::Twine(static_cast<int>(in->kind())) + newer);
+  }
   o.kind = static_cast<SimOpKind>(in->kind());
   o.name = in->name() ? in->name()->str() : std::string();
   o.input = in->input();
@@ -112,6 +120,18 @@ llvm::Error Reader::op(const qart::NpuOp *in, SimOp &o,
     o.multiplier.assign(in->multiplier()->begin(), in->multiplier()->end());
   if (in->shift())
     o.shift.assign(in->shift()->begin(), in->shift()->end());
+  // Format 1.2 (defaults in older files: untiled, no extra inputs).
+  o.tileChannels = in->tile_channels();
+  o.tileRows = in->tile_rows();
+  o.inputs = longs(in->inputs());
+  o.axis = in->axis();
+  o.rhsZp = in->rhs_zp();
+  if (in->input_multiplier())
+    o.inputMultiplier.assign(in->input_multiplier()->begin(),
+                             in->input_multiplier()->end());
+  if (in->input_shift())
+    o.inputShift.assign(in->input_shift()->begin(), in->input_shift()->end());
+  o.padValue = in->pad_value();
   if (in->weights() && in->weights()->bits() != o.weightBits)
     return fail(where + ": weights packed at " +
                 llvm::Twine(in->weights()->bits()) + " bits, weight_bits " +
@@ -142,7 +162,8 @@ llvm::Expected<Artifact> Reader::read() {
                   "verify)");
   }
   const auto *header = fb::GetRoot<qart::ArtifactHeader>(data);
-  uint16_t major = header->format_major(), minor = header->format_minor();
+  uint16_t major = header->format_major();
+  minor = header->format_minor();
   std::string have = std::to_string(kArtifactFormatMajor) + "." +
                      std::to_string(kArtifactFormatMinor);
   std::string got = std::to_string(major) + "." + std::to_string(minor);
@@ -225,6 +246,9 @@ llvm::Expected<Artifact> Reader::read() {
       s.inputs = longs(st->inputs());
       s.outputs = longs(st->outputs());
       s.toAccelerator = st->to_accelerator();
+      s.cpuMacs = st->cpu_macs(); // 1.2; 0 in older files
+      if (s.cpuMacs < 0)
+        return fail(where + ": negative cpu_macs");
       if (st->ops())
         for (const qart::NpuOp *o : *st->ops()) {
           SimOp op;

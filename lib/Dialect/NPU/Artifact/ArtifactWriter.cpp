@@ -71,6 +71,9 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
        permutation = longs(fbb, op.permutation);
   auto multiplier = ints(fbb, op.multiplier);
   auto shift = ints(fbb, op.shift);
+  auto inputs = longs(fbb, op.inputs);
+  auto inputMultiplier = ints(fbb, op.inputMultiplier);
+  auto inputShift = ints(fbb, op.inputShift);
   qart::NpuOpBuilder b(fbb);
   b.add_kind(static_cast<qart::OpKind>(op.kind));
   b.add_name(name);
@@ -99,6 +102,14 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   b.add_max(op.max);
   b.add_multiplier(multiplier);
   b.add_shift(shift);
+  b.add_tile_channels(op.tileChannels);
+  b.add_tile_rows(op.tileRows);
+  b.add_inputs(inputs);
+  b.add_axis(op.axis);
+  b.add_rhs_zp(op.rhsZp);
+  b.add_input_multiplier(inputMultiplier);
+  b.add_input_shift(inputShift);
+  b.add_pad_value(op.padValue);
   return b.Finish();
 }
 
@@ -133,8 +144,8 @@ std::string npu::writeArtifact(const Artifact &artifact) {
     auto opsV = ops.empty() ? 0 : fbb.CreateVector(ops);
     auto in = longs(fbb, s.inputs), out = longs(fbb, s.outputs);
     steps.push_back(qart::CreateStep(fbb, static_cast<qart::StepKind>(s.kind),
-                                     s.index, in, out, opsV,
-                                     s.toAccelerator));
+                                     s.index, in, out, opsV, s.toAccelerator,
+                                     s.cpuMacs));
   }
   auto stepsV = fbb.CreateVector(steps);
   std::vector<fb::Offset<qart::CpuCode>> cpu;

@@ -82,6 +82,20 @@ template <typename OpTy> LogicalResult verifyLayer(OpTy op, int64_t channels) {
   return verifyRequant(op, channels);
 }
 
+/// tile_channels in [1, channels], tile_rows in [1, rows] when set.
+template <typename OpTy>
+LogicalResult verifyTiles(OpTy op, int64_t channels, int64_t rows) {
+  if (auto c = op.getTileChannels())
+    if (static_cast<int64_t>(*c) < 1 || static_cast<int64_t>(*c) > channels)
+      return op.emitOpError() << "tile_channels must be in [1, " << channels
+                              << "], got " << static_cast<int64_t>(*c);
+  if (auto r = op.getTileRows())
+    if (static_cast<int64_t>(*r) < 1 || static_cast<int64_t>(*r) > rows)
+      return op.emitOpError() << "tile_rows must be in [1, " << rows
+                              << "], got " << static_cast<int64_t>(*r);
+  return success();
+}
+
 } // namespace
 
 LogicalResult SegmentOp::verify() {
@@ -124,6 +138,9 @@ LogicalResult Conv2dOp::verify() {
   if (getInput().getType().getRank() != 4 || w.getRank() != 4 ||
       getOutput().getType().getRank() != 4)
     return emitOpError("input, weight and output must be 4-D (NHWC, OHWI)");
+  if (failed(verifyTiles(*this, w.getDimSize(0),
+                         getOutput().getType().getDimSize(1))))
+    return failure();
   return verifyLayer(*this, w.getDimSize(0));
 }
 
@@ -131,6 +148,10 @@ LogicalResult DenseOp::verify() {
   auto w = getWeight().getType();
   if (w.getRank() != 2)
     return emitOpError("weight must be 2-D [out, in]");
+  int64_t k = w.getDimSize(1);
+  int64_t rows = k > 0 ? getInput().getType().getNumElements() / k : 0;
+  if (failed(verifyTiles(*this, w.getDimSize(0), rows)))
+    return failure();
   return verifyLayer(*this, w.getDimSize(0));
 }
 
@@ -195,5 +216,71 @@ LogicalResult TransposeOp::verify() {
     if (p < 0 || p >= in.getRank() || out.getDimSize(i) != in.getDimSize(p))
       return emitOpError("output dimension ")
              << i << " is not input dimension " << p;
+  return success();
+}
+
+LogicalResult AddOp::verify() {
+  auto out = getOutput().getType();
+  if (getLhs().getType() != getRhs().getType() ||
+      getLhs().getType().getShape() != out.getShape())
+    return emitOpError("inputs must have one type and the output's shape");
+  if (failed(checkBits(*this, "input_bits", getInputBits(),
+                       getLhs().getType())))
+    return failure();
+  if (getInputMultiplier().size() != 2 || getInputShift().size() != 2)
+    return emitOpError("needs two input multipliers and shifts");
+  for (int32_t s : getInputShift())
+    if (s < 2 || s > 62)
+      return emitOpError() << "input shift must be in [2, 62], got " << s;
+  return verifyRequant(*this, 1);
+}
+
+LogicalResult ConcatOp::verify() {
+  auto out = getOutput().getType();
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  if (axis < 0 || axis >= out.getRank())
+    return emitOpError() << "axis " << axis << " is out of range";
+  int64_t total = 0;
+  for (Value v : getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getElementType() != out.getElementType() ||
+        t.getRank() != out.getRank())
+      return emitOpError("inputs must have the output's element type and "
+                         "rank");
+    for (int64_t d = 0; d < out.getRank(); ++d)
+      if (d != axis && t.getDimSize(d) != out.getDimSize(d))
+        return emitOpError() << "input dimension " << d
+                             << " differs from the output's";
+    total += t.getDimSize(axis);
+  }
+  if (total != out.getDimSize(axis))
+    return emitOpError() << "inputs sum to " << total << " along axis "
+                         << axis << ", the output has "
+                         << out.getDimSize(axis);
+  return checkBits(*this, "bits", getBits(), out);
+}
+
+LogicalResult PadOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  ArrayRef<int64_t> pad = getPadding();
+  if (in.getElementType() != out.getElementType() ||
+      in.getRank() != out.getRank() ||
+      static_cast<int64_t>(pad.size()) != 2 * in.getRank())
+    return emitOpError("needs the input's element type and rank, and two "
+                       "paddings per dimension");
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (pad[2 * d] < 0 || pad[2 * d + 1] < 0 ||
+        out.getDimSize(d) != in.getDimSize(d) + pad[2 * d] + pad[2 * d + 1])
+      return emitOpError() << "output dimension " << d
+                           << " is not the input's plus its padding";
+  if (failed(checkBits(*this, "bits", getBits(), in)))
+    return failure();
+  int64_t bits = static_cast<int64_t>(getBits());
+  int64_t v = static_cast<int64_t>(getValue());
+  if (v < -(int64_t(1) << (bits - 1)) || v >= (int64_t(1) << (bits - 1)))
+    return emitOpError() << "value " << v << " is not a " << bits
+                         << "-bit value";
   return success();
 }

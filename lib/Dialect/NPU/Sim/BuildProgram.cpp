@@ -186,6 +186,8 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = c.getOutputBits();
     s.multiplier.assign(c.getMultiplier().begin(), c.getMultiplier().end());
     s.shift.assign(c.getShift().begin(), c.getShift().end());
+    s.tileChannels = c.getTileChannels().value_or(0);
+    s.tileRows = c.getTileRows().value_or(0);
   } else if (auto d = dyn_cast<DenseOp>(o)) {
     s.kind = SimOpKind::Dense;
     in = d.getInput();
@@ -201,6 +203,8 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = d.getOutputBits();
     s.multiplier.assign(d.getMultiplier().begin(), d.getMultiplier().end());
     s.shift.assign(d.getShift().begin(), d.getShift().end());
+    s.tileChannels = d.getTileChannels().value_or(0);
+    s.tileRows = d.getTileRows().value_or(0);
   } else if (auto r = dyn_cast<RescaleOp>(o)) {
     s.kind = SimOpKind::Rescale;
     in = r.getInput();
@@ -249,6 +253,47 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.kind = SimOpKind::Reshape;
     in = r.getInput();
     out = r.getOutput();
+  } else if (auto a = dyn_cast<AddOp>(o)) {
+    s.kind = SimOpKind::Add;
+    in = a.getLhs();
+    out = a.getOutput();
+    for (Value v : {a.getLhs(), a.getRhs()}) {
+      auto id = use(v);
+      if (!id)
+        return id.takeError();
+      s.inputs.push_back(*id);
+    }
+    s.inputZp = a.getLhsZp();
+    s.rhsZp = a.getRhsZp();
+    s.inputBits = a.getInputBits();
+    s.inputMultiplier.assign(a.getInputMultiplier().begin(),
+                             a.getInputMultiplier().end());
+    s.inputShift.assign(a.getInputShift().begin(), a.getInputShift().end());
+    s.outputZp = a.getOutputZp();
+    s.qmin = a.getQmin();
+    s.qmax = a.getQmax();
+    s.outputBits = a.getOutputBits();
+    s.multiplier.assign(a.getMultiplier().begin(), a.getMultiplier().end());
+    s.shift.assign(a.getShift().begin(), a.getShift().end());
+  } else if (auto p = dyn_cast<PadOp>(o)) {
+    s.kind = SimOpKind::Pad;
+    in = p.getInput();
+    out = p.getOutput();
+    s.padding.assign(p.getPadding().begin(), p.getPadding().end());
+    s.padValue = static_cast<int64_t>(p.getValue());
+    s.bits = p.getBits();
+  } else if (auto c = dyn_cast<ConcatOp>(o)) {
+    s.kind = SimOpKind::Concat;
+    in = c.getInputs().front();
+    out = c.getOutput();
+    for (Value v : c.getInputs()) {
+      auto id = use(v);
+      if (!id)
+        return id.takeError();
+      s.inputs.push_back(*id);
+    }
+    s.axis = static_cast<int64_t>(c.getAxis());
+    s.bits = c.getBits();
   } else {
     return makeError("'" + o->getName().getStringRef() + "' ('" + s.name +
                      "') cannot run in an accelerator segment");
@@ -354,6 +399,8 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
   SimStep step;
   step.kind = SimStepKind::CpuSegment;
   step.index = index;
+  for (Operation *o : run)
+    step.cpuMacs += layerMacs(o);
   for (Value v : args) {
     auto id = use(v);
     if (!id)
@@ -442,6 +489,20 @@ llvm::Expected<SimProgram> ProgramBuilder::build() {
 }
 
 } // namespace
+
+int64_t npu::layerMacs(Operation *op) {
+  if (!isa<qnn::Conv2dOp, qnn::DenseOp>(op))
+    return 0;
+  auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+  auto y = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!w || !y || !w.hasStaticShape() || !y.hasStaticShape() ||
+      w.getRank() < 2)
+    return 0;
+  // Every output takes one reduction over a weight row (conv2d: KH·KW·C/g;
+  // dense: K).
+  int64_t reduction = w.getNumElements() / w.getDimSize(0);
+  return y.getNumElements() * reduction;
+}
 
 std::string npu::cpuSegmentName(int64_t index) {
   return "cpu_segment_" + std::to_string(index);

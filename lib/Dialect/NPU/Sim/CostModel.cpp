@@ -8,6 +8,8 @@
 
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 
+#include "qmlir/Dialect/NPU/IR/Tiling.h"
+
 #include <algorithm>
 
 using namespace qmlir;
@@ -22,8 +24,7 @@ int64_t numel(llvm::ArrayRef<int64_t> shape) {
   return n;
 }
 
-/// Packed bytes of `n` values of `bits` bits.
-int64_t packed(int64_t n, int64_t bits) { return (n * bits + 7) / 8; }
+int64_t packed(int64_t n, int64_t bits) { return packedBytes(n, bits); }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -38,29 +39,33 @@ LayerStats layerCost(const SimProgram &program, const SimOp &op,
   s.name = op.name;
   s.op = opKindName(op.kind).str();
   s.segment = segment;
-  int64_t weights = packed(static_cast<int64_t>(op.weight.size()),
-                           op.weightBits) +
-                    4 * static_cast<int64_t>(op.bias.size());
   switch (op.kind) {
-  case SimOpKind::Conv2d: {
-    int64_t O = op.weightShape[0], KH = op.weightShape[1],
-            KW = op.weightShape[2], CG = op.weightShape[3];
-    int64_t positions = outShape[0] * outShape[1] * outShape[2];
-    s.macs = positions * O * KH * KW * CG;
-    // Output channels across the columns, the reduction across the rows.
-    s.cycles = positions * ceilDiv(O, hw.macCols) *
-               ceilDiv(KH * KW * CG, hw.macRows);
-    s.onChipBytes = weights + packed(in, op.inputBits) +
-                    packed(out, op.outputBits);
-    break;
-  }
+  case SimOpKind::Conv2d:
   case SimOpKind::Dense: {
-    int64_t M = op.weightShape[0], K = op.weightShape[1];
-    int64_t rows = in / K;
-    s.macs = rows * M * K;
-    s.cycles = rows * ceilDiv(M, hw.macCols) * ceilDiv(K, hw.macRows);
-    s.onChipBytes = weights + packed(in, op.inputBits) +
-                    packed(out, op.outputBits);
+    // Tile by tile (one tile when untiled): output channels across the
+    // columns, the reduction across the rows; a partial tile costs a full
+    // pass.
+    LayerGeometry g = layerGeometry(program, op);
+    int64_t tc = op.tileChannels ? op.tileChannels : g.O;
+    int64_t tr = op.tileRows ? op.tileRows : g.OH;
+    bool tiled = tc < g.O || tr < g.OH;
+    int64_t reduction = g.KH * g.KW * g.CG;
+    int64_t tiles = 0;
+    for (int64_t r0 = 0; r0 < g.OH; r0 += tr)
+      for (int64_t c0 = 0; c0 < g.O; c0 += tc) {
+        int64_t r1 = std::min(g.OH, r0 + tr), c1 = std::min(g.O, c0 + tc);
+        ++tiles;
+        s.cycles += g.N * (r1 - r0) * g.OW * ceilDiv(c1 - c0, hw.macCols) *
+                    ceilDiv(reduction, hw.macRows);
+      }
+    s.macs = g.N * g.OH * g.OW * g.O * reduction;
+    // Untiled: the whole layer is on chip; tiled: the largest tile, and the
+    // layer streams its weights and activations through off-chip memory.
+    s.onChipBytes = tiled ? tileBytes(g, tc, tr) : wholeLayerBytes(g);
+    if (tiled) {
+      s.tiles = g.N * tiles;
+      s.offChipBytes = tiledTrafficBytes(g, TilePlan{tc, tr});
+    }
     break;
   }
   case SimOpKind::Clamp:
@@ -76,6 +81,18 @@ LayerStats layerCost(const SimProgram &program, const SimOp &op,
     s.cycles = ceilDiv(out * op.kernel[0] * op.kernel[1], lanes);
     s.onChipBytes = packed(in, op.bits) + packed(out, op.bits);
     break;
+  case SimOpKind::Add:
+    s.cycles = ceilDiv(out, lanes);
+    s.onChipBytes = 2 * packed(in, op.inputBits) + packed(out, op.outputBits);
+    break;
+  case SimOpKind::Pad:
+    s.cycles = ceilDiv(out, lanes);
+    s.onChipBytes = packed(in, op.bits) + packed(out, op.bits);
+    break;
+  case SimOpKind::Concat:
+    s.cycles = ceilDiv(out, lanes);
+    s.onChipBytes = 2 * packed(out, op.bits);
+    break;
   case SimOpKind::Transpose:
   case SimOpKind::Reshape:
     break; // free: the layout is the addressing of the next op
@@ -89,10 +106,13 @@ int64_t boundaryBytes(const SimProgram &program, int64_t id) {
   return packed(numel(t.shape), t.bits);
 }
 
+/// The weights of a segment's untiled layers (tiled layers count their own
+/// traffic, LayerStats::offChipBytes).
 int64_t segmentWeightBytes(const SimStep &seg) {
   int64_t bytes = 0;
   for (const SimOp &op : seg.ops)
-    if (op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense)
+    if ((op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense) &&
+        !op.tileChannels && !op.tileRows)
       bytes += packed(static_cast<int64_t>(op.weight.size()), op.weightBits) +
                4 * static_cast<int64_t>(op.bias.size());
   return bytes;
@@ -106,6 +126,7 @@ SimStats npu::estimateCost(const SimProgram &program) {
   for (const SimStep &step : program.steps) {
     if (step.kind == SimStepKind::CpuSegment) {
       ++stats.cpuSegmentRuns;
+      stats.cpuMacs += step.cpuMacs;
       continue;
     }
     if (step.kind != SimStepKind::Segment)
@@ -122,6 +143,40 @@ SimStats npu::estimateCost(const SimProgram &program) {
     stats.cycles += l.cycles;
     stats.macs += l.macs;
     stats.peakOnChipBytes = std::max(stats.peakOnChipBytes, l.onChipBytes);
+    stats.offChipBytes += l.offChipBytes;
+    if (l.tiles)
+      ++stats.tiledLayers;
   }
   return stats;
+}
+
+LayerGeometry npu::layerGeometry(const SimProgram &program, const SimOp &op) {
+  const std::vector<int64_t> &in = program.tensors[op.input].shape;
+  const std::vector<int64_t> &out = program.tensors[op.output].shape;
+  LayerGeometry g;
+  g.inputBits = op.inputBits;
+  g.weightBits = op.weightBits;
+  g.outputBits = op.outputBits;
+  g.bias = !op.bias.empty();
+  if (op.kind == SimOpKind::Dense) {
+    g.C = g.CG = op.weightShape[1];
+    g.O = op.weightShape[0];
+    g.H = g.OH = numel(in) / g.C;
+    return g;
+  }
+  g.N = in[0];
+  g.H = in[1];
+  g.W = in[2];
+  g.C = in[3];
+  g.O = op.weightShape[0];
+  g.KH = op.weightShape[1];
+  g.KW = op.weightShape[2];
+  g.CG = op.weightShape[3];
+  g.OH = out[1];
+  g.OW = out[2];
+  g.strideH = op.strides[0];
+  g.dilationH = op.dilations[0];
+  g.padTop = op.padding[0];
+  g.groups = op.groups;
+  return g;
 }

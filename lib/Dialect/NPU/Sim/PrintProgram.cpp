@@ -68,6 +68,12 @@ std::vector<ProgramRow> npu::describeProgram(const SimProgram &p) {
           o.inputBits = str(op.inputBits);
           o.outputBits = str(op.outputBits);
           o.accBits = str(op.accBits);
+          o.tileChannels = op.tileChannels;
+          o.tileRows = op.tileRows;
+        } else if (op.kind == SimOpKind::Add) {
+          o.inputBits = str(op.inputBits);
+          o.outputBits = str(op.outputBits);
+          o.accBits = "32";
         } else {
           o.kernelShape = op.kernel;
           if (op.bits)
@@ -100,10 +106,16 @@ void npu::printProgram(llvm::raw_ostream &os, const SimProgram &p) {
   auto bit = [](const std::string &b) { return b.empty() ? "-" : b; };
   for (const ProgramRow &r : describeProgram(p))
     os << llvm::formatv("  {0,-6} {1,-28} {2,-16} {3,-18} {4,-16} "
-                        "{5}/{6}/{7}/{8}\n",
+                        "{5}/{6}/{7}/{8}",
                         r.device, r.layer, r.op, formatShape(r.outputShape),
                         r.kernelShape.empty() ? std::string("-")
                                               : formatShape(r.kernelShape),
                         bit(r.weightBits), bit(r.inputBits),
-                        bit(r.outputBits), bit(r.accBits));
+                        bit(r.outputBits), bit(r.accBits))
+       << (r.tileChannels || r.tileRows
+               ? llvm::formatv("  tiled: {0} channel(s) x {1} row(s)",
+                               r.tileChannels, r.tileRows)
+                     .str()
+               : std::string())
+       << "\n";
 }

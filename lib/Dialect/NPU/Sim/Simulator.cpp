@@ -11,6 +11,7 @@
 
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 
+#include "qmlir/Dialect/NPU/IR/Tiling.h"
 #include "qmlir/Quant/QuantMath.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -18,6 +19,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <chrono>
 #include <cmath>
 
 using llvm::ArrayRef;
@@ -72,8 +74,7 @@ public:
   llvm::Error run(const SimStep &seg);
 
 private:
-  llvm::Error conv(const SimOp &op);
-  llvm::Error dense(const SimOp &op);
+  llvm::Error layer(const SimOp &op);
   llvm::Error requant(const SimOp &op, int64_t acc, int64_t channel,
                       int64_t &out);
   const IntTensor &get(int64_t id) { return values.ints[id]; }
@@ -103,56 +104,58 @@ llvm::Error SegmentRunner::requant(const SimOp &op, int64_t acc,
   return llvm::Error::success();
 }
 
-llvm::Error SegmentRunner::conv(const SimOp &op) {
+/// Runs conv2d and dense tile by tile (one tile when untiled): for each
+/// image, each row tile, each channel tile, the tile's outputs. The values
+/// do not depend on the tiling; the cost does.
+llvm::Error SegmentRunner::layer(const SimOp &op) {
   const IntTensor &x = get(op.input);
   IntTensor y = make(op.output);
-  int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
-  int64_t O = op.weightShape[0], KH = op.weightShape[1],
-          KW = op.weightShape[2], CG = op.weightShape[3];
-  int64_t OH = y.shape[1], OW = y.shape[2];
-  int64_t perGroup = O / op.groups;
-  ArrayRef<int64_t> st = op.strides, pad = op.padding, dil = op.dilations;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow)
-        for (int64_t o = 0; o < O; ++o) {
-          int64_t g = o / perGroup;
-          int64_t acc = op.bias.empty() ? 0 : op.bias[o];
-          for (int64_t kh = 0; kh < KH; ++kh) {
-            int64_t ih = oh * st[0] - pad[0] + kh * dil[0];
-            if (ih < 0 || ih >= H)
-              continue; // padding holds input_zp: contributes 0
-            for (int64_t kw = 0; kw < KW; ++kw) {
-              int64_t iw = ow * st[1] - pad[2] + kw * dil[1];
-              if (iw < 0 || iw >= W)
-                continue;
-              const int64_t *xin = &x.v[((n * H + ih) * W + iw) * C + g * CG];
-              const int64_t *wk = &op.weight[((o * KH + kh) * KW + kw) * CG];
-              for (int64_t c = 0; c < CG; ++c)
-                acc += (xin[c] - op.inputZp) * wk[c];
+  bool isDense = op.kind == SimOpKind::Dense;
+  LayerGeometry g = layerGeometry(program, op);
+  int64_t tc = op.tileChannels ? op.tileChannels : g.O;
+  int64_t tr = op.tileRows ? op.tileRows : g.OH;
+  int64_t H = g.H, W = g.W, C = g.C, O = g.O, KH = g.KH, KW = g.KW,
+          CG = g.CG, OH = g.OH, OW = g.OW;
+  int64_t perGroup = O / std::max<int64_t>(op.groups, 1);
+  for (int64_t n = 0; n < g.N; ++n)
+    for (int64_t r0 = 0; r0 < OH; r0 += tr)
+      for (int64_t c0 = 0; c0 < O; c0 += tc) {
+        int64_t r1 = std::min(OH, r0 + tr), c1 = std::min(O, c0 + tc);
+        for (int64_t oh = r0; oh < r1; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow)
+            for (int64_t o = c0; o < c1; ++o) {
+              int64_t acc = op.bias.empty() ? 0 : op.bias[o];
+              if (isDense) {
+                const int64_t *xin = &x.v[oh * C];
+                const int64_t *wk = &op.weight[o * C];
+                for (int64_t k = 0; k < C; ++k)
+                  acc += (xin[k] - op.inputZp) * wk[k];
+              } else {
+                ArrayRef<int64_t> st = op.strides, pad = op.padding,
+                                  dil = op.dilations;
+                int64_t grp = o / perGroup;
+                for (int64_t kh = 0; kh < KH; ++kh) {
+                  int64_t ih = oh * st[0] - pad[0] + kh * dil[0];
+                  if (ih < 0 || ih >= H)
+                    continue; // padding holds input_zp: contributes 0
+                  for (int64_t kw = 0; kw < KW; ++kw) {
+                    int64_t iw = ow * st[1] - pad[2] + kw * dil[1];
+                    if (iw < 0 || iw >= W)
+                      continue;
+                    const int64_t *xin =
+                        &x.v[((n * H + ih) * W + iw) * C + grp * CG];
+                    const int64_t *wk =
+                        &op.weight[((o * KH + kh) * KW + kw) * CG];
+                    for (int64_t c = 0; c < CG; ++c)
+                      acc += (xin[c] - op.inputZp) * wk[c];
+                  }
+                }
+              }
+              int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
+              if (llvm::Error e = requant(op, acc, o, out))
+                return e;
             }
-          }
-          int64_t &out = y.v[((n * OH + oh) * OW + ow) * O + o];
-          if (llvm::Error e = requant(op, acc, o, out))
-            return e;
-        }
-  values.ints[op.output] = std::move(y);
-  return llvm::Error::success();
-}
-
-llvm::Error SegmentRunner::dense(const SimOp &op) {
-  const IntTensor &x = get(op.input);
-  IntTensor y = make(op.output);
-  int64_t M = op.weightShape[0], K = op.weightShape[1];
-  int64_t rows = x.size() / K;
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t m = 0; m < M; ++m) {
-      int64_t acc = op.bias.empty() ? 0 : op.bias[m];
-      for (int64_t k = 0; k < K; ++k)
-        acc += (x.v[r * K + k] - op.inputZp) * op.weight[m * K + k];
-      if (llvm::Error e = requant(op, acc, m, y.v[r * M + m]))
-        return e;
-    }
+      }
   values.ints[op.output] = std::move(y);
   return llvm::Error::success();
 }
@@ -161,13 +164,67 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
   for (const SimOp &op : seg.ops) {
     switch (op.kind) {
     case SimOpKind::Conv2d:
-      if (llvm::Error e = conv(op))
-        return e;
-      break;
     case SimOpKind::Dense:
-      if (llvm::Error e = dense(op))
+      if (llvm::Error e = layer(op))
         return e;
       break;
+    case SimOpKind::Add: {
+      const IntTensor &a = get(op.inputs[0]), &b = get(op.inputs[1]);
+      IntTensor y = make(op.output);
+      qmath::AddRescale r;
+      r.lhs = {op.inputMultiplier[0], op.inputShift[0]};
+      r.rhs = {op.inputMultiplier[1], op.inputShift[1]};
+      r.output = {op.multiplier[0], op.shift[0]};
+      for (int64_t i = 0; i < y.size(); ++i)
+        y.v[i] = qmath::addQuantized(a.v[i], b.v[i], op.inputZp, op.rhsZp, r,
+                                     op.outputZp, op.qmin, op.qmax);
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Pad: {
+      const IntTensor &x = get(op.input);
+      IntTensor y = make(op.output);
+      std::fill(y.v.begin(), y.v.end(), op.padValue);
+      int64_t rank = static_cast<int64_t>(x.shape.size());
+      SmallVector<int64_t> outStride(rank, 1);
+      for (int64_t d = rank - 2; d >= 0; --d)
+        outStride[d] = outStride[d + 1] * y.shape[d + 1];
+      SmallVector<int64_t> idx(rank, 0);
+      for (int64_t i = 0; i < x.size(); ++i) {
+        int64_t dst = 0;
+        for (int64_t d = 0; d < rank; ++d)
+          dst += (idx[d] + op.padding[2 * d]) * outStride[d];
+        y.v[dst] = x.v[i];
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          if (++idx[d] < x.shape[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+      values.ints[op.output] = std::move(y);
+      break;
+    }
+    case SimOpKind::Concat: {
+      IntTensor y = make(op.output);
+      int64_t axis = op.axis;
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < axis; ++d)
+        outer *= y.shape[d];
+      for (int64_t d = axis + 1; d < static_cast<int64_t>(y.shape.size());
+           ++d)
+        inner *= y.shape[d];
+      int64_t outRow = y.shape[axis] * inner, offset = 0;
+      for (int64_t id : op.inputs) {
+        const IntTensor &x = get(id);
+        int64_t row = x.shape[axis] * inner;
+        for (int64_t o = 0; o < outer; ++o)
+          std::copy(x.v.begin() + o * row, x.v.begin() + (o + 1) * row,
+                    y.v.begin() + o * outRow + offset);
+        offset += row;
+      }
+      values.ints[op.output] = std::move(y);
+      break;
+    }
     case SimOpKind::Clamp: {
       IntTensor y = get(op.input);
       for (int64_t &v : y.v)
@@ -363,6 +420,12 @@ llvm::StringRef npu::opKindName(SimOpKind kind) {
     return "npu.transpose";
   case SimOpKind::Reshape:
     return "npu.reshape";
+  case SimOpKind::Add:
+    return "npu.add";
+  case SimOpKind::Concat:
+    return "npu.concat";
+  case SimOpKind::Pad:
+    return "npu.pad";
   }
   return "npu.?";
 }
@@ -402,6 +465,7 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
                        " must be dequantized (f32)");
   std::vector<std::vector<float>> results(program.outputs.size());
   Values values;
+  double cpuSeconds = 0.0;
   for (int64_t chunk = 0; chunk < chunks; ++chunk) {
     values.ints.assign(program.tensors.size(), IntTensor());
     values.floats.assign(program.tensors.size(), std::vector<float>());
@@ -448,7 +512,11 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
         std::vector<HostTensor> in;
         for (int64_t id : step.inputs)
           in.push_back(toHost(program.tensors[id], values, id));
+        auto start = std::chrono::steady_clock::now();
         auto out = cpuSegments[step.index]->run(in);
+        cpuSeconds += std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
         if (!out)
           return makeError("CPU segment " + llvm::Twine(step.index) + ": " +
                            llvm::toString(out.takeError()));
@@ -475,9 +543,11 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
     for (auto [i, id] : llvm::enumerate(program.outputs))
       llvm::append_range(results[i], values.floats[id]);
   }
-  // The cost model depends on the shapes only.
+  // The cost model depends on the shapes only; the CPU segments' host time
+  // is measured.
   stats = estimateCost(program);
   stats.runs = chunks;
+  stats.cpuSeconds = cpuSeconds;
   std::vector<HostTensor> out;
   for (auto [i, r] : llvm::enumerate(results)) {
     const std::vector<int64_t> &outShape =
@@ -519,8 +589,31 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
       hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
                      : std::string(),
       stats.offChipBytes);
+  for (const LayerStats &l : stats.layers)
+    if (l.tiles)
+      os << llvm::formatv("  tiled: '{0}' runs as {1} tiles (on-chip {2} "
+                          "bytes per tile, off-chip traffic {3} bytes: "
+                          "weights, input rows with their halo, outputs)\n",
+                          l.name, l.tiles, l.onChipBytes, l.offChipBytes);
+  if (hw.memoryBytes && stats.peakOnChipBytes > hw.memoryBytes) {
+    std::string names;
+    int64_t count = 0;
+    for (const LayerStats &l : stats.layers)
+      if (l.onChipBytes > hw.memoryBytes) {
+        if (count++ < 4)
+          names += (names.empty() ? "" : ", ") + l.name;
+      }
+    os << llvm::formatv("  over memory: {0} layer(s) need more than the {1} "
+                        "bytes on chip at once (only conv2d and dense are "
+                        "tiled): {2}{3}\n",
+                        count, hw.memoryBytes, names, count > 4 ? ", ..." : "");
+  }
   if (stats.cpuSegmentRuns)
     os << llvm::formatv("  CPU fallback: {0} segment(s) per run (compiled "
-                        "code, not in the cycle model)\n",
-                        stats.cpuSegmentRuns);
+                        "code, not in the cycle model): {1} MACs in conv2d/"
+                        "dense layers, {2:F1} us per run measured on this "
+                        "host (wall time of the compiled code)\n",
+                        stats.cpuSegmentRuns, stats.cpuMacs,
+                        stats.runs ? 1e6 * stats.cpuSeconds / stats.runs
+                                   : 0.0);
 }

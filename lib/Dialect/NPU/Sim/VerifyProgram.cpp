@@ -83,6 +83,17 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
                 " is invalid or defined twice");
   if (!isInt(o.input) || !isInt(o.output))
     return fail(at + ": segment tensors must be integers");
+  bool multi = o.kind == SimOpKind::Add || o.kind == SimOpKind::Concat;
+  if (multi != !o.inputs.empty() || (multi && o.inputs.front() != o.input) ||
+      o.inputs.size() > 4096)
+    return fail(at + ": add and concat (only) list their inputs, the first "
+                     "being 'input'");
+  for (int64_t id : o.inputs)
+    if (!validId(id) || !defined[id] || !isInt(id) ||
+        p.tensors[id].type != p.tensors[o.input].type)
+      return fail(at + ": input tensor " + llvm::Twine(id) +
+                  " is not an integer tensor of the first input's type "
+                  "defined before it");
   defined[o.output] = true;
   std::pair<int64_t, int64_t> outRange = range(o.output);
   int64_t lo = outRange.first, hi = outRange.second;
@@ -162,6 +173,11 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
         return fail(at + ": bad padding");
     if (!o.bias.empty() && static_cast<int64_t>(o.bias.size()) != O)
       return fail(at + ": bias size does not match the output channels");
+    if (o.tileChannels < 0 || o.tileChannels > O || o.tileRows < 0 ||
+        o.tileRows > y[1])
+      return fail(at + ": tile of " + llvm::Twine(o.tileChannels) +
+                  " channels and " + llvm::Twine(o.tileRows) +
+                  " rows out of range");
     if (llvm::Error e = macInput())
       return e;
     return requant(O);
@@ -177,6 +193,11 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
       return fail(at + ": dense shapes do not match");
     if (!o.bias.empty() && static_cast<int64_t>(o.bias.size()) != M)
       return fail(at + ": bias size does not match the outputs");
+    if (o.tileChannels < 0 || o.tileChannels > M || o.tileRows < 0 ||
+        o.tileRows > numel(o.input) / K)
+      return fail(at + ": tile of " + llvm::Twine(o.tileChannels) +
+                  " channels and " + llvm::Twine(o.tileRows) +
+                  " rows out of range");
     if (llvm::Error e = macInput())
       return e;
     return requant(M);
@@ -239,6 +260,58 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
         p.tensors[o.input].type != p.tensors[o.output].type)
       return fail(at + ": reshape changes the element count or type");
     return llvm::Error::success();
+  case SimOpKind::Add: {
+    if (o.inputs.size() != 2 || shape(o.inputs[1]) != x || x != y)
+      return fail(at + ": add needs two inputs of the output's shape");
+    if (o.inputMultiplier.size() != 2 || o.inputShift.size() != 2)
+      return fail(at + ": add needs two input multipliers and shifts");
+    for (auto [m, s] : llvm::zip_equal(o.inputMultiplier, o.inputShift))
+      if (m < 0 || s < 1 || s > 62)
+        return fail(at + ": input multiplier " + llvm::Twine(m) +
+                    " / shift " + llvm::Twine(s) + " out of range");
+    if (!inInt32(o.rhsZp))
+      return fail(at + ": rhs zero point out of range");
+    if (o.inputBits < 1 || o.inputBits > 32 || o.outputBits < 1 ||
+        o.outputBits > 32)
+      return fail(at + ": bit widths out of range");
+    return requant(1);
+  }
+  case SimOpKind::Pad: {
+    if (x.size() != y.size() || o.padding.size() != 2 * x.size() ||
+        p.tensors[o.input].type != p.tensors[o.output].type)
+      return fail(at + ": pad needs the output's rank and type and two "
+                       "paddings per dimension");
+    for (size_t d = 0; d < x.size(); ++d)
+      if (o.padding[2 * d] < 0 || o.padding[2 * d + 1] < 0 ||
+          o.padding[2 * d] > kMaxElements ||
+          o.padding[2 * d + 1] > kMaxElements ||
+          y[d] != x[d] + o.padding[2 * d] + o.padding[2 * d + 1])
+        return fail(at + ": pad shapes do not match its padding");
+    if (o.bits < 1 || o.bits > 32 || o.padValue < lo || o.padValue > hi)
+      return fail(at + ": bad bits or pad value");
+    return llvm::Error::success();
+  }
+  case SimOpKind::Concat: {
+    int64_t rank = static_cast<int64_t>(y.size());
+    if (o.axis < 0 || o.axis >= rank)
+      return fail(at + ": concat axis out of range");
+    int64_t total = 0;
+    for (int64_t id : o.inputs) {
+      const std::vector<int64_t> &xi = shape(id);
+      if (static_cast<int64_t>(xi.size()) != rank ||
+          p.tensors[id].type != p.tensors[o.output].type)
+        return fail(at + ": concat inputs need the output's rank and type");
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != o.axis && xi[d] != y[d])
+          return fail(at + ": concat input shapes do not match the output");
+      total += xi[o.axis];
+    }
+    if (total != y[o.axis])
+      return fail(at + ": concat inputs do not add up to the output");
+    if (o.bits < 1 || o.bits > 32)
+      return fail(at + ": bad bits");
+    return llvm::Error::success();
+  }
   }
   return fail(at + ": unknown op kind");
 }

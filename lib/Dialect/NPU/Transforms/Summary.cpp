@@ -88,6 +88,12 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
     r.kernel = shapeOf(d.getWeight().getType());
     r.bits = i(d.getWeightBits()) + "/" + i(d.getInputBits()) + "/" +
              i(d.getOutputBits()) + "/" + i(d.getAccBits());
+  } else if (auto a = dyn_cast<npu::AddOp>(op)) {
+    r.bits = "-/" + i(a.getInputBits()) + "/" + i(a.getOutputBits()) + "/32";
+  } else if (auto c = dyn_cast<npu::ConcatOp>(op)) {
+    r.bits = "-/" + i(c.getBits()) + "/" + i(c.getBits()) + "/-";
+  } else if (auto p = dyn_cast<npu::PadOp>(op)) {
+    r.bits = "-/" + i(p.getBits()) + "/" + i(p.getBits()) + "/-";
   } else if (auto p = dyn_cast<npu::MaxPool2dOp>(op)) {
     r.kernel = shapeOf(RankedTensorType::get(
         p.getKernel(), IntegerType::get(op->getContext(), 8)));
@@ -126,6 +132,14 @@ std::optional<Row> rowOf(Operation *op, StringRef device) {
   } else {
     return std::nullopt;
   }
+  // A tiled layer (docs/Targets.md, "Tiling").
+  auto channels = op->getAttrOfType<IntegerAttr>("tile_channels");
+  auto rows = op->getAttrOfType<IntegerAttr>("tile_rows");
+  if (channels || rows)
+    r.bits += "  tiled: " +
+              (channels ? i(channels.getInt()) : std::string("all")) +
+              " channel(s) x " +
+              (rows ? i(rows.getInt()) : std::string("all")) + " row(s)";
   return r;
 }
 

@@ -24,6 +24,11 @@ defvar NPU_RequantArgs = (ins I64Attr:$output_zp,
     DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift, I64Attr:$qmin,
     I64Attr:$qmax, I64Attr:$output_bits);
 
+// The tiling of a layer too large for on-chip memory (Tiling.h): output
+// channels and output rows (per image) per tile; absent: one tile.
+defvar NPU_TileArgs = (ins OptionalAttr<I64Attr>:$tile_channels,
+    OptionalAttr<I64Attr>:$tile_rows);
+
 //===----------------------------------------------------------------------===//
 // Structure
 //===----------------------------------------------------------------------===//
@@ -95,6 +100,11 @@ def NPU_Conv2dOp : NPU_Op<"conv2d", [Pure]> {
     `out = clamp(((acc · multiplier + 2^(shift-1)) >> shift) + output_zp,
     qmin, qmax)`, per output channel when `multiplier` and `shift` have one
     entry per channel. Padded positions hold `input_zp`.
+
+    `tile_channels` / `tile_rows` (optional, set by `convert-qnn-to-npu`
+    when the layer does not fit on-chip memory at once): the layer runs as
+    tiles of that many output channels and output rows; the values do not
+    change, the cycle and memory model charge the tiles.
   }];
   let arguments = !con((ins NPU_IntTensor:$input, NPU_IntTensor:$weight,
                             Optional<NPU_IntTensor>:$bias,
@@ -103,7 +113,7 @@ def NPU_Conv2dOp : NPU_Op<"conv2d", [Pure]> {
                             DenseI64ArrayAttr:$dilations, I64Attr:$groups,
                             I64Attr:$input_zp, I64Attr:$input_bits,
                             I64Attr:$weight_bits, I64Attr:$acc_bits),
-                       NPU_RequantArgs);
+                       NPU_RequantArgs, NPU_TileArgs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -116,13 +126,14 @@ def NPU_DenseOp : NPU_Op<"dense", [Pure]> {
   let description = [{
     `acc[m] = bias[m] + Σ_k (x[k] - input_zp) · w[m, k]`, then the
     requantization of `out = clamp(((acc · multiplier + 2^(shift-1)) >> shift) +
-    output_zp, qmin, qmax)`.
+    output_zp, qmin, qmax)`. `tile_channels` / `tile_rows` as for
+    `npu.conv2d` (rows: rows of the flattened [rows, K] input).
   }];
   let arguments = !con((ins NPU_IntTensor:$input, NPU_IntTensor:$weight,
                             Optional<NPU_IntTensor>:$bias,
                             I64Attr:$input_zp, I64Attr:$input_bits,
                             I64Attr:$weight_bits, I64Attr:$acc_bits),
-                       NPU_RequantArgs);
+                       NPU_RequantArgs, NPU_TileArgs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -142,6 +153,54 @@ def NPU_RescaleOp : NPU_Op<"rescale", [Pure]> {
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_AddOp : NPU_Op<"add", [Pure]> {
+  let summary = "Element-wise addition of two tensors of different scales";
+  let description = [{
+    The quantized add of the CPU path (`qmath::computeAddRescale`, TFLite's
+    left-shift scheme): each input is requantized to a common 32-bit scale,
+    `a32 = ((lhs - lhs_zp) · input_multiplier[0] + 2^(input_shift[0]-1)) >>
+    input_shift[0]` (likewise `b32` with index 1), then `out =
+    clamp((((a32 + b32) · multiplier + 2^(shift-1)) >> shift) + output_zp,
+    qmin, qmax)`. Both inputs and the output have the same shape.
+
+    ```mlir
+    %z = npu.add %x, %y {lhs_zp = -3 : i64, rhs_zp = 5 : i64, input_bits = 8 : i64,
+                         input_multiplier = array<i32: 1073741824, 1518500250>,
+                         input_shift = array<i32: 10, 11>, output_zp = -1 : i64,
+                         multiplier = array<i32: 1431655765>, shift = array<i32: 50>,
+                         qmin = -128 : i64, qmax = 127 : i64, output_bits = 8 : i64}
+        : (tensor<1x4x4x8xi8>, tensor<1x4x4x8xi8>) -> tensor<1x4x4x8xi8>
+    ```
+  }];
+  let arguments = !con((ins NPU_IntTensor:$lhs, NPU_IntTensor:$rhs,
+                            I64Attr:$lhs_zp, I64Attr:$rhs_zp,
+                            I64Attr:$input_bits,
+                            DenseI32ArrayAttr:$input_multiplier,
+                            DenseI32ArrayAttr:$input_shift),
+                       NPU_RequantArgs);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_ConcatOp : NPU_Op<"concat", [Pure]> {
+  let summary = "Concatenation of storage values along one axis";
+  let description = [{
+    The inputs have the output's element type and one quantization (inputs
+    of other scales pass through `npu.rescale` first, as the CPU lowering
+    requantizes them); `bits` is their width.
+  }];
+  let arguments = (ins Variadic<NPU_IntTensor>:$inputs, I64Attr:$axis,
+                       I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
@@ -180,6 +239,27 @@ def NPU_AvgPool2dOp : NPU_Op<"avg_pool2d", [Pure]> {
                        DenseI64ArrayAttr:$strides, I64Attr:$input_zp,
                        I64Attr:$output_zp, I64Attr:$qmin, I64Attr:$qmax,
                        I64Attr:$bits);
+  let results = (outs NPU_IntTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_PadOp : NPU_Op<"pad", [Pure]> {
+  let summary = "Constant padding of storage values";
+  let description = [{
+    `padding` holds `[low_0, high_0, low_1, high_1, ...]`, one pair per
+    dimension; padded positions hold `value`, the real pad value quantized
+    with the tensor's parameters (as the CPU lowering quantizes it).
+
+    ```mlir
+    %y = npu.pad %x {padding = array<i64: 0, 0, 1, 1, 1, 1, 0, 0>, value = -3, bits = 8}
+      : (tensor<1x4x4x2xi8>) -> tensor<1x6x6x2xi8>
+    ```
+  }];
+  let arguments = (ins NPU_IntTensor:$input, DenseI64ArrayAttr:$padding,
+                       I64Attr:$value, I64Attr:$bits);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)

@@ -66,7 +66,10 @@ enum class SimOpKind {
   MaxPool2d,
   AvgPool2d,
   Transpose,
-  Reshape
+  Reshape,
+  Add,   ///< artifact format 1.2
+  Concat, ///< artifact format 1.2
+  Pad     ///< artifact format 1.2
 };
 
 /// One npu op inside an accelerator segment: every attribute of the npu
@@ -87,6 +90,21 @@ struct SimOp {
   int64_t bits = 0;
   int64_t min = 0, max = 0;
   std::vector<int32_t> multiplier, shift;
+  /// conv2d/dense tiling (docs/Targets.md, "Tiling"): output channels and
+  /// output rows per tile; 0: untiled.
+  int64_t tileChannels = 0, tileRows = 0;
+  /// add (lhs, rhs) and concat (all): the input tensors; `input` is the
+  /// first of them.
+  std::vector<int64_t> inputs;
+  /// concat: the axis.
+  int64_t axis = 0;
+  /// add: the rhs zero point (`inputZp` is the lhs's), and the rescales of
+  /// the two inputs to the common 32-bit scale.
+  int64_t rhsZp = 0;
+  std::vector<int32_t> inputMultiplier, inputShift;
+  /// pad: the storage value of padded positions (`padding` holds
+  /// [low_0, high_0, ...]).
+  int64_t padValue = 0;
 };
 
 enum class SimStepKind { Quantize, Dequantize, Transfer, Segment, CpuSegment };
@@ -104,6 +122,9 @@ struct SimStep {
   std::vector<SimOp> ops;
   /// Transfer: true from the CPU to the accelerator.
   bool toAccelerator = false;
+  /// CpuSegment: the multiply-accumulates of its conv2d and dense layers
+  /// per run (for the report; 0 when unknown, as in format 1.0/1.1 files).
+  int64_t cpuMacs = 0;
 };
 
 /// A partitioned model. CPU segments are outlined functions: `cpuModule`
@@ -116,6 +137,9 @@ struct SimProgram {
   std::vector<SimStep> steps;
   int64_t numCpuSegments = 0;
 };
+
+/// The multiply-accumulates of a qnn.conv2d or qnn.dense (0 for other ops).
+int64_t layerMacs(mlir::Operation *op);
 
 /// The name of CPU segment `index`'s outlined function.
 std::string cpuSegmentName(int64_t index);

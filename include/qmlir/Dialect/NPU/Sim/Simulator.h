@@ -11,6 +11,7 @@
 #ifndef QMLIR_DIALECT_NPU_SIM_SIMULATOR_H
 #define QMLIR_DIALECT_NPU_SIM_SIMULATOR_H
 
+#include "qmlir/Dialect/NPU/IR/Tiling.h"
 #include "qmlir/Dialect/NPU/Sim/Program.h"
 #include "qmlir/Runtime/JIT.h"
 
@@ -28,8 +29,14 @@ struct LayerStats {
   int64_t macs = 0;
   int64_t cycles = 0;
   /// Weights (packed at their width) and bias, input and output
-  /// activations (packed at their width): what must be on chip at once.
+  /// activations (packed at their width): what must be on chip at once
+  /// (for a tiled layer: its largest tile).
   int64_t onChipBytes = 0;
+  /// A tiled layer (docs/Targets.md, "Tiling"): its tiles per run (0:
+  /// untiled), and its off-chip traffic (weights reloaded per row tile,
+  /// input rows with their halo, outputs).
+  int64_t tiles = 0;
+  int64_t offChipBytes = 0;
 };
 
 struct SimStats {
@@ -37,11 +44,16 @@ struct SimStats {
   int64_t cycles = 0, macs = 0;
   int64_t peakOnChipBytes = 0;
   /// Segment inputs and outputs (packed) plus each segment's weights,
-  /// loaded once per run.
+  /// loaded once per run, plus the traffic of tiled layers.
   int64_t offChipBytes = 0;
+  int64_t tiledLayers = 0;
   int64_t runs = 0;
-  /// CPU segments executed per run.
+  /// CPU segments executed per run, the MACs of their conv2d/dense layers
+  /// per run (SimStep::cpuMacs), and the host wall time of all their calls
+  /// (every run).
   int64_t cpuSegmentRuns = 0;
+  int64_t cpuMacs = 0;
+  double cpuSeconds = 0.0;
 };
 
 /// The op's mnemonic (`npu.conv2d`, ...).
@@ -62,6 +74,10 @@ simulate(const SimProgram &program, llvm::ArrayRef<HostTensor> inputs,
 /// alone: the values do not change them.
 SimStats estimateCost(const SimProgram &program);
 
+/// The tiler's view (Tiling.h) of a conv2d or dense op of `program`: its
+/// input, weight and output shapes and bit widths.
+LayerGeometry layerGeometry(const SimProgram &program, const SimOp &op);
+
 /// One row of a program's layer table: a host step (quantize, dequantize,
 /// transfer), an npu op, or a CPU segment.
 struct ProgramRow {
@@ -73,6 +89,9 @@ struct ProgramRow {
   std::vector<int64_t> kernelShape;
   /// "f32", a bit count ("8"), or "" where the row has no such value.
   std::string weightBits, inputBits, outputBits, accBits;
+  /// A tiled conv2d/dense (docs/Targets.md, "Tiling"): output channels and
+  /// rows per tile; 0 when untiled.
+  int64_t tileChannels = 0, tileRows = 0;
 };
 
 /// The rows of printProgram, in program order.
