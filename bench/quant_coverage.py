@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Which qnn ops qnn-quantize gives integer semantics, over ONNX test models.
 
-    bench/quant_coverage.py [--build build] [--only SUBSTR ...]
+    bench/quant_coverage.py [--build build | --bin DIR] [--only SUBSTR ...]
                             [--activation-bits 8]
 
 For every ONNX node test of Debian's libonnx-testdata (optionally only those
@@ -25,14 +25,16 @@ import tempfile
 
 DATA = "/usr/share/libonnx-testdata/data/node"
 SKIP = {"quantize", "dequantize", "requantize", "observe", "cast", "custom"}
-OP = re.compile(r'=\s+"?qnn\.(\w+)"?\s*(\w+)?.*(?:->|:)\s*(.*)$')
+OP = re.compile(r'=\s+"?qnn\.(\w+)"?\s*(\w+)?')
 
 
 def classify(line):
     m = OP.search(line)
     if not m:
         return None
-    name, kind, result = m.group(1), m.group(2), m.group(3)
+    name, kind = m.group(1), m.group(2)
+    # The result type: after "->", or after the last " : " (one type).
+    result = line.rsplit("->", 1)[1] if "->" in line else line.rsplit(" : ", 1)[-1]
     if name in SKIP:
         return None
     if name in ("unary", "reduce") and kind:
@@ -47,10 +49,12 @@ def classify(line):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--bin", help="directory of qopt and qmlir-translate "
+                    "(default: <build>/bin)")
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--activation-bits", type=int, default=8)
     args = ap.parse_args()
-    bin_dir = os.path.join(args.build, "bin")
+    bin_dir = args.bin or os.path.join(args.build, "bin")
     counts = collections.defaultdict(collections.Counter)
     tests = collections.defaultdict(set)
     skipped = 0

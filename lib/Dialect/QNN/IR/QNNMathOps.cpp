@@ -1,8 +1,9 @@
 //===- QNNMathOps.cpp - verifiers of the float elementwise and reductions -===//
 //
-// qnn.unary, the float binary ops (sub, div, pow, maximum, minimum, prelu),
-// qnn.reduce and qnn.log_softmax: ops with float semantics only, which
-// qnn-quantize leaves between dequantize and quantize.
+// qnn.unary, the binary ops (sub, div, pow, maximum, minimum, prelu),
+// qnn.reduce and qnn.log_softmax. qnn-quantize turns unary, div and pow into
+// lookup tables; reduce (all kinds but prod) and log_softmax have quantized
+// forms of their own (docs/Quantization.md).
 //
 //===----------------------------------------------------------------------===//
 
