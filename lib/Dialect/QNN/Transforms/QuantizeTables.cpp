@@ -129,10 +129,11 @@ FailureOr<Operation *> Quantizer::quantizeSoftmax(SoftmaxOp op) {
 
 /// Float div and pow: with one operand a constant c whose elements are all
 /// equal and the other of the result's shape, a qnn.table of the other
-/// operand (x / c, c / x, x ** c, c ** x, with c exact); otherwise, with
-/// both operands quantized per tensor to at most 8 bits (a constant gets
-/// its own range, like any constant operand), a qnn.table2d of both. Wider
-/// operands stay float, with a remark naming the op.
+/// operand (x / c, c / x, x ** c, c ** x, with c exact; x / c for c > 0 and
+/// x wider than 8 bits: x reinterpreted with scale s_x / c and requantized);
+/// otherwise, with both operands quantized per tensor to at most 8 bits (a
+/// constant gets its own range, like any constant operand), a qnn.table2d
+/// of both. Wider operands stay float, with a remark naming the op.
 FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
   auto none = static_cast<Operation *>(nullptr);
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -174,9 +175,28 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
       return none;
     Value in = perTensor(*q);
     auto inType = tableInputType(in);
+    double c = lc ? *lc : *rc;
+    // A division by a positive constant of a wider input: the input
+    // reinterpreted with scale s_in / c (the same storage values, whose real
+    // values are then x / c), requantized to the output's type.
+    auto wide = dyn_cast<quant::UniformQuantizedType>(elementTypeOf(in));
+    if (!inType && isDiv && rc && c > 0.0 && std::isfinite(c) && wide) {
+      auto divided = quant::UniformQuantizedType::get(
+          wide.getFlags(), wide.getStorageType(), wide.getExpressedType(),
+          wide.getScale() / c, wide.getZeroPoint(), wide.getStorageTypeMin(),
+          wide.getStorageTypeMax());
+      builder.setInsertionPoint(op);
+      Location loc = op->getLoc();
+      Value storage = quant::StorageCastOp::create(
+          builder, loc, withElementType(in, wide.getStorageType()), in);
+      Value view = quant::StorageCastOp::create(
+          builder, loc, withElementType(in, divided), storage);
+      return RequantizeOp::create(builder, loc, withElementType(result, out),
+                                  view)
+          .getOperation();
+    }
     if (!inType)
       return stayFloat(lc ? "rhs" : "lhs");
-    double c = lc ? *lc : *rc;
     bool constLhs = lc.has_value();
     std::vector<int64_t> table = qmath::buildLookupTable(
         [&](double v) { return constLhs ? f(c, v) : f(v, c); },
