@@ -179,6 +179,24 @@ qmlir::qmath::buildLookupTable(const std::function<double(double)> &f,
   return table;
 }
 
+std::vector<int64_t>
+qmlir::qmath::buildLookupTable2d(const std::function<double(double, double)> &f,
+                                 const QuantParams &a, const QuantParams &b,
+                                 const QuantParams &out) {
+  std::vector<int64_t> table;
+  table.reserve(
+      static_cast<size_t>((a.qmax - a.qmin + 1) * (b.qmax - b.qmin + 1)));
+  for (int64_t qa = a.qmin; qa <= a.qmax; ++qa) {
+    double x = dequantize(qa, a.scale, a.zeroPoint);
+    for (int64_t qb = b.qmin; qb <= b.qmax; ++qb) {
+      double y = dequantize(qb, b.scale, b.zeroPoint);
+      table.push_back(quantize(static_cast<float>(f(x, y)), out.scale,
+                               out.zeroPoint, out.qmin, out.qmax));
+    }
+  }
+  return table;
+}
+
 SoftmaxTable qmlir::qmath::softmaxTable(double inScale, int64_t inRange,
                                         unsigned outBits) {
   SoftmaxTable t;
@@ -222,4 +240,78 @@ std::vector<int64_t> qmlir::qmath::softmax(const std::vector<int64_t> &row,
   for (int64_t v : e)
     out.push_back(std::min(p.qmin + ((v << outBits) + sum / 2) / sum, p.qmax));
   return out;
+}
+
+int64_t qmlir::qmath::sumTableIndex(int64_t sum, unsigned mantissaBits) {
+  sum = std::max<int64_t>(sum, 0);
+  int64_t msb = -1;
+  while (msb < 62 && (sum >> (msb + 1)) != 0)
+    ++msb;
+  int64_t sh = std::max<int64_t>(msb - int64_t(mantissaBits), 0);
+  return (sum >> sh) + (sh << mantissaBits);
+}
+
+int64_t qmlir::qmath::sumTableSize(unsigned mantissaBits) {
+  return (32 - int64_t(mantissaBits)) << mantissaBits;
+}
+
+double qmlir::qmath::sumTableValue(int64_t index, unsigned mantissaBits) {
+  int64_t one = int64_t(1) << mantissaBits;
+  if (index < 2 * one)
+    return static_cast<double>(index);
+  int64_t sh = index / one - 1;
+  int64_t lead = index - sh * one; // in [2^F, 2^(F+1))
+  // The sums lead * 2^sh ... (lead + 1) * 2^sh - 1 share the index.
+  return std::ldexp(static_cast<double>(lead), static_cast<int>(sh)) +
+         (std::ldexp(1.0, static_cast<int>(sh)) - 1.0) / 2.0;
+}
+
+std::vector<int64_t>
+qmlir::qmath::buildSumTable(const std::function<double(double)> &f,
+                            const QuantParams &out) {
+  std::vector<int64_t> table;
+  for (int64_t i = 0, n = sumTableSize(); i < n; ++i)
+    table.push_back(quantize(static_cast<float>(f(sumTableValue(i))), out.scale,
+                             out.zeroPoint, out.qmin, out.qmax));
+  return table;
+}
+
+std::optional<LogSoftmaxTables>
+qmlir::qmath::logSoftmaxTables(double inScale, int64_t inRange,
+                               double outScale) {
+  LogSoftmaxTables t;
+  t.exp = softmaxTable(inScale, inRange, 8);
+  double fraction = std::ldexp(1.0, LogSoftmaxTables::kFractionBits);
+  std::optional<Rescale> r = computeRescale(inScale * fraction / outScale);
+  if (!r)
+    return std::nullopt;
+  t.distance = *r;
+  double one = std::ldexp(1.0, t.exp.precision);
+  double cap = std::ldexp(1.0, 30);
+  for (int64_t i = 0, n = sumTableSize(); i < n; ++i) {
+    double v = sumTableValue(i);
+    double l =
+        v < one ? 0.0 : std::nearbyint(fraction * std::log(v / one) / outScale);
+    t.log.push_back(static_cast<int32_t>(std::min(l, cap)));
+  }
+  return t;
+}
+
+std::vector<int64_t> qmlir::qmath::logSoftmax(const std::vector<int64_t> &row,
+                                              const LogSoftmaxTables &t,
+                                              const QuantParams &out) {
+  int64_t m = *std::max_element(row.begin(), row.end());
+  int64_t last = static_cast<int64_t>(t.exp.exp.size()) - 1;
+  int64_t sum = 0;
+  for (int64_t q : row)
+    sum += t.exp.exp[std::min(m - q, last)];
+  int64_t l = t.log[sumTableIndex(sum)];
+  const unsigned r = LogSoftmaxTables::kFractionBits;
+  std::vector<int64_t> result;
+  for (int64_t q : row) {
+    int64_t d = requantize(m - q, 0, t.distance, 0, 0, int64_t(1) << 30);
+    int64_t v = (d + l + (int64_t(1) << (r - 1))) >> r;
+    result.push_back(saturate(out.zeroPoint - v, out.qmin, out.qmax));
+  }
+  return result;
 }

@@ -346,14 +346,22 @@ def prelu_q(qx, zx, sx, qa, za, sa, zo, so, qmin=-128, qmax=127,
 
 def reduce_q(q, zi, si, zo, so, kind, axes, keepdims=True, qmin=-128,
              qmax=127, dtype=np.int8):
-    """Quantized qnn.reduce: sum/mean/max/min of q - zi over `axes` in exact
-    integers, requantized by si / so (mean: si / (so * count))."""
+    """Quantized qnn.reduce: sum/mean/max/min of q - zi (l1: of |q - zi|,
+    sum_square: of (q - zi)^2) over `axes` in exact integers, requantized by
+    si / so (mean: si / (so * count), sum_square: si^2 / so)."""
     c = q.astype(np.int64) - zi
+    if kind == "l1":
+        c = np.abs(c)
+    if kind == "sum_square":
+        c = c * c
     axes = tuple(axes)
     count = int(np.prod([q.shape[a] for a in axes]))
-    fn = {"sum": np.sum, "mean": np.sum, "max": np.max, "min": np.min}[kind]
+    fn = {"sum": np.sum, "mean": np.sum, "max": np.max, "min": np.min,
+          "l1": np.sum, "sum_square": np.sum}[kind]
     r = fn(c, axis=axes, keepdims=keepdims)
     ratio = si / so / (count if kind == "mean" else 1)
+    if kind == "sum_square":
+        ratio *= si
     return requantize(r, 0, ratio, zo, qmin, qmax).astype(dtype)
 
 
@@ -532,3 +540,154 @@ def write_per_axis_input_module(path, prefix, seed):
                 "%%db: %s, %%fx: %s, %%fw: %s, %%fb: %s) -> (%s, %s, %s) {\n"
                 % (xt, wt, bt, dwt, dbt, fxt, fwt, fbt, ot, dot, fot))
         f.write(body)
+
+
+# ---------------------------------------------------------------------------
+# Types from ranges, two-input tables (qnn.table2d: div, pow)
+# ---------------------------------------------------------------------------
+
+def params_for_range(lo, hi, bits=8, symmetric=False):
+    """qmath::paramsForRange without power-of-two scales:
+    (scale, zero_point, qmin, qmax)."""
+    half = 1 << (bits - 1)
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if symmetric and bits >= 2:
+        m = max(-lo, hi)
+        return (m / (half - 1) if m > 0 else 1.0), 0, -(half - 1), half - 1
+    qmin, qmax = -half, half - 1
+    if not hi - lo > 0:
+        return 1.0, 0, qmin, qmax
+    scale = (hi - lo) / (qmax - qmin)
+    zp = qmin - lo / scale
+    zp = int(math.copysign(math.floor(abs(zp) + 0.5), zp))  # llround
+    return scale, min(max(zp, qmin), qmax), qmin, qmax
+
+
+def build_table(f, a, out):
+    """qmath::buildLookupTable: quantize_out(f(dequantize_a(q))) for every
+    storage value q of `a`; a and out are (scale, zp, qmin, qmax)."""
+    q = np.arange(a[2], a[3] + 1)
+    x = dequantize(q, a[0], a[1]).astype(np.float64)
+    with np.errstate(all="ignore"):
+        y = f(x).astype(np.float32)
+    return quantize(y, out[0], out[1], out[2], out[3], dtype=np.int64)
+
+
+def build_table2d(f, a, b, out):
+    """qmath::buildLookupTable2d: entry i * nb + j is
+    quantize_out(f(dequantize_a(qmin_a + i), dequantize_b(qmin_b + j)))."""
+    x = dequantize(np.arange(a[2], a[3] + 1), a[0], a[1]).astype(np.float64)
+    y = dequantize(np.arange(b[2], b[3] + 1), b[0], b[1]).astype(np.float64)
+    with np.errstate(all="ignore"):
+        z = f(x[:, None], y[None, :]).astype(np.float32)
+    return quantize(z, out[0], out[1], out[2], out[3], dtype=np.int64).reshape(-1)
+
+
+def table2d_q(qa, qb, table, a_qmin, b_qmin, nb, dtype=np.int8):
+    """qnn.table2d: table[(a - qmin_a) * nb + (b - qmin_b)], broadcast."""
+    i = (qa.astype(np.int64) - a_qmin) * nb + (qb.astype(np.int64) - b_qmin)
+    return np.asarray(table, dtype=np.int64)[i].astype(dtype)
+
+
+def write_table2d_module(path, name, shapes, types, table):
+    """Writes a module whose function `name` applies qnn.table2d to tensors
+    of shapes[0] and shapes[1] (e.g. "4x9", "1x9") giving shapes[2]; types
+    are the three element types."""
+    ta, tb, to = ("tensor<%sx%s>" % (s, t) for s, t in zip(shapes, types))
+    with open(path, "w") as f:
+        f.write("func.func @%s(%%a: %s, %%b: %s) -> %s {\n" % (name, ta, tb, to))
+        f.write("  %%0 = qnn.table2d %%a, %%b {table = array<i32: %s>} : "
+                "(%s, %s) -> %s\n" % (", ".join(str(int(v)) for v in table),
+                                      ta, tb, to))
+        f.write("  return %%0 : %s\n}\n" % to)
+
+
+# ---------------------------------------------------------------------------
+# Sum-indexed tables (reduce l2 / log_sum, log_softmax)
+# ---------------------------------------------------------------------------
+
+SUM_TABLE_BITS = 8
+
+
+def sum_table_index(s, f=SUM_TABLE_BITS):
+    """qmath::sumTableIndex: s below 2^(f+1); above, its leading f+1 bits
+    and sh = msb(s) - f: (s >> sh) + sh * 2^f."""
+    s = np.maximum(np.asarray(s, dtype=np.int64), 0)
+    msb = np.vectorize(lambda v: int(v).bit_length() - 1, otypes=[np.int64])(s)
+    sh = np.maximum(msb - f, 0)
+    return (s >> sh) + (sh << f)
+
+
+def sum_table_value(i, f=SUM_TABLE_BITS):
+    """qmath::sumTableValue: the mean of the sums that share index i."""
+    one = 1 << f
+    if i < 2 * one:
+        return float(i)
+    sh = i // one - 1
+    lead = i - sh * one
+    return math.ldexp(float(lead), sh) + (math.ldexp(1.0, sh) - 1.0) / 2.0
+
+
+def build_sum_table(fn, out, f=SUM_TABLE_BITS):
+    """qmath::buildSumTable: quantize_out(fn(sum_table_value(i)))."""
+    v = np.array([sum_table_value(i, f) for i in range((32 - f) << f)])
+    with np.errstate(all="ignore"):
+        y = fn(v).astype(np.float32)
+    return quantize(y, out[0], out[1], out[2], out[3], dtype=np.int64)
+
+
+def reduce_table_q(q, zi, si, out, kind, axes, keepdims=True, dtype=np.int8):
+    """Quantized qnn.reduce l2 (sum of (q - zi)^2) and log_sum (sum of
+    q - zi, clamped to >= 0) through the sum-indexed table of
+    si * sqrt(S) or log(si * S); out is (scale, zp, qmin, qmax)."""
+    c = q.astype(np.int64) - zi
+    if kind == "l2":
+        c = c * c
+    s = np.sum(c, axis=tuple(axes), keepdims=keepdims)
+    fn = (lambda v: si * np.sqrt(v)) if kind == "l2" else (lambda v: np.log(si * v))
+    table = build_sum_table(fn, out)
+    return table[sum_table_index(s)].astype(dtype)
+
+
+def _log_tables(in_scale, in_range, out_scale, r=8):
+    """qmath::logSoftmaxTables: the softmax's exponentials (precision 16)
+    and log[i] = min(round(2^r ln(value_i / 2^16) / out_scale), 2^30)."""
+    _, t = softmax_table(in_scale, in_range, 8)
+    one = math.ldexp(1.0, 16)
+    logs = []
+    for i in range((32 - SUM_TABLE_BITS) << SUM_TABLE_BITS):
+        v = sum_table_value(i)
+        l = 0.0 if v < one else float(np.rint(math.ldexp(1.0, r) * math.log(v / one) / out_scale))
+        logs.append(int(min(l, math.ldexp(1.0, 30))))
+    return t, logs
+
+
+def reduce_lse_q(q, zi, si, in_range, out, axes, keepdims=True, dtype=np.int8):
+    """Quantized qnn.reduce log_sum_exp: c = q - zi, m = max(c), S = sum of
+    exp[m - c], out = zo + ((rescale(m) + log[index(S)] + 2^7) >> 8)."""
+    r = 8
+    t, logs = _log_tables(si, in_range, out[0], r)
+    c = q.astype(np.int64) - zi
+    axes = tuple(axes)
+    m = c.max(axis=axes, keepdims=True)
+    e = np.array(t, dtype=np.int64)[np.minimum(m - c, len(t) - 1)]
+    s = e.sum(axis=axes, keepdims=True)
+    l = np.array(logs, dtype=np.int64)[sum_table_index(s)]
+    a = requantize(m, 0, si * math.ldexp(1.0, r) / out[0], 0, -(1 << 30), 1 << 30)
+    v = (a.astype(np.int64) + l + (1 << (r - 1))) >> r
+    res = np.clip(out[1] + v, out[2], out[3]).astype(dtype)
+    return res if keepdims else np.squeeze(res, axis=axes)
+
+
+def log_softmax_q(q, in_scale, in_range, out, axis=-1, dtype=np.int8):
+    """qmath::logSoftmax along `axis`; out is (scale, zp, qmin, qmax)."""
+    r = 8
+    t, logs = _log_tables(in_scale, in_range, out[0], r)
+    q = q.astype(np.int64)
+    d = q.max(axis=axis, keepdims=True) - q
+    e = np.array(t, dtype=np.int64)[np.minimum(d, len(t) - 1)]
+    s = e.sum(axis=axis, keepdims=True)
+    l = np.array(logs, dtype=np.int64)[sum_table_index(s)]
+    dist = requantize(d, 0, in_scale * math.ldexp(1.0, r) / out[0], 0, 0, 1 << 30)
+    v = (dist.astype(np.int64) + l + (1 << (r - 1))) >> r
+    return np.clip(out[1] - v, out[2], out[3]).astype(dtype)

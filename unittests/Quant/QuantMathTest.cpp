@@ -212,6 +212,58 @@ TEST(LookupTable, Relu) {
   EXPECT_EQ(big.back(), 7);
 }
 
+// A two-input table is indexed lhs-major: entry i * nb + j. Division by 0
+// saturates (+-inf) or gives the zero point (0 / 0 is NaN).
+TEST(LookupTable, TwoInputs) {
+  QuantParams a{0.5, 0, -2, 1}; // -1, -0.5, 0, 0.5
+  QuantParams b{1.0, 0, -1, 1}; // -1, 0, 1
+  QuantParams out{0.25, 1, -8, 7};
+  std::vector<int64_t> t =
+      buildLookupTable2d([](double x, double y) { return x / y; }, a, b, out);
+  ASSERT_EQ(t.size(), 12u);
+  EXPECT_EQ(t, (std::vector<int64_t>{5, -8, -3,   // -1 / (-1, 0, 1)
+                                     3, -8, -1,   // -0.5
+                                     1, 1, 1,     // 0: 0/0 is NaN -> zp
+                                     -1, 7, 3})); // 0.5
+}
+
+// Sum-indexed tables: exact below 2^9, then 9 leading bits and the shift.
+TEST(SumTable, Index) {
+  EXPECT_EQ(sumTableSize(), 6144);
+  EXPECT_EQ(sumTableIndex(-5), 0);
+  EXPECT_EQ(sumTableIndex(0), 0);
+  EXPECT_EQ(sumTableIndex(511), 511);
+  EXPECT_EQ(sumTableIndex(512), 512);
+  EXPECT_EQ(sumTableIndex(513), 512);
+  EXPECT_EQ(sumTableIndex(1023), 767);
+  EXPECT_EQ(sumTableIndex(1024), 768);
+  EXPECT_EQ(sumTableIndex(2147483647), 6143);
+  EXPECT_EQ(sumTableValue(511), 511.0);
+  EXPECT_EQ(sumTableValue(512), 512.5);  // 512 and 513
+  EXPECT_EQ(sumTableValue(768), 1025.5); // 1024 ... 1027
+  // Every index stands for a sum that maps back to it.
+  for (int64_t i = 0; i < sumTableSize(); ++i)
+    EXPECT_EQ(sumTableIndex(static_cast<int64_t>(sumTableValue(i))), i) << i;
+}
+
+// Integer log_softmax by hand: input scale ln 2, so the exponentials are
+// 2^16, 2^15, 2^14 and S = 114688 (index 2496, standing for 114815.5);
+// log = round(256 ln(114815.5 / 65536) / 0.0625) = 2297; distances
+// d * 0.6931 * 4096 = 0, 2839, 5678; out = 127 - (t + 2297 + 128) / 256 =
+// 118, 107, 96 (the reals -0.5625, -1.25, -1.9375 against -0.5596,
+// -1.2528, -1.9459).
+TEST(LogSoftmax, Row) {
+  std::optional<LogSoftmaxTables> t =
+      logSoftmaxTables(std::log(2.0), 255, 0.0625);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->log[2496], 2297);
+  QuantParams out{0.0625, 127, -128, 127};
+  EXPECT_EQ(logSoftmax({0, -1, -2}, *t, out),
+            (std::vector<int64_t>{118, 107, 96}));
+  // Scales too far apart have no rescale.
+  EXPECT_FALSE(logSoftmaxTables(1.0, 255, 1e-9));
+}
+
 // The softmax exponential table: 2^16 * 2^-d for input scale ln 2, until it
 // rounds to 0 (at d = 17 or 18, depending on how e^(-17 ln 2) rounds).
 TEST(Softmax, Table) {

@@ -113,6 +113,15 @@ std::vector<int64_t> buildLookupTable(const std::function<double(double)> &f,
                                       const QuantParams &in,
                                       const QuantParams &out);
 
+/// The lookup table of an elementwise function `f` of two quantized inputs
+/// (qnn.table2d): entry i * nb + j, nb = b.qmax - b.qmin + 1, is
+/// quantize(float(f(dequantize(a.qmin + i), dequantize(b.qmin + j))), out),
+/// f evaluated in double.
+std::vector<int64_t>
+buildLookupTable2d(const std::function<double(double, double)> &f,
+                   const QuantParams &a, const QuantParams &b,
+                   const QuantParams &out);
+
 /// The exponential table of the integer softmax: exp[d] =
 /// round_half_even(2^precision * e^(-d * inScale)) for d = 0, 1, ..., up to
 /// the first 0 or the input's storage range. precision = min(16, 30 -
@@ -134,6 +143,43 @@ QuantParams softmaxOutputParams(unsigned outBits);
 /// out_i = min(qmin + (e_i * 2^n + floor(S / 2)) / S, qmax).
 std::vector<int64_t> softmax(const std::vector<int64_t> &row,
                              const SoftmaxTable &table, unsigned outBits);
+
+/// Tables indexed by a non-negative 32-bit sum (the reductions l2 and
+/// log_sum, log_softmax): below 2^(F+1) the index is the sum itself; above,
+/// the sum's leading F+1 bits and its exponent, sh = max(msb(sum) - F, 0),
+/// index = (sum >> sh) + sh * 2^F. Such a table has (32 - F) * 2^F entries
+/// and represents each sum to a relative error below 2^-(F+1).
+constexpr unsigned kSumTableMantissaBits = 8;
+int64_t sumTableIndex(int64_t sum,
+                      unsigned mantissaBits = kSumTableMantissaBits);
+int64_t sumTableSize(unsigned mantissaBits = kSumTableMantissaBits);
+/// The sum an index stands for: the mean of the sums that share it.
+double sumTableValue(int64_t index,
+                     unsigned mantissaBits = kSumTableMantissaBits);
+/// Entry i is quantize(float(f(sumTableValue(i))), out).
+std::vector<int64_t> buildSumTable(const std::function<double(double)> &f,
+                                   const QuantParams &out);
+
+/// The integer log_softmax (docs/Quantization.md): the softmax's
+/// exponential table (precision P = 16), the rescale of a distance
+/// d = max(q) - q to output units with R = 8 fraction bits
+/// (s_in * 2^R / s_out), and log[i] = min(round(2^R * ln(value_i / 2^P) /
+/// s_out), 2^30) (0 below 2^P), value_i = sumTableValue(i).
+struct LogSoftmaxTables {
+  static constexpr unsigned kFractionBits = 8;
+  SoftmaxTable exp;
+  Rescale distance;
+  std::vector<int32_t> log;
+};
+/// nullopt when s_in * 2^R / s_out is not a representable rescale.
+std::optional<LogSoftmaxTables>
+logSoftmaxTables(double inScale, int64_t inRange, double outScale);
+/// One row: e_i = exp[min(d_i, size - 1)], S = sum e_i,
+/// L = log[sumTableIndex(S)], t_i = clamp(applyRescale(d_i), 0, 2^30),
+/// out_i = clamp(zp - ((t_i + L + 2^(R-1)) >> R), qmin, qmax).
+std::vector<int64_t> logSoftmax(const std::vector<int64_t> &row,
+                                const LogSoftmaxTables &tables,
+                                const QuantParams &out);
 
 } // namespace qmlir::qmath
 

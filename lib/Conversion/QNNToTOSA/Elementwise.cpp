@@ -297,19 +297,6 @@ struct PReluLowering : OpConversionPattern<qnn::PReluOp> {
   }
 };
 
-/// `table[indices]` for an i32 index tensor of any shape, through
-/// tosa.gather on a [1, K, 1] constant.
-Value gatherTable(OpBuilder &b, Location loc, Value indices,
-                  ArrayRef<int64_t> table, Type elementType) {
-  auto type = cast<RankedTensorType>(indices.getType());
-  int64_t n = type.getNumElements(), k = table.size();
-  Value values = constInt(b, loc, table, elementType, {1, k, 1});
-  Value flat = reshape(b, loc, indices, {1, n});
-  Value g = tosa::GatherOp::create(b, loc, tensorOf({1, n, 1}, elementType),
-                                   values, flat);
-  return reshape(b, loc, g, type.getShape());
-}
-
 /// out = table[q - qmin_in]: tosa.table when input and output are i8 (the
 /// table extended to all 256 storage values), a gather otherwise.
 struct TableLowering : OpConversionPattern<qnn::TableOp> {
@@ -346,6 +333,43 @@ struct TableLowering : OpConversionPattern<qnn::TableOp> {
       idx = sub(rewriter, loc, idx,
                 channelConstInt(rewriter, loc, {in->qmin}, i32, rank, 0));
     idx = clampInt(rewriter, loc, idx, 0, last);
+    SmallVector<int64_t> values(table.begin(), table.end());
+    Value g = gatherTable(rewriter, loc, idx, values, i32);
+    rewriter.replaceOp(op, castTo(rewriter, loc, g, out->storageType));
+    return success();
+  }
+};
+
+/// out = table[(a - qmin_a) * n_b + (b - qmin_b)], the operands broadcast:
+/// the index computed in i32, one tosa.gather.
+struct Table2dLowering : OpConversionPattern<qnn::Table2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::Table2dOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto a = getPerTensorQuantInfo(op, op.getLhs().getType(), "lhs");
+    auto b = getPerTensorQuantInfo(op, op.getRhs().getType(), "rhs");
+    auto out = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+    if (failed(a) || failed(b) || failed(out))
+      return failure();
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = op.getOutput().getType().getRank();
+    // Storage value -> its position in the type's range.
+    auto position = [&](Value v, const QuantInfo &q) {
+      v = expandToRank(rewriter, loc, castTo(rewriter, loc, v, i32), rank);
+      if (q.qmin != 0)
+        v = sub(rewriter, loc, v,
+                channelConstInt(rewriter, loc, {q.qmin}, i32, rank, 0));
+      return clampInt(rewriter, loc, v, 0, q.qmax - q.qmin);
+    };
+    int64_t nb = b->qmax - b->qmin + 1;
+    Value idx = add(rewriter, loc,
+                    mul(rewriter, loc, position(adaptor.getLhs(), *a),
+                        channelConstInt(rewriter, loc, {nb}, i32, rank, 0)),
+                    position(adaptor.getRhs(), *b));
+    ArrayRef<int32_t> table = op.getTable();
     SmallVector<int64_t> values(table.begin(), table.end());
     Value g = gatherTable(rewriter, loc, idx, values, i32);
     rewriter.replaceOp(op, castTo(rewriter, loc, g, out->storageType));
@@ -450,6 +474,6 @@ void qnn_to_tosa::populateElementwisePatterns(TypeConverter &converter,
                                               RewritePatternSet &patterns) {
   patterns.add<ReluLowering, ClipLowering, AddSubLowering<qnn::AddOp>,
                AddSubLowering<qnn::SubOp>, MulLowering, PReluLowering,
-               SoftmaxLowering, TableLowering>(converter,
-                                               patterns.getContext());
+               SoftmaxLowering, TableLowering, Table2dLowering>(
+      converter, patterns.getContext());
 }

@@ -14,10 +14,13 @@
 #include "Utils.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Quant/QuantMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace qmlir;
@@ -216,6 +219,24 @@ Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
   return x;
 }
 
+/// qmath::sumTableIndex of an i32 tensor of non-negative sums:
+/// sh = max((31 - F) - clz(S), 0), index = (S >> sh) + sh * 2^F.
+Value sumTableIndex(OpBuilder &b, Location loc, Value sum) {
+  auto type = cast<RankedTensorType>(sum.getType());
+  Type i32 = b.getI32Type();
+  int64_t rank = type.getRank();
+  const int64_t f = qmath::kSumTableMantissaBits;
+  Value clz = tosa::ClzOp::create(b, loc, type, sum);
+  Value sh = clampInt(
+      b, loc, sub(b, loc, channelConstInt(b, loc, {31 - f}, i32, rank, 0), clz),
+      0, 31);
+  Value lead = tosa::ArithmeticRightShiftOp::create(b, loc, type, sum, sh,
+                                                    /*round=*/false);
+  return add(b, loc, lead,
+             mul(b, loc, sh,
+                 channelConstInt(b, loc, {int64_t(1) << f}, i32, rank, 0)));
+}
+
 struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -318,8 +339,10 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
     return success();
   }
 
-  /// sum/mean/max/min of the centered storage values in 32 bits,
-  /// requantized by sx / so (mean: sx / (so * count)).
+  /// sum/mean/max/min/l1/sum_square of the centered storage values in 32
+  /// bits, requantized by sx / so (mean: sx / (so * count), sum_square:
+  /// sx^2 / so); l2 and log_sum: a sum-indexed table of the sum of squares
+  /// (of the sum clamped to >= 0).
   LogicalResult lowerQuantized(qnn::ReduceOp op, Value x,
                                ConversionPatternRewriter &rewriter) const {
     using qnn::ReduceKind;
@@ -339,6 +362,28 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
       x = sub(rewriter, loc, x,
               channelConstInt(rewriter, loc, {in->zeroPoint()}, i32,
                               inType.getRank(), 0));
+    // l2 and log_sum: a function of the 32-bit sum, from a sum-indexed
+    // table straight to output storage values.
+    if (op.getKind() == ReduceKind::L2 || op.getKind() == ReduceKind::LogSum) {
+      bool l2 = op.getKind() == ReduceKind::L2;
+      if (l2)
+        x = mul(rewriter, loc, x, x);
+      Value s = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, x, axes);
+      if (!l2)
+        s = clampInt(rewriter, loc, s, 0, INT32_MAX);
+      double sIn = in->scale();
+      std::vector<int64_t> table = qmath::buildSumTable(
+          [&](double v) { return l2 ? sIn * std::sqrt(v) : std::log(sIn * v); },
+          qmath::QuantParams{out->scale(), out->zeroPoint(), out->qmin,
+                             out->qmax});
+      Value r = gatherTable(rewriter, loc, sumTableIndex(rewriter, loc, s),
+                            table, out->storageType);
+      rewriter.replaceOp(
+          op, reshape(rewriter, loc, r, op.getOutput().getType().getShape()));
+      return success();
+    }
+    if (op.getKind() == ReduceKind::LogSumExp)
+      return lowerLogSumExp(op, x, *in, *out, count, rewriter);
     Value r;
     double ratio = in->scale() / out->scale();
     int64_t bound = maxAbsCentered(*in);
@@ -351,10 +396,20 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
       break;
     case ReduceKind::Sum:
     case ReduceKind::Mean:
+    case ReduceKind::L1:
+      if (op.getKind() == ReduceKind::L1)
+        x = tosa::AbsOp::create(rewriter, loc, x.getType(), x);
       r = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, x, axes);
       bound = std::min<int64_t>(bound * count, INT32_MAX);
       if (op.getKind() == ReduceKind::Mean)
         ratio /= double(count);
+      break;
+    case ReduceKind::SumSquare:
+      r = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, mul(rewriter, loc, x, x),
+                                        axes);
+      bound = static_cast<int64_t>(std::min(
+          double(bound) * double(bound) * double(count), double(INT32_MAX)));
+      ratio *= in->scale();
       break;
     default:
       return op.emitOpError() << "'" << qnn::stringifyReduceKind(op.getKind())
@@ -376,9 +431,68 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
                                    op.getOutput().getType().getShape()));
     return success();
   }
+
+  /// log_sum_exp of the centered storage values c = q - zx (docs/
+  /// Quantization.md): m = max(c), d = m - c, S = sum of exp[d] (the
+  /// softmax table), out = zo + ((rescale(m) + log[index(S)] + 2^(R-1)) >> R),
+  /// with qmath::logSoftmaxTables' rescale and logarithm table.
+  LogicalResult lowerLogSumExp(qnn::ReduceOp op, Value c, const QuantInfo &in,
+                               const QuantInfo &out, int64_t count,
+                               ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    int64_t range = in.qmax - in.qmin;
+    std::optional<qmath::LogSoftmaxTables> tables =
+        qmath::logSoftmaxTables(in.scale(), range, out.scale());
+    if (!tables)
+      return op.emitOpError()
+             << "input and output scales too far apart for a quantized "
+                "log_sum_exp (s_in * 2^8 / s_out must be below 2^29)";
+    if (count > tables->exp.maxLength())
+      return op.emitOpError() << "a quantized log_sum_exp over " << count
+                              << " elements could overflow its 32-bit sum "
+                                 "(at most "
+                              << tables->exp.maxLength() << ")";
+    ArrayRef<int64_t> axes = op.getAxes();
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = op.getInput().getType().getRank();
+    auto cst = [&](int64_t v) {
+      return channelConstInt(rewriter, loc, {v}, i32, rank, 0);
+    };
+    Value m = reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, c, axes);
+    Value d = sub(rewriter, loc, m, c);
+    SmallVector<int64_t> exps(tables->exp.exp.begin(), tables->exp.exp.end());
+    Value e = gatherTable(
+        rewriter, loc,
+        clampInt(rewriter, loc, d, 0, static_cast<int64_t>(exps.size()) - 1),
+        exps, i32);
+    Value sum = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, e, axes);
+    SmallVector<int64_t> logs(tables->log.begin(), tables->log.end());
+    Value l = gatherTable(rewriter, loc, sumTableIndex(rewriter, loc, sum),
+                          logs, i32);
+    RescaleSpec spec;
+    spec.rescales = {tables->distance};
+    spec.outType = rewriter.getIntegerType(32);
+    spec.qmin = -(int64_t(1) << 30);
+    spec.qmax = int64_t(1) << 30;
+    spec.inLo = -range;
+    spec.inHi = range;
+    Value a = emitRescale(rewriter, loc, m, spec);
+    const unsigned r = qmath::LogSoftmaxTables::kFractionBits;
+    Value v = add(rewriter, loc, add(rewriter, loc, a, l),
+                  cst(int64_t(1) << (r - 1)));
+    v = tosa::ArithmeticRightShiftOp::create(rewriter, loc, v.getType(), v,
+                                             cst(r), /*round=*/false);
+    v = add(rewriter, loc, v, cst(out.zeroPoint()));
+    v = clampInt(rewriter, loc, v, out.qmin, out.qmax);
+    v = castTo(rewriter, loc, v, out.storageType);
+    rewriter.replaceOp(
+        op, reshape(rewriter, loc, v, op.getOutput().getType().getShape()));
+    return success();
+  }
 };
 
-/// x - max(x) - log(sum(exp(x - max(x)))) along the axis.
+/// Float: x - max(x) - log(sum(exp(x - max(x)))) along the axis.
+/// Quantized: qmath::logSoftmax (docs/Quantization.md).
 struct LogSoftmaxLowering : OpConversionPattern<qnn::LogSoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -387,9 +501,16 @@ struct LogSoftmaxLowering : OpConversionPattern<qnn::LogSoftmaxOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = op.getInput().getType();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + type.getRank()
-                                    : int64_t(op.getAxis());
+    // The I64Attr accessor is unsigned: -1 comes back as 2^64 - 1.
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += type.getRank();
     Value x = adaptor.getInput();
+    auto quant = getSupportedQuantInfo(op, type, "input");
+    if (failed(quant))
+      return failure();
+    if (*quant)
+      return lowerQuantized(op, x, axis, rewriter);
     Value shifted =
         sub(rewriter, loc, x,
             reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, x, {axis}));
@@ -397,6 +518,66 @@ struct LogSoftmaxLowering : OpConversionPattern<qnn::LogSoftmaxOp> {
     Value sum = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, e, {axis});
     Value lse = tosa::LogOp::create(rewriter, loc, sum.getType(), sum);
     rewriter.replaceOp(op, sub(rewriter, loc, shifted, lse));
+    return success();
+  }
+
+private:
+  /// qmath::logSoftmax: d = max(q) - q; S = sum of exp[d] (the softmax
+  /// table); out = zp - ((rescale(d) + log[index(S)] + 2^(R-1)) >> R).
+  LogicalResult lowerQuantized(qnn::LogSoftmaxOp op, Value x, int64_t axis,
+                               ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto in = getPerTensorQuantInfo(op, op.getInput().getType(), "input");
+    auto out = getPerTensorQuantInfo(op, op.getOutput().getType(), "output");
+    if (failed(in) || failed(out))
+      return failure();
+    int64_t range = in->qmax - in->qmin;
+    std::optional<qmath::LogSoftmaxTables> tables =
+        qmath::logSoftmaxTables(in->scale(), range, out->scale());
+    if (!tables)
+      return op.emitOpError()
+             << "input and output scales too far apart for a quantized "
+                "log_softmax (s_in * 2^8 / s_out must be below 2^29)";
+    auto type = op.getInput().getType();
+    int64_t length = type.getDimSize(axis);
+    if (length > tables->exp.maxLength())
+      return op.emitOpError() << "a quantized log_softmax over " << length
+                              << " elements could overflow its 32-bit sum "
+                                 "(at most "
+                              << tables->exp.maxLength() << ")";
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = type.getRank();
+    auto cst = [&](int64_t v) {
+      return channelConstInt(rewriter, loc, {v}, i32, rank, 0);
+    };
+    Value xi = castTo(rewriter, loc, x, i32);
+    Value m = reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, xi, {axis});
+    Value d = sub(rewriter, loc, m, xi);
+    SmallVector<int64_t> exps(tables->exp.exp.begin(), tables->exp.exp.end());
+    Value e = gatherTable(
+        rewriter, loc,
+        clampInt(rewriter, loc, d, 0, static_cast<int64_t>(exps.size()) - 1),
+        exps, i32);
+    Value sum = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, e, {axis});
+    SmallVector<int64_t> logs(tables->log.begin(), tables->log.end());
+    Value l = gatherTable(rewriter, loc, sumTableIndex(rewriter, loc, sum),
+                          logs, i32);
+    RescaleSpec spec;
+    spec.rescales = {tables->distance};
+    spec.outType = rewriter.getIntegerType(32);
+    spec.qmin = 0;
+    spec.qmax = int64_t(1) << 30;
+    spec.inLo = 0;
+    spec.inHi = range;
+    Value t = emitRescale(rewriter, loc, d, spec);
+    const unsigned r = qmath::LogSoftmaxTables::kFractionBits;
+    Value v = add(rewriter, loc, add(rewriter, loc, t, l),
+                  cst(int64_t(1) << (r - 1)));
+    v = tosa::ArithmeticRightShiftOp::create(rewriter, loc, v.getType(), v,
+                                             cst(r), /*round=*/false);
+    Value q = sub(rewriter, loc, cst(out->zeroPoint()), v);
+    q = clampInt(rewriter, loc, q, out->qmin, out->qmax);
+    rewriter.replaceOp(op, castTo(rewriter, loc, q, out->storageType));
     return success();
   }
 };

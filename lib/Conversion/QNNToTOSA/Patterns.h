@@ -19,7 +19,8 @@ void populateConvDensePatterns(mlir::TypeConverter &converter,
 /// qnn.max_pool2d, qnn.avg_pool2d, qnn.global_avg_pool.
 void populatePoolingPatterns(mlir::TypeConverter &converter,
                              mlir::RewritePatternSet &patterns);
-/// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax, qnn.table.
+/// qnn.relu, qnn.clip, qnn.add, qnn.mul, qnn.softmax, qnn.table,
+/// qnn.table2d.
 void populateElementwisePatterns(mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 /// qnn.unary, qnn.sub/div/pow/maximum/minimum/prelu, qnn.reduce,

@@ -749,3 +749,16 @@ Value qnn_to_tosa::emitDequantize(OpBuilder &b, Location loc, Value q,
   f = mul(b, loc, f, channelConstFloat(b, loc, scales, f32, rank, info.axis));
   return castTo(b, loc, f, floatType);
 }
+
+/// `table[indices]` for an i32 index tensor of any shape, through
+/// tosa.gather on a [1, K, 1] constant.
+Value qnn_to_tosa::gatherTable(OpBuilder &b, Location loc, Value indices,
+                               ArrayRef<int64_t> table, Type elementType) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  int64_t n = type.getNumElements(), k = table.size();
+  Value values = constInt(b, loc, table, elementType, {1, k, 1});
+  Value flat = reshape(b, loc, indices, {1, n});
+  Value g = tosa::GatherOp::create(b, loc, tensorOf({1, n, 1}, elementType),
+                                   values, flat);
+  return reshape(b, loc, g, type.getShape());
+}

@@ -170,6 +170,12 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::ValueRange inputs, mlir::Type elementType,
                         ScalarFn fn);
 
+/// `table[indices]` for an i32 index tensor of any shape, through
+/// tosa.gather on a [1, K, 1] constant of `elementType`.
+mlir::Value gatherTable(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value indices, llvm::ArrayRef<int64_t> table,
+                        mlir::Type elementType);
+
 /// The constant elements behind `v` (arith.constant or tosa.const), if any.
 mlir::DenseElementsAttr getConstantElements(mlir::Value v);
 

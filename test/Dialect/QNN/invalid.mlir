@@ -482,7 +482,7 @@ func.func @bn_stats_type(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1x2
 // -----
 // A table has one entry per input storage value.
 func.func @table_size(%x: tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{table has 2 entries but the input type holds 16 values}}
+  // expected-error @+1 {{table has 2 entries but the input types hold 16 values}}
   %0 = qnn.table %x {table = array<i32: 0, 1>} : (tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
@@ -501,6 +501,38 @@ func.func @table_wide(%x: tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> t
   // expected-error @+1 {{input has 512 storage values: a table takes inputs of at most 8 bits (256 entries)}}
   %0 = qnn.table %x {table = array<i32: 0>} : (tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// A two-input table has one entry per pair of input storage values.
+func.func @table2d_size(%a: tensor<4x!quant.uniform<i8<-2:1>:f32, 0.5>>, %b: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{table has 4 entries but the input types hold 8 values}}
+  %0 = qnn.table2d %a, %b {table = array<i32: 0, 1, 2, 3>} : (tensor<4x!quant.uniform<i8<-2:1>:f32, 0.5>>, tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// Both inputs of a two-input table have at most 8 bits.
+func.func @table2d_wide(%a: tensor<4x!quant.uniform<i8<-2:1>:f32, 0.5>>, %b: tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{rhs has 512 storage values: a 2-D table takes inputs of at most 8 bits (256 values each)}}
+  %0 = qnn.table2d %a, %b {table = array<i32: 0>} : (tensor<4x!quant.uniform<i8<-2:1>:f32, 0.5>>, tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// The inputs broadcast to the output's shape.
+func.func @table2d_shape(%a: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>, %b: tensor<3x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{operand shapes are not broadcast-compatible}}
+  %0 = qnn.table2d %a, %b {table = array<i32: 0, 0, 0, 0>} : (tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>, tensor<3x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// Table entries of a two-input table are output storage values.
+func.func @table2d_entry(%a: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>, %b: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>> {
+  // expected-error @+1 {{table entry -9 is outside the output storage range [-8, 7]}}
+  %0 = qnn.table2d %a, %b {table = array<i32: 0, 0, 0, -9>} : (tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>, tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8<-8:7>:f32, 0.1>>
 }
 
 // -----
@@ -571,10 +603,10 @@ func.func @reduce_shape(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
 }
 
 // -----
-// Only sum, mean, max and min reduce quantized tensors.
+// prod does not reduce quantized tensors.
 func.func @reduce_quantized_kind(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{'l2' has no quantized form (only sum, mean, max and min)}}
-  %0 = qnn.reduce l2 %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+  // expected-error @+1 {{'prod' has no quantized form (every kind but prod)}}
+  %0 = qnn.reduce prod %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<2x1x!quant.uniform<i8:f32, 0.1>>
 }
 

@@ -121,6 +121,14 @@ func.func @table(%x: tensor<2xf32>, %q: tensor<2x!quant.uniform<i8<-2:1>:f32, 0.
   return %1 : tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
 }
 
+// A two-input table: 4 x 2 entries, the rhs broadcast.
+// CHECK-LABEL: func @table2d
+// CHECK: qnn.table2d %{{.*}}, %{{.*}} {table = array<i32: 0, 1, 2, 3, 4, 5, 6, 7>} : (tensor<2x3x!quant.uniform<i8<-2:1>:f32, 5.000000e-01>>, tensor<1x!quant.uniform<i8<-1:0>:f32, 2.500000e-01>>) -> tensor<2x3x!quant.uniform<i8<-8:7>:f32, 2.500000e-01:-8>>
+func.func @table2d(%a: tensor<2x3x!quant.uniform<i8<-2:1>:f32, 0.5>>, %b: tensor<1x!quant.uniform<i8<-1:0>:f32, 0.25>>) -> tensor<2x3x!quant.uniform<i8<-8:7>:f32, 0.25:-8>> {
+  %0 = qnn.table2d %a, %b {table = array<i32: 0, 1, 2, 3, 4, 5, 6, 7>} : (tensor<2x3x!quant.uniform<i8<-2:1>:f32, 0.5>>, tensor<1x!quant.uniform<i8<-1:0>:f32, 0.25>>) -> tensor<2x3x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+  return %0 : tensor<2x3x!quant.uniform<i8<-8:7>:f32, 0.25:-8>>
+}
+
 // qnn.unary: a function without parameters and one with alpha/beta.
 // CHECK-LABEL: func @unary
 // CHECK: qnn.unary sigmoid %{{.*}} : tensor<2x3xf32>

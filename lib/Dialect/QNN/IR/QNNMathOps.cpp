@@ -1,8 +1,9 @@
 //===- QNNMathOps.cpp - verifiers of the float elementwise and reductions -===//
 //
-// qnn.unary, the float binary ops (sub, div, pow, maximum, minimum, prelu),
-// qnn.reduce and qnn.log_softmax: ops with float semantics only, which
-// qnn-quantize leaves between dequantize and quantize.
+// qnn.unary, the binary ops (sub, div, pow, maximum, minimum, prelu),
+// qnn.reduce and qnn.log_softmax. qnn-quantize turns unary, div and pow into
+// lookup tables; reduce (all kinds but prod) and log_softmax have quantized
+// forms of their own (docs/Quantization.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -166,14 +167,21 @@ LogicalResult PReluOp::verify() {
 // Reductions
 //===----------------------------------------------------------------------===//
 
+bool ReduceOp::hasIntegerKind(ReduceKind kind) {
+  return kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
+         kind == ReduceKind::Max || kind == ReduceKind::Min ||
+         kind == ReduceKind::L1 || kind == ReduceKind::SumSquare ||
+         kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
+         kind == ReduceKind::LogSumExp;
+}
+
 LogicalResult ReduceOp::verify() {
   auto in = getInput().getType();
   ArrayRef<int64_t> axes = getAxes();
   if (isa<quant::QuantizedType>(in.getElementType())) {
     if (!hasIntegerKind(getKind()))
       return emitOpError() << "'" << stringifyReduceKind(getKind())
-                           << "' has no quantized form (only sum, mean, max "
-                              "and min)";
+                           << "' has no quantized form (every kind but prod)";
     if (!isa<quant::UniformQuantizedType>(in.getElementType()) ||
         !isa<quant::UniformQuantizedType>(
             getOutput().getType().getElementType()))

@@ -579,6 +579,24 @@ LogicalResult RequantizeOp::verify() {
   return success();
 }
 
+/// A lookup table holds one entry per input value (or pair of values), each
+/// in the output's storage range.
+static LogicalResult verifyTableEntries(Operation *op, ArrayRef<int32_t> table,
+                                        int64_t entries,
+                                        quant::UniformQuantizedType out) {
+  if (static_cast<int64_t>(table.size()) != entries)
+    return op->emitOpError()
+           << "table has " << table.size()
+           << " entries but the input types hold " << entries << " values";
+  for (int32_t v : table)
+    if (v < out.getStorageTypeMin() || v > out.getStorageTypeMax())
+      return op->emitOpError()
+             << "table entry " << v << " is outside the output storage range ["
+             << out.getStorageTypeMin() << ", " << out.getStorageTypeMax()
+             << "]";
+  return success();
+}
+
 LogicalResult TableOp::verify() {
   auto in = getInput().getType();
   auto out = getOutput().getType();
@@ -593,17 +611,30 @@ LogicalResult TableOp::verify() {
     return emitOpError() << "input has " << entries
                          << " storage values: a table takes inputs of at "
                             "most 8 bits (256 entries)";
-  if (static_cast<int64_t>(getTable().size()) != entries)
-    return emitOpError() << "table has " << getTable().size()
-                         << " entries but the input type holds " << entries
-                         << " values";
-  for (int32_t v : getTable())
-    if (v < outQ.getStorageTypeMin() || v > outQ.getStorageTypeMax())
-      return emitOpError() << "table entry " << v
-                           << " is outside the output storage range ["
-                           << outQ.getStorageTypeMin() << ", "
-                           << outQ.getStorageTypeMax() << "]";
-  return success();
+  return verifyTableEntries(*this, getTable(), entries, outQ);
+}
+
+LogicalResult Table2dOp::verify() {
+  if (failed(verifyBroadcast(*this)))
+    return failure();
+  auto lhsQ = dyn_cast<quant::UniformQuantizedType>(
+      getLhs().getType().getElementType());
+  auto rhsQ = dyn_cast<quant::UniformQuantizedType>(
+      getRhs().getType().getElementType());
+  auto outQ = dyn_cast<quant::UniformQuantizedType>(
+      getOutput().getType().getElementType());
+  if (!lhsQ || !rhsQ || !outQ)
+    return emitOpError("inputs and output must be quantized per tensor");
+  int64_t entries = 1;
+  for (auto [name, q] : {std::pair{"lhs", lhsQ}, std::pair{"rhs", rhsQ}}) {
+    int64_t n = q.getStorageTypeMax() - q.getStorageTypeMin() + 1;
+    if (n > 256)
+      return emitOpError() << name << " has " << n
+                           << " storage values: a 2-D table takes inputs of "
+                              "at most 8 bits (256 values each)";
+    entries *= n;
+  }
+  return verifyTableEntries(*this, getTable(), entries, outQ);
 }
 
 OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {

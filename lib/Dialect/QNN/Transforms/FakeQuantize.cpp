@@ -157,8 +157,8 @@ void Simulator::simulateOp(Operation *op) {
   if (!quantizedOperand && !quantizedResult)
     return;
 
-  bool floatForm = isa<QNNDialect>(op->getDialect()) && !isa<TableOp>(op) &&
-                   op->getNumResults() == 1;
+  bool floatForm = isa<QNNDialect>(op->getDialect()) &&
+                   !isa<TableOp, Table2dOp>(op) && op->getNumResults() == 1;
   b.setInsertionPoint(op);
   if (floatForm) {
     IRMapping mapping;
@@ -175,8 +175,8 @@ void Simulator::simulateOp(Operation *op) {
     }
     return;
   }
-  // No float form (qnn.table, quant.scast of a tensor): run the op itself
-  // on its operands re-quantized from their simulated values, which is
+  // No float form (qnn.table, qnn.table2d, quant.scast of a tensor): run the op
+  // itself on its operands re-quantized from their simulated values, which is
   // exact since those values are on the operands' grids.
   for (OpOperand &operand : op->getOpOperands()) {
     Value v = operand.get();

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QuantizeUtils.h"
+#include "Quantizer.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNConstants.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
@@ -39,8 +40,9 @@ using namespace qmlir::qnn::quantize_utils;
 
 namespace {
 
-/// A quantized sum (or mean) adds up to `count` centered values of `bits`
-/// bits in a 32-bit accumulator; a larger reduction stays float.
+/// A quantized sum (mean, l1, log_sum) adds up to `count` centered values
+/// of `bits` bits in a 32-bit accumulator, sum_square and l2 their squares,
+/// log_sum_exp exponentials below 2^16; a larger reduction stays float.
 bool reduceFitsI32(ReduceOp op, unsigned bits) {
   if (op.getKind() == ReduceKind::Max || op.getKind() == ReduceKind::Min)
     return true;
@@ -48,7 +50,13 @@ bool reduceFitsI32(ReduceOp op, unsigned bits) {
   double count = 1.0;
   for (int64_t axis : op.getAxes())
     count *= double(type.getDimSize(axis));
-  return count * std::ldexp(1.0, bits) <= 2147483647.0;
+  bool squares =
+      op.getKind() == ReduceKind::SumSquare || op.getKind() == ReduceKind::L2;
+  // log_sum_exp adds exponentials of 16 fraction bits (the softmax table).
+  unsigned termBits = op.getKind() == ReduceKind::LogSumExp ? 16
+                      : squares                             ? 2 * bits
+                                                            : bits;
+  return count * std::ldexp(1.0, termBits) <= 2147483647.0;
 }
 
 /// An avg_pool2d marked kFullWindowCountAttr whose output the model
@@ -61,58 +69,7 @@ void useFullWindowCount(Operation *clone) {
   pool.setCountIncludePad(true);
 }
 
-class Quantizer {
-public:
-  Quantizer(func::FuncOp func, const QuantPlan &plan)
-      : func(func), ctx(func.getContext()), builder(func.getContext()),
-        plan(plan) {}
-
-  LogicalResult run();
-
-private:
-  LogicalResult collectRanges();
-  void shareActivationRanges();
-  void convertBatchNorms();
-  const LayerPlan *layerOf(Operation *op) const;
-  TensorPlan tensorOf(Value v) const;
-  FailureOr<Operation *> quantizeTable(Operation *op);
-  FailureOr<Operation *> quantizeSoftmax(SoftmaxOp op);
-  FailureOr<Type> activationElementType(Value floatValue);
-  FailureOr<Value> getQuantized(Value floatValue);
-  Value getFloat(Value floatValue);
-  Value perTensor(Value quantized);
-  FailureOr<Operation *> quantizeOp(Operation *op);
-  FailureOr<Operation *> quantizeLayer(Operation *op, IRMapping &mapping,
-                                       Type &resultType);
-  Value quantizeConstantOperand(Value constant);
-  Value castTo(Value quantized, Type elementType);
-
-  func::FuncOp func;
-  MLIRContext *ctx;
-  OpBuilder builder;
-  const QuantPlan &plan;
-
-  /// Calibrated range of each float tensor, and per-channel ranges.
-  DenseMap<Value, Range> ranges;
-  DenseMap<Value, SmallVector<Range>> channelRanges;
-  /// Types given by the model (qnn-adopt-qdq's qnn.fixed_type), used as
-  /// they are.
-  DenseMap<Value, Type> fixedTypes;
-  /// The function carries the model's own quantization (it has fixed
-  /// types): ops the model leaves float stay float.
-  bool adopted = false;
-  /// Float result of an op that was replaced -> its quantized replacement.
-  DenseMap<Value, Value> replaced;
-  /// Float tensor -> a qnn.quantize of it (for values still computed in float).
-  DenseMap<Value, Value> quantizeCache;
-  /// Quantized tensor -> a qnn.dequantize of it.
-  DenseMap<Value, Value> dequantizeCache;
-  /// Per-axis tensor -> its requantization to one scale.
-  DenseMap<Value, Value> perTensorCache;
-  /// Plans of the depthwise convolutions that replace batch norms.
-  DenseMap<Operation *, LayerPlan> extraLayers;
-  DenseMap<Value, TensorPlan> extraTensors;
-};
+} // namespace
 
 const LayerPlan *Quantizer::layerOf(Operation *op) const {
   auto it = extraLayers.find(op);
@@ -446,6 +403,10 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
     return static_cast<Operation *>(nullptr);
   if (auto softmax = dyn_cast<SoftmaxOp>(op))
     return quantizeSoftmax(softmax);
+  if (isa<DivOp, PowOp>(op))
+    return quantizeDivPow(op);
+  if (auto logSoftmax = dyn_cast<LogSoftmaxOp>(op))
+    return quantizeLogSoftmax(logSoftmax);
   if (isa<ElementwiseFunctionOpInterface>(op)) {
     FailureOr<Operation *> table = quantizeTable(op);
     if (failed(table) || *table || !isa<ReluOp, ClipOp>(op))
@@ -606,76 +567,6 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   return clone;
 }
 
-/// An elementwise function of one input as a lookup table, when the input is
-/// per tensor with at most 256 storage values. Relu and clip use it only when
-/// they cannot share their input's type (the input has other users) and
-/// their own range gives another type; otherwise they clamp storage values.
-/// Returns nullptr when the table does not apply.
-FailureOr<Operation *> Quantizer::quantizeTable(Operation *op) {
-  auto none = static_cast<Operation *>(nullptr);
-  Value input = op->getOperand(0);
-  if (isa<ReluOp, ClipOp>(op) && input.hasOneUse())
-    return none;
-  FailureOr<Value> q = getQuantized(input);
-  if (failed(q))
-    return failure();
-  if (!*q)
-    return none;
-  auto in = dyn_cast<quant::UniformQuantizedType>(elementTypeOf(*q));
-  if (!in || in.getStorageTypeMax() - in.getStorageTypeMin() + 1 > 256)
-    return none;
-  FailureOr<Type> outType = activationElementType(op->getResult(0));
-  if (failed(outType))
-    return failure();
-  auto out = dyn_cast_or_null<quant::UniformQuantizedType>(*outType);
-  if (!out || (isa<ReluOp, ClipOp>(op) && out == in))
-    return none;
-  auto params = [](quant::UniformQuantizedType t) {
-    return qmath::QuantParams{t.getScale(), t.getZeroPoint(),
-                              t.getStorageTypeMin(), t.getStorageTypeMax()};
-  };
-  auto fn = cast<ElementwiseFunctionOpInterface>(op);
-  std::vector<int64_t> table = qmath::buildLookupTable(
-      [&](double x) { return fn.evaluate(x); }, params(in), params(out));
-  builder.setInsertionPoint(op);
-  return TableOp::create(builder, op->getLoc(),
-                         withElementType(op->getResult(0), out), *q,
-                         SmallVector<int32_t>(table.begin(), table.end()))
-      .getOperation();
-}
-
-/// Softmax keeps its integer rule's output type (scale 2^-n, zero point
-/// -2^(n-1)); it stays float when the axis is too long for a 32-bit sum.
-FailureOr<Operation *> Quantizer::quantizeSoftmax(SoftmaxOp op) {
-  auto none = static_cast<Operation *>(nullptr);
-  FailureOr<Value> q = getQuantized(op.getInput());
-  if (failed(q))
-    return failure();
-  if (!*q)
-    return none;
-  Value in = perTensor(*q);
-  auto inType = cast<quant::UniformQuantizedType>(elementTypeOf(in));
-  unsigned bits = tensorOf(op.getResult()).bits;
-  qmath::SoftmaxTable table = qmath::softmaxTable(
-      inType.getScale(), inType.getStorageTypeMax() - inType.getStorageTypeMin(),
-      bits);
-  auto type = op.getInput().getType();
-  int64_t axis = static_cast<int64_t>(op.getAxis());
-  if (axis < 0)
-    axis += type.getRank();
-  if (type.getDimSize(axis) > table.maxLength())
-    return none;
-  Type out = perTensorType(ctx, bits, qmath::softmaxOutputParams(bits),
-                           type.getElementType());
-  IRMapping mapping;
-  mapping.map(op.getInput(), in);
-  builder.setInsertionPoint(op);
-  Operation *clone = builder.clone(*op, mapping);
-  clone->removeAttr(kWeightEncodingAttr);
-  clone->getResult(0).setType(withElementType(op.getResult(), out));
-  return clone;
-}
-
 /// A batch norm that qnn-fold-batchnorm could not fold (constant
 /// parameters) becomes the depthwise 1x1 conv2d it is, x * a + b per
 /// channel, on the input viewed as [N, 1, 1, C]; it is then quantized like
@@ -805,6 +696,8 @@ LogicalResult Quantizer::run() {
   });
   return success();
 }
+
+namespace {
 
 struct QNNQuantizePass
     : qmlir::qnn::impl::QNNQuantizePassBase<QNNQuantizePass> {

@@ -326,11 +326,16 @@ def QNN_SoftmaxOp : QNN_LayerOp<"softmax"> {
 def QNN_LogSoftmaxOp : QNN_LayerOp<"log_softmax"> {
   let summary = "Logarithm of the softmax along one axis";
   let description = [{
-    `x - max(x) - log(sum(exp(x - max(x))))` along `axis`. Float only.
+    `x - max(x) - log(sum(exp(x - max(x))))` along `axis`.
+
+    Quantized (per-tensor input of up to 16 bits and output): the integer
+    rule of docs/Quantization.md, the exponentials of the softmax table
+    summed in 32 bits and their logarithm from a compile-time table indexed
+    by the sum's leading bits.
   }];
-  let arguments = (ins QNN_FloatTensor:$input,
+  let arguments = (ins QNN_Tensor:$input,
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
-  let results = (outs QNN_FloatTensor:$output);
+  let results = (outs QNN_Tensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
@@ -541,9 +546,12 @@ def QNN_ReduceOp : QNN_LayerOp<"reduce"> {
     (computed as `m + log(sum(exp(x - m)))` with `m = max(x)`). Empty `axes`
     is the identity.
 
-    Quantized (`sum`, `mean`, `max` and `min` only; input and output per
-    tensor): the reduction of the centered storage values `x - zx` in 32
-    bits, requantized by `sx / so` (`mean`: `sx / (so * count)`).
+    Quantized (all kinds but `prod`; input and output per tensor): the
+    reduction of the centered storage values `x - zx` (`l1`: of `|x - zx|`,
+    `sum_square` and `l2`: of `(x - zx)^2`) in 32 bits, requantized by
+    `sx / so` (`mean`: `sx / (so * count)`, `sum_square`: `sx^2 / so`);
+    `l2`, `log_sum` and `log_sum_exp` map a 32-bit sum through a
+    compile-time table (docs/Quantization.md).
 
     ```mlir
     %m = qnn.reduce mean %x {axes = array<i64: 1, 2>}
@@ -560,10 +568,7 @@ def QNN_ReduceOp : QNN_LayerOp<"reduce"> {
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Whether this kind has integer semantics on quantized tensors.
-    static bool hasIntegerKind(::qmlir::qnn::ReduceKind kind) {
-      return kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
-             kind == ReduceKind::Max || kind == ReduceKind::Min;
-    }
+    static bool hasIntegerKind(::qmlir::qnn::ReduceKind kind);
   }];
 }
 
@@ -798,6 +803,35 @@ def QNN_TableOp : QNN_Op<"table", [Pure]> {
   let results = (outs QNN_QuantTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_Table2dOp : QNN_Op<"table2d", [Pure]> {
+  let summary = "Two-input lookup table: an elementwise function of two "
+                "quantized tensors";
+  let description = [{
+    `output = table[(a - qmin_a) * n_b + (b - qmin_b)]` for each pair of
+    storage values `a` (lhs) and `b` (rhs), with numpy broadcasting, where
+    `qmin_x` is the storage minimum of x's type and `n_b` the number of
+    storage values rhs's type holds. Both inputs are per tensor with at most
+    8 bits, so the table has at most 65,536 entries. `qnn-quantize` builds it
+    at compile time for `div` and `pow` of two quantized tensors:
+    `table[i * n_b + j] = quantize_out(f(dequantize_a(qmin_a + i),
+    dequantize_b(qmin_b + j)))`, `f` evaluated in double.
+
+    ```mlir
+    %z = qnn.table2d %a, %b {table = array<i32: ...>}
+      : (tensor<4x!quant.uniform<i8<-2:1>:f32, 0.5>>,
+         tensor<1x!quant.uniform<i8<-2:1>:f32, 0.25>>)
+      -> tensor<4x!quant.uniform<i8:f32, 0.1:3>>
+    ```
+  }];
+  let arguments = (ins QNN_QuantTensor:$lhs, QNN_QuantTensor:$rhs,
+                       DenseI32ArrayAttr:$table);
+  let results = (outs QNN_QuantTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
