@@ -119,6 +119,12 @@ private:
   Value broadcast(Value scalar);
   std::vector<char> packRhs(std::vector<int64_t> &colSums) const;
   Value mask(int64_t lanes, int64_t width);
+  /// `in_bounds` of a masked transfer: every lane the mask enables is inside
+  /// the tensor (the masked-off ones may not be: a run's last group of 4
+  /// bytes, a panel's last vector), so the transfer needs no bounds check of
+  /// its own; it becomes one masked load or store (AVX-512 masked moves do
+  /// not touch masked-off lanes).
+  ArrayAttr maskedInBounds() { return b.getBoolArrayAttr({true}); }
 
   int64_t lanesOf(int64_t validCols, int64_t j) const {
     return std::min(kLanes, validCols - kLanes * j);
@@ -136,8 +142,20 @@ private:
   /// filled with the padding value.
   Value paddedBorders(mlir::tensor::PadOp pad);
   Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
-  Value emitTile(Value firstRow, int64_t rows, const PanelValues &pv,
-                 Value out);
+  /// Row indices of `rows` consecutive flat rows from `firstRow`.
+  SmallVector<RowIndices> flatRows(Value firstRow, int64_t rows);
+  /// Row indices of `rows` rows that differ only in the innermost row
+  /// dimension, `first`, first + 1, ...; the other row dimensions are
+  /// the flat index `outerRow` over them.
+  SmallVector<RowIndices> segmentRows(Value outerRow, Value first,
+                                      int64_t rows);
+  /// The row-dependent part of `src`'s offset for row `i` of a tile;
+  /// `consecutive` tiles (segmentRows) use row 0's plus a constant, which
+  /// LLVM folds into the addressing (one register for all rows' operands).
+  Value tileRowPart(const ElementSource &src, ArrayRef<RowIndices> rowIdx,
+                    bool consecutive, int64_t i);
+  Value emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
+                 const PanelValues &pv, Value out);
   SmallVector<Value> emitOuterLoops(ValueRange acc, ArrayRef<Value> rowOffsets,
                                     const PanelValues &pv, unsigned depth,
                                     Value kA, Value kB);
@@ -361,7 +379,7 @@ Value KernelEmitter::readSource(const ElementSource &src, Value rowOffset,
   return vector::TransferReadOp::create(
       b, loc, vecType, t, ValueRange{off},
       AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
-      mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+      mask(lanes, kLanes), maskedInBounds());
 }
 
 void KernelEmitter::emit() {
@@ -519,11 +537,52 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
       }
     }
 
+  // Tiles within the innermost row dimension (an output row of a
+  // convolution): the rows of a tile are then at constant distances in A,
+  // C and every row-dependent operand, so the code keeps one address per
+  // operand instead of one per row (with 12-16 rows per tile, the row
+  // addresses did not fit in the 16 general registers and were reloaded
+  // from the stack in the innermost loop) and computes the row indices once
+  // per tile. The segment is split into ceil(width / MR) tiles of nearly
+  // equal size. Narrow rows (fewer than 6 pixels, or fewer than half a
+  // tile) keep the flat tiles, which span several output rows.
+  unsigned innerDim = s.rowDims.back();
+  int64_t width = s.extents[innerDim];
+  if (s.rowDims.size() >= 2 &&
+      width >= std::min<int64_t>(6, tileRows) && 2 * width >= tileRows) {
+    int64_t perTile = llvm::divideCeil(
+        width, llvm::divideCeil(width, tileRows));
+    int64_t fullTiles = width / perTile, rest = width % perTile;
+    out = forLoop(
+        0, numRows / width, 1, {out},
+        [&](Value seg, ValueRange args) -> SmallVector<Value> {
+          Value o = args[0];
+          auto tile = [&](Value first, int64_t rows, Value o) {
+            return emitTile(segmentRows(seg, first, rows), true, pv, o);
+          };
+          if (fullTiles == 1)
+            o = tile(index(0), perTile, o);
+          else
+            o = forLoop(0, fullTiles, 1, {o},
+                        [&](Value t, ValueRange a) -> SmallVector<Value> {
+                          return {tile(mul(t, perTile), perTile, a[0])};
+                        })[0];
+          if (rest > 0)
+            o = tile(index(fullTiles * perTile), rest, o);
+          return {o};
+        })[0];
+    // Each segment writes its own rows: qnn-cpu-parallelize may run them on
+    // several threads.
+    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
+    return out;
+  }
+
   int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
   if (fullTiles > 0) {
     out = forLoop(0, fullTiles, 1, {out},
                   [&](Value t, ValueRange args) -> SmallVector<Value> {
-                    return {emitTile(mul(t, tileRows), tileRows, pv, args[0])};
+                    return {emitTile(flatRows(mul(t, tileRows), tileRows),
+                                     false, pv, args[0])};
                   })[0];
     // Each tile writes its own rows: qnn-cpu-parallelize may run the tiles
     // on several threads.
@@ -533,14 +592,14 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   // but LLVM's IndVarSimplify then took 3x as long on float models:
   // mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
   if (rest > 0)
-    out = emitTile(index(fullTiles * tileRows), rest, pv, out);
+    out = emitTile(flatRows(index(fullTiles * tileRows), rest), false, pv,
+                   out);
   return out;
 }
 
-Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
-                              const PanelValues &pv, Value out) {
-  int64_t nv = pv.numVectors;
-  // Row indices: the flat row number delinearized over the row dimensions.
+SmallVector<KernelEmitter::RowIndices>
+KernelEmitter::flatRows(Value firstRow, int64_t rows) {
+  // The flat row number delinearized over the row dimensions.
   SmallVector<RowIndices> rowIdx(rows);
   for (int64_t i = 0; i < rows; ++i) {
     Value rem = add(firstRow, i);
@@ -555,6 +614,42 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
       rem = arith::DivUIOp::create(b, loc, rem, e);
     }
   }
+  return rowIdx;
+}
+
+SmallVector<KernelEmitter::RowIndices>
+KernelEmitter::segmentRows(Value outerRow, Value first, int64_t rows) {
+  RowIndices outer;
+  Value rem = outerRow;
+  int64_t numOuterDims = static_cast<int64_t>(s.rowDims.size()) - 1;
+  for (int64_t q = numOuterDims - 1; q >= 0; --q) {
+    unsigned d = s.rowDims[q];
+    if (q == 0) {
+      outer[d] = rem;
+      break;
+    }
+    Value e = index(s.extents[d]);
+    outer[d] = arith::RemUIOp::create(b, loc, rem, e);
+    rem = arith::DivUIOp::create(b, loc, rem, e);
+  }
+  SmallVector<RowIndices> rowIdx(rows, outer);
+  for (int64_t i = 0; i < rows; ++i)
+    rowIdx[i][s.rowDims.back()] = add(first, i);
+  return rowIdx;
+}
+
+Value KernelEmitter::tileRowPart(const ElementSource &src,
+                                 ArrayRef<RowIndices> rowIdx, bool consecutive,
+                                 int64_t i) {
+  if (!consecutive || i == 0)
+    return rowPart(src, rowIdx[i]);
+  return add(rowPart(src, rowIdx[0]), i * src.coef[s.rowDims.back()]);
+}
+
+Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
+                              const PanelValues &pv, Value out) {
+  int64_t nv = pv.numVectors;
+  int64_t rows = static_cast<int64_t>(rowIdx.size());
   auto colOf = [&](int64_t j) { return add(pv.colBase, kLanes * j); };
 
   SmallVector<Value> lhsOffsets;
@@ -562,11 +657,13 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
   lhsSrc.coef = s.lhsCoef;
   lhsSrc.constant = s.lhsConstant;
   for (int64_t i = 0; i < rows; ++i)
-    lhsOffsets.push_back(rowPart(lhsSrc, rowIdx[i]));
+    lhsOffsets.push_back(tileRowPart(lhsSrc, rowIdx, consecutive, i));
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
-    Value initRow = dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
+    Value initRow = dependsOnRow(s.init)
+                        ? tileRowPart(s.init, rowIdx, consecutive, i)
+                        : Value();
     for (int64_t j = 0; j < nv; ++j) {
       Value v = initRow ? readSource(s.init, initRow, colOf(j),
                                      lanesOf(pv.validCols, j))
@@ -590,7 +687,9 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
       for (const EpilogueStage &stage : epi->stages) {
         auto &offs = epiRowOffsets.emplace_back();
         for (auto &[arg, src] : stage.operands)
-          offs.push_back(dependsOnRow(src) ? rowPart(src, rowIdx[i]) : Value());
+          offs.push_back(dependsOnRow(src)
+                             ? tileRowPart(src, rowIdx, consecutive, i)
+                             : Value());
       }
     for (int64_t j = 0; j < nv; ++j) {
       int64_t lanes = lanesOf(pv.validCols, j);
@@ -618,7 +717,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
       else
         out = vector::TransferWriteOp::create(
                   b, loc, v, out, indices, AffineMapAttr::get(perm),
-                  mask(lanes, kLanes), b.getBoolArrayAttr({false}))
+                  mask(lanes, kLanes), maskedInBounds())
                   .getResult();
     }
   }
@@ -705,7 +804,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
                 : vector::TransferReadOp::create(
                       b, loc, lhsType, lhsFlat, ValueRange{at},
                       AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
-                      zero, mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+                      zero, mask(lanes, kLanes), maskedInBounds());
         if (s.extendLhs)
           a = arith::ExtSIOp::create(b, loc, accType, a);
         Value &c = result[i * nv + j];
@@ -735,7 +834,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
               : vector::TransferReadOp::create(
                     b, loc, quad, lhsFlat, ValueRange{off},
                     AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
-                    mask(validBytes, 4), b.getBoolArrayAttr({false}));
+                    mask(validBytes, 4), maskedInBounds());
       Value word =
           vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x);
       Value splat = vector::BroadcastOp::create(b, loc, accType, word);
