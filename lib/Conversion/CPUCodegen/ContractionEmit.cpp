@@ -33,6 +33,7 @@
 #include "qmlir/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -481,8 +482,12 @@ Value KernelEmitter::paddedBorders(tensor::PadOp pad) {
   TypedAttr padAttr;
   matchPattern(pad.getConstantPaddingValue(), m_Constant(&padAttr));
   Value padValue = arith::ConstantOp::create(b, loc, padAttr);
-  Value t = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                    type.getElementType());
+  // A new buffer, not a tensor.empty: CSE merges equal tensor.empty ops and
+  // the fills of their borders, and two kernels writing their outputs into
+  // the same padded tensor made one-shot bufferization copy it (whole
+  // padded activations copied three times around every residual block).
+  Value t = bufferization::AllocTensorOp::create(b, loc, type,
+                                                 /*dynamicSizes=*/ValueRange());
   ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
