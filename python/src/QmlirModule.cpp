@@ -14,6 +14,7 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Quant/QuantConfig.h"
+#include "qmlir/Runtime/Allocator.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Support/ProgressBar.h"
 
@@ -392,6 +393,7 @@ private:
 PYBIND11_MODULE(_qmlir, m) {
   m.doc() = "qmlir compiler bindings (use the `qmlir` package)";
   qmlir::qnn::registerQNNPasses();
+  qmlir::keepFreedMemoryForModels(); // the malloc settings qrun uses
   static py::object error = py::reinterpret_borrow<py::object>(
       PyErr_NewException("qmlir.Error", PyExc_ValueError, nullptr));
   errorType = &error;
