@@ -685,17 +685,85 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
   auto resultType = cast<RankedTensorType>(out.getType());
   auto perm =
       AffineMap::getMinorIdentityMap(resultType.getRank(), 1, b.getContext());
-  for (int64_t i = 0; i < rows; ++i) {
-    // Row offsets of the row-dependent epilogue operands: [stage][operand].
-    SmallVector<SmallVector<Value>> epiRowOffsets;
+  // Row-dependent epilogue operands of row i: [stage][operand] -> offset.
+  auto epiRowOffsets = [&](int64_t i) {
+    SmallVector<SmallVector<Value>> offsets;
     if (epi)
       for (const EpilogueStage &stage : epi->stages) {
-        auto &offs = epiRowOffsets.emplace_back();
+        auto &offs = offsets.emplace_back();
         for (auto &[arg, src] : stage.operands)
           offs.push_back(dependsOnRow(src)
                              ? tileRowPart(src, rowIdx, consecutive, i)
                              : Value());
       }
+    return offsets;
+  };
+  auto rowIndices = [&](int64_t i, Value col) {
+    SmallVector<Value> indices;
+    for (int64_t d : resultDims)
+      indices.push_back(d < 0                    ? index(0)
+                        : d == int64_t(s.colDim) ? col
+                                                 : rowIdx[i].lookup(d));
+    return indices;
+  };
+
+  // A panel of exactly half a vector of columns (8 output channels with
+  // 16 lanes): two rows share one vector for the epilogue (the rescale
+  // arithmetic runs once per pair instead of on half-empty vectors), then
+  // each half is stored to its row without a mask.
+  int64_t half = kLanes / 2;
+  int64_t first = 0;
+  if (nv == 1 && pv.validCols == half && rows >= 2) {
+    SmallVector<int64_t> lowHalves;
+    for (int64_t l = 0; l < half; ++l)
+      lowHalves.push_back(l);
+    for (int64_t l = 0; l < half; ++l)
+      lowHalves.push_back(kLanes + l);
+    auto pair = [&](Value lo, Value hi) -> Value {
+      return vector::ShuffleOp::create(b, loc, lo, hi, lowHalves);
+    };
+    // Per-column operands, duplicated once per tile.
+    SmallVector<SmallVector<Value>> columnPairs;
+    if (epi)
+      for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+        auto &values = columnPairs.emplace_back();
+        for (auto [o, entry] : llvm::enumerate(stage.operands))
+          values.push_back(dependsOnRow(entry.second)
+                               ? Value()
+                               : pair(pv.epilogue[k][o][0],
+                                      pv.epilogue[k][o][0]));
+      }
+    for (; first + 1 < rows; first += 2) {
+      SmallVector<SmallVector<Value>> offs[2] = {epiRowOffsets(first),
+                                                 epiRowOffsets(first + 1)};
+      Value v = pair(acc[first], acc[first + 1]);
+      if (epi)
+        for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+          SmallVector<Value> operands;
+          for (auto [o, entry] : llvm::enumerate(stage.operands))
+            operands.push_back(
+                columnPairs[k][o]
+                    ? columnPairs[k][o]
+                    : pair(readSource(entry.second, offs[0][k][o], colOf(0),
+                                      half),
+                           readSource(entry.second, offs[1][k][o], colOf(0),
+                                      half)));
+          v = applyStage(stage, v, operands);
+        }
+      for (int64_t r = 0; r < 2; ++r) {
+        Value part = vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{r * half}, ArrayRef<int64_t>{half},
+            ArrayRef<int64_t>{1});
+        out = vector::TransferWriteOp::create(b, loc, part, out,
+                                              rowIndices(first + r, colOf(0)),
+                                              perm, ArrayRef<bool>{true})
+                  .getResult();
+      }
+    }
+  }
+
+  for (int64_t i = first; i < rows; ++i) {
+    SmallVector<SmallVector<Value>> offs = epiRowOffsets(i);
     for (int64_t j = 0; j < nv; ++j) {
       int64_t lanes = lanesOf(pv.validCols, j);
       Value v = acc[i * nv + j];
@@ -703,18 +771,13 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
         for (auto [k, stage] : llvm::enumerate(epi->stages)) {
           SmallVector<Value> operands;
           for (auto [o, entry] : llvm::enumerate(stage.operands))
-            operands.push_back(epiRowOffsets[k][o]
-                                   ? readSource(entry.second,
-                                                epiRowOffsets[k][o], colOf(j),
-                                                lanes)
+            operands.push_back(offs[k][o]
+                                   ? readSource(entry.second, offs[k][o],
+                                                colOf(j), lanes)
                                    : pv.epilogue[k][o][j]);
           v = applyStage(stage, v, operands);
         }
-      SmallVector<Value> indices;
-      for (int64_t d : resultDims)
-        indices.push_back(d < 0                    ? index(0)
-                          : d == int64_t(s.colDim) ? colOf(j)
-                                                   : rowIdx[i].lookup(d));
+      SmallVector<Value> indices = rowIndices(i, colOf(j));
       if (lanes == kLanes)
         out = vector::TransferWriteOp::create(b, loc, v, out, indices, perm,
                                               ArrayRef<bool>{true})
