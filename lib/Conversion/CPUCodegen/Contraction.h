@@ -140,6 +140,11 @@ void emitContraction(mlir::RewriterBase &rewriter, const ContractionSpec &spec,
                      const EpilogueSpec *epilogue,
                      const KernelOptions &options);
 
+/// 64-bit rescales of 32-bit vectors (the int8 epilogues) computed on the
+/// even and odd lanes in place instead of on widened halves
+/// (RescaleEvenOdd.cpp).
+void populateRescaleEvenOddPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace qmlir::cpu
 
 #endif // QMLIR_LIB_CONVERSION_CPUCODEGEN_CONTRACTION_H

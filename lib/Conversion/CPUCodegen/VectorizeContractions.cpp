@@ -75,6 +75,13 @@ struct CPUVectorizeContractionsPass
       cpu::emitContraction(rewriter, *spec, epilogue ? &*epilogue : nullptr,
                            options);
     }
+    // The kernels' 64-bit rescales on even and odd lanes.
+    {
+      RewritePatternSet patterns(&getContext());
+      cpu::populateRescaleEvenOddPatterns(patterns);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
   }
 };
 
