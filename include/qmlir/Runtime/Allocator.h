@@ -1,4 +1,4 @@
-//===- Allocator.h - malloc settings for running compiled models -*- C++ -*-===//
+//===- Allocator.h - malloc settings for running models ---------*- C++ -*-===//
 //
 // Compiled models allocate and free their intermediate buffers (megabytes at
 // batch 100, hundreds of megabytes for image networks at batch 100) on every

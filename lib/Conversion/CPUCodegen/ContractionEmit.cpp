@@ -86,8 +86,6 @@ public:
   void emit();
 
 private:
-  /// The row indices of one row of a tile, by loop dimension.
-  using RowIndices = llvm::SmallDenseMap<unsigned, Value, 4>;
 
   /// Values computed once per panel (no row dependence).
   struct PanelValues {
@@ -135,21 +133,7 @@ private:
   Value readSource(const ElementSource &src, Value rowOffset, Value col,
                    int64_t lanes);
 
-  /// A user of the kernel's result that pads it with static, non-negative
-  /// widths and a constant value (the kernel can write into its interior),
-  /// or null.
-  mlir::tensor::PadOp fusablePad(Operation *anchor);
-  /// A tensor of `pad`'s result type whose borders (not its interior) are
-  /// filled with the padding value.
-  Value paddedBorders(mlir::tensor::PadOp pad);
   Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
-  /// Row indices of `rows` consecutive flat rows from `firstRow`.
-  SmallVector<RowIndices> flatRows(Value firstRow, int64_t rows);
-  /// Row indices of `rows` rows that differ only in the innermost row
-  /// dimension, `first`, first + 1, ...; the other row dimensions are
-  /// the flat index `outerRow` over them.
-  SmallVector<RowIndices> segmentRows(Value outerRow, Value first,
-                                      int64_t rows);
   /// The row-dependent part of `src`'s offset for row `i` of a tile;
   /// `consecutive` tiles (segmentRows) use row 0's plus a constant, which
   /// LLVM folds into the addressing (one register for all rows' operands).
@@ -414,7 +398,7 @@ void KernelEmitter::emit() {
   SmallVector<OpFoldResult> interiorOffsets, interiorSizes, unitStrides;
   Value out;
   if (pad) {
-    padded = paddedBorders(pad);
+    padded = paddedBorders(b, loc, pad);
     interiorOffsets = getAsIndexOpFoldResult(b.getContext(),
                                              pad.getStaticLow());
     interiorSizes = getAsIndexOpFoldResult(b.getContext(),
@@ -460,56 +444,6 @@ void KernelEmitter::emit() {
       b.eraseOp(op);
     b.eraseOp(reduction);
   }
-}
-
-tensor::PadOp KernelEmitter::fusablePad(Operation *anchor) {
-  for (Operation *user : anchor->getResult(0).getUsers()) {
-    auto pad = dyn_cast<tensor::PadOp>(user);
-    if (!pad || pad.getNofold() || !pad.getResultType().hasStaticShape() ||
-        !pad.getLow().empty() || !pad.getHigh().empty() ||
-        llvm::any_of(pad.getStaticLow(), [](int64_t v) { return v < 0; }) ||
-        llvm::any_of(pad.getStaticHigh(), [](int64_t v) { return v < 0; }))
-      continue;
-    Value value = pad.getConstantPaddingValue();
-    if (value && matchPattern(value, m_Constant()))
-      return pad;
-  }
-  return nullptr;
-}
-
-Value KernelEmitter::paddedBorders(tensor::PadOp pad) {
-  RankedTensorType type = pad.getResultType();
-  TypedAttr padAttr;
-  matchPattern(pad.getConstantPaddingValue(), m_Constant(&padAttr));
-  Value padValue = arith::ConstantOp::create(b, loc, padAttr);
-  // A new buffer, not a tensor.empty: CSE merges equal tensor.empty ops and
-  // the fills of their borders, and two kernels writing their outputs into
-  // the same padded tensor made one-shot bufferization copy it (whole
-  // padded activations copied three times around every residual block).
-  Value t = bufferization::AllocTensorOp::create(b, loc, type,
-                                                 /*dynamicSizes=*/ValueRange());
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  for (int64_t d = 0; d < rank; ++d)
-    for (bool isLow : {true, false}) {
-      int64_t width = isLow ? low[d] : high[d];
-      if (width == 0)
-        continue;
-      SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
-      sizes[d] = width;
-      if (!isLow)
-        offsets[d] = type.getDimSize(d) - width;
-      auto offs = getAsIndexOpFoldResult(b.getContext(), offsets);
-      auto szs = getAsIndexOpFoldResult(b.getContext(), sizes);
-      Value border =
-          tensor::ExtractSliceOp::create(b, loc, t, offs, szs, strides);
-      Value filled =
-          linalg::FillOp::create(b, loc, ValueRange{padValue}, border)
-              .getResult(0);
-      t = tensor::InsertSliceOp::create(b, loc, filled, t, offs, szs, strides);
-    }
-  return t;
 }
 
 Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
@@ -563,7 +497,8 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
         [&](Value seg, ValueRange args) -> SmallVector<Value> {
           Value o = args[0];
           auto tile = [&](Value first, int64_t rows, Value o) {
-            return emitTile(segmentRows(seg, first, rows), true, pv, o);
+            return emitTile(segmentRows(b, loc, s, seg, first, rows), true, pv,
+                            o);
           };
           if (fullTiles == 1)
             o = tile(index(0), perTile, o);
@@ -586,8 +521,9 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   if (fullTiles > 0) {
     out = forLoop(0, fullTiles, 1, {out},
                   [&](Value t, ValueRange args) -> SmallVector<Value> {
-                    return {emitTile(flatRows(mul(t, tileRows), tileRows),
-                                     false, pv, args[0])};
+                    return {emitTile(
+                        flatRows(b, loc, s, mul(t, tileRows), tileRows), false,
+                        pv, args[0])};
                   })[0];
     // Each tile writes its own rows: qnn-cpu-parallelize may run the tiles
     // on several threads.
@@ -597,50 +533,10 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   // but LLVM's IndVarSimplify then took 3x as long on float models:
   // mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
   if (rest > 0)
-    out = emitTile(flatRows(index(fullTiles * tileRows), rest), false, pv,
+    out = emitTile(flatRows(b, loc, s, index(fullTiles * tileRows), rest),
+                   false, pv,
                    out);
   return out;
-}
-
-SmallVector<KernelEmitter::RowIndices>
-KernelEmitter::flatRows(Value firstRow, int64_t rows) {
-  // The flat row number delinearized over the row dimensions.
-  SmallVector<RowIndices> rowIdx(rows);
-  for (int64_t i = 0; i < rows; ++i) {
-    Value rem = add(firstRow, i);
-    for (int64_t q = static_cast<int64_t>(s.rowDims.size()) - 1; q >= 0; --q) {
-      unsigned d = s.rowDims[q];
-      if (q == 0) {
-        rowIdx[i][d] = rem;
-        break;
-      }
-      Value e = index(s.extents[d]);
-      rowIdx[i][d] = arith::RemUIOp::create(b, loc, rem, e);
-      rem = arith::DivUIOp::create(b, loc, rem, e);
-    }
-  }
-  return rowIdx;
-}
-
-SmallVector<KernelEmitter::RowIndices>
-KernelEmitter::segmentRows(Value outerRow, Value first, int64_t rows) {
-  RowIndices outer;
-  Value rem = outerRow;
-  int64_t numOuterDims = static_cast<int64_t>(s.rowDims.size()) - 1;
-  for (int64_t q = numOuterDims - 1; q >= 0; --q) {
-    unsigned d = s.rowDims[q];
-    if (q == 0) {
-      outer[d] = rem;
-      break;
-    }
-    Value e = index(s.extents[d]);
-    outer[d] = arith::RemUIOp::create(b, loc, rem, e);
-    rem = arith::DivUIOp::create(b, loc, rem, e);
-  }
-  SmallVector<RowIndices> rowIdx(rows, outer);
-  for (int64_t i = 0; i < rows; ++i)
-    rowIdx[i][s.rowDims.back()] = add(first, i);
-  return rowIdx;
 }
 
 Value KernelEmitter::tileRowPart(const ElementSource &src,

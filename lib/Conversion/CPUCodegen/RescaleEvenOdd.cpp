@@ -3,7 +3,8 @@
 // The fused int8 epilogues rescale 32-bit values with 64-bit arithmetic
 // (tosa.apply_scale with include-apply-rescale, cloned onto vectors):
 //
-//   trunci(shrsi(addi(muli(extsi(x), extsi(m)), r), s)) : vector<Nxi64> -> vector<Nxi32>
+//   trunci(shrsi(addi(muli(extsi(x), extsi(m)), r), s))
+//       : vector<Nxi64> -> vector<Nxi32>
 //
 // LLVM widens x and m to two halves of N/2 64-bit lanes each
 // (vpmovzxdq/vextract), multiplies, adds, shifts and narrows both halves
