@@ -3,7 +3,11 @@
 the same thread count, one run of this script.
 
   bench/compare.py [--threads 2] [--runs 7] [--models fashion,resnet18,mobilenet_v2]
-                   [--batches 1,100] [--work build/bench/compare] [--write-docs]
+                   [--batches 1,100] [--metric wall|cpu] [--work build/bench/compare]
+                   [--write-docs]
+
+  --models takes name or name:B1/B2 (that model at those batches only), e.g.
+  --models fashion_resnet:100,resnet18:1
 
 For each model and batch size it times, as median wall time per call of
 `--runs` calls after a warm-up call (inputs prepared outside the timed
@@ -21,15 +25,20 @@ region):
   quantization with the default x86 engine (fbgemm, else onednn),
   calibrated on the same samples.
 
-Models: models/fashion_cnn.onnx (the bundled residual Fashion-MNIST CNN),
-and torchvision resnet18 and mobilenet_v2 with seeded random weights (eval
+Models: `fashion` is models/fashion_cnn.onnx (the bundled Fashion-MNIST
+CNN, no residual connections), `fashion_resnet` models/fashion_resnet.onnx
+(the small residual Fashion-MNIST network of models/fashion_zoo.py, both
+calibrated on models/fashion_cnn_calib.npy), and torchvision resnet18 and mobilenet_v2 with seeded random weights (eval
 mode), exported to ONNX by this script (opset 13, dynamic batch). qmlir's
 and ONNX Runtime's fp32 outputs are compared as a check that both ran the
 same network. It also reports the time to import, quantize and compile
 resnet18.
 
-Times are wall-clock: the runs use --threads threads, and CPU time would
-count the OpenMP and ONNX Runtime workers' spin-waiting. Waiting threads
+Times are wall-clock by default; --metric cpu tabulates the CPU time of
+the process per call instead (every runtime measures both: qrun's
+getrusage, Node's process.cpuUsage, Python's time.process_time), which on a
+loaded machine is steadier, and with sleeping waiters (below) counts no
+spinning. Waiting threads
 sleep rather than spin in all runtimes (OMP_WAIT_POLICY=PASSIVE for PyTorch's
 libgomp and qmlir's libomp, allow_spinning=0 for ONNX Runtime) unless
 --spin. The machine is shared, so the load average is printed with the
@@ -80,18 +89,24 @@ const [model, input, shapeText, runsText, threadsText, outPath, spin] =
   const shape = shapeText.split(',').map(Number);
   const feeds = {[session.inputNames[0]]: new ort.Tensor('float32', data, shape)};
   let out = await session.run(feeds);
-  const times = [];
+  const times = [], cpus = [];
   for (let i = 0; i < Number(runsText); ++i) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     out = await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
   const y = out[session.outputNames[0]].data;
   fs.writeFileSync(outPath, Buffer.from(y.buffer, y.byteOffset, y.byteLength));
-  times.sort((a, b) => a - b);
-  const n = times.length;
-  const median = n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-  console.log(JSON.stringify({median: median, min: times[0]}));
+  const med = a => {
+    a.sort((x, y) => x - y);
+    const n = a.length;
+    return n % 2 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+  };
+  console.log(JSON.stringify({median: med(times), min: times[0],
+                              cpu: med(cpus)}));
 })().catch(e => { console.error(String(e)); process.exit(1); });
 """
 
@@ -134,6 +149,11 @@ def fashion_torch():
     return net
 
 
+def fashion_zoo_torch(name):
+    import fashion_zoo
+    return fashion_zoo.load_from_onnx(name)
+
+
 def torchvision_model(name):
     import torchvision
     torch.manual_seed(0)
@@ -148,6 +168,11 @@ def prepare_model(name, work):
         calib = np.load(os.path.join(ROOT, "models", "fashion_cnn_calib.npy"))
         return (fashion_torch(), os.path.join(ROOT, "models",
                                               "fashion_cnn.onnx"),
+                (1, 28, 28), calib.astype(np.float32))
+    if name == "fashion_resnet":
+        calib = np.load(os.path.join(ROOT, "models", "fashion_cnn_calib.npy"))
+        return (fashion_zoo_torch("resnet"),
+                os.path.join(ROOT, "models", "fashion_resnet.onnx"),
                 (1, 28, 28), calib.astype(np.float32))
     net = torchvision_model(name)
     path = os.path.join(work, name + ".onnx")
@@ -167,13 +192,16 @@ def prepare_model(name, work):
 # --------------------------------------------------------------------------
 
 def median_time(fn, runs):
+    """(median wall, median CPU time of the process) per call."""
     fn()
-    times = []
+    times, cpus = [], []
     for _ in range(runs):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpus)
 
 
 def qrun_time(args, model, x_path, runs, threads, out=None, extra=()):
@@ -182,10 +210,10 @@ def qrun_time(args, model, x_path, runs, threads, out=None, extra=()):
     if out:
         cmd += ["--output", out]
     text = try_run(cmd)
-    m = re.search(r"median ([0-9.]+) s wall", text)
+    m = re.search(r"median ([0-9.]+) s wall, ([0-9.]+) s cpu", text)
     if not m:
         raise Failed("no timing in qrun's output")
-    return float(m.group(1))
+    return float(m.group(1)), float(m.group(2))
 
 
 def calib_multiple(calib, batch):
@@ -282,6 +310,10 @@ def main():
     p.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
     p.add_argument("--npm", default=os.path.join(ROOT, "build", "npm",
                                                  "node_modules"))
+    p.add_argument("--metric", choices=("wall", "cpu"), default="wall",
+                   help="time per call in the table: wall-clock, or CPU "
+                   "time of the process (all its threads; steadier on a "
+                   "loaded machine)")
     p.add_argument("--write-docs", action="store_true")
     p.add_argument("--spin", action="store_true",
                    help="let waiting threads spin (each runtime's default)")
@@ -298,11 +330,14 @@ def main():
     load_before = os.getloadavg()
 
     rows, notes, timings = [], [], {}
-    for name in args.models.split(","):
+    for spec in args.models.split(","):
+        # name or name:b1/b2 (batches of that model only).
+        name, _, own = spec.partition(":")
+        batches = own.replace("/", ",") if own else args.batches
         net, onnx_path, shape, calib = prepare_model(name, args.work)
         net_cl = net.to(memory_format=torch.channels_last)
         int8_net = {}
-        for batch in [int(b) for b in args.batches.split(",")]:
+        for batch in [int(b) for b in batches.split(",")]:
             tag = "%s_b%d" % (name, batch)
             r = dict(model=name, batch=batch)
             rng = np.random.default_rng(2)
@@ -326,8 +361,8 @@ def main():
                 if model is None:
                     continue
                 try:
-                    r[key] = qrun_time(args, model, x_path, args.runs,
-                                       args.threads, out=out)
+                    r[key], r[key + "_cpu"] = qrun_time(
+                        args, model, x_path, args.runs, args.threads, out=out)
                 except Failed as e:
                     notes.append("%s b%d %s: %s" % (name, batch, key, e))
             # ONNX Runtime.
@@ -337,8 +372,8 @@ def main():
                                 ",".join(map(str, x.shape)), str(args.runs),
                                 str(args.threads), ort_out,
                                 "1" if SPIN else "0"], env=env)
-                r["ort_f32"] = json.loads(text.strip().splitlines()[-1])[
-                    "median"]
+                ort = json.loads(text.strip().splitlines()[-1])
+                r["ort_f32"], r["ort_f32_cpu"] = ort["median"], ort["cpu"]
                 if os.path.exists(qout) and "qmlir_f32" in r:
                     a = np.load(qout).reshape(-1)
                     b = np.fromfile(ort_out, np.float32)
@@ -350,13 +385,14 @@ def main():
             xt = torch.from_numpy(x).contiguous(
                 memory_format=torch.channels_last)
             with torch.no_grad():
-                r["torch_f32"] = median_time(lambda: net_cl(xt), args.runs)
+                r["torch_f32"], r["torch_f32_cpu"] = median_time(
+                    lambda: net_cl(xt), args.runs)
                 try:
                     if "q" not in int8_net:
                         int8_net["q"] = torch_int8(
                             net, calib, torch.from_numpy(x[:1]))
-                    r["torch_i8"] = median_time(lambda: int8_net["q"](xt),
-                                                args.runs)
+                    r["torch_i8"], r["torch_i8_cpu"] = median_time(
+                        lambda: int8_net["q"](xt), args.runs)
                 except Exception as e:  # noqa: BLE001 (report and go on)
                     notes.append("%s b%d PyTorch int8: %s" % (name, batch, e))
             rows.append(r)
@@ -367,11 +403,16 @@ def main():
 
     load_after = os.getloadavg()
     lines = []
-    lines.append("`bench/compare.py --threads %d --runs %d%s` (median wall "
-                 "time per call; waiting threads %s; load average %.1f "
+    cpu = args.metric == "cpu"
+    suffix = "_cpu" if cpu else ""
+    lines.append("`bench/compare.py --threads %d --runs %d --models %s%s%s` "
+                 "(median %s per call; waiting threads %s; load average %.1f "
                  "before, %.1f after; PyTorch %s, quantized engine %s; ONNX "
                  "Runtime 1.30 via onnxruntime-node)"
-                 % (args.threads, args.runs, " --spin" if SPIN else "",
+                 % (args.threads, args.runs, args.models,
+                    " --metric cpu" if cpu else "",
+                    " --spin" if SPIN else "",
+                    "CPU time of the process" if cpu else "wall time",
                     "spin" if SPIN else "sleep", load_before[0],
                     load_after[0],
                     torch.__version__.split("+")[0],
@@ -387,15 +428,18 @@ def main():
         diff = r.get("max_diff")
         lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s "
                      "| %s |" % (
-                         r["model"], b, fmt_time(r.get("qmlir_f32"), b),
-                         fmt_time(r.get("qmlir_i8"), b),
-                         fmt_time(r.get("qmlir_i8_aot"), b),
-                         fmt_time(r.get("ort_f32"), b),
-                         fmt_time(r.get("torch_f32"), b),
-                         fmt_time(r.get("torch_i8"), b),
-                         ratio(r.get("qmlir_f32"), r.get("ort_f32")),
-                         ratio(r.get("qmlir_i8"), r.get("ort_f32")),
-                         ratio(r.get("qmlir_i8"), r.get("torch_i8")),
+                         r["model"], b, fmt_time(r.get("qmlir_f32" + suffix), b),
+                         fmt_time(r.get("qmlir_i8" + suffix), b),
+                         fmt_time(r.get("qmlir_i8_aot" + suffix), b),
+                         fmt_time(r.get("ort_f32" + suffix), b),
+                         fmt_time(r.get("torch_f32" + suffix), b),
+                         fmt_time(r.get("torch_i8" + suffix), b),
+                         ratio(r.get("qmlir_f32" + suffix),
+                               r.get("ort_f32" + suffix)),
+                         ratio(r.get("qmlir_i8" + suffix),
+                               r.get("ort_f32" + suffix)),
+                         ratio(r.get("qmlir_i8" + suffix),
+                               r.get("torch_i8" + suffix)),
                          "–" if diff is None else "%.1e" % diff))
     lines.append("")
     lines.append("Ratios are times (below 1× qmlir is faster).")

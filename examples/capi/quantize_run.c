@@ -88,6 +88,9 @@ int main(int argc, char **argv) {
             argv[0]);
     return 2;
   }
+  // This program runs models and nothing else: keep freed model buffers in
+  // the heap (the library does not change malloc settings on its own).
+  qmlirKeepFreedMemoryForModels();
   QmlirContext ctx = qmlirContextCreate();
   int status = 1;
   QmlirModel model = qmlirModelLoad(ctx, str(argv[1]), 1);

@@ -149,6 +149,16 @@ QMLIR_CAPI_EXPORTED MlirLogicalResult qmlirModelRun(QmlirModel model,
                                                     intptr_t numOutputs,
                                                     void *const *outputs);
 
+/// Opt-in malloc settings for a process that runs models repeatedly: glibc
+/// keeps freed memory in the heap (no mmap for large blocks, no trimming),
+/// so a model's intermediate buffers are not page-faulted and zeroed again
+/// on every call (qrun and the Python module do this at start-up). It
+/// changes the allocator of the whole process, which keeps its peak heap
+/// size until it exits, so the library never does it on its own; call it
+/// once, early, if that suits the host. Returns false without glibc or when
+/// the environment variable QMLIR_KEEP_FREED_MEMORY is "0".
+QMLIR_CAPI_EXPORTED bool qmlirKeepFreedMemoryForModels(void);
+
 #ifdef __cplusplus
 }
 #endif

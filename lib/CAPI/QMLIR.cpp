@@ -13,6 +13,7 @@
 #include "qmlir/Conversion/Pipelines.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Frontend/LoadModel.h"
+#include "qmlir/Runtime/Allocator.h"
 #include "qmlir/Runtime/JIT.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -270,4 +271,8 @@ MlirLogicalResult qmlirModelRun(QmlirModel model, intptr_t numInputs,
   for (auto [i, t] : llvm::enumerate(*results))
     std::memcpy(outputs[i], t.rawData(), t.byteSize());
   return mlirLogicalResultSuccess();
+}
+
+bool qmlirKeepFreedMemoryForModels(void) {
+  return qmlir::keepFreedMemoryForModels();
 }

@@ -21,6 +21,7 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Quant/QuantConfig.h"
+#include "qmlir/Runtime/Allocator.h"
 #include "qmlir/Runtime/JIT.h"
 #include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ProgressBar.h"
@@ -487,6 +488,7 @@ PYBIND11_MODULE(_qmlir, m) {
   registerQMLIRConversionPasses();
   target::registerTargetPasses();
   npu::registerNPUPasses();
+  qmlir::keepFreedMemoryForModels(); // the malloc settings qrun uses
   static py::object error = py::reinterpret_borrow<py::object>(
       PyErr_NewException("qmlir.Error", PyExc_ValueError, nullptr));
   errorType = &error;

@@ -27,6 +27,7 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 #include "qmlir/Frontend/LoadModel.h"
 #include "qmlir/Runtime/AOT.h"
+#include "qmlir/Runtime/Allocator.h"
 #include "qmlir/Runtime/CodegenOptions.h"
 #include "qmlir/Runtime/CustomOps.h"
 #include "qmlir/Runtime/JIT.h"
@@ -51,10 +52,6 @@
 #include <ctime>
 #include <map>
 #include <optional>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 using namespace mlir;
 using namespace qmlir;
@@ -261,18 +258,10 @@ static llvm::Expected<int64_t> compare(const TensorSpec &spec, unsigned index,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-#ifdef __GLIBC__
-  // Compiled models allocate and free their intermediate buffers (megabytes
-  // at batch 100, hundreds of megabytes for image networks) on every call.
-  // By default glibc serves such sizes with mmap and returns them to the OS
-  // when freed, so every call page-faults and zeroes them again (more time
-  // than the convolutions take). Keep freed memory in the heap for reuse
-  // instead: no mmap at all (M_MMAP_THRESHOLD cannot exceed 32 MiB, and
-  // mobilenet_v2 at batch 100 has 500 MB buffers: 1.8 s of its 3.4 s per
-  // call were page faults) and no trimming of the heap (-1 disables it).
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, -1);
-#endif
+  // Freed intermediate buffers stay in the heap for the next call
+  // (qmlir/Runtime/Allocator.h): mobilenet_v2 at batch 100 spent 1.8 s of
+  // its 3.4 s per call in page faults without it.
+  keepFreedMemoryForModels();
   registerCodegenOptions(qrunCategory);
   cl::HideUnrelatedOptions(qrunCategory);
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");

@@ -335,6 +335,7 @@ def CPUVectorizeContractionsPass
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
+    "mlir::bufferization::BufferizationDialect",
     "mlir::LLVM::LLVMDialect",
     "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",

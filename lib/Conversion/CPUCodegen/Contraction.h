@@ -21,6 +21,7 @@
 #define QMLIR_LIB_CONVERSION_CPUCODEGEN_CONTRACTION_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -139,6 +140,37 @@ struct KernelOptions {
 void emitContraction(mlir::RewriterBase &rewriter, const ContractionSpec &spec,
                      const EpilogueSpec *epilogue,
                      const KernelOptions &options);
+
+/// The row indices of one row of a kernel's tile, by loop dimension.
+using RowIndices = llvm::SmallDenseMap<unsigned, mlir::Value, 4>;
+
+/// Row indices of `rows` consecutive flat rows from `firstRow`
+/// (TileRows.cpp).
+llvm::SmallVector<RowIndices> flatRows(mlir::OpBuilder &b, mlir::Location loc,
+                                       const ContractionSpec &s,
+                                       mlir::Value firstRow, int64_t rows);
+/// Row indices of `rows` rows that differ only in the innermost row
+/// dimension, `first`, first + 1, ...; the other row dimensions are the
+/// flat index `outerRow` over them (TileRows.cpp).
+llvm::SmallVector<RowIndices> segmentRows(mlir::OpBuilder &b,
+                                          mlir::Location loc,
+                                          const ContractionSpec &s,
+                                          mlir::Value outerRow,
+                                          mlir::Value first, int64_t rows);
+
+/// A user of the kernel's result `anchor` that pads it with static,
+/// non-negative widths and a constant value (the kernel can write into its
+/// interior), or null (PaddedResult.cpp).
+mlir::tensor::PadOp fusablePad(mlir::Operation *anchor);
+/// A tensor of `pad`'s result type whose borders (not its interior) are
+/// filled with the padding value (PaddedResult.cpp).
+mlir::Value paddedBorders(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::tensor::PadOp pad);
+
+/// 64-bit rescales of 32-bit vectors (the int8 epilogues) computed on the
+/// even and odd lanes in place instead of on widened halves
+/// (RescaleEvenOdd.cpp).
+void populateRescaleEvenOddPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace qmlir::cpu
 

@@ -33,6 +33,7 @@
 #include "qmlir/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -85,8 +86,6 @@ public:
   void emit();
 
 private:
-  /// The row indices of one row of a tile, by loop dimension.
-  using RowIndices = llvm::SmallDenseMap<unsigned, Value, 4>;
 
   /// Values computed once per panel (no row dependence).
   struct PanelValues {
@@ -119,6 +118,12 @@ private:
   Value broadcast(Value scalar);
   std::vector<char> packRhs(std::vector<int64_t> &colSums) const;
   Value mask(int64_t lanes, int64_t width);
+  /// `in_bounds` of a masked transfer: every lane the mask enables is inside
+  /// the tensor (the masked-off ones may not be: a run's last group of 4
+  /// bytes, a panel's last vector), so the transfer needs no bounds check of
+  /// its own; it becomes one masked load or store (AVX-512 masked moves do
+  /// not touch masked-off lanes).
+  ArrayAttr maskedInBounds() { return b.getBoolArrayAttr({true}); }
 
   int64_t lanesOf(int64_t validCols, int64_t j) const {
     return std::min(kLanes, validCols - kLanes * j);
@@ -128,16 +133,14 @@ private:
   Value readSource(const ElementSource &src, Value rowOffset, Value col,
                    int64_t lanes);
 
-  /// A user of the kernel's result that pads it with static, non-negative
-  /// widths and a constant value (the kernel can write into its interior),
-  /// or null.
-  mlir::tensor::PadOp fusablePad(Operation *anchor);
-  /// A tensor of `pad`'s result type whose borders (not its interior) are
-  /// filled with the padding value.
-  Value paddedBorders(mlir::tensor::PadOp pad);
   Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
-  Value emitTile(Value firstRow, int64_t rows, const PanelValues &pv,
-                 Value out);
+  /// The row-dependent part of `src`'s offset for row `i` of a tile;
+  /// `consecutive` tiles (segmentRows) use row 0's plus a constant, which
+  /// LLVM folds into the addressing (one register for all rows' operands).
+  Value tileRowPart(const ElementSource &src, ArrayRef<RowIndices> rowIdx,
+                    bool consecutive, int64_t i);
+  Value emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
+                 const PanelValues &pv, Value out);
   SmallVector<Value> emitOuterLoops(ValueRange acc, ArrayRef<Value> rowOffsets,
                                     const PanelValues &pv, unsigned depth,
                                     Value kA, Value kB);
@@ -361,7 +364,7 @@ Value KernelEmitter::readSource(const ElementSource &src, Value rowOffset,
   return vector::TransferReadOp::create(
       b, loc, vecType, t, ValueRange{off},
       AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
-      mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+      mask(lanes, kLanes), maskedInBounds());
 }
 
 void KernelEmitter::emit() {
@@ -395,7 +398,7 @@ void KernelEmitter::emit() {
   SmallVector<OpFoldResult> interiorOffsets, interiorSizes, unitStrides;
   Value out;
   if (pad) {
-    padded = paddedBorders(pad);
+    padded = paddedBorders(b, loc, pad);
     interiorOffsets = getAsIndexOpFoldResult(b.getContext(),
                                              pad.getStaticLow());
     interiorSizes = getAsIndexOpFoldResult(b.getContext(),
@@ -443,52 +446,6 @@ void KernelEmitter::emit() {
   }
 }
 
-tensor::PadOp KernelEmitter::fusablePad(Operation *anchor) {
-  for (Operation *user : anchor->getResult(0).getUsers()) {
-    auto pad = dyn_cast<tensor::PadOp>(user);
-    if (!pad || pad.getNofold() || !pad.getResultType().hasStaticShape() ||
-        !pad.getLow().empty() || !pad.getHigh().empty() ||
-        llvm::any_of(pad.getStaticLow(), [](int64_t v) { return v < 0; }) ||
-        llvm::any_of(pad.getStaticHigh(), [](int64_t v) { return v < 0; }))
-      continue;
-    Value value = pad.getConstantPaddingValue();
-    if (value && matchPattern(value, m_Constant()))
-      return pad;
-  }
-  return nullptr;
-}
-
-Value KernelEmitter::paddedBorders(tensor::PadOp pad) {
-  RankedTensorType type = pad.getResultType();
-  TypedAttr padAttr;
-  matchPattern(pad.getConstantPaddingValue(), m_Constant(&padAttr));
-  Value padValue = arith::ConstantOp::create(b, loc, padAttr);
-  Value t = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                    type.getElementType());
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  for (int64_t d = 0; d < rank; ++d)
-    for (bool isLow : {true, false}) {
-      int64_t width = isLow ? low[d] : high[d];
-      if (width == 0)
-        continue;
-      SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
-      sizes[d] = width;
-      if (!isLow)
-        offsets[d] = type.getDimSize(d) - width;
-      auto offs = getAsIndexOpFoldResult(b.getContext(), offsets);
-      auto szs = getAsIndexOpFoldResult(b.getContext(), sizes);
-      Value border =
-          tensor::ExtractSliceOp::create(b, loc, t, offs, szs, strides);
-      Value filled =
-          linalg::FillOp::create(b, loc, ValueRange{padValue}, border)
-              .getResult(0);
-      t = tensor::InsertSliceOp::create(b, loc, filled, t, offs, szs, strides);
-    }
-  return t;
-}
-
 Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
                                Value out) {
   PanelValues pv;
@@ -519,11 +476,54 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
       }
     }
 
+  // Tiles within the innermost row dimension (an output row of a
+  // convolution): the rows of a tile are then at constant distances in A,
+  // C and every row-dependent operand, so the code keeps one address per
+  // operand instead of one per row (with 12-16 rows per tile, the row
+  // addresses did not fit in the 16 general registers and were reloaded
+  // from the stack in the innermost loop) and computes the row indices once
+  // per tile. The segment is split into ceil(width / MR) tiles of nearly
+  // equal size. Narrow rows (fewer than 6 pixels, or fewer than half a
+  // tile) keep the flat tiles, which span several output rows.
+  unsigned innerDim = s.rowDims.back();
+  int64_t width = s.extents[innerDim];
+  if (s.rowDims.size() >= 2 &&
+      width >= std::min<int64_t>(6, tileRows) && 2 * width >= tileRows) {
+    int64_t perTile = llvm::divideCeil(
+        width, llvm::divideCeil(width, tileRows));
+    int64_t fullTiles = width / perTile, rest = width % perTile;
+    out = forLoop(
+        0, numRows / width, 1, {out},
+        [&](Value seg, ValueRange args) -> SmallVector<Value> {
+          Value o = args[0];
+          auto tile = [&](Value first, int64_t rows, Value o) {
+            return emitTile(segmentRows(b, loc, s, seg, first, rows), true, pv,
+                            o);
+          };
+          if (fullTiles == 1)
+            o = tile(index(0), perTile, o);
+          else
+            o = forLoop(0, fullTiles, 1, {o},
+                        [&](Value t, ValueRange a) -> SmallVector<Value> {
+                          return {tile(mul(t, perTile), perTile, a[0])};
+                        })[0];
+          if (rest > 0)
+            o = tile(index(fullTiles * perTile), rest, o);
+          return {o};
+        })[0];
+    // Each segment writes its own rows: qnn-cpu-parallelize may run them on
+    // several threads.
+    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
+    return out;
+  }
+
   int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
   if (fullTiles > 0) {
     out = forLoop(0, fullTiles, 1, {out},
                   [&](Value t, ValueRange args) -> SmallVector<Value> {
-                    return {emitTile(mul(t, tileRows), tileRows, pv, args[0])};
+                    return {emitTile(
+                        flatRows(b, loc, s, mul(t, tileRows), tileRows), false,
+                        pv, args[0])};
                   })[0];
     // Each tile writes its own rows: qnn-cpu-parallelize may run the tiles
     // on several threads.
@@ -533,28 +533,24 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   // but LLVM's IndVarSimplify then took 3x as long on float models:
   // mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
   if (rest > 0)
-    out = emitTile(index(fullTiles * tileRows), rest, pv, out);
+    out = emitTile(flatRows(b, loc, s, index(fullTiles * tileRows), rest),
+                   false, pv,
+                   out);
   return out;
 }
 
-Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
+Value KernelEmitter::tileRowPart(const ElementSource &src,
+                                 ArrayRef<RowIndices> rowIdx, bool consecutive,
+                                 int64_t i) {
+  if (!consecutive || i == 0)
+    return rowPart(src, rowIdx[i]);
+  return add(rowPart(src, rowIdx[0]), i * src.coef[s.rowDims.back()]);
+}
+
+Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
                               const PanelValues &pv, Value out) {
   int64_t nv = pv.numVectors;
-  // Row indices: the flat row number delinearized over the row dimensions.
-  SmallVector<RowIndices> rowIdx(rows);
-  for (int64_t i = 0; i < rows; ++i) {
-    Value rem = add(firstRow, i);
-    for (int64_t q = static_cast<int64_t>(s.rowDims.size()) - 1; q >= 0; --q) {
-      unsigned d = s.rowDims[q];
-      if (q == 0) {
-        rowIdx[i][d] = rem;
-        break;
-      }
-      Value e = index(s.extents[d]);
-      rowIdx[i][d] = arith::RemUIOp::create(b, loc, rem, e);
-      rem = arith::DivUIOp::create(b, loc, rem, e);
-    }
-  }
+  int64_t rows = static_cast<int64_t>(rowIdx.size());
   auto colOf = [&](int64_t j) { return add(pv.colBase, kLanes * j); };
 
   SmallVector<Value> lhsOffsets;
@@ -562,11 +558,13 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
   lhsSrc.coef = s.lhsCoef;
   lhsSrc.constant = s.lhsConstant;
   for (int64_t i = 0; i < rows; ++i)
-    lhsOffsets.push_back(rowPart(lhsSrc, rowIdx[i]));
+    lhsOffsets.push_back(tileRowPart(lhsSrc, rowIdx, consecutive, i));
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
-    Value initRow = dependsOnRow(s.init) ? rowPart(s.init, rowIdx[i]) : Value();
+    Value initRow = dependsOnRow(s.init)
+                        ? tileRowPart(s.init, rowIdx, consecutive, i)
+                        : Value();
     for (int64_t j = 0; j < nv; ++j) {
       Value v = initRow ? readSource(s.init, initRow, colOf(j),
                                      lanesOf(pv.validCols, j))
@@ -583,15 +581,85 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
   auto resultType = cast<RankedTensorType>(out.getType());
   auto perm =
       AffineMap::getMinorIdentityMap(resultType.getRank(), 1, b.getContext());
-  for (int64_t i = 0; i < rows; ++i) {
-    // Row offsets of the row-dependent epilogue operands: [stage][operand].
-    SmallVector<SmallVector<Value>> epiRowOffsets;
+  // Row-dependent epilogue operands of row i: [stage][operand] -> offset.
+  auto epiRowOffsets = [&](int64_t i) {
+    SmallVector<SmallVector<Value>> offsets;
     if (epi)
       for (const EpilogueStage &stage : epi->stages) {
-        auto &offs = epiRowOffsets.emplace_back();
+        auto &offs = offsets.emplace_back();
         for (auto &[arg, src] : stage.operands)
-          offs.push_back(dependsOnRow(src) ? rowPart(src, rowIdx[i]) : Value());
+          offs.push_back(dependsOnRow(src)
+                             ? tileRowPart(src, rowIdx, consecutive, i)
+                             : Value());
       }
+    return offsets;
+  };
+  auto rowIndices = [&](int64_t i, Value col) {
+    SmallVector<Value> indices;
+    for (int64_t d : resultDims)
+      indices.push_back(d < 0                    ? index(0)
+                        : d == int64_t(s.colDim) ? col
+                                                 : rowIdx[i].lookup(d));
+    return indices;
+  };
+
+  // A panel of exactly half a vector of columns (8 output channels with
+  // 16 lanes): two rows share one vector for the epilogue (the rescale
+  // arithmetic runs once per pair instead of on half-empty vectors), then
+  // each half is stored to its row without a mask.
+  int64_t half = kLanes / 2;
+  int64_t first = 0;
+  if (nv == 1 && pv.validCols == half && rows >= 2) {
+    SmallVector<int64_t> lowHalves;
+    for (int64_t l = 0; l < half; ++l)
+      lowHalves.push_back(l);
+    for (int64_t l = 0; l < half; ++l)
+      lowHalves.push_back(kLanes + l);
+    auto pair = [&](Value lo, Value hi) -> Value {
+      return vector::ShuffleOp::create(b, loc, lo, hi, lowHalves);
+    };
+    // Per-column operands, duplicated once per tile.
+    SmallVector<SmallVector<Value>> columnPairs;
+    if (epi)
+      for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+        auto &values = columnPairs.emplace_back();
+        for (auto [o, entry] : llvm::enumerate(stage.operands))
+          values.push_back(dependsOnRow(entry.second)
+                               ? Value()
+                               : pair(pv.epilogue[k][o][0],
+                                      pv.epilogue[k][o][0]));
+      }
+    for (; first + 1 < rows; first += 2) {
+      SmallVector<SmallVector<Value>> offs[2] = {epiRowOffsets(first),
+                                                 epiRowOffsets(first + 1)};
+      Value v = pair(acc[first], acc[first + 1]);
+      if (epi)
+        for (auto [k, stage] : llvm::enumerate(epi->stages)) {
+          SmallVector<Value> operands;
+          for (auto [o, entry] : llvm::enumerate(stage.operands))
+            operands.push_back(
+                columnPairs[k][o]
+                    ? columnPairs[k][o]
+                    : pair(readSource(entry.second, offs[0][k][o], colOf(0),
+                                      half),
+                           readSource(entry.second, offs[1][k][o], colOf(0),
+                                      half)));
+          v = applyStage(stage, v, operands);
+        }
+      for (int64_t r = 0; r < 2; ++r) {
+        Value part = vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{r * half}, ArrayRef<int64_t>{half},
+            ArrayRef<int64_t>{1});
+        out = vector::TransferWriteOp::create(b, loc, part, out,
+                                              rowIndices(first + r, colOf(0)),
+                                              perm, ArrayRef<bool>{true})
+                  .getResult();
+      }
+    }
+  }
+
+  for (int64_t i = first; i < rows; ++i) {
+    SmallVector<SmallVector<Value>> offs = epiRowOffsets(i);
     for (int64_t j = 0; j < nv; ++j) {
       int64_t lanes = lanesOf(pv.validCols, j);
       Value v = acc[i * nv + j];
@@ -599,18 +667,13 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
         for (auto [k, stage] : llvm::enumerate(epi->stages)) {
           SmallVector<Value> operands;
           for (auto [o, entry] : llvm::enumerate(stage.operands))
-            operands.push_back(epiRowOffsets[k][o]
-                                   ? readSource(entry.second,
-                                                epiRowOffsets[k][o], colOf(j),
-                                                lanes)
+            operands.push_back(offs[k][o]
+                                   ? readSource(entry.second, offs[k][o],
+                                                colOf(j), lanes)
                                    : pv.epilogue[k][o][j]);
           v = applyStage(stage, v, operands);
         }
-      SmallVector<Value> indices;
-      for (int64_t d : resultDims)
-        indices.push_back(d < 0                    ? index(0)
-                          : d == int64_t(s.colDim) ? colOf(j)
-                                                   : rowIdx[i].lookup(d));
+      SmallVector<Value> indices = rowIndices(i, colOf(j));
       if (lanes == kLanes)
         out = vector::TransferWriteOp::create(b, loc, v, out, indices, perm,
                                               ArrayRef<bool>{true})
@@ -618,7 +681,7 @@ Value KernelEmitter::emitTile(Value firstRow, int64_t rows,
       else
         out = vector::TransferWriteOp::create(
                   b, loc, v, out, indices, AffineMapAttr::get(perm),
-                  mask(lanes, kLanes), b.getBoolArrayAttr({false}))
+                  mask(lanes, kLanes), maskedInBounds())
                   .getResult();
     }
   }
@@ -705,7 +768,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
                 : vector::TransferReadOp::create(
                       b, loc, lhsType, lhsFlat, ValueRange{at},
                       AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
-                      zero, mask(lanes, kLanes), b.getBoolArrayAttr({false}));
+                      zero, mask(lanes, kLanes), maskedInBounds());
         if (s.extendLhs)
           a = arith::ExtSIOp::create(b, loc, accType, a);
         Value &c = result[i * nv + j];
@@ -735,7 +798,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
               : vector::TransferReadOp::create(
                     b, loc, quad, lhsFlat, ValueRange{off},
                     AffineMap::getMinorIdentityMap(1, 1, b.getContext()), zero,
-                    mask(validBytes, 4), b.getBoolArrayAttr({false}));
+                    mask(validBytes, 4), maskedInBounds());
       Value word =
           vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x);
       Value splat = vector::BroadcastOp::create(b, loc, accType, word);

@@ -104,28 +104,44 @@ RankedTensorType staticTensor(Value v) {
 /// the innermost dimension whole (the interior of a padded tensor, which a
 /// kernel wrote in place: see ContractionEmit.cpp), the offsets are into the
 /// sliced tensor instead, and `value` becomes that tensor, so that reading
-/// it needs no copy of the slice.
+/// it needs no copy of the slice. Slices of such slices (a strided 1x1
+/// convolution reads the top-left part of the interior) are followed to the
+/// outermost tensor: reading the inner slice's source would leave a read of
+/// the kernel's own result, which canonicalization makes of
+/// `extract_slice(insert_slice(result))`, and bufferization then copies the
+/// padded tensor's interior twice.
 LogicalResult linearizeOperand(Value &value, AffineMap map,
                                SmallVector<int64_t> &coef,
                                int64_t &constant) {
   RankedTensorType type = staticTensor(value);
   if (!type)
     return failure();
-  auto slice = value.getDefiningOp<tensor::ExtractSliceOp>();
-  RankedTensorType base = slice ? staticTensor(slice.getSource()) : nullptr;
-  if (!base || base.getRank() != type.getRank() || type.getRank() == 0 ||
-      !slice.hasUnitStride() ||
-      ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
-      base.getShape().back() != type.getShape().back())
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> offsets(rank, 0);
+  Value source = value;
+  RankedTensorType base;
+  while (auto slice = source.getDefiningOp<tensor::ExtractSliceOp>()) {
+    RankedTensorType from = staticTensor(slice.getSource());
+    if (!from || rank == 0 || from.getRank() != rank ||
+        !slice.hasUnitStride() ||
+        ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
+        from.getShape().back() != type.getShape().back())
+      break;
+    for (int64_t j = 0; j < rank; ++j)
+      offsets[j] += slice.getStaticOffsets()[j];
+    source = slice.getSource();
+    base = from;
+  }
+  if (!base)
     return linearize(map, type.getShape(), coef, constant);
   if (failed(linearize(map, base.getShape(), coef, constant)))
     return failure();
   int64_t stride = 1;
-  for (int64_t j = base.getRank() - 1; j >= 0; --j) {
-    constant += slice.getStaticOffsets()[j] * stride;
+  for (int64_t j = rank - 1; j >= 0; --j) {
+    constant += offsets[j] * stride;
     stride *= base.getShape()[j];
   }
-  value = slice.getSource();
+  value = source;
   return success();
 }
 

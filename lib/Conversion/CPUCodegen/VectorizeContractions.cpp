@@ -11,6 +11,7 @@
 #include "qmlir/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -73,6 +74,13 @@ struct CPUVectorizeContractionsPass
       std::optional<cpu::EpilogueSpec> epilogue = cpu::matchEpilogue(*spec);
       cpu::emitContraction(rewriter, *spec, epilogue ? &*epilogue : nullptr,
                            options);
+    }
+    // The kernels' 64-bit rescales on even and odd lanes.
+    {
+      RewritePatternSet patterns(&getContext());
+      cpu::populateRescaleEvenOddPatterns(patterns);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
     }
   }
 };

@@ -16,7 +16,7 @@
 // CHECK-COUNT-2: vector.fma
 // CHECK: scf.yield
 // CHECK: %[[MASK:.*]] = vector.constant_mask [4] : vector<16xi1>
-// CHECK: vector.transfer_write %[[ACC]]#1, %{{.*}}[%{{.*}}, %{{.*}}], %[[MASK]] : vector<16xf32>, tensor<5x20xf32>
+// CHECK: vector.transfer_write %[[ACC]]#1, %{{.*}}[%{{.*}}, %{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<16xf32>, tensor<5x20xf32>
 // CHECK-NOT: linalg.
 func.func @matmul(%a: tensor<5x8xf32>) -> tensor<5x20xf32> {
   %b = arith.constant dense<0.5> : tensor<8x20xf32>
@@ -59,7 +59,7 @@ func.func @matmul(%a: tensor<5x8xf32>) -> tensor<5x20xf32> {
 // VNNI: vector.shape_cast %{{.*}} : vector<64xi32> to vector<16x4xi32>
 // VNNI: vector.multi_reduction <add>, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
 // VNNI: %[[TAIL:.*]] = vector.constant_mask [2] : vector<4xi1>
-// VNNI: vector.transfer_read %{{.*}}, %[[TAIL]] : tensor<{{[0-9]+}}xi8>, vector<4xi8>
+// VNNI: vector.transfer_read %{{.*}}, %[[TAIL]] {in_bounds = [true]} : tensor<{{[0-9]+}}xi8>, vector<4xi8>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch = affine_map<(d0, d1, d2, d3) -> (d3)>
 func.func @conv_q(%x: tensor<2x5x5x3xi8>) -> tensor<2x4x4x5xi8> {
@@ -197,7 +197,7 @@ func.func @pools(%x: tensor<2x6x6x20xi8>) -> (tensor<2x3x3x20xi8>, tensor<2x3x3x
 // kernel reads the padded tensor, the result's other use (returned) its
 // interior.
 // CHECK-LABEL: func.func @padded_result
-// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x6x7x16xf32>
+// CHECK: %[[E:.*]] = bufferization.alloc_tensor() : tensor<1x6x7x16xf32>
 // CHECK-COUNT-4: linalg.fill
 // CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x6x7x16xf32> to tensor<1x4x5x16xf32>
 // CHECK: vector.transfer_write %{{.*}}, %[[IN]][%{{.*}}]
@@ -218,4 +218,67 @@ func.func @padded_result(%x: tensor<1x4x5x3xf32>) -> (tensor<1x4x5x16xf32>, tens
   } : tensor<1x4x5x16xf32> to tensor<1x6x7x16xf32>
   %y2 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x6x7x16xf32>, tensor<16x3x3x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
   return %y, %y2 : tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>
+}
+
+// -----
+
+// Two results padded to the same shape (the two convolutions of a residual
+// block): each kernel writes into a padded tensor of its own. (With
+// tensor.empty, CSE merged the two and bufferization copied the padded
+// tensors around the second kernel.)
+// CHECK-LABEL: func.func @two_padded_results
+// CHECK: bufferization.alloc_tensor() : tensor<1x6x7x16xf32>
+// CHECK: bufferization.alloc_tensor() : tensor<1x6x7x16xf32>
+// CHECK-NOT: bufferization.alloc_tensor
+// CHECK: return
+func.func @two_padded_results(%x: tensor<1x4x5x16xf32>) -> (tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<16x1x1x16xf32>
+  %w2 = arith.constant dense<0.25> : tensor<16x3x3x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x5x16xf32>, tensor<16x1x1x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %p = tensor.pad %y low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x16xf32> to tensor<1x6x7x16xf32>
+  %y2 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x6x7x16xf32>, tensor<16x3x3x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %p2 = tensor.pad %y2 low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x16xf32> to tensor<1x6x7x16xf32>
+  %y3 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p2, %w2 : tensor<1x6x7x16xf32>, tensor<16x3x3x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  return %y, %y3 : tensor<1x4x5x16xf32>, tensor<1x4x5x16xf32>
+}
+
+// -----
+
+// A result that is padded and also read through a slice of itself (a 1x1
+// stride-2 convolution reads the top-left part, as resnet's downsampling
+// does): the second kernel reads the padded tensor at the slice's offsets,
+// not the first kernel's own result (which would make bufferization copy
+// the interior out of the padded tensor and back).
+// CHECK-LABEL: func.func @slice_of_padded_result
+// CHECK: %[[P:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x4x5x16xf32> into tensor<1x6x7x16xf32>
+// CHECK-NOT: tensor.collapse_shape %{{.*}} : tensor<1x4x5x16xf32>
+// CHECK: tensor.collapse_shape %[[P]] {{\[}}[0, 1, 2, 3]] : tensor<1x6x7x16xf32> into tensor<672xf32>
+// CHECK-NOT: tensor.collapse_shape %{{.*}} : tensor<1x4x5x16xf32>
+// CHECK: return
+func.func @slice_of_padded_result(%x: tensor<1x4x5x16xf32>) -> (tensor<1x4x5x16xf32>, tensor<1x2x2x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<16x1x1x16xf32>
+  %w2 = arith.constant dense<0.25> : tensor<16x3x3x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x5x16xf32>, tensor<16x1x1x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %p = tensor.pad %y low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x16xf32> to tensor<1x6x7x16xf32>
+  %y2 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x6x7x16xf32>, tensor<16x3x3x16xf32>) outs(%init : tensor<1x4x5x16xf32>) -> tensor<1x4x5x16xf32>
+  %s = tensor.extract_slice %y[0, 0, 0, 0] [1, 3, 3, 16] [1, 1, 1, 1] : tensor<1x4x5x16xf32> to tensor<1x3x3x16xf32>
+  %e3 = tensor.empty() : tensor<1x2x2x16xf32>
+  %init3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
+  %y3 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%s, %w : tensor<1x3x3x16xf32>, tensor<16x1x1x16xf32>) outs(%init3 : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
+  return %y2, %y3 : tensor<1x4x5x16xf32>, tensor<1x2x2x16xf32>
 }

@@ -1,0 +1,68 @@
+//===- PaddedResult.cpp - kernels that write into a padded tensor ---------===//
+//
+// A kernel whose result the next convolution pads writes into the interior
+// of the padded tensor; only the borders are filled (Lowering.md §6,
+// "Padding written in place"). These find such a pad and build the tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Contraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+tensor::PadOp qmlir::cpu::fusablePad(Operation *anchor) {
+  for (Operation *user : anchor->getResult(0).getUsers()) {
+    auto pad = dyn_cast<tensor::PadOp>(user);
+    if (!pad || pad.getNofold() || !pad.getResultType().hasStaticShape() ||
+        !pad.getLow().empty() || !pad.getHigh().empty() ||
+        llvm::any_of(pad.getStaticLow(), [](int64_t v) { return v < 0; }) ||
+        llvm::any_of(pad.getStaticHigh(), [](int64_t v) { return v < 0; }))
+      continue;
+    Value value = pad.getConstantPaddingValue();
+    if (value && matchPattern(value, m_Constant()))
+      return pad;
+  }
+  return nullptr;
+}
+
+Value qmlir::cpu::paddedBorders(OpBuilder &b, Location loc,
+                                tensor::PadOp pad) {
+  RankedTensorType type = pad.getResultType();
+  TypedAttr padAttr;
+  matchPattern(pad.getConstantPaddingValue(), m_Constant(&padAttr));
+  Value padValue = arith::ConstantOp::create(b, loc, padAttr);
+  // A new buffer, not a tensor.empty: CSE merges equal tensor.empty ops and
+  // the fills of their borders, and two kernels writing their outputs into
+  // the same padded tensor made one-shot bufferization copy it (whole
+  // padded activations copied three times around every residual block).
+  Value t = bufferization::AllocTensorOp::create(b, loc, type,
+                                                 /*dynamicSizes=*/ValueRange());
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  for (int64_t d = 0; d < rank; ++d)
+    for (bool isLow : {true, false}) {
+      int64_t width = isLow ? low[d] : high[d];
+      if (width == 0)
+        continue;
+      SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
+      sizes[d] = width;
+      if (!isLow)
+        offsets[d] = type.getDimSize(d) - width;
+      auto offs = getAsIndexOpFoldResult(b.getContext(), offsets);
+      auto szs = getAsIndexOpFoldResult(b.getContext(), sizes);
+      Value border =
+          tensor::ExtractSliceOp::create(b, loc, t, offs, szs, strides);
+      Value filled =
+          linalg::FillOp::create(b, loc, ValueRange{padValue}, border)
+              .getResult(0);
+      t = tensor::InsertSliceOp::create(b, loc, filled, t, offs, szs, strides);
+    }
+  return t;
+}
