@@ -235,7 +235,10 @@ def quantize_and_run(args, res, work, mlir, remaining, ins):
         if p.returncode:
             text = p.stderr + p.stdout
             res["q_status"] = "crash" if crashed(p.returncode, text) else "error"
-            res["q_reason"] = what + ": " + first_line(p.stderr or text)
+            errs = [l.strip() for l in text.splitlines()
+                    if "error" in l.lower() or "Stack dump" in l]
+            res["q_reason"] = what + ": " + (errs[0] if errs else
+                                             first_line(text))
             return
     res["q_status"], res["q_reason"] = "ok", ""
 
