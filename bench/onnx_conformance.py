@@ -484,6 +484,9 @@ def main():
                     "every model that imports; reports crashes and hangs of "
                     "those steps (no report file is written)")
     args = ap.parse_args()
+    # Error lines quote models and tools: never let an odd character stop
+    # the report.
+    sys.stdout.reconfigure(errors="backslashreplace")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     args.translate = os.path.join(args.build, "bin", "qmlir-translate")
     args.qrun = os.path.join(args.build, "bin", "qrun")
@@ -503,7 +506,13 @@ def main():
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_test, args, s, n): (s, n) for s, n in tests}
         for fut in cf.as_completed(futures):
-            r = fut.result()
+            try:
+                r = fut.result()
+            except Exception as e:  # noqa: BLE001 - a bug here, not a test
+                s, n = futures[fut]
+                print("ERROR %s/%s: the script failed: %r" % (s, n, e),
+                      flush=True)
+                continue
             results.append(r)
             status = "OK" if r["matched"] else ("CRASH" if r["crash"] else
                                                 "HANG" if r["hang"] else "FAIL")
