@@ -279,6 +279,20 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                << "; expected N, C and at least one spatial dimension"
                << (w >= 0 ? ", the same rank for both" : "");
     }
+    // Gemm's inference reads dims 0 and 1 of A and B without checking their
+    // rank (a rank-1 B was a SIGSEGV inside libonnx, found by
+    // fuzz-import-onnx).
+    if (node.op_type() == "Gemm" && node.domain().empty())
+      for (int idx : {0, 1}) {
+        if (idx >= node.input_size())
+          continue;
+        auto it = ranks.find(node.input(idx));
+        if (it != ranks.end() && it->second != 2)
+          return report.error()
+                 << "node '" << nodeName(node, i) << "' (Gemm): input '"
+                 << node.input(idx) << "' has rank " << it->second
+                 << "; expected rank 2";
+      }
     // An `axis` far out of range (LayerNormalization axis = INT64_MAX) is a
     // SIGSEGV in libonnx's inference (found by fuzz-import-onnx); the
     // bound is loose ([-rank - 1, rank]) since ops differ at the edges.
