@@ -210,12 +210,45 @@ def crashed(proc_rc, text):
         "Sanitizer" in text or "runtime error:" in text
 
 
+def quantize_and_run(args, res, work, mlir, remaining, ins):
+    """--quantize: calibrates the imported model on a few random samples,
+    quantizes it and runs it on the test's inputs (outputs not compared: the
+    quantization error is not the question here, crashes are). Records
+    q_status ok / error (a clean diagnostic) / crash / hang and q_reason."""
+    qmlir = os.path.join(work, "quant.mlir")
+    steps = [[args.qopt, mlir, "--qnn-fold-batchnorm",
+              "--qnn-insert-calibration",
+              "--qnn-calibrate=num-samples=4", "--qnn-quantize",
+              "--mlir-print-debuginfo=false", "-o", qmlir],
+             [args.qrun, qmlir] + sum(
+                 (["--input", os.path.join(work, "q%d.npy" % j)]
+                  for j in remaining), [])]
+    for j in remaining:
+        np.save(os.path.join(work, "q%d.npy" % j), ins[j])
+    for what, cmd in zip(("quantize", "quantized run"), steps):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True,
+                               timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            res["q_status"], res["q_reason"] = "hang", what + " timed out"
+            return
+        if p.returncode:
+            text = p.stderr + p.stdout
+            res["q_status"] = "crash" if crashed(p.returncode, text) else "error"
+            errs = [l.strip() for l in text.splitlines()
+                    if "error" in l.lower() or "Stack dump" in l]
+            res["q_reason"] = what + ": " + (errs[0] if errs else
+                                             first_line(text))
+            return
+    res["q_status"], res["q_reason"] = "ok", ""
+
+
 def run_test(args, suite, name):
     d = os.path.join(DATA, suite, name)
     res = {"suite": suite, "name": name, "imported": False,
            "executed": False, "matched": False, "reason": "", "bound": [],
            "crash": False, "hang": False, "in_scope": False, "scope": "",
-           "seconds": 0.0}
+           "seconds": 0.0, "q_status": "", "q_reason": ""}
     start = time.time()
     try:
         model = onnx.load(os.path.join(d, "model.onnx"))
@@ -260,6 +293,8 @@ def run_test(args, suite, name):
             res["reason"] = first_line(p.stderr).replace(model_path, "model.onnx")
             return res
         res["imported"] = True
+        if args.quantize:
+            quantize_and_run(args, res, work, mlir, remaining, datasets[0][0])
         for k, (ins, outs) in enumerate(datasets):
             cmd = [args.qrun, mlir, "--rtol=%g" % RTOL, "--atol=%g" % ATOL]
             for j in remaining:
@@ -444,10 +479,18 @@ def main():
     ap.add_argument("--tests", nargs="*", default=None,
                     help="run only these suite/name tests (no report)")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--quantize", action="store_true",
+                    help="also calibrate (4 random samples), quantize and run "
+                    "every model that imports; reports crashes and hangs of "
+                    "those steps (no report file is written)")
     args = ap.parse_args()
+    # Error lines quote models and tools: never let an odd character stop
+    # the report.
+    sys.stdout.reconfigure(errors="backslashreplace")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     args.translate = os.path.join(args.build, "bin", "qmlir-translate")
     args.qrun = os.path.join(args.build, "bin", "qrun")
+    args.qopt = os.path.join(args.build, "bin", "qopt")
     if args.out is None:
         args.out = os.path.join(root, "docs", "ONNXConformance.md")
     args.work = args.work or tempfile.mkdtemp(prefix="onnx-conformance.")
@@ -463,16 +506,27 @@ def main():
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_test, args, s, n): (s, n) for s, n in tests}
         for fut in cf.as_completed(futures):
-            r = fut.result()
+            try:
+                r = fut.result()
+            except Exception as e:  # noqa: BLE001 - a bug here, not a test
+                s, n = futures[fut]
+                print("ERROR %s/%s: the script failed: %r" % (s, n, e),
+                      flush=True)
+                continue
             results.append(r)
             status = "OK" if r["matched"] else ("CRASH" if r["crash"] else
                                                 "HANG" if r["hang"] else "FAIL")
-            print("%-5s %s/%s %s" % (status, r["suite"], r["name"],
-                                     "" if r["matched"] else r["reason"][:150]),
+            q = ""
+            if args.quantize and r["q_status"]:
+                q = " | quantized: %s %s" % (r["q_status"].upper(),
+                                             r["q_reason"][:150])
+            print("%-5s %s/%s %s%s" % (status, r["suite"], r["name"],
+                                       "" if r["matched"] else
+                                       r["reason"][:150], q),
                   flush=True)
     results.sort(key=lambda r: (SUITES.index(r["suite"]), r["name"]))
     elapsed = time.time() - start
-    partial = args.only or args.tests is not None
+    partial = args.only or args.tests is not None or args.quantize
     bugs = write_report(args, results, elapsed) if not partial else [
         r for r in results if r["in_scope"] and not r["matched"] and
         (not known_limit(r["reason"]) or r["crash"] or r["hang"])]
@@ -485,8 +539,16 @@ def main():
                            sum(r["executed"] for r in results),
                            sum(r["matched"] for r in results), crashes, hangs,
                            sum(r["in_scope"] for r in results), len(bugs)))
+    qbad = 0
+    if args.quantize:
+        qs = [r["q_status"] for r in results]
+        qbad = qs.count("crash") + qs.count("hang")
+        print("quantize -> run of the %d imported: %d ran, %d clean errors, "
+              "%d crashes, %d hangs" % (sum(r["imported"] for r in results),
+                                        qs.count("ok"), qs.count("error"),
+                                        qs.count("crash"), qs.count("hang")))
     shutil.rmtree(args.work, ignore_errors=True)
-    return 1 if crashes or hangs or bugs else 0
+    return 1 if crashes or hangs or bugs or qbad else 0
 
 
 if __name__ == "__main__":

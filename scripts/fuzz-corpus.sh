@@ -74,6 +74,28 @@ if [ -x "$build/bin/qopt" ]; then
     -o /dev/null 2>/dev/null || true
   rm -f "$out/x.npy"
 fi
+# Accelerator artifacts (.qart) as the Target tests make them: all-NPU for
+# the int8 and 4-bit targets, mixed NPU/CPU (with a CPU segment's shared
+# object) and one with a layer pushed to the CPU by the memory limit.
+mkdir -p "$out/fuzz-npu-artifact"
+if [ -x "$build/bin/qmlir-compile" ]; then
+  tmp=$(mktemp -d)
+  cnn="$root/test/Target/Inputs/small-cnn-calibrated.mlir"
+  art() { # target.json mlir name
+    "$build/bin/qmlir-compile" "$2" --target "$1" \
+      -o "$out/fuzz-npu-artifact/$3.qart" > /dev/null 2>&1 || true; }
+  for t in int8 edge-lowbit; do
+    "$build/bin/qopt" "$cnn" --qnn-legalize-bitwidth=target="$root/targets/$t.json" \
+      --qnn-quantize -o "$tmp/$t.mlir" 2>/dev/null &&
+      art "$root/targets/$t.json" "$tmp/$t.mlir" "$t"
+  done
+  if [ -f "$tmp/int8.mlir" ]; then
+    art "$root/test/Target/Inputs/conv-dense.json" "$tmp/int8.mlir" mixed
+    art "$root/test/Target/Inputs/int8-100-bytes.json" "$tmp/int8.mlir" mem
+    art "$root/targets/cpu.json" "$tmp/int8.mlir" cpu
+  fi
+  rm -rf "$tmp"
+fi
 for t in "$out"/*/; do
   printf '%-24s %5d files %8d KiB\n' "$(basename "$t")" "$(ls "$t" | wc -l)" "$(du -sk "$t" | cut -f1)"
 done

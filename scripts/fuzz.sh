@@ -12,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-60}"
 build="${2:-$root/build-asan}"
 corpus="${3:-$build/fuzz-corpus}"
-targets="${QMLIR_FUZZ_TARGETS:-fuzz-import-onnx fuzz-import-onnxtxt fuzz-import-tf-pb fuzz-import-tf-pbtxt fuzz-quant-config fuzz-calib-stats fuzz-target-json fuzz-npy fuzz-mlir}"
+targets="${QMLIR_FUZZ_TARGETS:-fuzz-import-onnx fuzz-import-onnxtxt fuzz-import-tf-pb fuzz-import-tf-pbtxt fuzz-quant-config fuzz-calib-stats fuzz-target-json fuzz-npy fuzz-mlir fuzz-npu-artifact}"
 # Leaks in libonnx/protobuf/MLIR singletons are not reader bugs; every
 # other sanitizer report stops the run as a crash.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:allocator_may_return_null=1}"

@@ -14,6 +14,8 @@ packages=(
   # Toolchain and MLIR/LLVM 22.
   cmake ninja-build ccache clang-22 llvm-22-dev llvm-22-tools
   libmlir-22-dev mlir-22-tools
+  # ASan/UBSan/libFuzzer runtimes of the hardening build (build-asan).
+  libclang-rt-22-dev
   # The OpenMP runtime that multi-threaded generated code calls.
   libomp-dev
   # Importers and tests.

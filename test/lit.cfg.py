@@ -68,6 +68,12 @@ if os.path.isdir(os.path.join(ort_modules, "onnxruntime-node")):
     config.available_features.add("onnxruntime")
     config.environment["NODE_PATH"] = ort_modules
 
+# A sanitizer build (-DQMLIR_SANITIZE / -DQMLIR_ENABLE_FUZZERS, build-asan):
+# tests that need the whole build installed (test/Package) are unsupported
+# there, since scripts/sanitize.sh builds only the tools.
+if getattr(config, "qmlir_sanitize", ""):
+    config.available_features.add("sanitizer")
+
 # The C API example (examples/capi), built beside the tools.
 llvm_config.add_tool_substitutions(
     [ToolSubst("qmlir-capi-example", unresolved="ignore")], tool_dirs)

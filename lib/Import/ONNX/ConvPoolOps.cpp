@@ -275,6 +275,20 @@ static LogicalResult importConvTranspose(NodeImporter &n) {
     return n.unsupportedAttr("auto_pad", *autoPad,
                              "expected NOTSET, VALID, SAME_UPPER or "
                              "SAME_LOWER");
+  // The output size below is computed in int64_t: values past 2^31 would
+  // overflow it (output_padding = INT64_MAX was signed overflow, found by
+  // fuzz-import-onnx). No real model comes near.
+  constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
+  for (auto [attrName, values] :
+       {std::pair<StringRef, ArrayRef<int64_t>>{"strides", *strides},
+        {"dilations", *dilations},
+        {"output_padding", *outPad},
+        {"output_shape", *outShape}})
+    if (llvm::any_of(values, [&](int64_t v) {
+          return v < 0 || v >= kMaxWindowValue;
+        }))
+      return n.unsupportedAttr(attrName, formatList(values),
+                               "values must be in [0, 2^31)");
   // Per spatial dim: crop at the begin and end, and extension at the end.
   SmallVector<int64_t> begin(r), end(r), extra(*outPad);
   for (size_t d = 0; d < r; ++d) {

@@ -91,7 +91,13 @@ bool isIntegerType(int32_t onnxType);
 /// null for types the importer does not represent.
 mlir::Type mlirElementType(mlir::MLIRContext *ctx, int32_t onnxType);
 
-/// Reads an ONNX TensorProto. Fails with a message in `error` on external
+/// Checks an ONNX TensorProto without reading its values: non-negative
+/// dims, the size limit (checkTensorSize), no external data, and as many
+/// stored values as its shape needs. Fails with a message in `error`.
+mlir::LogicalResult checkTensorData(const onnx::TensorProto &tensor,
+                                    std::string &error);
+
+/// Reads an ONNX TensorProto (after checkTensorData). Fails with a message in `error` on external
 /// data, unsupported element types and data that does not match the shape.
 mlir::FailureOr<HostTensor> readTensor(const onnx::TensorProto &tensor,
                                        std::string &error);

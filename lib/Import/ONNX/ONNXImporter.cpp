@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <onnx/checker.h>
@@ -278,6 +279,20 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                << "; expected N, C and at least one spatial dimension"
                << (w >= 0 ? ", the same rank for both" : "");
     }
+    // Gemm's inference reads dims 0 and 1 of A and B without checking their
+    // rank (a rank-1 B was a SIGSEGV inside libonnx, found by
+    // fuzz-import-onnx).
+    if (node.op_type() == "Gemm" && node.domain().empty())
+      for (int idx : {0, 1}) {
+        if (idx >= node.input_size())
+          continue;
+        auto it = ranks.find(node.input(idx));
+        if (it != ranks.end() && it->second != 2)
+          return report.error()
+                 << "node '" << nodeName(node, i) << "' (Gemm): input '"
+                 << node.input(idx) << "' has rank " << it->second
+                 << "; expected rank 2";
+      }
     // An `axis` far out of range (LayerNormalization axis = INT64_MAX) is a
     // SIGSEGV in libonnx's inference (found by fuzz-import-onnx); the
     // bound is loose ([-rank - 1, rank]) since ops differ at the edges.
@@ -303,6 +318,98 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                << "node '" << nodeName(node, i) << "' (" << node.op_type()
                << "): attribute '" << a.name() << "' must be positive";
     }
+  }
+  return success();
+}
+
+/// Ranks longer than this are refused before shape inference (the longest
+/// shape of any real model is far shorter; MLIR and ONNX set no limit).
+static constexpr int64_t kMaxShapeLength = 1024;
+
+/// Checks, before libonnx's checker and shape inference see them, the
+/// tensors stored in the model (initializers, Constant values: size limit,
+/// as many values as their dims need) and the length of every value that
+/// becomes a shape. libonnx's inference trusts both: a Constant declaring
+/// dims [INT64_MAX] with one value, negated and fed to ConstantOfShape, made
+/// it allocate one TensorShapeProto dimension per element (17.7 million
+/// before running out of memory, found by fuzz-import-onnx). Lengths of 1-D
+/// values are followed through the ops that keep or combine them; a shape
+/// input (ConstantOfShape, Expand, Reshape) longer than kMaxShapeLength is
+/// refused, naming the node.
+static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
+                                          Reporter &report) {
+  const onnx::GraphProto &graph = model.graph();
+  // Declared lengths of 1-D values (absent: unknown or not 1-D).
+  llvm::StringMap<int64_t> lengths;
+  auto declareDims = [&](const std::string &name, auto dims) {
+    if (dims.size() == 1 && dims[0] >= 0)
+      lengths[name] = dims[0];
+  };
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    std::string error;
+    if (failed(checkTensorData(t, error)))
+      return report.error() << "initializer '" << t.name() << "' " << error;
+    declareDims(t.name(), SmallVector<int64_t>(t.dims().begin(), t.dims().end()));
+  }
+  for (const onnx::ValueInfoProto &vi : graph.input()) {
+    if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape())
+      continue;
+    const onnx::TensorShapeProto &shape = vi.type().tensor_type().shape();
+    if (shape.dim_size() == 1 && shape.dim(0).has_dim_value())
+      lengths.try_emplace(vi.name(), shape.dim(0).dim_value());
+  }
+  static const llvm::StringSet<> kKeepLength = {
+      "Identity", "Neg", "Abs", "Cast", "Relu", "Sign", "Floor", "Ceil",
+      "Round", "Clip", "Not", "CastLike"};
+  static const llvm::StringSet<> kBroadcast = {
+      "Add", "Sub", "Mul", "Div", "Max", "Min", "Pow", "Mod", "And", "Or",
+      "Xor", "Where", "Sum", "Mean"};
+  // (op, the input that is a shape)
+  static const llvm::StringMap<int> kShapeInput = {
+      {"ConstantOfShape", 0}, {"Expand", 1}, {"Reshape", 1}};
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    auto lengthOf = [&](int idx) -> int64_t {
+      if (idx >= node.input_size())
+        return -1;
+      auto it = lengths.find(node.input(idx));
+      return it == lengths.end() ? -1 : it->second;
+    };
+    auto shapeInput = kShapeInput.find(node.op_type());
+    if (shapeInput != kShapeInput.end() &&
+        lengthOf(shapeInput->second) > kMaxShapeLength)
+      return report.error()
+             << "node '" << nodeName(node, i) << "' (" << node.op_type()
+             << "): shape input '" << node.input(shapeInput->second)
+             << "' has " << lengthOf(shapeInput->second)
+             << " elements, a rank above the limit of " << kMaxShapeLength;
+    int64_t out = -1;
+    if (node.op_type() == "Constant") {
+      for (const onnx::AttributeProto &a : node.attribute()) {
+        if (a.name() != "value" || !a.has_t())
+          continue;
+        std::string error;
+        if (failed(checkTensorData(a.t(), error)))
+          return report.error()
+                 << "node '" << nodeName(node, i)
+                 << "' (Constant): attribute 'value' " << error;
+        if (a.t().dims_size() == 1)
+          out = a.t().dims(0);
+      }
+    } else if (kKeepLength.contains(node.op_type())) {
+      out = lengthOf(0);
+    } else if (kBroadcast.contains(node.op_type())) {
+      for (int k = 0; k < node.input_size(); ++k)
+        out = std::max(out, lengthOf(k));
+    } else if (node.op_type() == "Concat") {
+      out = 0;
+      for (int k = 0; k < node.input_size() && out >= 0; ++k)
+        out = lengthOf(k) < 0 ? -1 : out + lengthOf(k);
+    }
+    if (out >= 0 && node.output_size() == 1)
+      lengths[node.output(0)] = out;
   }
   return success();
 }
@@ -407,6 +514,7 @@ static OwningOpRef<ModuleOp> importModel(StringRef contents,
   }
 
   if (failed(checkNodeInputs(model, report)) ||
+      failed(checkDeclaredTensors(model, report)) ||
       failed(checkPositiveAttributes(model, report)))
     return nullptr;
 

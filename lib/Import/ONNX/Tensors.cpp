@@ -249,27 +249,85 @@ static LogicalResult readValues(const std::string &raw, const Field &typed,
   return success();
 }
 
-FailureOr<HostTensor>
-qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
-                               std::string &error) {
-  HostTensor t;
+/// The number of values stored in `tensor`'s typed field for its data type
+/// and the width of one value in raw_data; {-1, 0} for types without a fixed
+/// layout here (strings, complex, 4-bit and undefined types).
+static std::pair<int64_t, size_t> storedValues(const onnx::TensorProto &t) {
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    return {t.float_data_size(), 4};
+  case onnx::TensorProto::DOUBLE:
+    return {t.double_data_size(), 8};
+  case onnx::TensorProto::INT64:
+    return {t.int64_data_size(), 8};
+  case onnx::TensorProto::UINT64:
+    return {t.uint64_data_size(), 8};
+  case onnx::TensorProto::UINT32:
+    return {t.uint64_data_size(), 4};
+  case onnx::TensorProto::INT32:
+    return {t.int32_data_size(), 4};
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16:
+    return {t.int32_data_size(), 2};
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    return {t.int32_data_size(), 1};
+  default:
+    return {-1, 0};
+  }
+}
+
+LogicalResult qmlir::onnx_import::checkTensorData(
+    const onnx::TensorProto &tensor, std::string &error) {
+  SmallVector<int64_t> shape;
   for (int64_t d : tensor.dims()) {
     if (d < 0) {
       error = "has an invalid dimension " + std::to_string(d);
       return failure();
     }
-    t.shape.push_back(d);
+    shape.push_back(d);
   }
   // Values are held as float or int64_t (8 bytes) on the host.
-  if (llvm::Error err = checkTensorSize(t.shape, 8)) {
+  if (llvm::Error err = checkTensorSize(shape, 8)) {
     error = llvm::toString(std::move(err));
     return failure();
   }
-  int64_t n = t.numElements();
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     error = "uses external data, which is not supported";
     return failure();
   }
+  auto [typed, width] = storedValues(tensor);
+  if (typed < 0)
+    return success();
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d; // no overflow: checkTensorSize bounded the product
+  const std::string &raw = tensor.raw_data();
+  if (raw.empty() && typed != n) {
+    error = "has " + std::to_string(typed) + " values but its shape " +
+            formatShape(shape) + " needs " + std::to_string(n);
+    return failure();
+  }
+  if (!raw.empty() && raw.size() != n * width) {
+    error = "has " + std::to_string(raw.size()) + " bytes of data but its " +
+            "shape " + formatShape(shape) + " needs " +
+            std::to_string(n * width);
+    return failure();
+  }
+  return success();
+}
+
+FailureOr<HostTensor>
+qmlir::onnx_import::readTensor(const onnx::TensorProto &tensor,
+                               std::string &error) {
+  if (failed(checkTensorData(tensor, error)))
+    return failure();
+  HostTensor t;
+  t.shape.assign(tensor.dims().begin(), tensor.dims().end());
+  int64_t n = t.numElements();
   const std::string &raw = tensor.raw_data();
   std::string shape = formatShape(t.shape);
   t.dataType = tensor.data_type();

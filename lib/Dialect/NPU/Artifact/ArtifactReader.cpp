@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/Endian.h"
 
 #include <cstring>
 
@@ -33,11 +34,20 @@ private:
                                    buffer.getBufferIdentifier() + ": " +
                                        message);
   }
+  /// The elements of `v`, read unaligned: the FlatBuffers verifier checks
+  /// a vector's length field for 4-byte alignment only, so the 8-byte
+  /// elements of a damaged file can sit at a 4-byte boundary (a misaligned
+  /// load, undefined behaviour; found by fuzz-npu-artifact).
   template <typename T>
   static std::vector<int64_t> longs(const fb::Vector<T> *v) {
     std::vector<int64_t> out;
-    if (v)
-      out.assign(v->begin(), v->end());
+    if (!v)
+      return out;
+    const uint8_t *data = v->Data();
+    out.reserve(v->size());
+    for (size_t i = 0, e = v->size(); i < e; ++i)
+      out.push_back(llvm::support::endian::read<T, llvm::endianness::little>(
+          data + i * sizeof(T)));
     return out;
   }
   llvm::Error unpack(const qart::PackedInts *p, std::vector<int64_t> &out,
