@@ -243,12 +243,64 @@ def quantize_and_run(args, res, work, mlir, remaining, ins):
     res["q_status"], res["q_reason"] = "ok", ""
 
 
+def fold_and_compare(args, res, work, mlir, remaining, ins, n_outputs):
+    """--fold: for a model whose import has a qnn.batch_norm, runs it as
+    imported and after qnn-fold-batchnorm on the test's inputs and compares
+    the two: rtol 1e-5, atol 1e-5 of the largest output magnitude (the
+    issue's "within 1e-5 relative"; a pure relative test would fail on
+    outputs that are 0 up to float rounding). Records f_status ok / mismatch
+    / error / crash / hang and f_reason."""
+    with open(mlir) as f:
+        if "qnn.batch_norm" not in f.read():
+            return
+    inputs = []
+    for j in remaining:
+        path = os.path.join(work, "f%d.npy" % j)
+        np.save(path, ins[j])
+        inputs += ["--input", path]
+    ref = [os.path.join(work, "ref%d.npy" % j) for j in range(n_outputs)]
+    folded = os.path.join(work, "folded.mlir")
+    steps = [("run", [args.qrun, mlir] + inputs +
+              sum((["--output", r] for r in ref), [])),
+             ("fold", [args.qopt, mlir, "--qnn-fold-batchnorm",
+                       "--mlir-print-debuginfo=false", "-o", folded])]
+    for what, cmd in steps:
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True,
+                               timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            res["f_status"], res["f_reason"] = "hang", what + " timed out"
+            return
+        if p.returncode:
+            text = p.stderr + p.stdout
+            res["f_status"] = "crash" if crashed(p.returncode, text) else "error"
+            res["f_reason"] = what + ": " + first_line(text)
+            return
+    largest = max(float(np.max(np.abs(np.load(r)))) if np.load(r).size else 0.0
+                  for r in ref)
+    cmd = [args.qrun, folded, "--rtol=1e-5", "--atol=%g" % (1e-5 * largest)] \
+        + inputs + sum((["--expect", r] for r in ref), [])
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True,
+                           timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        res["f_status"], res["f_reason"] = "hang", "folded run timed out"
+        return
+    if p.returncode:
+        text = p.stderr + p.stdout
+        res["f_status"] = "crash" if crashed(p.returncode, text) else "mismatch"
+        res["f_reason"] = first_line(text)
+        return
+    res["f_status"], res["f_reason"] = "ok", ""
+
+
 def run_test(args, suite, name):
     d = os.path.join(DATA, suite, name)
     res = {"suite": suite, "name": name, "imported": False,
            "executed": False, "matched": False, "reason": "", "bound": [],
            "crash": False, "hang": False, "in_scope": False, "scope": "",
-           "seconds": 0.0, "q_status": "", "q_reason": ""}
+           "seconds": 0.0, "q_status": "", "q_reason": "",
+           "f_status": "", "f_reason": ""}
     start = time.time()
     try:
         model = onnx.load(os.path.join(d, "model.onnx"))
@@ -295,6 +347,9 @@ def run_test(args, suite, name):
         res["imported"] = True
         if args.quantize:
             quantize_and_run(args, res, work, mlir, remaining, datasets[0][0])
+        if args.fold:
+            fold_and_compare(args, res, work, mlir, remaining, datasets[0][0],
+                             len(datasets[0][1]))
         for k, (ins, outs) in enumerate(datasets):
             cmd = [args.qrun, mlir, "--rtol=%g" % RTOL, "--atol=%g" % ATOL]
             for j in remaining:
@@ -479,6 +534,10 @@ def main():
     ap.add_argument("--tests", nargs="*", default=None,
                     help="run only these suite/name tests (no report)")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--fold", action="store_true",
+                    help="also fold batch norms (qnn-fold-batchnorm) in every "
+                    "imported model that has one and compare with the "
+                    "unfolded model at rtol 1e-5 (no report file is written)")
     ap.add_argument("--quantize", action="store_true",
                     help="also calibrate (4 random samples), quantize and run "
                     "every model that imports; reports crashes and hangs of "
@@ -520,13 +579,17 @@ def main():
             if args.quantize and r["q_status"]:
                 q = " | quantized: %s %s" % (r["q_status"].upper(),
                                              r["q_reason"][:150])
+            if args.fold and r["f_status"]:
+                q += " | folded: %s %s" % (r["f_status"].upper(),
+                                           r["f_reason"][:150])
             print("%-5s %s/%s %s%s" % (status, r["suite"], r["name"],
                                        "" if r["matched"] else
                                        r["reason"][:150], q),
                   flush=True)
     results.sort(key=lambda r: (SUITES.index(r["suite"]), r["name"]))
     elapsed = time.time() - start
-    partial = args.only or args.tests is not None or args.quantize
+    partial = args.only or args.tests is not None or args.quantize or \
+        args.fold
     bugs = write_report(args, results, elapsed) if not partial else [
         r for r in results if r["in_scope"] and not r["matched"] and
         (not known_limit(r["reason"]) or r["crash"] or r["hang"])]
@@ -547,8 +610,17 @@ def main():
               "%d crashes, %d hangs" % (sum(r["imported"] for r in results),
                                         qs.count("ok"), qs.count("error"),
                                         qs.count("crash"), qs.count("hang")))
+    fbad = 0
+    if args.fold:
+        fs = [r["f_status"] for r in results]
+        fbad = len(fs) - fs.count("ok") - fs.count("")
+        print("batch-norm folding: %d models with a batch norm, %d match the "
+              "unfolded model (rtol 1e-5), %d mismatches, %d errors, %d "
+              "crashes, %d hangs" % (len(fs) - fs.count(""), fs.count("ok"),
+                                     fs.count("mismatch"), fs.count("error"),
+                                     fs.count("crash"), fs.count("hang")))
     shutil.rmtree(args.work, ignore_errors=True)
-    return 1 if crashes or hangs or bugs or qbad else 0
+    return 1 if crashes or hangs or bugs or qbad or fbad else 0
 
 
 if __name__ == "__main__":
