@@ -27,7 +27,8 @@ for t in $targets; do
   seeds=(); [ -d "$root/fuzz/corpus/$t" ] && seeds=("$root/fuzz/corpus/$t")
   "$bin" "$corpus/$t" "${seeds[@]}" -max_total_time="$secs" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$build/fuzz-crashes/$t/" > "$log" 2>&1
+    -artifact_prefix="$build/fuzz-crashes/$t/" ${QMLIR_FUZZ_FLAGS:-} \
+    > "$log" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   execs=${execs:-0}

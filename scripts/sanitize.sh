@@ -48,6 +48,10 @@ build_asan() {
     -DQMLIR_ENABLE_FUZZERS=ON > /dev/null || return 1
   local start; start=$(date +%s)
   # shellcheck disable=SC2086
+  # The instrumented objects carry line tables (-gline-tables-only), for
+  # which ccache hashes the build directory unless told not to: without
+  # CCACHE_NOHASHDIR a fresh clone would rebuild everything.
+  CCACHE_NOHASHDIR=1 \
   ninja -C "$build" -j"$jobs" $build_targets > "$build/sanitize-build.log" 2>&1 ||
     { tail -n 30 "$build/sanitize-build.log"; return 1; }
   echo "instrumented build ($build): $(( $(date +%s) - start )) s"

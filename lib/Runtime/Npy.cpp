@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Runtime/Npy.h"
+#include "qmlir/Support/Limits.h"
 #include "qmlir/Support/OutputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -91,6 +92,10 @@ public:
       if (!consume(':'))
         return "malformed header: expected ':' after '" + key + "'";
       skipSpace();
+      if ((key == "descr" && haveDescr) ||
+          (key == "fortran_order" && haveOrder) ||
+          (key == "shape" && haveShape))
+        return "header key '" + key + "' appears twice";
       if (key == "descr") {
         if (!parseString(descr))
           return "malformed 'descr' value (structured dtypes are not "
@@ -223,12 +228,13 @@ llvm::Expected<HostTensor> qmlir::parseNpy(llvm::StringRef data,
 
   // Check the size before allocating, so that a corrupt shape cannot ask for
   // an absurd allocation.
-  uint64_t needed = getElementByteSize(*type);
-  for (int64_t d : shape)
-    if (d != 0 && needed > std::numeric_limits<uint64_t>::max() / d)
-      return npyError(path, "shape (" + formatShape(shape) + ") is too large");
-    else
-      needed *= d;
+  // In int64_t, as HostTensor counts elements (a product that only fits
+  // uint64_t would overflow there).
+  std::optional<int64_t> count = checkedElementCount(shape);
+  int64_t elementBytes = static_cast<int64_t>(getElementByteSize(*type));
+  if (!count || *count > std::numeric_limits<int64_t>::max() / elementBytes)
+    return npyError(path, "shape (" + formatShape(shape) + ") is too large");
+  uint64_t needed = static_cast<uint64_t>(*count * elementBytes);
   uint64_t available = data.size() - headerStart - headerLen;
   if (available < needed)
     return npyError(path, "truncated data: shape (" + formatShape(shape) +

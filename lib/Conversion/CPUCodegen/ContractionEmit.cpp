@@ -485,8 +485,7 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   // per tile. The segment is split into ceil(width / MR) tiles of nearly
   // equal size. Narrow rows (fewer than 6 pixels, or fewer than half a
   // tile) keep the flat tiles, which span several output rows.
-  unsigned innerDim = s.rowDims.back();
-  int64_t width = s.extents[innerDim];
+  int64_t width = s.rowDims.empty() ? 0 : s.extents[s.rowDims.back()];
   if (s.rowDims.size() >= 2 &&
       width >= std::min<int64_t>(6, tileRows) && 2 * width >= tileRows) {
     int64_t perTile = llvm::divideCeil(
