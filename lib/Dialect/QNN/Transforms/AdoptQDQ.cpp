@@ -93,6 +93,32 @@ std::optional<QuantizedConstant> readQuantizedConstant(Value v) {
   return std::nullopt;
 }
 
+/// A dequantized constant that `v` reaches through layout ops (transpose,
+/// reshape): the dequantize, the constant as stored, and those layout ops
+/// from `v` back to it. None when `v` is no such value, or when it already
+/// is the quant.scast form qnn-quantize takes.
+struct TracedConstant {
+  DequantizeOp dq;
+  QuantizedConstant constant;
+  SmallVector<Operation *> chain;
+};
+std::optional<TracedConstant> traceDequantizedConstant(Value v) {
+  TracedConstant t;
+  while (isa_and_nonnull<TransposeOp, ReshapeOp>(v.getDefiningOp())) {
+    t.chain.push_back(v.getDefiningOp());
+    v = v.getDefiningOp()->getOperand(0);
+  }
+  t.dq = v.getDefiningOp<DequantizeOp>();
+  if (!t.dq)
+    return std::nullopt;
+  std::optional<QuantizedConstant> c = readQuantizedConstant(t.dq.getInput());
+  if (!c || (t.chain.empty() &&
+             isa<quant::StorageCastOp>(t.dq.getInput().getDefiningOp())))
+    return std::nullopt;
+  t.constant = std::move(*c);
+  return t;
+}
+
 /// `c` after `op` (a qnn.transpose or qnn.reshape): storage permuted or
 /// reshaped, a per-axis dimension moved with it. Null type when the
 /// per-axis dimension does not survive.
@@ -214,20 +240,13 @@ void Adopter::adoptWeights() {
       layers.push_back(op);
   });
   for (Operation *layer : layers) {
-    Value w = layer->getOperand(1);
-    SmallVector<Operation *> chain;
-    while (isa_and_nonnull<TransposeOp, ReshapeOp>(w.getDefiningOp())) {
-      chain.push_back(w.getDefiningOp());
-      w = w.getDefiningOp()->getOperand(0);
-    }
-    auto dq = w.getDefiningOp<DequantizeOp>();
-    if (!dq)
+    std::optional<TracedConstant> traced =
+        traceDequantizedConstant(layer->getOperand(1));
+    if (!traced)
       continue;
-    std::optional<QuantizedConstant> c = readQuantizedConstant(dq.getInput());
-    if (!c)
-      continue;
-    if (chain.empty() && isa<quant::StorageCastOp>(dq.getInput().getDefiningOp()))
-      continue; // already in the form qnn-quantize takes
+    DequantizeOp dq = traced->dq;
+    ArrayRef<Operation *> chain = traced->chain;
+    std::optional<QuantizedConstant> c = traced->constant;
     QuantizedConstant original = *c;
     for (Operation *op : llvm::reverse(chain)) {
       *c = applyLayout(op, *c);
@@ -293,21 +312,13 @@ void Adopter::adoptConstantOperands() {
   });
   for (Operation *user : users) {
     for (OpOperand &operand : user->getOpOperands()) {
-      Value v = operand.get();
-      SmallVector<Operation *> chain;
-      while (isa_and_nonnull<TransposeOp, ReshapeOp>(v.getDefiningOp())) {
-        chain.push_back(v.getDefiningOp());
-        v = v.getDefiningOp()->getOperand(0);
-      }
-      auto dq = v.getDefiningOp<DequantizeOp>();
-      if (!dq)
+      std::optional<TracedConstant> traced =
+          traceDequantizedConstant(operand.get());
+      if (!traced)
         continue;
-      std::optional<QuantizedConstant> c = readQuantizedConstant(dq.getInput());
-      if (!c)
-        continue;
-      if (chain.empty() && isa<quant::StorageCastOp>(dq.getInput().getDefiningOp()))
-        continue; // already in the form qnn-quantize takes
-      for (Operation *op : llvm::reverse(chain)) {
+      DequantizeOp dq = traced->dq;
+      std::optional<QuantizedConstant> c = traced->constant;
+      for (Operation *op : llvm::reverse(traced->chain)) {
         *c = applyLayout(op, *c);
         if (!c->type)
           break;
