@@ -199,6 +199,48 @@ TEST(Calibration, EntropyRange) {
   EXPECT_EQ(entropyRange(h, {1, false}).max, 2.0);
 }
 
+// flattenSpikes: a bin above factor x the lower median of its nonzero
+// neighbours gets that median; equal to the bound, or without nonzero
+// neighbours, it stays.
+TEST(Calibration, FlattenSpikes) {
+  using V = std::vector<uint64_t>;
+  EXPECT_EQ(flattenSpikes(V{10, 10, 10, 100, 10, 10, 10}, 2, 4),
+            (V{10, 10, 10, 10, 10, 10, 10}));
+  // 40 is not above 4 x 10.
+  EXPECT_EQ(flattenSpikes(V{10, 10, 40, 10, 10}, 2, 4), (V{10, 10, 40, 10, 10}));
+  // Neighbours 1, 2, 3, 30 (window 2): lower median 2; 9 > 8 is a spike.
+  EXPECT_EQ(flattenSpikes(V{1, 2, 9, 3, 30}, 2, 4)[2], 2u);
+  // At the edge: bin 0 against bins 1 and 2 only.
+  EXPECT_EQ(flattenSpikes(V{500, 20, 30, 25}, 2, 4)[0], 20u);
+  // Isolated values (a uint8 image: one bin in eight) are not spikes.
+  V levels = {0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 60, 0};
+  EXPECT_EQ(flattenSpikes(levels, 2, 4), levels);
+  // Zero bins stay zero.
+  EXPECT_EQ(flattenSpikes(V{0, 7, 0}, 1, 4), (V{0, 7, 0}));
+}
+
+// A spike of one repeated value (bin 5) on a flat density: raw KL with 4
+// levels picks the threshold right after the spike (6 of 16 bins, the
+// tail hidden in the spike's bin); entropyRange flattens the spike and keeps
+// the whole range, which a flat density needs.
+TEST(Calibration, EntropyRangeSpike) {
+  std::vector<uint64_t> flat(16, 10), spiky = flat;
+  spiky[5] = 200;
+  EXPECT_EQ(entropyThreshold(spiky, 1.0, 4), 6.0);
+  EXPECT_EQ(entropyThreshold(flat, 1.0, 4), 16.0);
+  Histogram h(16.0, 16);
+  h.pos = spiky;
+  h.zeros = 5000;
+  Range r = entropyRange(h, {2, false}); // one-sided: 4 levels
+  EXPECT_EQ(r.min, 0.0);
+  EXPECT_EQ(r.max, 16.0);
+  // Two-sided with the same spike: 2 levels per side, still the whole range.
+  h.neg = flat;
+  Range s = entropyRange(h, {2, true});
+  EXPECT_EQ(s.min, -16.0);
+  EXPECT_EQ(s.max, 16.0);
+}
+
 // MSE by hand: 10 values in bin 0 (center 0.5), one in bin 3 (center 3.5),
 // 1 bit (grid {0, b}): b = 4 -> 16/12*11 = 14.67; b = 3 -> 9/12*10 + 1/3 =
 // 7.83; b = 2 -> 4/12*10 + 2.25 + 1/12 = 5.67; b = 1 -> 10/12 + 6.25 +

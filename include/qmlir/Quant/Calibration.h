@@ -196,6 +196,18 @@ double entropyThreshold(llvm::ArrayRef<uint64_t> magnitudes, double binWidth,
 /// when Q is 0 where P is not.
 double klDivergence(llvm::ArrayRef<uint64_t> magnitudes, size_t keptBins,
                     uint64_t levels);
+/// `bins` with every spike flattened: a bin holding more than `factor` times
+/// the (lower) median of the nonzero bins among its `window` neighbours on
+/// each side gets that median; bins without nonzero neighbours are kept.
+/// entropyRange applies it before the KL search (pytorch-quantization's
+/// bins[0] = bins[1], generalized from the spike at zero to any spike).
+std::vector<uint64_t> flattenSpikes(llvm::ArrayRef<uint64_t> bins,
+                                    unsigned window, uint64_t factor);
+inline constexpr unsigned kSpikeWindow = 8;
+inline constexpr uint64_t kSpikeFactor = 4;
+/// The entropy range: exact zeros left out, spikes flattened, then
+/// entropyThreshold with 2^bits levels for an asymmetric one-sided tensor and
+/// 2^(bits-1) otherwise.
 Range entropyRange(const Histogram &h, Target target);
 
 /// The range with bin-edge bounds that minimizes the expected squared error
