@@ -24,6 +24,13 @@ top-1 on the 10,000 Fashion-MNIST test images of
 
 and writes the results as a Markdown report. Every number in the report is
 printed by the commands it runs; nothing is copied in.
+
+`--methods entropy` (or any subset) measures only those methods; the rows of
+the other methods, and the models not in `--models`, are carried over from
+the report already at `--out` (numbers an earlier run of this script
+measured; the report names the methods of each run). `--test-images N`
+measures on the first N test images only, for quick iteration: such a report
+carries nothing over and says so.
 """
 import argparse
 import os
@@ -137,7 +144,13 @@ def main():
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "QuantAccuracy.md"))
     p.add_argument("--models", default="cnn,resnet,vgg,mobilenet")
     p.add_argument("--methods", default=",".join(METHODS))
+    p.add_argument("--test-images", type=int, default=0,
+                   help="only the first N test images (0: all 10,000)")
     args = p.parse_args()
+    methods = args.methods.split(",")
+    for m in methods:
+        if m not in METHODS:
+            sys.exit("unknown method '%s' (%s)" % (m, ", ".join(METHODS)))
     bin_dir = os.path.join(args.build, "bin")
     qopt, qrun, translate = (os.path.join(bin_dir, t) for t in
                              ("qopt", "qrun", "qmlir-translate"))
@@ -151,10 +164,15 @@ def main():
     x_path = os.path.join(data, "fmnist_test_x.npy")
     y_path = os.path.join(data, "fmnist_test_y.npy")
     x_test, y_test = np.load(x_path), np.load(y_path)
+    if args.test_images:
+        x_test, y_test = x_test[:args.test_images], y_test[:args.test_images]
+        x_path = os.path.join(data, "test_x_%d.npy" % args.test_images)
+        y_path = os.path.join(data, "test_y_%d.npy" % args.test_images)
+        np.save(x_path, x_test)
+        np.save(y_path, y_test)
     x_calib = np.load(CALIB)
 
     wanted = args.models.split(",")
-    methods = args.methods.split(",")
     results = {}
     for name, onnx_file, _ in MODELS:
         if name not in wanted:
@@ -199,17 +217,63 @@ def main():
             print("%s %s %s (%s)" % (name, key, pct(acc), engine), flush=True)
         results[name] = r
 
-    write_report(args.out, results, methods, time.time() - start)
+    measured = {name: [m for m in methods] for name in results}
+    if not args.test_images and os.path.exists(args.out):
+        old = read_report(args.out)
+        for name, r_old in old.items():
+            if name not in results:
+                results[name] = r_old
+                continue
+            for key, value in r_old.items():
+                results[name].setdefault(key, value)
+    shown = [m for m in METHODS
+             if all((m, "W8A8 per-axis") in r for r in results.values())]
+    write_report(args.out, results, shown, time.time() - start, measured,
+                 args)
     print("wrote %s (%.0f s)" % (args.out, time.time() - start))
 
 
-def write_report(path, results, methods, seconds):
+def read_report(path):
+    """The numbers of a report this script wrote earlier, per model."""
+    results, r = {}, None
+    scheme_names = [s for s, _ in SCHEMES]
+    for line in open(path):
+        m = re.match(r"## (\w+): ", line)
+        if m:
+            r = results.setdefault(m.group(1), {})
+            continue
+        if r is None:
+            continue
+        m = re.match(r"Float: \*\*([0-9.]+) %\*\*\. Fake-quantized simulation "
+                     r"of W8A8 per-axis min-max: ([0-9.]+) %", line)
+        if m:
+            r["float"] = float(m.group(1)) / 100
+            r["simulated"] = float(m.group(2)) / 100
+            continue
+        m = re.match(r"\| qmlir ([\w-]+) \| ([0-9.]+) \| ([0-9.]+) \| "
+                     r"([0-9.]+) \|", line)
+        if m:
+            for scheme, v in zip(scheme_names, m.groups()[1:]):
+                r[(m.group(1), scheme)] = float(v) / 100
+            continue
+        m = re.match(r"\| PyTorch FX PTQ \((\w+)\) \| ([0-9.]+) \| "
+                     r"([0-9.]+) \|", line)
+        if m:
+            r["engine"] = m.group(1)
+            r["torch per-channel"] = float(m.group(2)) / 100
+            r["torch per-tensor"] = float(m.group(3)) / 100
+    return results
+
+
+def write_report(path, results, methods, seconds, measured, args):
     import torch
     lines = []
     w = lines.append
     w("# Quantization accuracy")
     w("")
-    w("Top-1 on the 10,000 Fashion-MNIST test images of four models: float,")
+    images = ("the first %d" % args.test_images if args.test_images
+              else "the 10,000")
+    w("Top-1 on %s Fashion-MNIST test images of four models: float," % images)
     w("qmlir's integer models for every calibration method and scheme, and")
     w("PyTorch's post-training quantization of the same models with the same")
     w("256 calibration images (`models/fashion_cnn_calib.npy`). Measured by")
@@ -217,7 +281,10 @@ def write_report(path, results, methods, seconds):
     w("in by hand) on %s, %s, torch %s." % (platform.machine(),
                                            platform.node() or "this machine",
                                            torch.__version__))
-    w("Total bench time: %.0f s." % seconds)
+    w("Last run: `bench/quant_accuracy.py --models %s --methods %s`, %.0f s;"
+      % (args.models, args.methods, seconds))
+    w("rows of other methods and models are carried over from the earlier")
+    w("runs that measured them (`git log -p docs/QuantAccuracy.md`).")
     w("")
     w("Schemes: activations are 8-bit asymmetric per tensor; weights symmetric,")
     w("per output channel (\"per-axis\") or per tensor, 8 or 4 bits (the first")
@@ -247,6 +314,10 @@ def write_report(path, results, methods, seconds):
         r = results[name]
         w("## %s: %s" % (name, desc))
         w("")
+        if name in measured:
+            w("Measured in the last run: float, PyTorch, %s." %
+              ", ".join(measured[name]))
+            w("")
         w("Float: **%s %%**. Fake-quantized simulation of W8A8 per-axis min-max:"
           " %s %% (integer model: %s %%)." % (pct(r["float"]),
                                              pct(r["simulated"]),
