@@ -281,10 +281,12 @@ def write_report(path, results, methods, seconds, measured, args):
     w("in by hand) on %s, %s, torch %s." % (platform.machine(),
                                            platform.node() or "this machine",
                                            torch.__version__))
-    w("Last run: `bench/quant_accuracy.py --models %s --methods %s`, %.0f s;"
+    w("Last run: `bench/quant_accuracy.py --models %s --methods %s`, %.0f s."
       % (args.models, args.methods, seconds))
-    w("rows of other methods and models are carried over from the earlier")
-    w("runs that measured them (`git log -p docs/QuantAccuracy.md`).")
+    if any(name not in measured or measured[name] != methods
+           for name in results):
+        w("Rows of other methods and models are carried over from the earlier")
+        w("runs that measured them (`git log -p docs/QuantAccuracy.md`).")
     w("")
     w("Schemes: activations are 8-bit asymmetric per tensor; weights symmetric,")
     w("per output channel (\"per-axis\") or per tensor, 8 or 4 bits (the first")
