@@ -320,10 +320,13 @@ def write_report(path, results, methods, seconds, measured, args):
             w("Measured in the last run: float, PyTorch, %s." %
               ", ".join(measured[name]))
             w("")
-        w("Float: **%s %%**. Fake-quantized simulation of W8A8 per-axis min-max:"
-          " %s %% (integer model: %s %%)." % (pct(r["float"]),
-                                             pct(r["simulated"]),
-                                             pct(r[("minmax", "W8A8 per-axis")])))
+        if "simulated" in r:
+            w("Float: **%s %%**. Fake-quantized simulation of W8A8 per-axis "
+              "min-max: %s %% (integer model: %s %%)." % (
+                  pct(r["float"]), pct(r["simulated"]),
+                  pct(r[("minmax", "W8A8 per-axis")])))
+        else:
+            w("Float: **%s %%**." % pct(r["float"]))
         w("")
         w("| calibration | W8A8 per-axis | W8A8 per-tensor | W4A8 per-axis |")
         w("|---|---|---|---|")
