@@ -125,3 +125,16 @@ func.func @log_softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %1 = qnn.observe %0 {name = "ls", min = -7.0, max = 0.0} : tensor<2x5xf32>
   return %1 : tensor<2x5xf32>
 }
+
+// -----
+// A prod whose 32-bit sum of logarithms could overflow (2^21 elements)
+// stays float, with a remark.
+// CHECK-LABEL: func @prod_too_long
+// CHECK: qnn.reduce prod {{.*}} : (tensor<1x2097152xf32>) -> tensor<1x1xf32>
+func.func @prod_too_long(%x: tensor<1x2097152xf32>) -> tensor<1x1xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -100.0, max = 100.0} : tensor<1x2097152xf32>
+  // expected-remark @+1 {{stays float: a prod over 2097152 elements could overflow its 32-bit sum of logarithms}}
+  %0 = qnn.reduce prod %x0 {axes = array<i64: 1>} : (tensor<1x2097152xf32>) -> tensor<1x1xf32>
+  %1 = qnn.observe %0 {name = "p", min = -1.0, max = 1.0} : tensor<1x1xf32>
+  return %1 : tensor<1x1xf32>
+}
