@@ -140,9 +140,6 @@ PowTables qmlir::qmath::powTables(const QuantParams &a, const QuantParams &b,
                                   const QuantParams &out) {
   PowTables t;
   t.logA = logTable(a, kLogMaxFractionBits);
-  t.output = logOutput(kLogMaxFractionBits, out);
-  t.clampBound = std::abs(t.output.outLog) +
-                 (int64_t(1) << (kLogMaxFractionBits + 5));
   double largest = 0.0;
   for (int64_t q = b.qmin; q <= b.qmax; ++q)
     largest = std::max(
@@ -161,6 +158,15 @@ PowTables qmlir::qmath::powTables(const QuantParams &a, const QuantParams &b,
       kind = std::fmod(std::fabs(y), 2.0) == 1.0 ? 2 : 1;
     t.kind.push_back(kind);
   }
+  // U's fraction bits: as many as keep the rounded product within 2^30.
+  double bound = double(maxAbs(t.logA)) * double(maxAbs(t.exp));
+  unsigned f = kLogMaxFractionBits;
+  while (f > 0 &&
+         bound > std::ldexp(1.0, int(30 + e + kLogMaxFractionBits - f)))
+    --f;
+  t.productShift = e + kLogMaxFractionBits - f;
+  t.output = logOutput(f, out);
+  t.clampBound = std::abs(t.output.outLog) + (int64_t(1) << (f + 5));
   return t;
 }
 
@@ -175,10 +181,10 @@ int64_t qmlir::qmath::power(int64_t qa, int64_t qb, const PowTables &t,
     return out.qmax;
   if (ca < 0 && kind == 0)
     return out.zeroPoint;
-  const unsigned e = t.exponentBits;
+  const unsigned r = t.productShift;
   int64_t p = entry(t.logA, qa, a) * y;
-  if (e > 0)
-    p = (p + (int64_t(1) << (e - 1))) >> e;
+  if (r > 0)
+    p = (p + (int64_t(1) << (r - 1))) >> r;
   int64_t u = std::clamp(p, -t.clampBound, t.clampBound) - t.output.outLog;
   return logDomainOutput(u, ca < 0 && kind == 2, t.output, out);
 }

@@ -773,8 +773,6 @@ def div_q(qa, qb, pa, pb, out, dtype=np.int8):
 def pow_q(qa, qb, pa, pb, out, dtype=np.int8):
     """Quantized qnn.pow of operands of any width (qmath::power)."""
     la = log_table(pa, LOG_MAX_F)
-    o = log_output(LOG_MAX_F, out)
-    bound = abs(o[2]) + (1 << (LOG_MAX_F + 5))
     y = dequantize(np.arange(pb[2], pb[3] + 1), pb[0], pb[1]).astype(np.float64)
     largest = float(np.abs(y).max())
     e = 30
@@ -782,12 +780,19 @@ def pow_q(qa, qb, pa, pb, out, dtype=np.int8):
         e -= 1
     ex = np.clip(np.rint(y * math.ldexp(1.0, e)), -(2**31 - 1), 2**31 - 1).astype(np.int64)
     kind = np.where(np.rint(y) == y, np.where(np.fmod(np.abs(y), 2.0) == 1.0, 2, 1), 0)
+    f = LOG_MAX_F
+    prod_bound = float(np.abs(la).max()) * float(np.abs(ex).max())
+    while f > 0 and prod_bound > math.ldexp(1.0, 30 + e + LOG_MAX_F - f):
+        f -= 1
+    shift = e + LOG_MAX_F - f
+    o = log_output(f, out)
+    bound = abs(o[2]) + (1 << (f + 5))
     qa, qb = qa.astype(np.int64), qb.astype(np.int64)
     ca = qa - pa[1]
     yb, kb = ex[qb - pb[2]], kind[qb - pb[2]]
     p = la[qa - pa[2]] * yb
-    if e > 0:
-        p = (p + (1 << (e - 1))) >> e
+    if shift > 0:
+        p = (p + (1 << (shift - 1))) >> shift
     u = np.clip(p, -bound, bound) - o[2]
     r = log_domain_output(u, (ca < 0) & (kb == 2), o, out)
     r = np.where((ca == 0) & (yb > 0), out[1], r)

@@ -83,15 +83,20 @@ int64_t divide(int64_t qa, int64_t qb, const DivTables &t,
                const QuantParams &a, const QuantParams &b,
                const QuantParams &out);
 
-/// pow of two tensors, F = 16: the exponent's real value with E fraction
-/// bits, exp[b] = rint(2^E dequantize(b)) (E the largest value <= 30 with
-/// 2^E max|b| <= 2^30), and its kind[b]: 0 not an integer, 1 even, 2 odd.
-/// U = clamp((logA[a] * exp[b] + 2^(E-1)) >> E, -C, C) - outLog in 64 bits
-/// (C = |outLog| + 2^(F+5)); out = logDomainOutput(U, a < 0 and b odd),
-/// except: a = 0 and b > 0 gives zp_out, a = 0 and b < 0 saturates to qmax
-/// (+inf), a < 0 and b not an integer gives zp_out (NaN); b = 0 is 1.
+/// pow of two tensors: the base's logarithm with 16 fraction bits, the
+/// exponent's real value with E fraction bits, exp[b] = rint(2^E
+/// dequantize(b)) (E the largest value <= 30 with 2^E max|b| <= 2^30), and
+/// its kind[b]: 0 not an integer, 1 even, 2 odd. The product, rounded to
+/// F fraction bits (the largest F <= 16 with max|logA| max|exp| <=
+/// 2^(30 + r)), is one TOSA MUL with shift r = E + 16 - F:
+/// P = (logA[a] * exp[b] + 2^(r-1)) >> r, |P| <= 2^30; then
+/// U = clamp(P, -C, C) - outLog (C = |outLog| + 2^(F+5)) and
+/// out = logDomainOutput(U, a < 0 and b odd), except: a = 0 and b > 0 gives
+/// zp_out, a = 0 and b < 0 saturates to qmax (+inf), a < 0 and b not an
+/// integer gives zp_out (NaN); b = 0 is 1.
 struct PowTables {
   unsigned exponentBits = 0; ///< E
+  unsigned productShift = 0; ///< r
   int64_t clampBound = 0;    ///< C
   std::vector<int64_t> logA, exp, kind;
   LogOutput output;

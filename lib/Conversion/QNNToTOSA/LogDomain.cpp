@@ -2,7 +2,7 @@
 //
 // The integer forms of qmlir/Quant/LogDomain.h in TOSA: per-element
 // logarithm tables (tosa.gather), int32 sums or differences of logarithms
-// (a 64-bit product for pow), zero and sign flags, and one fixed-point
+// (a rounded product for pow), zero and sign flags, and one fixed-point
 // exponential (mantissa table + rounding shift) to output steps. Each
 // function below computes the same integers as its qmath reference.
 //
@@ -76,6 +76,11 @@ struct IntBuilder {
         b, loc, shapeOf({x, y}, cast<ShapedType>(x.getType()).getElementType()),
         x, y);
   }
+  /// clamp(v, lo, hi) on i32 as maximum/minimum: TOSA's profiles have no
+  /// i32 clamp (--tosa-validate rejects one).
+  Value clamp(Value v, int64_t lo, int64_t hi) const {
+    return minimum(b, loc, maximum(b, loc, v, cst(lo)), cst(hi));
+  }
   /// table[q - qmin] for the storage values q (i32) of a quantized type.
   Value lookup(Value q, ArrayRef<int64_t> table, int64_t qmin) const {
     return gatherTable(b, loc, sub(b, loc, q, cst(qmin)), table,
@@ -98,13 +103,13 @@ Value emitLogDomainOutput(const IntBuilder &ib, Value u, Value negative,
   Value j = ib.shr(ib.bitAnd(u, ib.cst((int64_t(1) << f) - 1)), ib.cst(f - g));
   Value mant = gatherTable(b, loc, j, o.mantissa, b.getI32Type());
   Value sh = sub(b, loc, ib.cst(29), e);
-  Value shc = clampInt(b, loc, sh, 1, 30);
+  Value shc = ib.clamp(sh, 1, 30);
   Value half = ib.shl(ib.cst(1), sub(b, loc, shc, ib.cst(1)));
   Value mag = ib.shr(add(b, loc, mant, half), shc);
   mag = ib.select(ib.greater(ib.cst(1), sh), ib.cst(int64_t(1) << 30), mag);
   mag = ib.select(ib.greater(sh, ib.cst(30)), ib.cst(0), mag);
   Value v = ib.select(negative, sub(b, loc, ib.cst(0), mag), mag);
-  return clampInt(b, loc, add(b, loc, v, ib.cst(out.zeroPoint())), out.qmin,
+  return ib.clamp(add(b, loc, v, ib.cst(out.zeroPoint())), out.qmin,
                   out.qmax);
 }
 
@@ -217,18 +222,17 @@ struct DivPowLowering : OpConversionPattern<OpTy> {
       static_assert(std::is_same_v<OpTy, qnn::PowOp>);
       qmath::PowTables t =
           qmath::powTables(paramsOf(*a), paramsOf(*b), paramsOf(*out));
-      Type i64 = rewriter.getI64Type();
       Value y = ib.lookup(qb, t.exp, b->qmin);
       Value kind = ib.lookup(qb, t.kind, b->qmin);
-      Value p = mul(rewriter, loc,
-                    castTo(rewriter, loc, ib.lookup(qa, t.logA, a->qmin), i64),
-                    castTo(rewriter, loc, y, i64));
-      if (unsigned e = t.exponentBits)
-        p = ib.shr(add(rewriter, loc, p, ib.cst(int64_t(1) << (e - 1), 64)),
-                   ib.cst(e, 64));
-      p = clampInt(rewriter, loc, p, -t.clampBound, t.clampBound);
-      Value u = sub(rewriter, loc, castTo(rewriter, loc, p, i32),
-                    ib.cst(t.output.outLog));
+      // One i32 MUL with a rounding shift (computed in 64 bits, the result
+      // within 2^30 by the choice of F).
+      Value la = ib.lookup(qa, t.logA, a->qmin);
+      Value p = tosa::MulOp::create(
+          rewriter, loc, IntBuilder::shapeOf({la, y}, i32), la, y,
+          constInt(rewriter, loc, {int64_t(t.productShift)},
+                   rewriter.getI8Type(), {1}));
+      p = ib.clamp(p, -t.clampBound, t.clampBound);
+      Value u = sub(rewriter, loc, p, ib.cst(t.output.outLog));
       Value negative = ib.both(negA, ib.equal(kind, ib.cst(2)));
       r = emitLogDomainOutput(ib, u, negative, t.output, *out);
       // 0 ** y: 0 for y > 0, +inf for y < 0; x ** y for x < 0 and y not an

@@ -1,9 +1,12 @@
 // RUN: qopt %s --pass-pipeline="builtin.module(func.func(convert-qnn-to-tosa))" --split-input-file | FileCheck %s
 // RUN: qopt %s --pass-pipeline="builtin.module(func.func(convert-qnn-to-tosa,qnn-finalize-tosa-export))" --split-input-file | FileCheck %s --check-prefix=EXPORT
 
-// The log-domain forms lower to TOSA only (they export).
+// The log-domain forms lower to TOSA only, in i32 (they export, and pass
+// mlir-opt --tosa-validate: no i32 clamp, no i64).
 // EXPORT-NOT: linalg
 // EXPORT-NOT: arith.
+// EXPORT-NOT: tosa.clamp
+// EXPORT-NOT: i64
 
 // Quantized reduce prod: the logarithm table of the 256 input values, its
 // int32 sum, the count of negatives (parity) and of zeros; U = sum - outLog
@@ -23,12 +26,14 @@
 // CHECK: %[[U:.*]] = tosa.sub %[[T]]
 // CHECK: tosa.arithmetic_right_shift %[[U]]
 // CHECK: tosa.gather %{{.*}} : (tensor<1x4096x1xi32>, tensor<1x2xi32>)
-// CHECK: tosa.clamp {{.*}} {max_val = 30 : i32, min_val = 1 : i32}
+// CHECK: tosa.maximum
+// CHECK: tosa.minimum
 // CHECK: tosa.logical_left_shift
 // CHECK: tosa.select
 // CHECK: tosa.select
 // CHECK: tosa.select
-// CHECK: tosa.clamp {{.*}} {max_val = 127 : i32, min_val = -128 : i32}
+// CHECK: tosa.maximum
+// CHECK: tosa.minimum
 // CHECK: tosa.greater %[[ZEROS]]
 // CHECK: tosa.select
 // CHECK: tosa.cast {{.*}} -> tensor<2x1xi8>
@@ -57,16 +62,19 @@ func.func @div(%a: tensor<2x3x!quant.uniform<i16:f32, 0.001:5>>, %b: tensor<3x!q
 
 // -----
 // Quantized pow: the exponent's fixed-point value and kind (tables over the
-// rhs), the base's logarithm, their 64-bit product rounded by 2^-E and
-// clamped to +-(|outLog| + 2^21) before the 32-bit exponential.
+// rhs), the base's logarithm, their product as one i32 tosa.mul with a
+// rounding shift r = E + 16 - F (max|b| = 32 gives E = 25; F = 16), clamped
+// to +-(|outLog| + 2^21) before the exponential.
 // CHECK-LABEL: func @pow
 // CHECK: tosa.gather %{{.*}} : (tensor<1x256x1xi32>, tensor<1x3xi32>)
 // CHECK: tosa.gather %{{.*}} : (tensor<1x256x1xi32>, tensor<1x3xi32>)
-// CHECK: tosa.gather %{{.*}} : (tensor<1x65536x1xi32>, tensor<1x6xi32>)
-// CHECK: tosa.mul {{.*}} -> tensor<2x3xi64>
-// CHECK: tosa.arithmetic_right_shift {{.*}} -> tensor<2x3xi64>
-// CHECK: tosa.clamp {{.*}} {max_val = 2380394 : i64, min_val = -2380394 : i64}
-// CHECK: tosa.cast {{.*}} -> tensor<2x3xi32>
+// CHECK: %[[LA:.*]] = tosa.gather %{{.*}} : (tensor<1x65536x1xi32>, tensor<1x6xi32>)
+// CHECK: %[[SH:.*]] = "tosa.const"() <{values = dense<25> : tensor<1xi8>}>
+// CHECK: tosa.mul %{{.*}}, %{{.*}}, %[[SH]] : {{.*}} -> tensor<2x3xi32>
+// CHECK: dense<-2380394>
+// CHECK: tosa.maximum
+// CHECK: dense<2380394>
+// CHECK: tosa.minimum
 // CHECK: tosa.logical_and
 // CHECK: tosa.gather %{{.*}} : (tensor<1x4096x1xi32>, tensor<1x6xi32>)
 // CHECK: tosa.cast {{.*}} -> tensor<2x3xi8>
