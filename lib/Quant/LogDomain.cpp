@@ -75,8 +75,7 @@ int64_t qmlir::qmath::exp2Magnitude(int64_t u, const LogOutput &o) {
     return int64_t(1) << 30;
   if (sh >= 31)
     return 0;
-  return (o.mantissa[static_cast<size_t>(j)] + (int64_t(1) << (sh - 1))) >>
-         sh;
+  return (o.mantissa[static_cast<size_t>(j)] + (int64_t(1) << (sh - 1))) >> sh;
 }
 
 int64_t qmlir::qmath::logDomainOutput(int64_t u, bool negative,
@@ -102,8 +101,7 @@ qmlir::qmath::productTables(const QuantParams &in, int64_t count,
 }
 
 int64_t qmlir::qmath::reduceProd(const std::vector<int64_t> &q,
-                                 const ProductTables &t,
-                                 const QuantParams &in,
+                                 const ProductTables &t, const QuantParams &in,
                                  const QuantParams &out) {
   int64_t sum = 0, negatives = 0;
   bool zero = false;
@@ -142,8 +140,8 @@ PowTables qmlir::qmath::powTables(const QuantParams &a, const QuantParams &b,
   t.logA = logTable(a, kLogMaxFractionBits);
   double largest = 0.0;
   for (int64_t q = b.qmin; q <= b.qmax; ++q)
-    largest = std::max(
-        largest, std::fabs(double(dequantize(q, b.scale, b.zeroPoint))));
+    largest = std::max(largest,
+                       std::fabs(double(dequantize(q, b.scale, b.zeroPoint))));
   unsigned e = 30;
   while (e > 0 && std::ldexp(largest, int(e)) > std::ldexp(1.0, 30))
     --e;

@@ -1,4 +1,4 @@
-//===- LogDomain.h - fixed-point log-domain products, quotients, powers -*- C++ -*-===//
+//===- LogDomain.h - fixed-point log-domain arithmetic ----------*- C++ -*-===//
 //
 // The integer forms of reduce prod and of div and pow of two tensors wider
 // than 8 bits (docs/Quantization.md, "Log-domain forms"). A real magnitude
@@ -63,8 +63,7 @@ struct ProductTables {
   std::vector<int64_t> log;
   LogOutput output;
 };
-std::optional<ProductTables> productTables(const QuantParams &in,
-                                           int64_t count,
+std::optional<ProductTables> productTables(const QuantParams &in, int64_t count,
                                            const QuantParams &out);
 /// One output of reduce prod over the storage values `q`.
 int64_t reduceProd(const std::vector<int64_t> &q, const ProductTables &t,
@@ -79,9 +78,8 @@ struct DivTables {
 };
 DivTables divTables(const QuantParams &a, const QuantParams &b,
                     const QuantParams &out);
-int64_t divide(int64_t qa, int64_t qb, const DivTables &t,
-               const QuantParams &a, const QuantParams &b,
-               const QuantParams &out);
+int64_t divide(int64_t qa, int64_t qb, const DivTables &t, const QuantParams &a,
+               const QuantParams &b, const QuantParams &out);
 
 /// pow of two tensors: the base's logarithm with 16 fraction bits, the
 /// exponent's real value with E fraction bits, exp[b] = rint(2^E
@@ -103,9 +101,8 @@ struct PowTables {
 };
 PowTables powTables(const QuantParams &a, const QuantParams &b,
                     const QuantParams &out);
-int64_t power(int64_t qa, int64_t qb, const PowTables &t,
-              const QuantParams &a, const QuantParams &b,
-              const QuantParams &out);
+int64_t power(int64_t qa, int64_t qb, const PowTables &t, const QuantParams &a,
+              const QuantParams &b, const QuantParams &out);
 
 } // namespace qmlir::qmath
 

@@ -1,4 +1,4 @@
-//===- LogDomain.cpp - quantized reduce prod, div and pow in the log domain ===//
+//===- LogDomain.cpp - quantized reduce prod, div, pow in the log domain --===//
 //
 // The integer forms of qmlir/Quant/LogDomain.h in TOSA: per-element
 // logarithm tables (tosa.gather), int32 sums or differences of logarithms
@@ -41,25 +41,25 @@ struct IntBuilder {
     return RankedTensorType::get(shape, elementType);
   }
   Value equal(Value x, Value y) const {
-    return tosa::EqualOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
-                                 y);
+    return tosa::EqualOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x, y);
   }
   Value greater(Value x, Value y) const {
     return tosa::GreaterOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
                                    y);
   }
   Value both(Value x, Value y) const {
-    return tosa::LogicalAndOp::create(b, loc, shapeOf({x, y}, b.getI1Type()),
-                                      x, y);
+    return tosa::LogicalAndOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
+                                      y);
   }
   Value either(Value x, Value y) const {
-    return tosa::LogicalXorOp::create(b, loc, shapeOf({x, y}, b.getI1Type()),
-                                      x, y);
+    return tosa::LogicalXorOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
+                                      y);
   }
   Value select(Value c, Value x, Value y) const {
     return tosa::SelectOp::create(
-        b, loc, shapeOf({c, x, y}, cast<ShapedType>(x.getType()).getElementType()),
-        c, x, y);
+        b, loc,
+        shapeOf({c, x, y}, cast<ShapedType>(x.getType()).getElementType()), c,
+        x, y);
   }
   Value shr(Value x, Value s) const {
     return tosa::ArithmeticRightShiftOp::create(
@@ -109,8 +109,7 @@ Value emitLogDomainOutput(const IntBuilder &ib, Value u, Value negative,
   mag = ib.select(ib.greater(ib.cst(1), sh), ib.cst(int64_t(1) << 30), mag);
   mag = ib.select(ib.greater(sh, ib.cst(30)), ib.cst(0), mag);
   Value v = ib.select(negative, sub(b, loc, ib.cst(0), mag), mag);
-  return ib.clamp(add(b, loc, v, ib.cst(out.zeroPoint())), out.qmin,
-                  out.qmax);
+  return ib.clamp(add(b, loc, v, ib.cst(out.zeroPoint())), out.qmin, out.qmax);
 }
 
 /// Quantized qnn.reduce prod: qmath::reduceProd.
@@ -159,11 +158,10 @@ struct ReduceProdLowering : OpConversionPattern<qnn::ReduceOp> {
     Value q = castTo(rewriter, loc, adaptor.getInput(), i32);
     Value zp = ib.cst(in->zeroPoint());
     Value sum = reduce(ib.lookup(q, tables->log, in->qmin), false);
-    Value negatives = reduce(castTo(rewriter, loc, ib.greater(zp, q), i32),
-                             false);
+    Value negatives =
+        reduce(castTo(rewriter, loc, ib.greater(zp, q), i32), false);
     Value zeros = reduce(castTo(rewriter, loc, ib.equal(q, zp), i32), true);
-    Value negative =
-        ib.equal(ib.bitAnd(negatives, ib.cst(1)), ib.cst(1));
+    Value negative = ib.equal(ib.bitAnd(negatives, ib.cst(1)), ib.cst(1));
     Value u = sub(rewriter, loc, sum, ib.cst(tables->output.outLog));
     Value r = emitLogDomainOutput(ib, u, negative, tables->output, *out);
     r = ib.select(ib.greater(zeros, ib.cst(0)), ib.cst(out->zeroPoint()), r);
@@ -175,8 +173,7 @@ struct ReduceProdLowering : OpConversionPattern<qnn::ReduceOp> {
 };
 
 /// Quantized qnn.div and qnn.pow: qmath::divide and qmath::power.
-template <typename OpTy>
-struct DivPowLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct DivPowLowering : OpConversionPattern<OpTy> {
   using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
   DivPowLowering(TypeConverter &converter, MLIRContext *ctx)
       : OpConversionPattern<OpTy>(converter, ctx, /*benefit=*/3) {}
@@ -214,9 +211,8 @@ struct DivPowLowering : OpConversionPattern<OpTy> {
       r = emitLogDomainOutput(ib, u, negative, t.output, *out);
       r = ib.select(zeroA, zo, r);
       // x / 0: +-inf by the sign of x, 0 / 0 (NaN): the zero point.
-      Value byZero =
-          ib.select(ib.greater(qa, za), ib.cst(out->qmax),
-                    ib.select(negA, ib.cst(out->qmin), zo));
+      Value byZero = ib.select(ib.greater(qa, za), ib.cst(out->qmax),
+                               ib.select(negA, ib.cst(out->qmin), zo));
       r = ib.select(ib.equal(qb, zb), byZero, r);
     } else {
       static_assert(std::is_same_v<OpTy, qnn::PowOp>);
@@ -238,8 +234,8 @@ struct DivPowLowering : OpConversionPattern<OpTy> {
       // 0 ** y: 0 for y > 0, +inf for y < 0; x ** y for x < 0 and y not an
       // integer: NaN, the zero point.
       r = ib.select(ib.both(zeroA, ib.greater(y, ib.cst(0))), zo, r);
-      r = ib.select(ib.both(zeroA, ib.greater(ib.cst(0), y)),
-                    ib.cst(out->qmax), r);
+      r = ib.select(ib.both(zeroA, ib.greater(ib.cst(0), y)), ib.cst(out->qmax),
+                    r);
       r = ib.select(ib.both(negA, ib.equal(kind, ib.cst(0))), zo, r);
     }
     rewriter.replaceOp(op, castTo(rewriter, loc, r, out->storageType));

@@ -553,8 +553,7 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
       auto params = [](Type t) {
         auto u = cast<quant::UniformQuantizedType>(t);
         return qmath::QuantParams{u.getScale(), u.getZeroPoint(),
-                                  u.getStorageTypeMin(),
-                                  u.getStorageTypeMax()};
+                                  u.getStorageTypeMin(), u.getStorageTypeMax()};
       };
       if (!qmath::productTables(params(elementTypeOf(operands[0])), count,
                                 params(resultElementType))) {

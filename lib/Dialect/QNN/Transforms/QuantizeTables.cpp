@@ -196,7 +196,8 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
       // A wider operand: the log-domain form, with the constant exact (one
       // storage value +-1 or 0 of scale |c|).
       if (!std::isfinite(c)) {
-        op->emitRemark() << "stays float: its constant " << (constLhs ? "lhs" : "rhs")
+        op->emitRemark() << "stays float: its constant "
+                         << (constLhs ? "lhs" : "rhs")
                          << " is not finite and its other operand is wider "
                             "than 8 bits";
         return none;
@@ -208,10 +209,11 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
       builder.setInsertionPoint(op);
       Value exact = createQuantizedConstant(
           builder, constant.getLoc(), type,
-          SmallVector<int64_t>(type.getNumElements(),
-                               c > 0.0 ? 1 : c < 0.0 ? -1 : 0));
-      return createLogDomain(op, constLhs ? exact : in,
-                             constLhs ? in : exact, out);
+          SmallVector<int64_t>(type.getNumElements(), c > 0.0   ? 1
+                                                      : c < 0.0 ? -1
+                                                                : 0));
+      return createLogDomain(op, constLhs ? exact : in, constLhs ? in : exact,
+                             out);
     }
     std::vector<int64_t> table = qmath::buildLookupTable(
         [&](double v) { return constLhs ? f(c, v) : f(v, c); },
