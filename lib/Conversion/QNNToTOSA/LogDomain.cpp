@@ -22,14 +22,14 @@ using namespace qmlir::qnn_to_tosa;
 
 namespace {
 
-/// Builders for i32 (or i64) tensors of one rank; constants are [1, .., 1].
+/// Builders for i32 (and i1) tensors of one rank; constants are [1, .., 1].
 struct IntBuilder {
   OpBuilder &b;
   Location loc;
   int64_t rank;
 
-  Value cst(int64_t v, unsigned width = 32) const {
-    return channelConstInt(b, loc, {v}, b.getIntegerType(width), rank, 0);
+  Value cst(int64_t v) const {
+    return channelConstInt(b, loc, {v}, b.getI32Type(), rank, 0);
   }
   static RankedTensorType shapeOf(ValueRange vs, Type elementType) {
     SmallVector<int64_t> shape(
@@ -51,7 +51,8 @@ struct IntBuilder {
     return tosa::LogicalAndOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
                                       y);
   }
-  Value either(Value x, Value y) const {
+  /// x xor y.
+  Value differ(Value x, Value y) const {
     return tosa::LogicalXorOp::create(b, loc, shapeOf({x, y}, b.getI1Type()), x,
                                       y);
   }
@@ -207,7 +208,7 @@ template <typename OpTy> struct DivPowLowering : OpConversionPattern<OpTy> {
                     sub(rewriter, loc, ib.lookup(qa, t.logA, a->qmin),
                         ib.lookup(qb, t.logB, b->qmin)),
                     ib.cst(t.output.outLog));
-      Value negative = ib.either(negA, ib.greater(zb, qb));
+      Value negative = ib.differ(negA, ib.greater(zb, qb));
       r = emitLogDomainOutput(ib, u, negative, t.output, *out);
       r = ib.select(zeroA, zo, r);
       // x / 0: +-inf by the sign of x, 0 / 0 (NaN): the zero point.
