@@ -11,7 +11,7 @@ skipped), runs `qopt --qnn-insert-calibration --qnn-calibrate --qnn-quantize`
 with random calibration samples, and counts each computing qnn op (with its
 kind for qnn.unary/qnn.reduce) of the result by whether its result is
 quantized (or an integer table) or left float. Prints a table of the ops
-left float first. Integer-only models (plain integer div/pow/add) have no
+left float first, then the totals. Integer-only models (plain integer div/pow/add) have no
 float ops to quantize and count under "plain integers".
 """
 import argparse
@@ -94,7 +94,12 @@ def main():
         print("| %s | %d | %d | %d | %s |" % (op, c["quantized"], c["float"],
                                              c["plain integers"],
                                              ", ".join(example)))
-    print("\n%d tests skipped (import or quantize failed)" % skipped,
+    total = collections.Counter()
+    for c in counts.values():
+        total.update(c)
+    print("\n%d ops quantized, %d left float, %d plain integers"
+          % (total["quantized"], total["float"], total["plain integers"]))
+    print("%d tests skipped (import or quantize failed)" % skipped,
           file=sys.stderr)
     return 0
 

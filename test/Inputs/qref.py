@@ -691,3 +691,111 @@ def log_softmax_q(q, in_scale, in_range, out, axis=-1, dtype=np.int8):
     dist = requantize(d, 0, in_scale * math.ldexp(1.0, r) / out[0], 0, 0, 1 << 30)
     v = (dist.astype(np.int64) + l + (1 << (r - 1))) >> r
     return np.clip(out[1] - v, out[2], out[3]).astype(dtype)
+
+
+# ---------------------------------------------------------------------------
+# Log-domain forms (qmlir/Quant/LogDomain.h): reduce prod, div and pow of
+# operands wider than 8 bits. Types are (scale, zp, qmin, qmax).
+# ---------------------------------------------------------------------------
+
+LOG_MAX_F, LOG_MIN_F = 16, 8
+
+
+def log_table(p, f):
+    """qmath::logTable: rint(2^f log2 |dequantize(q)|), 0 where it is 0."""
+    x = np.abs(dequantize(np.arange(p[2], p[3] + 1), p[0], p[1]).astype(np.float64))
+    with np.errstate(divide="ignore"):
+        l = np.rint(np.log2(np.where(x == 0, 1.0, x)) * math.ldexp(1.0, f))
+    return np.where(x == 0, 0, l).astype(np.int64)
+
+
+def log_output(f, out):
+    """qmath::logOutput: (f, g, out_log, mantissa)."""
+    bits = 1
+    while (1 << bits) < out[3] - out[2] + 1:
+        bits += 1
+    g = min(f, bits + 4)
+    out_log = int(np.rint(math.ldexp(math.log2(out[0]), f)))
+    n = 1 << g
+    mant = np.rint(np.exp2((np.arange(n, dtype=np.float64) + 0.5) / n) * math.ldexp(1.0, 29))
+    return f, g, out_log, mant.astype(np.int64)
+
+
+def exp2_magnitude(u, o):
+    """qmath::exp2Magnitude on an int64 array."""
+    f, g, _, mant = o
+    u = np.asarray(u, dtype=np.int64)
+    e = u >> f
+    j = (u & ((1 << f) - 1)) >> (f - g)
+    sh = 29 - e
+    shc = np.clip(sh, 1, 30)
+    m = (mant[j] + (np.int64(1) << (shc - 1))) >> shc
+    return np.where(sh <= 0, 1 << 30, np.where(sh >= 31, 0, m))
+
+
+def log_domain_output(u, negative, o, out):
+    m = exp2_magnitude(u, o)
+    return np.clip(out[1] + np.where(negative, -m, m), out[2], out[3])
+
+
+def reduce_prod_q(q, pin, out, axes, keepdims=True, dtype=np.int8):
+    """Quantized qnn.reduce prod (qmath::reduceProd) over `axes`."""
+    axes = tuple(axes)
+    count = int(np.prod([q.shape[a] for a in axes])) if axes else 1
+    for f in range(LOG_MAX_F, LOG_MIN_F - 1, -1):
+        table = log_table(pin, f)
+        o = log_output(f, out)
+        if count * int(np.abs(table).max()) + abs(o[2]) <= 2**31 - 1:
+            break
+    else:
+        raise ValueError("prod over %d elements has no 32-bit bound" % count)
+    q = q.astype(np.int64)
+    s = table[q - pin[2]].sum(axis=axes, keepdims=True)
+    neg = (q < pin[1]).sum(axis=axes, keepdims=True) & 1
+    zero = (q == pin[1]).any(axis=axes, keepdims=True)
+    r = log_domain_output(s - o[2], neg == 1, o, out)
+    r = np.where(zero, out[1], r).astype(dtype)
+    return r if keepdims else np.squeeze(r, axis=axes)
+
+
+def div_q(qa, qb, pa, pb, out, dtype=np.int8):
+    """Quantized qnn.div of operands of any width (qmath::divide)."""
+    la, lb = log_table(pa, LOG_MAX_F), log_table(pb, LOG_MAX_F)
+    o = log_output(LOG_MAX_F, out)
+    qa, qb = qa.astype(np.int64), qb.astype(np.int64)
+    ca, cb = qa - pa[1], qb - pb[1]
+    r = log_domain_output(la[qa - pa[2]] - lb[qb - pb[2]] - o[2], (ca < 0) != (cb < 0), o, out)
+    r = np.where(ca == 0, out[1], r)
+    by_zero = np.where(ca > 0, out[3], np.where(ca < 0, out[2], out[1]))
+    return np.where(cb == 0, by_zero, r).astype(dtype)
+
+
+def pow_q(qa, qb, pa, pb, out, dtype=np.int8):
+    """Quantized qnn.pow of operands of any width (qmath::power)."""
+    la = log_table(pa, LOG_MAX_F)
+    y = dequantize(np.arange(pb[2], pb[3] + 1), pb[0], pb[1]).astype(np.float64)
+    largest = float(np.abs(y).max())
+    e = 30
+    while e > 0 and math.ldexp(largest, e) > math.ldexp(1.0, 30):
+        e -= 1
+    ex = np.clip(np.rint(y * math.ldexp(1.0, e)), -(2**31 - 1), 2**31 - 1).astype(np.int64)
+    kind = np.where(np.rint(y) == y, np.where(np.fmod(np.abs(y), 2.0) == 1.0, 2, 1), 0)
+    f = LOG_MAX_F
+    prod_bound = float(np.abs(la).max()) * float(np.abs(ex).max())
+    while f > 0 and prod_bound > math.ldexp(1.0, 30 + e + LOG_MAX_F - f):
+        f -= 1
+    shift = e + LOG_MAX_F - f
+    o = log_output(f, out)
+    bound = abs(o[2]) + (1 << (f + 5))
+    qa, qb = qa.astype(np.int64), qb.astype(np.int64)
+    ca = qa - pa[1]
+    yb, kb = ex[qb - pb[2]], kind[qb - pb[2]]
+    p = la[qa - pa[2]] * yb
+    if shift > 0:
+        p = (p + (1 << (shift - 1))) >> shift
+    u = np.clip(p, -bound, bound) - o[2]
+    r = log_domain_output(u, (ca < 0) & (kb == 2), o, out)
+    r = np.where((ca == 0) & (yb > 0), out[1], r)
+    r = np.where((ca == 0) & (yb < 0), out[3], r)
+    r = np.where((ca < 0) & (kb == 0), out[1], r)
+    return r.astype(dtype)

@@ -5,8 +5,9 @@
 // sqrt become one linalg.generic each (TOSA has no float division or sqrt).
 // These ops are float only (the verifiers require float tensors), except
 // maximum/minimum, which compare the storage values of one quantized type,
-// and the sum/mean/max/min reductions, which reduce centered storage values
-// in 32 bits and requantize.
+// and the reductions, which reduce centered storage values in 32 bits and
+// requantize or map the sum through a table (quantized prod, div and pow
+// are in LogDomain.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -247,6 +248,9 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
     Location loc = op.getLoc();
     auto quant = getSupportedQuantInfo(op, op.getInput().getType(), "input");
     if (failed(quant))
+      return failure();
+    // A quantized prod is ReduceProdLowering's (LogDomain.cpp).
+    if (*quant && op.getKind() == ReduceKind::Prod)
       return failure();
     if (*quant)
       return lowerQuantized(op, adaptor.getInput(), rewriter);

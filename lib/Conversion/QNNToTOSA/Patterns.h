@@ -27,6 +27,10 @@ void populateElementwisePatterns(mlir::TypeConverter &converter,
 /// qnn.log_softmax (float only).
 void populateMathPatterns(mlir::TypeConverter &converter,
                           mlir::RewritePatternSet &patterns);
+/// Quantized qnn.reduce prod, qnn.div and qnn.pow: fixed-point logarithms
+/// (qmlir/Quant/LogDomain.h).
+void populateLogDomainPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 /// qnn.add/sub/mul/div/pow/maximum/minimum on plain integer tensors (and pow
 /// of mixed float and integer operands), qnn.cast.
 void populateIntegerPatterns(mlir::TypeConverter &converter,

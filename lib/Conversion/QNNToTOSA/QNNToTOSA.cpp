@@ -81,6 +81,7 @@ struct ConvertQNNToTOSAPass
     populatePoolingPatterns(converter, patterns);
     populateElementwisePatterns(converter, patterns);
     populateMathPatterns(converter, patterns);
+    populateLogDomainPatterns(converter, patterns);
     populateIntegerPatterns(converter, patterns);
     populateLayoutPatterns(converter, patterns);
     populateQuantOpsPatterns(converter, patterns);

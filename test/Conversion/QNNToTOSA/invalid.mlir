@@ -135,3 +135,14 @@ func.func @matmul_per_axis(%a: tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>,
   %0 = qnn.matmul %a, %b : (tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<2x4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// A quantized prod whose 32-bit sum of logarithms could overflow even with
+// 8 fraction bits (2^21 elements of up to log2(128) = 7).
+func.func @prod_log_sum_overflow(%x: tensor<1x2097152x!quant.uniform<i8:f32, 1.0>>) -> tensor<1x1x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error @+2 {{'qnn.reduce' op a quantized prod over 2097152 elements could overflow its 32-bit sum of logarithms}}
+  // expected-error @+1 {{failed to legalize operation 'qnn.reduce'}}
+  %0 = qnn.reduce prod %x {axes = array<i64: 1>} : (tensor<1x2097152x!quant.uniform<i8:f32, 1.0>>) -> tensor<1x1x!quant.uniform<i8:f32, 1.0>>
+  return %0 : tensor<1x1x!quant.uniform<i8:f32, 1.0>>
+}

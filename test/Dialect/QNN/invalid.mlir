@@ -603,11 +603,33 @@ func.func @reduce_shape(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
 }
 
 // -----
-// prod does not reduce quantized tensors.
-func.func @reduce_quantized_kind(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{'prod' has no quantized form (every kind but prod)}}
-  %0 = qnn.reduce prod %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32, 0.1>>
-  return %0 : tensor<2x1x!quant.uniform<i8:f32, 0.1>>
+// A quantized prod is per tensor too.
+func.func @reduce_prod_per_axis_output(%x: tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>> {
+  // expected-error @+1 {{quantized input and output must be per tensor}}
+  %0 = qnn.reduce prod %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return %0 : tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+}
+
+// -----
+// Quantized div: operands and result all quantized per tensor.
+func.func @div_quant_float_rhs(%x: tensor<4x!quant.uniform<i16:f32, 0.1>>, %y: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{quantized operands and result must all be quantized per tensor}}
+  %0 = qnn.div %x, %y : (tensor<4x!quant.uniform<i16:f32, 0.1>>, tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+func.func @pow_quant_per_axis(%x: tensor<2x2x!quant.uniform<i16:f32:1, {0.1, 0.2}>>, %y: tensor<2x2x!quant.uniform<i16:f32, 0.1>>) -> tensor<2x2x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{quantized operands and result must all be quantized per tensor}}
+  %0 = qnn.pow %x, %y : (tensor<2x2x!quant.uniform<i16:f32:1, {0.1, 0.2}>>, tensor<2x2x!quant.uniform<i16:f32, 0.1>>) -> tensor<2x2x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<2x2x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+func.func @pow_quant_float_result(%x: tensor<4x!quant.uniform<i16:f32, 0.1>>, %y: tensor<4x!quant.uniform<i16:f32, 0.1>>) -> tensor<4xf32> {
+  // expected-error @+1 {{quantized operands and result must all be quantized per tensor}}
+  %0 = qnn.pow %x, %y : (tensor<4x!quant.uniform<i16:f32, 0.1>>, tensor<4x!quant.uniform<i16:f32, 0.1>>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

@@ -45,3 +45,22 @@ func.func @float(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = qnn.relu %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// The log-domain forms (quantized reduce prod, div) are simulated by their
+// float ops on the simulated operands, rounded through their result types.
+// CHECK-LABEL: func @sim_log_domain
+// CHECK: %[[X:.*]] = qnn.dequantize
+// CHECK: %[[Y:.*]] = qnn.dequantize
+// CHECK: %[[P:.*]] = qnn.reduce prod %[[X]] {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+// CHECK: qnn.quantize %[[P]] : (tensor<2x1xf32>) -> tensor<2x1x!quant.uniform<i16:f32, 1.000000e-04>>
+// CHECK: %[[D:.*]] = qnn.div %[[X]], %[[Y]] : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+// CHECK: qnn.quantize %[[D]] : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i16:f32, 1.000000e-02>>
+func.func @sim_log_domain(%x: tensor<2x4xf32>, %y: tensor<4xf32>) -> (tensor<2x1xf32>, tensor<2x4xf32>) {
+  %qx = qnn.quantize %x : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i16:f32, 0.001>>
+  %qy = qnn.quantize %y : (tensor<4xf32>) -> tensor<4x!quant.uniform<i16:f32, 0.002>>
+  %p = qnn.reduce prod %qx {axes = array<i64: 1>} : (tensor<2x4x!quant.uniform<i16:f32, 0.001>>) -> tensor<2x1x!quant.uniform<i16:f32, 0.0001>>
+  %d = qnn.div %qx, %qy : (tensor<2x4x!quant.uniform<i16:f32, 0.001>>, tensor<4x!quant.uniform<i16:f32, 0.002>>) -> tensor<2x4x!quant.uniform<i16:f32, 0.01>>
+  %0 = qnn.dequantize %p : (tensor<2x1x!quant.uniform<i16:f32, 0.0001>>) -> tensor<2x1xf32>
+  %1 = qnn.dequantize %d : (tensor<2x4x!quant.uniform<i16:f32, 0.01>>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x1xf32>, tensor<2x4xf32>
+}

@@ -86,7 +86,7 @@ func.func @int_div(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
 // log_sum map them through a sum-indexed table, log_sum_exp adds the
 // logarithm of its sum of exponentials to the maximum (no attributes: the
 // lowering builds the tables from the types); each takes its own calibrated
-// output type. prod stays float.
+// output type. prod sums fixed-point logarithms (the log-domain form).
 // CHECK-LABEL: func @reduce_kinds
 // CHECK: %[[X:.*]] = qnn.quantize %arg0 {{.*}} -> tensor<2x4x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
 // CHECK: qnn.reduce l1 %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.031372549019607843:-128>>
@@ -94,7 +94,7 @@ func.func @int_div(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
 // CHECK: qnn.reduce l2 %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.015686274509803921:-128>>
 // CHECK: qnn.reduce log_sum %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.011764705882352941:-43>>
 // CHECK: qnn.reduce log_sum_exp %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.011764705882352941:-128>>
-// CHECK: qnn.reduce prod %arg0 {{.*}} -> tensor<2x1xf32>
+// CHECK: qnn.reduce prod %[[X]] {{.*}} -> tensor<2x1x!quant.uniform<i8:f32, 0.078431372549019607:-77>>
 func.func @reduce_kinds(%x: tensor<2x4xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>, tensor<2x1xf32>, tensor<2x1xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
   %x0 = qnn.observe %x {name = "x", min = -1.0, max = 2.0} : tensor<2x4xf32>
   %0 = qnn.reduce l1 %x0 {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
@@ -124,4 +124,17 @@ func.func @log_softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = qnn.log_softmax %x0 : (tensor<2x5xf32>) -> tensor<2x5xf32>
   %1 = qnn.observe %0 {name = "ls", min = -7.0, max = 0.0} : tensor<2x5xf32>
   return %1 : tensor<2x5xf32>
+}
+
+// -----
+// A prod whose 32-bit sum of logarithms could overflow (2^21 elements)
+// stays float, with a remark.
+// CHECK-LABEL: func @prod_too_long
+// CHECK: qnn.reduce prod {{.*}} : (tensor<1x2097152xf32>) -> tensor<1x1xf32>
+func.func @prod_too_long(%x: tensor<1x2097152xf32>) -> tensor<1x1xf32> {
+  %x0 = qnn.observe %x {name = "x", min = -100.0, max = 100.0} : tensor<1x2097152xf32>
+  // expected-remark @+1 {{stays float: a prod over 2097152 elements could overflow its 32-bit sum of logarithms}}
+  %0 = qnn.reduce prod %x0 {axes = array<i64: 1>} : (tensor<1x2097152xf32>) -> tensor<1x1xf32>
+  %1 = qnn.observe %0 {name = "p", min = -1.0, max = 1.0} : tensor<1x1xf32>
+  return %1 : tensor<1x1xf32>
 }

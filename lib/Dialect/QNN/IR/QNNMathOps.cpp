@@ -118,15 +118,35 @@ LogicalResult SubOp::verify() {
   return failure(failed(verifyBroadcast(*this)) ||
                  failed(verifyIntegerOperands(*this)));
 }
+/// Quantized div and pow: operands and result all quantized per tensor.
+static LogicalResult verifyLogDomainOp(Operation *op) {
+  auto isQuant = [](Type t) {
+    return isa<quant::QuantizedType>(getElementTypeOrSelf(t));
+  };
+  if (!llvm::any_of(op->getOperandTypes(), isQuant) &&
+      !isQuant(op->getResult(0).getType()))
+    return success();
+  auto perTensor = [](Type t) {
+    return isa<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  };
+  if (!llvm::all_of(op->getOperandTypes(), perTensor) ||
+      !perTensor(op->getResult(0).getType()))
+    return op->emitOpError("quantized operands and result must all be "
+                           "quantized per tensor");
+  return success();
+}
 LogicalResult DivOp::verify() {
   return failure(failed(verifyBroadcast(*this)) ||
-                 failed(verifyIntegerOperands(*this)));
+                 failed(verifyIntegerOperands(*this)) ||
+                 failed(verifyLogDomainOp(*this)));
 }
 /// The exponent may have another type than the base (ONNX's T and T1); the
-/// result has the base's.
+/// result has the base's (quantized: its own type).
 LogicalResult PowOp::verify() {
-  if (failed(verifyBroadcast(*this)))
+  if (failed(verifyBroadcast(*this)) || failed(verifyLogDomainOp(*this)))
     return failure();
+  if (isa<quant::QuantizedType>(getElementTypeOrSelf(getLhs().getType())))
+    return success();
   if (getElementTypeOrSelf(getLhs().getType()) !=
       getElementTypeOrSelf(getOutput().getType()))
     return emitOpError("result must have the base's (lhs) element type");
@@ -167,21 +187,10 @@ LogicalResult PReluOp::verify() {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-bool ReduceOp::hasIntegerKind(ReduceKind kind) {
-  return kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
-         kind == ReduceKind::Max || kind == ReduceKind::Min ||
-         kind == ReduceKind::L1 || kind == ReduceKind::SumSquare ||
-         kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
-         kind == ReduceKind::LogSumExp;
-}
-
 LogicalResult ReduceOp::verify() {
   auto in = getInput().getType();
   ArrayRef<int64_t> axes = getAxes();
   if (isa<quant::QuantizedType>(in.getElementType())) {
-    if (!hasIntegerKind(getKind()))
-      return emitOpError() << "'" << stringifyReduceKind(getKind())
-                           << "' has no quantized form (every kind but prod)";
     if (!isa<quant::UniformQuantizedType>(in.getElementType()) ||
         !isa<quant::UniformQuantizedType>(
             getOutput().getType().getElementType()))

@@ -18,6 +18,7 @@
 #include "qmlir/Dialect/QNN/Transforms/Encodings.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
+#include "qmlir/Quant/LogDomain.h"
 #include "qmlir/Quant/QuantMath.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -44,7 +45,10 @@ namespace {
 /// of `bits` bits in a 32-bit accumulator, sum_square and l2 their squares,
 /// log_sum_exp exponentials below 2^16; a larger reduction stays float.
 bool reduceFitsI32(ReduceOp op, unsigned bits) {
-  if (op.getKind() == ReduceKind::Max || op.getKind() == ReduceKind::Min)
+  // prod: its sum of logarithms is bounded once the types are known
+  // (qmath::productTables, checked in quantizeOp).
+  if (op.getKind() == ReduceKind::Max || op.getKind() == ReduceKind::Min ||
+      op.getKind() == ReduceKind::Prod)
     return true;
   auto type = op.getInput().getType();
   double count = 1.0;
@@ -517,8 +521,7 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   } else if (isa<AddOp, SubOp, MulOp, MatMulOp, ConcatOp, MaximumOp,
                  MinimumOp, PReluOp, ReduceOp>(op)) {
     if (auto reduce = dyn_cast<ReduceOp>(op))
-      if (!ReduceOp::hasIntegerKind(reduce.getKind()) ||
-          !reduceFitsI32(reduce, tensorOf(reduce.getInput()).bits))
+      if (!reduceFitsI32(reduce, tensorOf(reduce.getInput()).bits))
         return none;
     FailureOr<Type> outType = activationElementType(op->getResult(0));
     if (failed(outType))
@@ -540,6 +543,25 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
         m = castTo(m, resultElementType);
       mapping.map(operand, m);
       operands.push_back(m);
+    }
+    // prod sums 32-bit logarithms of its elements.
+    if (auto reduce = dyn_cast<ReduceOp>(op);
+        reduce && reduce.getKind() == ReduceKind::Prod) {
+      int64_t count = 1;
+      for (int64_t axis : reduce.getAxes())
+        count *= reduce.getInput().getType().getDimSize(axis);
+      auto params = [](Type t) {
+        auto u = cast<quant::UniformQuantizedType>(t);
+        return qmath::QuantParams{u.getScale(), u.getZeroPoint(),
+                                  u.getStorageTypeMin(), u.getStorageTypeMax()};
+      };
+      if (!qmath::productTables(params(elementTypeOf(operands[0])), count,
+                                params(resultElementType))) {
+        op->emitRemark() << "stays float: a prod over " << count
+                         << " elements could overflow its 32-bit sum of "
+                            "logarithms";
+        return none;
+      }
     }
     // A matmul accumulates K products of centered operands.
     int64_t terms = 1;

@@ -2,8 +2,9 @@
 //-===//
 //
 // Elementwise functions of one input (qnn.table), softmax (its exponential
-// table), div and pow (qnn.table of the non-constant operand, or
-// qnn.table2d of both). See docs/Quantization.md.
+// table), div and pow (qnn.table of the non-constant operand, qnn.table2d
+// of both, or their log-domain form when an operand is wider than 8 bits).
+// See docs/Quantization.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,10 +131,11 @@ FailureOr<Operation *> Quantizer::quantizeSoftmax(SoftmaxOp op) {
 /// Float div and pow: with one operand a constant c whose elements are all
 /// equal and the other of the result's shape, a qnn.table of the other
 /// operand (x / c, c / x, x ** c, c ** x, with c exact; x / c for c > 0 and
-/// x wider than 8 bits: x reinterpreted with scale s_x / c and requantized);
-/// otherwise, with both operands quantized per tensor to at most 8 bits (a
-/// constant gets its own range, like any constant operand), a qnn.table2d
-/// of both. Wider operands stay float, with a remark naming the op.
+/// x wider than 8 bits: x reinterpreted with scale s_x / c and requantized;
+/// other wider x: the log-domain form with c exact); otherwise, with both
+/// operands quantized per tensor (a constant gets its own range, like any
+/// constant operand), a qnn.table2d of both when each has at most 8 bits,
+/// the log-domain form (a quantized qnn.div / qnn.pow) when one is wider.
 FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
   auto none = static_cast<Operation *>(nullptr);
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -157,12 +159,6 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
   if (!out)
     return none;
   auto resultShape = cast<RankedTensorType>(result.getType()).getShape();
-  auto stayFloat = [&](StringRef what) {
-    op->emitRemark() << "stays float: its " << what
-                     << " is not quantized per tensor with at most 8 bits "
-                        "(the integer form is a lookup table)";
-    return none;
-  };
 
   // One constant operand: a table of the other one.
   Value x = lc ? rhs : rc ? lhs : Value();
@@ -195,9 +191,30 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
                                   view)
           .getOperation();
     }
-    if (!inType)
-      return stayFloat(lc ? "rhs" : "lhs");
     bool constLhs = lc.has_value();
+    if (!inType) {
+      // A wider operand: the log-domain form, with the constant exact (one
+      // storage value +-1 or 0 of scale |c|).
+      if (!std::isfinite(c)) {
+        op->emitRemark() << "stays float: its constant "
+                         << (constLhs ? "lhs" : "rhs")
+                         << " is not finite and its other operand is wider "
+                            "than 8 bits";
+        return none;
+      }
+      Value constant = constLhs ? lhs : rhs;
+      qmath::QuantParams p{c == 0.0 ? 1.0 : std::fabs(c), 0, -128, 127};
+      auto type = withElementType(
+          constant, perTensorType(ctx, 8, p, builder.getF32Type()));
+      builder.setInsertionPoint(op);
+      Value exact = createQuantizedConstant(
+          builder, constant.getLoc(), type,
+          SmallVector<int64_t>(type.getNumElements(), c > 0.0   ? 1
+                                                      : c < 0.0 ? -1
+                                                                : 0));
+      return createLogDomain(op, constLhs ? exact : in, constLhs ? in : exact,
+                             out);
+    }
     std::vector<int64_t> table = qmath::buildLookupTable(
         [&](double v) { return constLhs ? f(c, v) : f(v, c); },
         paramsOf(inType), paramsOf(out));
@@ -220,10 +237,8 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
     return none;
   Value a = perTensor(*qa), b = perTensor(*qb);
   auto aType = tableInputType(a), bType = tableInputType(b);
-  if (!aType)
-    return stayFloat("lhs");
-  if (!bType)
-    return stayFloat("rhs");
+  if (!aType || !bType)
+    return createLogDomain(op, a, b, out);
   std::vector<int64_t> table = qmath::buildLookupTable2d(
       f, paramsOf(aType), paramsOf(bType), paramsOf(out));
   builder.setInsertionPoint(op);
@@ -231,6 +246,18 @@ FailureOr<Operation *> Quantizer::quantizeDivPow(Operation *op) {
                            a, b,
                            SmallVector<int32_t>(table.begin(), table.end()))
       .getOperation();
+}
+
+/// div or pow of the quantized (per tensor) `a` and `b` into `out`, in the
+/// log domain (qmlir/Quant/LogDomain.h): the op itself on quantized types.
+Operation *Quantizer::createLogDomain(Operation *op, Value a, Value b,
+                                      quant::UniformQuantizedType out) {
+  builder.setInsertionPoint(op);
+  Operation *clone = builder.clone(*op);
+  clone->setOperands({a, b});
+  clone->removeAttr(kWeightEncodingAttr);
+  clone->getResult(0).setType(withElementType(op->getResult(0), out));
+  return clone;
 }
 
 /// log_softmax: a per-tensor input and its own calibrated output type (the

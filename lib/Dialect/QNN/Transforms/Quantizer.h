@@ -2,7 +2,8 @@
 //
 // The state of qnn-quantize for one function. Quantize.cpp walks the ops;
 // QuantizeTables.cpp builds the ops whose integer form is a lookup table
-// (elementwise functions, softmax, div and pow).
+// (elementwise functions, softmax, div and pow, the latter also in the log
+// domain).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "qmlir/Dialect/QNN/Transforms/QuantPlan.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
@@ -39,6 +41,9 @@ private:
   mlir::FailureOr<mlir::Operation *> quantizeTable(mlir::Operation *op);
   mlir::FailureOr<mlir::Operation *> quantizeSoftmax(SoftmaxOp op);
   mlir::FailureOr<mlir::Operation *> quantizeDivPow(mlir::Operation *op);
+  mlir::Operation *createLogDomain(mlir::Operation *op, mlir::Value a,
+                                   mlir::Value b,
+                                   mlir::quant::UniformQuantizedType out);
   mlir::FailureOr<mlir::Operation *> quantizeLogSoftmax(LogSoftmaxOp op);
   mlir::FailureOr<mlir::Type> activationElementType(mlir::Value floatValue);
   mlir::FailureOr<mlir::Value> getQuantized(mlir::Value floatValue);

@@ -442,15 +442,29 @@ def QNN_SubOp : QNN_BinaryOp<"sub"> {
     wrapping subtraction.
   }];
 }
-def QNN_DivOp : QNN_FloatOrIntBinaryOp<"div"> {
+/// div and pow also take quantized tensors (all three per tensor): their
+/// integer form is in the log domain (qmlir/Quant/LogDomain.h).
+class QNN_LogDomainBinaryOp<string mnemonic>
+    : QNN_FloatOrIntBinaryOp<mnemonic> {
+  let arguments = (ins QNN_ArithTensor:$lhs, QNN_ArithTensor:$rhs);
+  let results = (outs QNN_ArithTensor:$output);
+}
+def QNN_DivOp : QNN_LogDomainBinaryOp<"div"> {
   let summary = "lhs / rhs with numpy broadcasting";
   let description = [{
     Floats: IEEE division. Plain integers (one type throughout): the quotient
     truncated toward zero (C, and ONNX Runtime's integer Div); `x / 0` is 0
     and `MIN / -1` wraps to `MIN` instead of trapping.
+
+    Quantized (operands and result per tensor, each with its own type;
+    `qnn-quantize` uses it when an operand is wider than 8 bits, a
+    `qnn.table2d` otherwise): `log2|a| - log2|b|` from per-operand tables
+    in fixed point, a sign flag, and a fixed-point exponential to the
+    output; `x / 0` saturates by the sign of `x`, `0 / 0` gives the output
+    zero point (docs/Quantization.md, "Log-domain forms").
   }];
 }
-def QNN_PowOp : QNN_FloatOrIntBinaryOp<"pow"> {
+def QNN_PowOp : QNN_LogDomainBinaryOp<"pow"> {
   let summary = "lhs ** rhs with numpy broadcasting";
   let description = [{
     The result has the base's (lhs) element type; the exponent may be of
@@ -464,6 +478,9 @@ def QNN_PowOp : QNN_FloatOrIntBinaryOp<"pow"> {
     - integer ** integer: exact repeated multiplication, wrapping; a negative
       exponent gives the integer part of `1 / x^-y` (0 unless `|x| = 1`; 0
       for `x = 0`).
+    - quantized (operands and result per tensor, each with its own type):
+      `2^(b log2 a)` in fixed point, with `powf`'s results for a zero or
+      negative base (docs/Quantization.md, "Log-domain forms").
 
     ```mlir
     %z = qnn.pow %x, %y : (tensor<3xi64>, tensor<3xf32>) -> tensor<3xi64>
@@ -546,12 +563,13 @@ def QNN_ReduceOp : QNN_LayerOp<"reduce"> {
     (computed as `m + log(sum(exp(x - m)))` with `m = max(x)`). Empty `axes`
     is the identity.
 
-    Quantized (all kinds but `prod`; input and output per tensor): the
+    Quantized (input and output per tensor): the
     reduction of the centered storage values `x - zx` (`l1`: of `|x - zx|`,
     `sum_square` and `l2`: of `(x - zx)^2`) in 32 bits, requantized by
     `sx / so` (`mean`: `sx / (so * count)`, `sum_square`: `sx^2 / so`);
     `l2`, `log_sum` and `log_sum_exp` map a 32-bit sum through a
-    compile-time table (docs/Quantization.md).
+    compile-time table; `prod` sums fixed-point logarithms and counts zeros
+    and negatives (docs/Quantization.md).
 
     ```mlir
     %m = qnn.reduce mean %x {axes = array<i64: 1, 2>}
@@ -566,10 +584,6 @@ def QNN_ReduceOp : QNN_LayerOp<"reduce"> {
     $kind $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
-  let extraClassDeclaration = [{
-    /// Whether this kind has integer semantics on quantized tensors.
-    static bool hasIntegerKind(::qmlir::qnn::ReduceKind kind);
-  }];
 }
 
 //===----------------------------------------------------------------------===//
