@@ -28,6 +28,22 @@ int64_t packed(int64_t n, int64_t bits) { return packedBytes(n, bits); }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// Per-axis activations: the per-channel zero points of a rescale and the
+/// per-channel bounds of a clamp, at their tensors' widths (conv2d and
+/// dense count theirs with the weights, Tiling.h).
+int64_t channelParamBytes(const SimOp &op) {
+  switch (op.kind) {
+  case SimOpKind::Rescale:
+    return packed(static_cast<int64_t>(op.inputZps.size()), op.inputBits) +
+           packed(static_cast<int64_t>(op.outputZps.size()), op.outputBits);
+  case SimOpKind::Clamp:
+    return packed(static_cast<int64_t>(op.mins.size() + op.maxs.size()),
+                  op.bits);
+  default:
+    return 0;
+  }
+}
+
 LayerStats layerCost(const SimProgram &program, const SimOp &op,
                      int64_t segment) {
   const SimHardware &hw = program.hardware;
@@ -70,11 +86,12 @@ LayerStats layerCost(const SimProgram &program, const SimOp &op,
   }
   case SimOpKind::Clamp:
     s.cycles = ceilDiv(out, lanes);
-    s.onChipBytes = 2 * packed(out, op.bits);
+    s.onChipBytes = 2 * packed(out, op.bits) + channelParamBytes(op);
     break;
   case SimOpKind::Rescale:
     s.cycles = ceilDiv(out, lanes);
-    s.onChipBytes = packed(out, op.inputBits) + packed(out, op.outputBits);
+    s.onChipBytes = packed(out, op.inputBits) + packed(out, op.outputBits) +
+                    channelParamBytes(op);
     break;
   case SimOpKind::MaxPool2d:
   case SimOpKind::AvgPool2d:
@@ -106,15 +123,21 @@ int64_t boundaryBytes(const SimProgram &program, int64_t id) {
   return packed(numel(t.shape), t.bits);
 }
 
-/// The weights of a segment's untiled layers (tiled layers count their own
-/// traffic, LayerStats::offChipBytes).
+/// The weights (with their per-channel zero points) of a segment's untiled
+/// layers (tiled layers count their own traffic, LayerStats::offChipBytes)
+/// and the per-channel parameters of its rescales and clamps.
 int64_t segmentWeightBytes(const SimStep &seg) {
   int64_t bytes = 0;
-  for (const SimOp &op : seg.ops)
+  for (const SimOp &op : seg.ops) {
+    bytes += channelParamBytes(op);
     if ((op.kind == SimOpKind::Conv2d || op.kind == SimOpKind::Dense) &&
         !op.tileChannels && !op.tileRows)
       bytes += packed(static_cast<int64_t>(op.weight.size()), op.weightBits) +
-               4 * static_cast<int64_t>(op.bias.size());
+               4 * static_cast<int64_t>(op.bias.size()) +
+               packed(static_cast<int64_t>(op.inputZps.size()), op.inputBits) +
+               packed(static_cast<int64_t>(op.outputZps.size()),
+                      op.outputBits);
+  }
   return bytes;
 }
 
@@ -158,6 +181,8 @@ LayerGeometry npu::layerGeometry(const SimProgram &program, const SimOp &op) {
   g.weightBits = op.weightBits;
   g.outputBits = op.outputBits;
   g.bias = !op.bias.empty();
+  g.inputZps = !op.inputZps.empty();
+  g.outputZps = !op.outputZps.empty();
   if (op.kind == SimOpKind::Dense) {
     g.C = g.CG = op.weightShape[1];
     g.O = op.weightShape[0];
