@@ -59,8 +59,22 @@ int64_t bitsOf(const SimQuant &q) {
   return llvm::Log2_64_Ceil(static_cast<uint64_t>(q.qmax - q.qmin + 1));
 }
 
+/// A constant, or a quant.scast of one (how quantized weights are written):
+/// cloned into every CPU segment that uses it rather than passed between
+/// segments.
 bool isConstant(Operation *op) {
+  if (auto cast = dyn_cast<quant::StorageCastOp>(op)) {
+    Operation *def = cast.getInput().getDefiningOp();
+    return def && isConstant(def);
+  }
   return op->getNumOperands() == 0 && op->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// Adds `op` to `constants` after the constants it is computed from.
+void addConstant(Operation *op, llvm::SetVector<Operation *> &constants) {
+  for (Value v : op->getOperands())
+    addConstant(v.getDefiningOp(), constants);
+  constants.insert(op);
 }
 
 /// A host op the simulator runs itself; everything else outside segments
@@ -384,7 +398,7 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
         if (def && (inRun.count(def) || !isa<func::FuncOp>(def->getParentOp())))
           continue; // defined in the run (or inside one of its regions)
         if (def && isConstant(def))
-          constants.insert(def);
+          addConstant(def, constants);
         else
           args.insert(v);
       }
@@ -438,32 +452,16 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
           layer.shape.assign(t.getShape().begin(), t.getShape().end());
     step.cpuLayers.push_back(std::move(layer));
   }
-  // The compiled CPU code exchanges per-tensor or integer tensors only.
-  auto perChannel = [&](int64_t id) -> llvm::Error {
-    const SimTensor &t = program.tensors[id];
-    if (t.quant && t.quant->perChannel())
-      return makeError("'" + t.name + "': a tensor quantized per axis "
-                       "crosses a CPU/accelerator boundary at CPU segment " +
-                       llvm::Twine(index) + " (the CPU segments' code takes "
-                       "per-tensor tensors): quantize with per-tensor "
-                       "activations, e.g. legalized for the target "
-                       "(qnn-legalize-bitwidth)");
-    return llvm::Error::success();
-  };
   for (Value v : args) {
     auto id = use(v);
     if (!id)
       return id.takeError();
-    if (llvm::Error e = perChannel(*id))
-      return e;
     step.inputs.push_back(*id);
   }
   for (Value r : results) {
     auto id = tensor(r, qnn::resultName(cast<OpResult>(r)));
     if (!id)
       return id.takeError();
-    if (llvm::Error e = perChannel(*id))
-      return e;
     step.outputs.push_back(*id);
   }
   program.steps.push_back(std::move(step));
