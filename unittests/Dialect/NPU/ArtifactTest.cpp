@@ -240,13 +240,13 @@ TEST(Artifact, MisalignedBytesAreRead) {
 TEST(Artifact, NewerMajorIsRefused) {
   Artifact a = smallArtifact();
   a.formatMajor = kArtifactFormatMajor + 1;
-  a.formatMinor = 3;
+  a.formatMinor = 4;
   std::string bytes = writeArtifact(a);
   auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "new.qart"));
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
-            "new.qart: artifact format version 2.3 is newer than this "
-            "reader's 1.2 (a different major version): use a newer qmlir");
+            "new.qart: artifact format version 2.4 is newer than this "
+            "reader's 1.3 (a different major version): use a newer qmlir");
   // A newer minor version of this major is read.
   a.formatMajor = kArtifactFormatMajor;
   bytes = writeArtifact(a);
@@ -265,8 +265,8 @@ TEST(Artifact, UnknownOpKindNamesTheNewerVersion) {
   auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
-            "m.qart: step 2: unknown op kind 11 (the file is format 1.3, "
-            "newer than this reader's 1.2: use a newer qmlir)");
+            "m.qart: step 2: unknown op kind 11 (the file is format 1.4, "
+            "newer than this reader's 1.3: use a newer qmlir)");
   a.formatMinor = kArtifactFormatMinor;
   bytes = writeArtifact(a);
   auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
@@ -315,6 +315,59 @@ TEST(Artifact, CodeForMissingCpuFeaturesIsRefused) {
             "'qmlir-test-feature' (on a 'future-cpu'), which this machine "
             "lacks: recompile it here (or with --cpu-features "
             "-qmlir-test-feature)");
+}
+
+TEST(Artifact, CpuSegmentLayersAreRecorded) {
+  // Format 1.3: a CPU segment's layers (name, op, shape) are in the file,
+  // so a summary of a loaded artifact lists them under the segment.
+  Artifact a = smallArtifact();
+  SimProgram &p = a.program;
+  SimStep cpu;
+  cpu.kind = SimStepKind::CpuSegment;
+  cpu.inputs = {1};
+  cpu.outputs = {6};
+  cpu.cpuMacs = 384;
+  cpu.cpuLayers = {{"conv", "qnn.conv2d", {1, 4, 4, 2}},
+                   {"relu", "qnn.relu", {1, 4, 4, 2}},
+                   {"fc", "qnn.dense", {1, 3}}};
+  p.steps = {p.steps[0], cpu, p.steps[4]};
+  p.numCpuSegments = 1;
+  CpuSegmentCode code;
+  code.symbolPrefix = "qart_cpu0";
+  code.hostTriple = llvm::sys::getProcessTriple();
+  code.sharedObject = "not loaded";
+  a.cpuSegments = {code};
+  std::string bytes = writeArtifact(a);
+  auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "mixed.qart"));
+  ASSERT_TRUE(static_cast<bool>(b)) << llvm::toString(b.takeError());
+  const std::vector<CpuLayerInfo> &layers = b->program.steps[1].cpuLayers;
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[0].name, "conv");
+  EXPECT_EQ(layers[0].op, "qnn.conv2d");
+  EXPECT_EQ(layers[2].shape, (std::vector<int64_t>{1, 3}));
+  std::vector<ProgramRow> rows = describeProgram(b->program);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[1].device, "cpu 0");
+  EXPECT_EQ(rows[1].op, "compiled code");
+  EXPECT_EQ(rows[2].device, "cpu 0");
+  EXPECT_EQ(rows[2].layer, "conv");
+  EXPECT_EQ(rows[2].op, "qnn.conv2d");
+  EXPECT_EQ(rows[2].outputShape, (std::vector<int64_t>{1, 4, 4, 2}));
+  EXPECT_EQ(rows[4].layer, "fc");
+  // Damaged bytes: an error or a program, never a crash.
+  int refused = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0xFF);
+    auto c = loadArtifact(llvm::MemoryBufferRef(bad, "bad.qart"));
+    if (!c) {
+      ++refused;
+      llvm::consumeError(c.takeError());
+    } else {
+      (void)describeProgram(c->program);
+    }
+  }
+  EXPECT_GT(refused, 0);
 }
 
 } // namespace
