@@ -185,6 +185,58 @@ TEST(CostModel, FromShapesAndBitWidths) {
   EXPECT_EQ(ran.layers.size(), cost.layers.size());
 }
 
+// A batch of N images runs as N runs of one image: MACs, cycles, traffic
+// N times those of one image, on-chip bytes those of one image (before,
+// the whole batch's activations were charged on chip at once); the values
+// are those of N separate images.
+TEST(CostModel, BatchRunsImageByImage) {
+  Artifact a = smallArtifact();
+  SimStats one = estimateCost(a.program);
+  SimProgram batched = a.program;
+  for (SimTensor &t : batched.tensors)
+    t.shape[0] = 3;
+  ASSERT_FALSE(static_cast<bool>(verifyProgram(batched, "batched")));
+  SimStats three = estimateCost(batched);
+  EXPECT_EQ(one.images, 1);
+  EXPECT_EQ(three.images, 3);
+  EXPECT_EQ(three.macs, 3 * one.macs);
+  EXPECT_EQ(three.cycles, 3 * one.cycles);
+  EXPECT_EQ(three.offChipBytes, 3 * one.offChipBytes);
+  EXPECT_EQ(three.peakOnChipBytes, one.peakOnChipBytes);
+  ASSERT_EQ(three.layers.size(), one.layers.size());
+  for (size_t i = 0; i < one.layers.size(); ++i) {
+    EXPECT_EQ(three.layers[i].onChipBytes, one.layers[i].onChipBytes);
+    EXPECT_EQ(three.layers[i].cycles, 3 * one.layers[i].cycles);
+  }
+  HostTensor x = HostTensor::allocate(ElementType::F32, {3, 4, 4, 1});
+  for (int64_t i = 0; i < x.numElements(); ++i)
+    x.data<float>()[i] = static_cast<float>(i % 11) * 0.09f;
+  SimStats ran;
+  auto out = simulate(batched, {x}, {}, ran);
+  ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+  EXPECT_EQ(ran.images, 3);
+  for (int64_t n = 0; n < 3; ++n) {
+    HostTensor xn = HostTensor::allocate(ElementType::F32, {1, 4, 4, 1});
+    std::copy_n(x.data<float>() + 16 * n, 16, xn.data<float>());
+    SimStats s;
+    auto yn = simulate(a.program, {xn}, {}, s);
+    ASSERT_TRUE(static_cast<bool>(yn)) << llvm::toString(yn.takeError());
+    for (int64_t i = 0; i < 3; ++i)
+      EXPECT_EQ((*out)[0].data<float>()[3 * n + i], (*yn)[0].data<float>()[i]);
+  }
+  // A segment tensor without the batch as its first dimension (here the
+  // flatten of all images into one row): the batch is charged at once.
+  SimProgram merged = a.program;
+  for (SimTensor &t : merged.tensors)
+    t.shape[0] = 2;
+  merged.tensors[4].shape = {1, 64};
+  merged.tensors[5].shape = {2, 3};
+  merged.steps[2].ops[2].weightShape = {3, 32};
+  SimStats whole = estimateCost(merged);
+  EXPECT_EQ(whole.images, 1);
+  EXPECT_GT(whole.peakOnChipBytes, one.peakOnChipBytes);
+}
+
 // describeProgram: one row per host step and npu op, bit widths as text.
 TEST(CostModel, ProgramRows) {
   auto rows = describeProgram(smallArtifact().program);

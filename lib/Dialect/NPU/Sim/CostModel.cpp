@@ -124,7 +124,7 @@ int64_t boundaryBytes(const SimProgram &program, int64_t id) {
 }
 
 /// The weights (with their per-channel zero points) of a segment's untiled
-/// layers (tiled layers count their own traffic, LayerStats::offChipBytes)
+/// layers (loaded once per run of the segment, i.e. per image) (tiled layers count their own traffic, LayerStats::offChipBytes)
 /// and the per-channel parameters of its rescales and clamps.
 int64_t segmentWeightBytes(const SimStep &seg) {
   int64_t bytes = 0;
@@ -143,7 +143,67 @@ int64_t segmentWeightBytes(const SimStep &seg) {
 
 } // namespace
 
+namespace {
+
+/// The compiled batch N when every tensor an accelerator segment touches
+/// has N as its first dimension (so the segment can run image by image);
+/// 1 otherwise.
+int64_t batchImages(const SimProgram &p) {
+  if (p.inputs.empty() || p.tensors[p.inputs[0]].shape.empty())
+    return 1;
+  int64_t n = p.tensors[p.inputs[0]].shape[0];
+  if (n <= 1)
+    return 1;
+  auto batched = [&](int64_t id) {
+    const std::vector<int64_t> &shape = p.tensors[id].shape;
+    return !shape.empty() && shape[0] == n;
+  };
+  for (const SimStep &step : p.steps) {
+    if (step.kind != SimStepKind::Segment)
+      continue;
+    if (!llvm::all_of(step.inputs, batched) ||
+        !llvm::all_of(step.outputs, batched))
+      return 1;
+    for (const SimOp &op : step.ops)
+      if (!batched(op.input) || !batched(op.output) ||
+          !llvm::all_of(op.inputs, batched))
+        return 1;
+  }
+  return n;
+}
+
+SimStats costOfOneRun(const SimProgram &program);
+
+} // namespace
+
 SimStats npu::estimateCost(const SimProgram &program) {
+  // A batch of N images runs as N runs of one image: the cost of one image
+  // (the program with the batch dimension 1), N times; on-chip memory is
+  // what one image needs.
+  int64_t n = batchImages(program);
+  if (n == 1)
+    return costOfOneRun(program);
+  SimProgram one = program;
+  for (SimTensor &t : one.tensors)
+    if (!t.shape.empty() && t.shape[0] == n)
+      t.shape[0] = 1;
+  SimStats stats = costOfOneRun(one);
+  stats.images = n;
+  stats.cycles *= n;
+  stats.macs *= n;
+  stats.offChipBytes *= n;
+  for (LayerStats &l : stats.layers) {
+    l.macs *= n;
+    l.cycles *= n;
+    l.tiles *= n;
+    l.offChipBytes *= n;
+  }
+  return stats;
+}
+
+namespace {
+
+SimStats costOfOneRun(const SimProgram &program) {
   SimStats stats;
   stats.runs = 1;
   for (const SimStep &step : program.steps) {
@@ -172,6 +232,8 @@ SimStats npu::estimateCost(const SimProgram &program) {
   }
   return stats;
 }
+
+} // namespace
 
 LayerGeometry npu::layerGeometry(const SimProgram &program, const SimOp &op) {
   const std::vector<int64_t> &in = program.tensors[op.input].shape;

@@ -587,6 +587,11 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
   os << llvm::formatv("npu simulator: target '{0}', {1}x{2} MACs at {3} MHz "
                       "(per run of the compiled batch)\n",
                       hw.name, hw.macRows, hw.macCols, hw.clockMHz);
+  if (stats.images > 1)
+    os << llvm::formatv("  the batch of {0} images runs as {0} runs of one "
+                        "image: MACs, cycles and off-chip traffic are totals "
+                        "over the batch, on-chip bytes per image\n",
+                        stats.images);
   os << llvm::formatv("  {0,-4} {1,-28} {2,-16} {3,12} {4,10} {5,6} {6,10}\n",
                       "seg", "layer", "op", "MACs", "cycles", "util",
                       "on-chip B");
@@ -602,13 +607,13 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
       stats.cycles ? double(stats.macs) / double(stats.cycles * lanes) : 0.0;
   os << llvm::formatv(
       "  total: {0} MACs, {1} cycles ({2:F1} us), MAC "
-      "utilization {3:P1}, peak on-chip {4} bytes{5}, "
+      "utilization {3:P1}, peak on-chip {4} bytes{7}{5}, "
       "off-chip traffic {6} bytes\n",
       stats.macs, stats.cycles, double(stats.cycles) / hw.clockMHz, util,
       stats.peakOnChipBytes,
       hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
                      : std::string(),
-      stats.offChipBytes);
+      stats.offChipBytes, stats.images > 1 ? " per image" : "");
   for (const LayerStats &l : stats.layers)
     if (l.tiles)
       os << llvm::formatv("  tiled: '{0}' runs as {1} tiles (on-chip {2} "
