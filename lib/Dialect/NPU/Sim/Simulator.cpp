@@ -618,8 +618,11 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
     if (l.tiles)
       os << llvm::formatv("  tiled: '{0}' runs as {1} tiles (on-chip {2} "
                           "bytes per tile, off-chip traffic {3} bytes: "
-                          "weights, input rows with their halo, outputs)\n",
-                          l.name, l.tiles, l.onChipBytes, l.offChipBytes);
+                          "{4}input rows with their halo, outputs)\n",
+                          l.name, l.tiles, l.onChipBytes, l.offChipBytes,
+                          l.op == "npu.conv2d" || l.op == "npu.dense"
+                              ? "weights, "
+                              : "");
   if (hw.memoryBytes && stats.peakOnChipBytes > hw.memoryBytes) {
     std::string names;
     int64_t count = 0;
@@ -629,8 +632,9 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
           names += (names.empty() ? "" : ", ") + l.name;
       }
     os << llvm::formatv("  over memory: {0} layer(s) need more than the {1} "
-                        "bytes on chip at once (only conv2d and dense are "
-                        "tiled): {2}{3}\n",
+                        "bytes on chip at once and cannot be tiled (not even "
+                        "one output row fits, or no NHWC rows to tile): "
+                        "{2}{3}\n",
                         count, hw.memoryBytes, names, count > 4 ? ", ..." : "");
   }
   if (stats.cpuSegmentRuns)
