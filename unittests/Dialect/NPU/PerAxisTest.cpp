@@ -312,11 +312,13 @@ TEST(PerAxis, OlderReadersRefuseInsteadOfMisrunning) {
 }
 
 TEST(PerAxis, InconsistentFieldsAreRefused) {
-  auto refused = [](SimProgram p, const char *what) {
+  auto refused = [](SimProgram p, const char *what,
+                    const char *says = "bad.qart") {
     llvm::Error e = verifyProgram(p, "bad.qart");
     EXPECT_TRUE(static_cast<bool>(e)) << what;
     std::string message = llvm::toString(std::move(e));
     EXPECT_NE(message.find("bad.qart"), std::string::npos) << message;
+    EXPECT_NE(message.find(says), std::string::npos) << message;
   };
   SimProgram p = perAxisProgram();
   p.steps[2].ops[0].inputZps.push_back(0);
@@ -333,6 +335,16 @@ TEST(PerAxis, InconsistentFieldsAreRefused) {
   p = perAxisProgram();
   p.steps[2].ops[2].inputZps = {1, 2, 3};
   refused(p, "zero points on a reshape");
+  p = perAxisProgram();
+  p.tensors[7].shape = {1, 3, 1, 9}; // same count, other channels
+  p.steps[2].ops[4].outputZps.assign(9, 0);
+  refused(p, "rescale output zero points for other channels",
+          "different input and output channels");
+  p = perAxisProgram();
+  p.tensors[6].shape = {2, kRows};
+  p.steps[2].ops[3].outputZps.assign(kRows, 0);
+  refused(p, "dense output zero points for other channels",
+          "dense output whose last dimension is the outputs");
   p = perAxisProgram();
   p.tensors[1].quant->scales[1] = -0.5;
   refused(p, "a negative channel scale");

@@ -158,10 +158,19 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
     if ((!layerKind && (!o.inputZps.empty() || !o.outputZps.empty())) ||
         (o.kind != SimOpKind::Clamp && (!o.mins.empty() || !o.maxs.empty())))
       return fail(at + ": per-channel parameters on an op that has none");
-    if (o.kind == SimOpKind::Dense &&
+    if (o.kind == SimOpKind::Dense && !o.inputZps.empty() &&
         (o.weightShape.size() != 2 || o.weightShape[1] != inC))
       return fail(at + ": per-channel input zero points need a dense input "
                        "whose last dimension is the reduction");
+    if (o.kind == SimOpKind::Dense && !o.outputZps.empty() &&
+        (o.weightShape.size() != 2 || o.weightShape[0] != outC))
+      return fail(at + ": per-channel output zero points need a dense output "
+                       "whose last dimension is the outputs");
+    // A rescale's channels are its input's last dimension (the simulator
+    // indexes every per-channel array with it).
+    if (o.kind == SimOpKind::Rescale && !o.outputZps.empty() && outC != inC)
+      return fail(at + ": per-channel rescale with different input and "
+                       "output channels");
     if (!o.inputZps.empty() &&
         (static_cast<int64_t>(o.inputZps.size()) != inC ||
          llvm::any_of(o.inputZps, [](int64_t z) { return !inInt32(z); })))
