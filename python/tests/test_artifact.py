@@ -57,6 +57,9 @@ def test_summary_records_and_totals(compiled, capsys):
     assert {r["runs_on"] for r in layers} == {"host", "accelerator"}
     t = s["totals"]
     assert t["accelerator_segments"] == 1 and t["cpu_segments"] == 0
+    # Compiled for 8 images: 8 runs of one image (on-chip bytes per image).
+    assert t["images"] == 8
+    assert "the batch of 8 images runs as 8 runs of one image" in printed
     assert t["cycles"] == sum(r["cycles"] or 0 for r in layers)
     assert 0 < t["mac_utilization"] <= 1
     assert s["target"]["mac_rows"] == 16 and s["target"]["clock_mhz"] == 500
