@@ -50,6 +50,23 @@ private:
           data + i * sizeof(T)));
     return out;
   }
+  /// The doubles of `v`, read unaligned like `longs`.
+  static std::vector<double> doubles(const fb::Vector<double> *v) {
+    std::vector<double> out;
+    if (!v)
+      return out;
+    const uint8_t *data = v->Data();
+    out.reserve(v->size());
+    for (size_t i = 0, e = v->size(); i < e; ++i) {
+      uint64_t bits =
+          llvm::support::endian::read<uint64_t, llvm::endianness::little>(
+              data + i * sizeof(double));
+      double d;
+      std::memcpy(&d, &bits, sizeof(d));
+      out.push_back(d);
+    }
+    return out;
+  }
   llvm::Error unpack(const qart::PackedInts *p, std::vector<int64_t> &out,
                      const std::string &what);
   llvm::Error op(const qart::NpuOp *in, SimOp &out, const std::string &where);
@@ -254,8 +271,7 @@ llvm::Expected<Artifact> Reader::read() {
         s.quant = SimQuant{q->scale(), q->zero_point(), q->qmin(), q->qmax(),
                            {}, {}};
         // Format 1.3: per channel (the scalar scale is then 0).
-        if (q->scales())
-          s.quant->scales.assign(q->scales()->begin(), q->scales()->end());
+        s.quant->scales = doubles(q->scales());
         s.quant->zeroPoints = longs(q->zero_points());
         if (!s.quant->scales.empty())
           s.quant->scale = s.quant->scales.front();
