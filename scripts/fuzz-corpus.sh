@@ -76,7 +76,8 @@ if [ -x "$build/bin/qopt" ]; then
 fi
 # Accelerator artifacts (.qart) as the Target tests make them: all-NPU for
 # the int8 and 4-bit targets, mixed NPU/CPU (with a CPU segment's shared
-# object) and one with a layer pushed to the CPU by the memory limit.
+# object), one with a layer pushed to the CPU by the memory limit, and
+# per-axis activations.
 mkdir -p "$out/fuzz-npu-artifact"
 if [ -x "$build/bin/qmlir-compile" ]; then
   tmp=$(mktemp -d)
@@ -93,6 +94,16 @@ if [ -x "$build/bin/qmlir-compile" ]; then
     art "$root/test/Target/Inputs/conv-dense.json" "$tmp/int8.mlir" mixed
     art "$root/test/Target/Inputs/int8-100-bytes.json" "$tmp/int8.mlir" mem
     art "$root/targets/cpu.json" "$tmp/int8.mlir" cpu
+  fi
+  # Per-axis activations (format 1.3: per-channel fields), all on the
+  # accelerator and with a per-axis tensor into a CPU segment.
+  pa="$root/test/Target/Inputs/small-cnn-calibrated-per-axis.mlir"
+  if "$build/bin/qopt" "$pa" \
+      --qnn-quantize=config="$root/test/Target/Inputs/pa.json" \
+      -o "$tmp/pa.mlir" 2>/dev/null; then
+    art "$root/targets/int8.json" "$tmp/pa.mlir" per-axis
+    art "$root/test/Target/Inputs/conv-only-per-axis.json" "$tmp/pa.mlir" \
+      per-axis-mixed
   fi
   rm -rf "$tmp"
 fi

@@ -399,7 +399,11 @@ class Artifact:
         and the hardware / software totals, and returns them as
         {"target": {...}, "layers": [records], "totals": {...}}. The cycle
         model's figures are per run of the compiled batch
-        (docs/Targets.md, "Simulator")."""
+        (docs/Targets.md, "Simulator"); a batch of N images runs as N runs
+        of one image (totals["images"] = N): MACs, cycles and traffic are
+        totals over the batch, on-chip bytes per image (docs/Targets.md,
+        "Batches"). CPU segments are a row "compiled code" followed by a
+        row per layer they hold (format 1.3 files)."""
         cost = self._impl.cost()
         hw = dict(cost["hardware"])
         layer_costs = iter(cost["layers"])
@@ -431,6 +435,7 @@ class Artifact:
                                 if cost["cycles"] else 0.0),
             "peak_on_chip_bytes": cost["peak_on_chip_bytes"],
             "off_chip_bytes": cost["off_chip_bytes"],
+            "images": cost["images"],
         }
         out = file or sys.stdout
         memory = (f"{hw['memory_bytes']} bytes" if hw["memory_bytes"]
@@ -460,8 +465,14 @@ class Artifact:
               f"{totals['macs']} MACs, {totals['cycles']} cycles "
               f"({totals['time_us']:.1f} us), MAC utilization "
               f"{100 * totals['mac_utilization']:.1f} %, peak on-chip "
-              f"{totals['peak_on_chip_bytes']} bytes, off-chip traffic "
-              f"{totals['off_chip_bytes']} bytes", file=out)
+              f"{totals['peak_on_chip_bytes']} bytes"
+              f"{' per image' if totals['images'] > 1 else ''}, off-chip "
+              f"traffic {totals['off_chip_bytes']} bytes", file=out)
+        if totals["images"] > 1:
+            print(f"  the batch of {totals['images']} images runs as "
+                  f"{totals['images']} runs of one image: MACs, cycles and "
+                  "traffic are totals over the batch, on-chip bytes per "
+                  "image", file=out)
         return {"target": hw, "layers": rows, "totals": totals}
 
     def __str__(self):

@@ -90,6 +90,7 @@ public:
     d["peak_on_chip_bytes"] = stats.peakOnChipBytes;
     d["off_chip_bytes"] = stats.offChipBytes;
     d["cpu_segments"] = stats.cpuSegmentRuns;
+    d["images"] = stats.images;
     return d;
   }
 

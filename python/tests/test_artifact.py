@@ -57,6 +57,9 @@ def test_summary_records_and_totals(compiled, capsys):
     assert {r["runs_on"] for r in layers} == {"host", "accelerator"}
     t = s["totals"]
     assert t["accelerator_segments"] == 1 and t["cpu_segments"] == 0
+    # Compiled for 8 images: 8 runs of one image (on-chip bytes per image).
+    assert t["images"] == 8
+    assert "the batch of 8 images runs as 8 runs of one image" in printed
     assert t["cycles"] == sum(r["cycles"] or 0 for r in layers)
     assert 0 < t["mac_utilization"] <= 1
     assert s["target"]["mac_rows"] == 16 and s["target"]["clock_mhz"] == 500
@@ -166,18 +169,38 @@ def test_errors(compiled, tmp_path):
         art.predict(calib[:8, :, :14])
 
 
-def test_per_axis_activations_placement_and_error(compiled):
-    # Quantized without the target (per-axis activations, the default):
-    # only some layers fit the int8 preset, as npu-summary reports them;
-    # compiling says why it cannot build the artifact.
+def test_per_axis_activations_run_on_the_accelerator(compiled, tmp_path):
+    # Quantized without the target (per-axis activations, the default): the
+    # int8 preset allows per-axis activations, so every layer runs on the
+    # accelerator, bit-exact with the quantized model, also after a save
+    # and load (artifact format 1.3: per-channel zero points and bounds).
     model, _, _, calib = compiled
     qmodel = qmlir.quantize(model, samples=calib)
     rows = qmodel.summary(target="int8", file=open(os.devnull, "w"))
-    where = {r["layer"]: r["device"] for r in rows}
-    assert where["/0/Conv"] == "npu 0"
-    assert where["/1/BatchNormalization"] == "cpu"
-    assert where["/10/AveragePool"] == "npu 1"
-    assert where["/16/Gemm"] == "cpu"
-    with pytest.raises(qmlir.Error, match="quantized per axis crosses a "
-                       "CPU/accelerator boundary"):
-        qmodel.compile(target="int8")
+    assert {r["device"] for r in rows} == {"npu 0"}
+    art = qmodel.compile(target="int8")
+    s = art.summary(file=open(os.devnull, "w"))
+    assert s["totals"]["cpu_segments"] == 0
+    assert s["totals"]["accelerator_segments"] == 1
+    x = calib[:16]
+    np.testing.assert_array_equal(art.predict(x), qmodel.predict(x))
+    path = tmp_path / "pa.qart"
+    art.save(path)
+    again = qmlir.load(str(path))
+    assert again.format_version == (1, 3)
+    np.testing.assert_array_equal(again.predict(x), qmodel.predict(x))
+    # A target with per-tensor activations only leaves the per-axis layers
+    # on the CPU, between accelerator segments; still bit-exact.
+    pt = os.path.join(SRC, "test", "Conversion", "QNNToNPU", "Inputs",
+                      "per-tensor.json")
+    mixed = qmodel.compile(target=pt)
+    s = mixed.summary(file=open(os.devnull, "w"))
+    assert s["totals"]["cpu_segments"] == 3
+    np.testing.assert_array_equal(mixed.predict(x), qmodel.predict(x))
+    # The CPU segments' layers are recorded in the file (format 1.3).
+    cpu_layers = [r for r in s["layers"] if r["runs_on"] == "CPU"
+                  and r["op"] != "compiled code"]
+    assert "/1/BatchNormalization" in {r["layer"] for r in cpu_layers}
+    assert {r["op"] for r in cpu_layers} >= {"qnn.conv2d", "qnn.relu"}
+    conv = [r for r in cpu_layers if r["layer"] == "/1/BatchNormalization"]
+    assert conv[0]["output_shape"] == (8, 28, 28, 16)

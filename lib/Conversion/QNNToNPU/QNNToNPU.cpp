@@ -196,6 +196,21 @@ private:
            (!limits->maxOutputChannels || c <= *limits->maxOutputChannels);
   }
 
+  /// Activations of `type` the target can hold: per tensor, or per channel
+  /// of the last dimension when the target allows per-axis activations.
+  bool activationOk(const QInfo &q, Type type) const {
+    if (!q.perAxis)
+      return true;
+    auto t = cast<RankedTensorType>(type);
+    return !target.perTensorActivationsOnly && t.getRank() > 0 &&
+           q.axis == t.getRank() - 1;
+  }
+  /// The per-channel zero points of a per-axis type (null: per tensor).
+  DenseI64ArrayAttr channelZps(const QInfo &q) {
+    return q.perAxis ? b.getDenseI64ArrayAttr(q.zeroPoints)
+                     : DenseI64ArrayAttr();
+  }
+
   bool bitsAllowed(ArrayRef<unsigned> allowed, unsigned bits) const {
     return llvm::is_contained(allowed, bits);
   }
@@ -233,7 +248,32 @@ Converter::rescales(ArrayRef<double> ratios) const {
   return std::make_pair(mult, shift);
 }
 
+/// `v` without the reinterpretation qnn-quantize puts in front of a
+/// per-axis conv2d/dense input: quant.scast to the storage type and back to
+/// a type of other scales (docs/Quantization.md, "Per-axis activations").
+/// The integers are unchanged, so on the accelerator it is the same tensor.
+Value throughReinterpretation(Value v) {
+  auto outer = v.getDefiningOp<quant::StorageCastOp>();
+  if (!outer || !isa<quant::QuantizedType>(
+                    getElementTypeOrSelf(outer.getResult().getType())))
+    return v;
+  auto inner = outer.getInput().getDefiningOp<quant::StorageCastOp>();
+  if (!inner || !isa<quant::QuantizedType>(
+                    getElementTypeOrSelf(inner.getInput().getType())))
+    return v;
+  auto from = cast<quant::QuantizedType>(
+      getElementTypeOrSelf(inner.getInput().getType()));
+  auto to = cast<quant::QuantizedType>(
+      getElementTypeOrSelf(outer.getResult().getType()));
+  if (from.getStorageType() != to.getStorageType() ||
+      from.getStorageTypeMin() != to.getStorageTypeMin() ||
+      from.getStorageTypeMax() != to.getStorageTypeMax())
+    return v;
+  return inner.getInput();
+}
+
 Value Converter::toDevice(Value v) {
+  v = throughReinterpretation(v);
   if (auto t = v.getDefiningOp<npu::TransferOp>())
     if (!t.isToDevice())
       return t.getInput();
@@ -262,9 +302,18 @@ LogicalResult Converter::convertLayer(Operation *op) {
   std::optional<QInfo> in = infoOf(input.getType()),
                        w = infoOf(weightQ.getType()),
                        out = infoOf(op->getResult(0).getType());
-  if (!in || !w || !out || in->perAxis || out->perAxis)
+  if (!in || !w || !out || !activationOk(*in, input.getType()) ||
+      !activationOk(*out, op->getResult(0).getType()))
     return failure();
   if (w->perAxis && w->axis != 0)
+    return failure();
+  // A per-axis input has one scale (qnn-quantize reinterprets it so) and a
+  // zero point per channel, which must be the dense reduction's.
+  if (in->perAxis && !llvm::all_equal(in->scales))
+    return failure();
+  if (in->perAxis && !conv &&
+      cast<RankedTensorType>(op->getOperand(1).getType()).getDimSize(1) !=
+          cast<RankedTensorType>(input.getType()).getShape().back())
     return failure();
   Value weights = integerConstant(weightQ);
   Value bias = biasQ ? integerConstant(biasQ) : Value();
@@ -296,6 +345,8 @@ LogicalResult Converter::convertLayer(Operation *op) {
   // CPU.
   npu::LayerGeometry g = geometryOf(op, in->bits, w->bits, out->bits,
                                     static_cast<bool>(bias));
+  g.inputZps = in->perAxis;
+  g.outputZps = out->perAxis;
   std::optional<npu::TilePlan> plan =
       npu::planTiles(g, target.memoryBytes, target.macCols);
   if (!plan) {
@@ -310,14 +361,17 @@ LogicalResult Converter::convertLayer(Operation *op) {
   // The worst-case accumulator must fit.
   SmallVector<double> sums = absSums(weights),
                       biases = absValues(bias, outChannels);
-  double maxIn = double(std::max(in->qmax - in->zp(0), in->zp(0) - in->qmin));
+  double maxIn = 0.0;
+  for (int64_t zp : in->zeroPoints)
+    maxIn = std::max(maxIn, double(std::max(in->qmax - zp, zp - in->qmin)));
   double worst = 0.0;
   for (int64_t o = 0; o < outChannels; ++o)
     worst = std::max(worst, sums[o] * maxIn + biases[o]);
   if (worst > std::ldexp(1.0, target.accumulatorBits - 1) - 1.0)
     return failure();
-  // The TOSA lowering's ratios: s_in * s_w[c] / s_out[c].
-  bool perChannel = w->perAxis;
+  // The TOSA lowering's ratios: s_in * s_w[c] / s_out[c] (per output
+  // channel for per-axis weights or outputs).
+  bool perChannel = w->perAxis || out->perAxis;
   SmallVector<double> ratios;
   for (int64_t c = 0; c < (perChannel ? outChannels : 1); ++c)
     ratios.push_back(in->scale(0) * w->scale(c) / out->scale(c));
@@ -338,14 +392,16 @@ LogicalResult Converter::convertLayer(Operation *op) {
         i64(target.accumulatorBits), i64(out->zp(0)),
         b.getDenseI32ArrayAttr(rs->first), b.getDenseI32ArrayAttr(rs->second),
         i64(out->qmin), i64(out->qmax), i64(out->bits),
-        /*tile_channels=*/nullptr, /*tile_rows=*/nullptr);
+        /*tile_channels=*/nullptr, /*tile_rows=*/nullptr, channelZps(*in),
+        channelZps(*out));
   } else {
     result = npu::DenseOp::create(
         b, op->getLoc(), resultType, x, weights, bias, i64(in->zp(0)),
         i64(in->bits), i64(w->bits), i64(target.accumulatorBits),
         i64(out->zp(0)), b.getDenseI32ArrayAttr(rs->first),
         b.getDenseI32ArrayAttr(rs->second), i64(out->qmin), i64(out->qmax),
-        i64(out->bits), /*tile_channels=*/nullptr, /*tile_rows=*/nullptr);
+        i64(out->bits), /*tile_channels=*/nullptr, /*tile_rows=*/nullptr,
+        channelZps(*in), channelZps(*out));
   }
   if (plan->channels < g.O || plan->rows < g.OH) {
     Operation *layer = result.getDefiningOp();
@@ -367,11 +423,20 @@ LogicalResult Converter::convertLayer(Operation *op) {
 LogicalResult Converter::convertRequant(qnn::RequantizeOp op) {
   std::optional<QInfo> in = infoOf(op.getInput().getType()),
                        out = infoOf(op.getOutput().getType());
-  if (!in || !out || in->perAxis || out->perAxis ||
+  if (!in || !out || !activationOk(*in, op.getInput().getType()) ||
+      !activationOk(*out, op.getOutput().getType()) ||
       !bitsAllowed(target.activationBits, in->bits) ||
       !bitsAllowed(target.activationBits, out->bits))
     return failure();
-  auto rs = rescales({in->scale(0) / out->scale(0)});
+  // The TOSA lowering's ratios (requantizeSpec): s_in[c] / s_out[c] per
+  // channel, one when they are all equal.
+  int64_t channels = std::max(in->scales.size(), out->scales.size());
+  SmallVector<double> ratios;
+  for (int64_t c = 0; c < channels; ++c)
+    ratios.push_back(in->scale(c) / out->scale(c));
+  if (llvm::all_equal(ratios))
+    ratios.resize(1);
+  auto rs = rescales(ratios);
   if (failed(rs))
     return failure();
   b.setInsertionPoint(op);
@@ -380,29 +445,38 @@ LogicalResult Converter::convertRequant(qnn::RequantizeOp op) {
       b, op.getLoc(), storageTensor(op.getOutput().getType()),
       toDevice(op.getInput()), i64(in->zp(0)), i64(in->bits), i64(out->zp(0)),
       b.getDenseI32ArrayAttr(rs->first), b.getDenseI32ArrayAttr(rs->second),
-      i64(out->qmin), i64(out->qmax), i64(out->bits));
+      i64(out->qmin), i64(out->qmax), i64(out->bits), channelZps(*in),
+      channelZps(*out));
   replaceWithDevice(op, result);
   return success();
 }
 
 LogicalResult Converter::convertClamp(Operation *op) {
   std::optional<QInfo> in = infoOf(op->getOperand(0).getType());
-  if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits))
+  if (!in || !activationOk(*in, op->getOperand(0).getType()) ||
+      !bitsAllowed(target.activationBits, in->bits))
     return failure();
   // Relu: max(q, zp); clip: the bounds quantized with the tensor's own
-  // parameters (as the TOSA lowering does).
-  int64_t lo = in->zp(0), hi = in->qmax;
-  if (auto clip = dyn_cast<qnn::ClipOp>(op)) {
-    lo = qmath::quantize(clip.getMin().convertToFloat(), in->scale(0),
-                         in->zp(0), in->qmin, in->qmax);
-    hi = qmath::quantize(clip.getMax().convertToFloat(), in->scale(0),
-                         in->zp(0), in->qmin, in->qmax);
+  // parameters (as the TOSA lowering does), per channel for per-axis
+  // activations.
+  SmallVector<int64_t> lo, hi;
+  for (size_t c = 0; c < in->zeroPoints.size(); ++c) {
+    lo.push_back(in->zp(c));
+    hi.push_back(in->qmax);
+    if (auto clip = dyn_cast<qnn::ClipOp>(op)) {
+      lo.back() = qmath::quantize(clip.getMin().convertToFloat(), in->scale(c),
+                                  in->zp(c), in->qmin, in->qmax);
+      hi.back() = qmath::quantize(clip.getMax().convertToFloat(), in->scale(c),
+                                  in->zp(c), in->qmin, in->qmax);
+    }
   }
   b.setInsertionPoint(op);
   Value x = toDevice(op->getOperand(0));
   Value result = npu::ClampOp::create(
-      b, op->getLoc(), x.getType(), x, b.getI64IntegerAttr(lo),
-      b.getI64IntegerAttr(hi), b.getI64IntegerAttr(in->bits));
+      b, op->getLoc(), x.getType(), x, b.getI64IntegerAttr(lo[0]),
+      b.getI64IntegerAttr(hi[0]), b.getI64IntegerAttr(in->bits),
+      in->perAxis ? b.getDenseI64ArrayAttr(lo) : DenseI64ArrayAttr(),
+      in->perAxis ? b.getDenseI64ArrayAttr(hi) : DenseI64ArrayAttr());
   replaceWithDevice(op, result);
   return success();
 }
@@ -410,7 +484,8 @@ LogicalResult Converter::convertClamp(Operation *op) {
 LogicalResult Converter::convertMaxPool(qnn::MaxPool2dOp op) {
   const OpLimits *limits = target.lookup("max_pool2d");
   std::optional<QInfo> in = infoOf(op.getInput().getType());
-  if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits) ||
+  if (!in || !activationOk(*in, op.getInput().getType()) ||
+      !bitsAllowed(target.activationBits, in->bits) ||
       !listed(limits->kernelSizes, op.getKernel()) ||
       !listed(limits->strides, op.getStrides()) ||
       llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
@@ -425,8 +500,13 @@ LogicalResult Converter::convertMaxPool(qnn::MaxPool2dOp op) {
 }
 
 LogicalResult Converter::convertReshape(qnn::ReshapeOp op) {
-  std::optional<QInfo> in = infoOf(op.getInput().getType());
-  if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits))
+  std::optional<QInfo> in = infoOf(op.getInput().getType()),
+                       out = infoOf(op.getOutput().getType());
+  // Per-axis: qnn keeps the per-channel type only where the channels stay
+  // the last dimension (e.g. a flatten of 1x1xC).
+  if (!in || !out || !activationOk(*in, op.getInput().getType()) ||
+      !activationOk(*out, op.getOutput().getType()) ||
+      !bitsAllowed(target.activationBits, in->bits))
     return failure();
   b.setInsertionPoint(op);
   Value result = npu::ReshapeOp::create(b, op.getLoc(),
@@ -437,8 +517,11 @@ LogicalResult Converter::convertReshape(qnn::ReshapeOp op) {
 }
 
 LogicalResult Converter::convertTranspose(qnn::TransposeOp op) {
-  std::optional<QInfo> in = infoOf(op.getInput().getType());
-  if (!in || in->perAxis || !bitsAllowed(target.activationBits, in->bits))
+  std::optional<QInfo> in = infoOf(op.getInput().getType()),
+                       out = infoOf(op.getOutput().getType());
+  if (!in || !out || !activationOk(*in, op.getInput().getType()) ||
+      !activationOk(*out, op.getOutput().getType()) ||
+      !bitsAllowed(target.activationBits, in->bits))
     return failure();
   b.setInsertionPoint(op);
   Value result = npu::TransposeOp::create(
@@ -561,7 +644,7 @@ LogicalResult Converter::convertConcat(qnn::ConcatOp op) {
           b, op.getLoc(), type, x, i64(in->zp(0)), i64(in->bits),
           i64(out->zp(0)), b.getDenseI32ArrayAttr(rs->first),
           b.getDenseI32ArrayAttr(rs->second), i64(out->qmin), i64(out->qmax),
-          i64(out->bits));
+          i64(out->bits), /*input_zps=*/nullptr, /*output_zps=*/nullptr);
     }
     inputs.push_back(x);
   }

@@ -155,3 +155,54 @@ func.func @pad_value(%x: tensor<1x4xi8>) -> tensor<1x6xi8> {
   %z = npu.pad %x {padding = array<i64: 0, 0, 1, 1>, value = 8, bits = 4} : (tensor<1x4xi8>) -> tensor<1x6xi8>
   return %z : tensor<1x6xi8>
 }
+
+// -----
+
+func.func @input_zps_count(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
+  %w = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  // expected-error @below {{input_zps needs one zero point per input channel (2), got 3}}
+  %c = npu.conv2d %x, %w {acc_bits = 32, dilations = array<i64: 1, 1>, groups = 1, input_bits = 8, input_zp = 0, input_zps = array<i64: 0, 1, 2>, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, padding = array<i64: 0, 0, 0, 0>, qmax = 127, qmin = -128, shift = array<i32: 31>, strides = array<i64: 1, 1>, weight_bits = 8} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi8>
+  return %c : tensor<1x4x4x3xi8>
+}
+
+// -----
+
+func.func @output_zps_count(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
+  %w = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  // expected-error @below {{output_zps needs one zero point per output channel (3), got 2}}
+  %c = npu.conv2d %x, %w {acc_bits = 32, dilations = array<i64: 1, 1>, groups = 1, input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, output_zps = array<i64: 0, 1>, padding = array<i64: 0, 0, 0, 0>, qmax = 127, qmin = -128, shift = array<i32: 31>, strides = array<i64: 1, 1>, weight_bits = 8} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi8>
+  return %c : tensor<1x4x4x3xi8>
+}
+
+// -----
+
+func.func @output_zps_range(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  // expected-error @below {{output_zps 200 is not a 8-bit value}}
+  %r = npu.rescale %x {input_bits = 8, input_zp = 0, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, output_zps = array<i64: 0, 1, 200, 3>, qmax = 127, qmin = -128, shift = array<i32: 31>} : (tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %r : tensor<1x4xi8>
+}
+
+// -----
+
+func.func @dense_input_zps(%x: tensor<2x2xi8>) -> tensor<1x2xi8> {
+  %w = arith.constant dense<1> : tensor<2x4xi8>
+  // expected-error @below {{input_zps need an input whose last dimension is the reduction}}
+  %d = npu.dense %x, %w {acc_bits = 32, input_bits = 8, input_zp = 0, input_zps = array<i64: 0, 1, 2, 3>, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 31>, weight_bits = 8} : (tensor<2x2xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
+  return %d : tensor<1x2xi8>
+}
+
+// -----
+
+func.func @clamp_channels(%x: tensor<1x3xi8>) -> tensor<1x3xi8> {
+  // expected-error @below {{mins and maxs need one bound per channel (3) each}}
+  %r = npu.clamp %x {bits = 8, min = 0, max = 10, mins = array<i64: 0, 1, 2>} : tensor<1x3xi8>
+  return %r : tensor<1x3xi8>
+}
+
+// -----
+
+func.func @clamp_order(%x: tensor<1x2xi8>) -> tensor<1x2xi8> {
+  // expected-error @below {{min 5 > max 4}}
+  %r = npu.clamp %x {bits = 8, min = 0, max = 10, mins = array<i64: 0, 5>, maxs = array<i64: 10, 4>} : tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}

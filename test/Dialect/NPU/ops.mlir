@@ -39,3 +39,19 @@ func.func @pool_transpose(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
   %t = npu.transpose %p {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi8>
   return %t : tensor<1x2x2x2xi8>
 }
+
+// Per-axis activations: per-channel zero points and clamp bounds.
+// CHECK-LABEL: func @per_axis
+// CHECK: npu.conv2d {{.*}}input_zps = array<i64: -128, 5>{{.*}}output_zps = array<i64: 1, -2, 3>
+// CHECK: npu.clamp {{.*}}maxs = array<i64: 127, 100, 90>{{.*}}mins = array<i64: 1, -2, 3>
+// CHECK: npu.rescale {{.*}}input_zps = array<i64: 1, -2, 3>
+// CHECK: npu.dense {{.*}}input_zps = array<i64: 0, 1, 2, 3>{{.*}}output_zps = array<i64: 4, 5>
+func.func @per_axis(%x: tensor<1x4x4x2xi8>, %v: tensor<1x4xi8>) -> (tensor<1x4x4x3xi8>, tensor<1x2xi8>) {
+  %w = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  %c = npu.conv2d %x, %w {acc_bits = 32, dilations = array<i64: 1, 1>, groups = 1, input_bits = 8, input_zp = -128, input_zps = array<i64: -128, 5>, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 1, output_zps = array<i64: 1, -2, 3>, padding = array<i64: 0, 0, 0, 0>, qmax = 127, qmin = -128, shift = array<i32: 31>, strides = array<i64: 1, 1>, weight_bits = 8} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi8>
+  %r = npu.clamp %c {bits = 8, min = 1, max = 127, mins = array<i64: 1, -2, 3>, maxs = array<i64: 127, 100, 90>} : tensor<1x4x4x3xi8>
+  %q = npu.rescale %r {input_bits = 8, input_zp = 1, input_zps = array<i64: 1, -2, 3>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, output_bits = 8, output_zp = 0, qmax = 127, qmin = -128, shift = array<i32: 31, 32, 33>} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  %wd = arith.constant dense<1> : tensor<2x4xi8>
+  %d = npu.dense %v, %wd {acc_bits = 32, input_bits = 8, input_zp = 0, input_zps = array<i64: 0, 1, 2, 3>, multiplier = array<i32: 1073741824>, output_bits = 8, output_zp = 4, output_zps = array<i64: 4, 5>, qmax = 127, qmin = -128, shift = array<i32: 31>, weight_bits = 8} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
+  return %q, %d : tensor<1x4x4x3xi8>, tensor<1x2xi8>
+}

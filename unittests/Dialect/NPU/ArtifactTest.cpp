@@ -185,6 +185,58 @@ TEST(CostModel, FromShapesAndBitWidths) {
   EXPECT_EQ(ran.layers.size(), cost.layers.size());
 }
 
+// A batch of N images runs as N runs of one image: MACs, cycles, traffic
+// N times those of one image, on-chip bytes those of one image (before,
+// the whole batch's activations were charged on chip at once); the values
+// are those of N separate images.
+TEST(CostModel, BatchRunsImageByImage) {
+  Artifact a = smallArtifact();
+  SimStats one = estimateCost(a.program);
+  SimProgram batched = a.program;
+  for (SimTensor &t : batched.tensors)
+    t.shape[0] = 3;
+  ASSERT_FALSE(static_cast<bool>(verifyProgram(batched, "batched")));
+  SimStats three = estimateCost(batched);
+  EXPECT_EQ(one.images, 1);
+  EXPECT_EQ(three.images, 3);
+  EXPECT_EQ(three.macs, 3 * one.macs);
+  EXPECT_EQ(three.cycles, 3 * one.cycles);
+  EXPECT_EQ(three.offChipBytes, 3 * one.offChipBytes);
+  EXPECT_EQ(three.peakOnChipBytes, one.peakOnChipBytes);
+  ASSERT_EQ(three.layers.size(), one.layers.size());
+  for (size_t i = 0; i < one.layers.size(); ++i) {
+    EXPECT_EQ(three.layers[i].onChipBytes, one.layers[i].onChipBytes);
+    EXPECT_EQ(three.layers[i].cycles, 3 * one.layers[i].cycles);
+  }
+  HostTensor x = HostTensor::allocate(ElementType::F32, {3, 4, 4, 1});
+  for (int64_t i = 0; i < x.numElements(); ++i)
+    x.data<float>()[i] = static_cast<float>(i % 11) * 0.09f;
+  SimStats ran;
+  auto out = simulate(batched, {x}, {}, ran);
+  ASSERT_TRUE(static_cast<bool>(out)) << llvm::toString(out.takeError());
+  EXPECT_EQ(ran.images, 3);
+  for (int64_t n = 0; n < 3; ++n) {
+    HostTensor xn = HostTensor::allocate(ElementType::F32, {1, 4, 4, 1});
+    std::copy_n(x.data<float>() + 16 * n, 16, xn.data<float>());
+    SimStats s;
+    auto yn = simulate(a.program, {xn}, {}, s);
+    ASSERT_TRUE(static_cast<bool>(yn)) << llvm::toString(yn.takeError());
+    for (int64_t i = 0; i < 3; ++i)
+      EXPECT_EQ((*out)[0].data<float>()[3 * n + i], (*yn)[0].data<float>()[i]);
+  }
+  // A segment tensor without the batch as its first dimension (here the
+  // flatten of all images into one row): the batch is charged at once.
+  SimProgram merged = a.program;
+  for (SimTensor &t : merged.tensors)
+    t.shape[0] = 2;
+  merged.tensors[4].shape = {1, 64};
+  merged.tensors[5].shape = {2, 3};
+  merged.steps[2].ops[2].weightShape = {3, 32};
+  SimStats whole = estimateCost(merged);
+  EXPECT_EQ(whole.images, 1);
+  EXPECT_GT(whole.peakOnChipBytes, one.peakOnChipBytes);
+}
+
 // describeProgram: one row per host step and npu op, bit widths as text.
 TEST(CostModel, ProgramRows) {
   auto rows = describeProgram(smallArtifact().program);
@@ -240,13 +292,13 @@ TEST(Artifact, MisalignedBytesAreRead) {
 TEST(Artifact, NewerMajorIsRefused) {
   Artifact a = smallArtifact();
   a.formatMajor = kArtifactFormatMajor + 1;
-  a.formatMinor = 3;
+  a.formatMinor = 4;
   std::string bytes = writeArtifact(a);
   auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "new.qart"));
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
-            "new.qart: artifact format version 2.3 is newer than this "
-            "reader's 1.2 (a different major version): use a newer qmlir");
+            "new.qart: artifact format version 2.4 is newer than this "
+            "reader's 1.3 (a different major version): use a newer qmlir");
   // A newer minor version of this major is read.
   a.formatMajor = kArtifactFormatMajor;
   bytes = writeArtifact(a);
@@ -265,8 +317,8 @@ TEST(Artifact, UnknownOpKindNamesTheNewerVersion) {
   auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
   ASSERT_FALSE(static_cast<bool>(b));
   EXPECT_EQ(llvm::toString(b.takeError()),
-            "m.qart: step 2: unknown op kind 11 (the file is format 1.3, "
-            "newer than this reader's 1.2: use a newer qmlir)");
+            "m.qart: step 2: unknown op kind 11 (the file is format 1.4, "
+            "newer than this reader's 1.3: use a newer qmlir)");
   a.formatMinor = kArtifactFormatMinor;
   bytes = writeArtifact(a);
   auto c = loadArtifact(llvm::MemoryBufferRef(bytes, "m.qart"));
@@ -315,6 +367,59 @@ TEST(Artifact, CodeForMissingCpuFeaturesIsRefused) {
             "'qmlir-test-feature' (on a 'future-cpu'), which this machine "
             "lacks: recompile it here (or with --cpu-features "
             "-qmlir-test-feature)");
+}
+
+TEST(Artifact, CpuSegmentLayersAreRecorded) {
+  // Format 1.3: a CPU segment's layers (name, op, shape) are in the file,
+  // so a summary of a loaded artifact lists them under the segment.
+  Artifact a = smallArtifact();
+  SimProgram &p = a.program;
+  SimStep cpu;
+  cpu.kind = SimStepKind::CpuSegment;
+  cpu.inputs = {1};
+  cpu.outputs = {6};
+  cpu.cpuMacs = 384;
+  cpu.cpuLayers = {{"conv", "qnn.conv2d", {1, 4, 4, 2}},
+                   {"relu", "qnn.relu", {1, 4, 4, 2}},
+                   {"fc", "qnn.dense", {1, 3}}};
+  p.steps = {p.steps[0], cpu, p.steps[4]};
+  p.numCpuSegments = 1;
+  CpuSegmentCode code;
+  code.symbolPrefix = "qart_cpu0";
+  code.hostTriple = llvm::sys::getProcessTriple();
+  code.sharedObject = "not loaded";
+  a.cpuSegments = {code};
+  std::string bytes = writeArtifact(a);
+  auto b = loadArtifact(llvm::MemoryBufferRef(bytes, "mixed.qart"));
+  ASSERT_TRUE(static_cast<bool>(b)) << llvm::toString(b.takeError());
+  const std::vector<CpuLayerInfo> &layers = b->program.steps[1].cpuLayers;
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[0].name, "conv");
+  EXPECT_EQ(layers[0].op, "qnn.conv2d");
+  EXPECT_EQ(layers[2].shape, (std::vector<int64_t>{1, 3}));
+  std::vector<ProgramRow> rows = describeProgram(b->program);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[1].device, "cpu 0");
+  EXPECT_EQ(rows[1].op, "compiled code");
+  EXPECT_EQ(rows[2].device, "cpu 0");
+  EXPECT_EQ(rows[2].layer, "conv");
+  EXPECT_EQ(rows[2].op, "qnn.conv2d");
+  EXPECT_EQ(rows[2].outputShape, (std::vector<int64_t>{1, 4, 4, 2}));
+  EXPECT_EQ(rows[4].layer, "fc");
+  // Damaged bytes: an error or a program, never a crash.
+  int refused = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0xFF);
+    auto c = loadArtifact(llvm::MemoryBufferRef(bad, "bad.qart"));
+    if (!c) {
+      ++refused;
+      llvm::consumeError(c.takeError());
+    } else {
+      (void)describeProgram(c->program);
+    }
+  }
+  EXPECT_GT(refused, 0);
 }
 
 } // namespace

@@ -50,6 +50,23 @@ private:
           data + i * sizeof(T)));
     return out;
   }
+  /// The doubles of `v`, read unaligned like `longs`.
+  static std::vector<double> doubles(const fb::Vector<double> *v) {
+    std::vector<double> out;
+    if (!v)
+      return out;
+    const uint8_t *data = v->Data();
+    out.reserve(v->size());
+    for (size_t i = 0, e = v->size(); i < e; ++i) {
+      uint64_t bits =
+          llvm::support::endian::read<uint64_t, llvm::endianness::little>(
+              data + i * sizeof(double));
+      double d;
+      std::memcpy(&d, &bits, sizeof(d));
+      out.push_back(d);
+    }
+    return out;
+  }
   llvm::Error unpack(const qart::PackedInts *p, std::vector<int64_t> &out,
                      const std::string &what);
   llvm::Error op(const qart::NpuOp *in, SimOp &out, const std::string &where);
@@ -142,6 +159,20 @@ llvm::Error Reader::op(const qart::NpuOp *in, SimOp &o,
   if (in->input_shift())
     o.inputShift.assign(in->input_shift()->begin(), in->input_shift()->end());
   o.padValue = in->pad_value();
+  // Format 1.3: per-channel zero points and clamp bounds replace the
+  // scalars (which hold values only older readers refuse).
+  o.inputZps = longs(in->input_zps());
+  o.outputZps = longs(in->output_zps());
+  o.mins = longs(in->mins());
+  o.maxs = longs(in->maxs());
+  if (!o.inputZps.empty())
+    o.inputZp = o.inputZps.front();
+  if (!o.outputZps.empty())
+    o.outputZp = o.outputZps.front();
+  if (!o.mins.empty() && !o.maxs.empty()) {
+    o.min = o.mins.front();
+    o.max = o.maxs.front();
+  }
   if (in->weights() && in->weights()->bits() != o.weightBits)
     return fail(where + ": weights packed at " +
                 llvm::Twine(in->weights()->bits()) + " bits, weight_bits " +
@@ -236,8 +267,17 @@ llvm::Expected<Artifact> Reader::read() {
       }
       s.shape = longs(t->shape());
       s.bits = t->bits();
-      if (const qart::Quant *q = t->quant())
-        s.quant = SimQuant{q->scale(), q->zero_point(), q->qmin(), q->qmax()};
+      if (const qart::Quant *q = t->quant()) {
+        s.quant = SimQuant{q->scale(), q->zero_point(), q->qmin(), q->qmax(),
+                           {}, {}};
+        // Format 1.3: per channel (the scalar scale is then 0).
+        s.quant->scales = doubles(q->scales());
+        s.quant->zeroPoints = longs(q->zero_points());
+        if (!s.quant->scales.empty())
+          s.quant->scale = s.quant->scales.front();
+        if (!s.quant->zeroPoints.empty())
+          s.quant->zeroPoint = s.quant->zeroPoints.front();
+      }
       p.tensors.push_back(std::move(s));
     }
   p.inputs = longs(root->inputs());
@@ -259,6 +299,20 @@ llvm::Expected<Artifact> Reader::read() {
       s.cpuMacs = st->cpu_macs(); // 1.2; 0 in older files
       if (s.cpuMacs < 0)
         return fail(where + ": negative cpu_macs");
+      if (st->cpu_layers()) // 1.3
+        for (const qart::CpuLayer *l : *st->cpu_layers()) {
+          if (!l)
+            return fail(where + ": missing CPU layer");
+          CpuLayerInfo info;
+          info.name = l->name() ? l->name()->str() : std::string();
+          info.op = l->op() ? l->op()->str() : std::string();
+          info.shape = longs(l->shape());
+          if (info.shape.size() > 8 ||
+              llvm::any_of(info.shape, [](int64_t d) { return d < 0; }))
+            return fail(where + ": CPU layer '" + info.name +
+                        "' has a bad shape");
+          s.cpuLayers.push_back(std::move(info));
+        }
       if (st->ops())
         for (const qart::NpuOp *o : *st->ops()) {
           SimOp op;

@@ -74,6 +74,16 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   auto inputs = longs(fbb, op.inputs);
   auto inputMultiplier = ints(fbb, op.inputMultiplier);
   auto inputShift = ints(fbb, op.inputShift);
+  auto inputZps = longs(fbb, op.inputZps), outputZps = longs(fbb, op.outputZps),
+       mins = longs(fbb, op.mins), maxs = longs(fbb, op.maxs);
+  // Per-channel fields replace the scalars; the scalars are set so that a
+  // 1.2 reader, which ignores the vectors, refuses the op (a zero point
+  // outside int32, min above max) instead of misrunning it.
+  constexpr int64_t kRefusedByOlderReaders = INT64_MIN;
+  int64_t inputZp = op.inputZps.empty() ? op.inputZp : kRefusedByOlderReaders;
+  int64_t outputZp =
+      op.outputZps.empty() ? op.outputZp : kRefusedByOlderReaders;
+  int64_t min = op.mins.empty() ? op.min : 1, max = op.maxs.empty() ? op.max : 0;
   qart::NpuOpBuilder b(fbb);
   b.add_kind(static_cast<qart::OpKind>(op.kind));
   b.add_name(name);
@@ -89,8 +99,8 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   b.add_kernel(kernel);
   b.add_permutation(permutation);
   b.add_groups(op.groups);
-  b.add_input_zp(op.inputZp);
-  b.add_output_zp(op.outputZp);
+  b.add_input_zp(inputZp);
+  b.add_output_zp(outputZp);
   b.add_qmin(op.qmin);
   b.add_qmax(op.qmax);
   b.add_input_bits(op.inputBits);
@@ -98,8 +108,8 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   b.add_output_bits(op.outputBits);
   b.add_acc_bits(op.accBits);
   b.add_bits(op.bits);
-  b.add_min(op.min);
-  b.add_max(op.max);
+  b.add_min(min);
+  b.add_max(max);
   b.add_multiplier(multiplier);
   b.add_shift(shift);
   b.add_tile_channels(op.tileChannels);
@@ -110,6 +120,10 @@ fb::Offset<qart::NpuOp> writeOp(fb::FlatBufferBuilder &fbb, const SimOp &op) {
   b.add_input_multiplier(inputMultiplier);
   b.add_input_shift(inputShift);
   b.add_pad_value(op.padValue);
+  b.add_input_zps(inputZps);
+  b.add_output_zps(outputZps);
+  b.add_mins(mins);
+  b.add_maxs(maxs);
   return b.Finish();
 }
 
@@ -128,9 +142,16 @@ std::string npu::writeArtifact(const Artifact &artifact) {
     auto name = fbb.CreateString(t.name);
     auto shape = longs(fbb, t.shape);
     fb::Offset<qart::Quant> quant;
-    if (t.quant)
-      quant = qart::CreateQuant(fbb, t.quant->scale, t.quant->zeroPoint,
-                                t.quant->qmin, t.quant->qmax);
+    if (t.quant) {
+      // Per channel: scale 0 makes a 1.2 reader refuse the tensor.
+      bool perChannel = t.quant->perChannel();
+      auto scales = perChannel ? fbb.CreateVector(t.quant->scales)
+                               : fb::Offset<fb::Vector<double>>();
+      auto zps = longs(fbb, t.quant->zeroPoints);
+      quant = qart::CreateQuant(fbb, perChannel ? 0.0 : t.quant->scale,
+                                t.quant->zeroPoint, t.quant->qmin,
+                                t.quant->qmax, scales, zps);
+    }
     tensors.push_back(qart::CreateTensor(fbb, name, dtypeOf(t.type), shape,
                                          static_cast<int32_t>(t.bits), quant));
   }
@@ -143,9 +164,15 @@ std::string npu::writeArtifact(const Artifact &artifact) {
       ops.push_back(writeOp(fbb, op));
     auto opsV = ops.empty() ? 0 : fbb.CreateVector(ops);
     auto in = longs(fbb, s.inputs), out = longs(fbb, s.outputs);
+    std::vector<fb::Offset<qart::CpuLayer>> layers;
+    for (const CpuLayerInfo &l : s.cpuLayers)
+      layers.push_back(qart::CreateCpuLayer(fbb, fbb.CreateString(l.name),
+                                            fbb.CreateString(l.op),
+                                            longs(fbb, l.shape)));
+    auto layersV = layers.empty() ? 0 : fbb.CreateVector(layers);
     steps.push_back(qart::CreateStep(fbb, static_cast<qart::StepKind>(s.kind),
                                      s.index, in, out, opsV, s.toAccelerator,
-                                     s.cpuMacs));
+                                     s.cpuMacs, layersV));
   }
   auto stepsV = fbb.CreateVector(steps);
   std::vector<fb::Offset<qart::CpuCode>> cpu;

@@ -96,6 +96,39 @@ LogicalResult verifyTiles(OpTy op, int64_t channels, int64_t rows) {
   return success();
 }
 
+/// Per-channel zero points (per-axis activations): one per channel of the
+/// input (its last dimension) and of the output. Input zero points, like
+/// `input_zp`, are only counted; output zero points must be values of
+/// `output_bits`, like `output_zp`.
+template <typename OpTy>
+LogicalResult verifyChannelZps(OpTy op, int64_t inChannels,
+                               int64_t outChannels) {
+  if (auto zps = op.getInputZps();
+      zps && static_cast<int64_t>(zps->size()) != inChannels)
+    return op.emitOpError() << "input_zps needs one zero point per input "
+                            << "channel (" << inChannels << "), got "
+                            << zps->size();
+  auto zps = op.getOutputZps();
+  if (!zps)
+    return success();
+  if (static_cast<int64_t>(zps->size()) != outChannels)
+    return op.emitOpError() << "output_zps needs one zero point per output "
+                            << "channel (" << outChannels << "), got "
+                            << zps->size();
+  int64_t bits = static_cast<int64_t>(op.getOutputBits());
+  int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+  for (int64_t zp : *zps)
+    if (zp < lo || zp > hi)
+      return op.emitOpError() << "output_zps " << zp << " is not a " << bits
+                              << "-bit value";
+  return success();
+}
+
+int64_t lastDim(Type t) {
+  auto shape = cast<RankedTensorType>(t).getShape();
+  return shape.empty() ? 1 : shape.back();
+}
+
 } // namespace
 
 LogicalResult SegmentOp::verify() {
@@ -141,7 +174,10 @@ LogicalResult Conv2dOp::verify() {
   if (failed(verifyTiles(*this, w.getDimSize(0),
                          getOutput().getType().getDimSize(1))))
     return failure();
-  return verifyLayer(*this, w.getDimSize(0));
+  if (failed(verifyLayer(*this, w.getDimSize(0))))
+    return failure();
+  return verifyChannelZps(*this, lastDim(getInput().getType()),
+                          w.getDimSize(0));
 }
 
 LogicalResult DenseOp::verify() {
@@ -152,7 +188,12 @@ LogicalResult DenseOp::verify() {
   int64_t rows = k > 0 ? getInput().getType().getNumElements() / k : 0;
   if (failed(verifyTiles(*this, w.getDimSize(0), rows)))
     return failure();
-  return verifyLayer(*this, w.getDimSize(0));
+  if (failed(verifyLayer(*this, w.getDimSize(0))))
+    return failure();
+  if (getInputZps() && lastDim(getInput().getType()) != k)
+    return emitOpError("input_zps need an input whose last dimension is the "
+                       "reduction");
+  return verifyChannelZps(*this, k, w.getDimSize(0));
 }
 
 LogicalResult RescaleOp::verify() {
@@ -161,8 +202,10 @@ LogicalResult RescaleOp::verify() {
     return failure();
   if (getInput().getType().getShape() != getOutput().getType().getShape())
     return emitOpError("input and output shapes differ");
-  auto shape = getOutput().getType().getShape();
-  return verifyRequant(*this, shape.empty() ? 1 : shape.back());
+  int64_t channels = lastDim(getOutput().getType());
+  if (failed(verifyRequant(*this, channels)))
+    return failure();
+  return verifyChannelZps(*this, channels, channels);
 }
 
 LogicalResult ClampOp::verify() {
@@ -172,6 +215,17 @@ LogicalResult ClampOp::verify() {
           hi = static_cast<int64_t>(getMax());
   if (lo > hi)
     return emitOpError() << "min " << lo << " > max " << hi;
+  std::optional<ArrayRef<int64_t>> mins = getMins(), maxs = getMaxs();
+  if (!mins && !maxs)
+    return success();
+  int64_t channels = lastDim(getInput().getType());
+  if (!mins || !maxs || static_cast<int64_t>(mins->size()) != channels ||
+      static_cast<int64_t>(maxs->size()) != channels)
+    return emitOpError() << "mins and maxs need one bound per channel ("
+                         << channels << ") each";
+  for (auto [l, h] : llvm::zip_equal(*mins, *maxs))
+    if (l > h)
+      return emitOpError() << "min " << l << " > max " << h;
   return success();
 }
 

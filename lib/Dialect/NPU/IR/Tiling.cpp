@@ -10,9 +10,13 @@ using namespace qmlir::npu;
 namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// The weights, biases and per-channel zero points a tile of `channels`
+/// output channels needs.
 int64_t weightBytes(const LayerGeometry &g, int64_t channels) {
   return packedBytes(channels * g.KH * g.KW * g.CG, g.weightBits) +
-         (g.bias ? 4 * channels : 0);
+         (g.bias ? 4 * channels : 0) +
+         (g.inputZps ? packedBytes(g.C, g.inputBits) : 0) +
+         (g.outputZps ? packedBytes(channels, g.outputBits) : 0);
 }
 } // namespace
 

@@ -12,6 +12,7 @@
 #include "qmlir/Dialect/QNN/Transforms/TensorNames.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -33,23 +34,47 @@ std::string opName(Operation *op) {
   return name.empty() ? op->getName().getStringRef().str() : name;
 }
 
-/// The per-tensor parameters of a quantized tensor type.
+/// The parameters of a quantized tensor type: per tensor, or per channel of
+/// the last dimension (per-axis activations); nullopt for anything else.
 std::optional<SimQuant> quantOf(Type type) {
   auto t = dyn_cast<RankedTensorType>(type);
-  auto q = t ? dyn_cast<quant::UniformQuantizedType>(t.getElementType())
-             : quant::UniformQuantizedType();
-  if (!q)
+  if (!t)
     return std::nullopt;
-  return SimQuant{q.getScale(), q.getZeroPoint(), q.getStorageTypeMin(),
-                  q.getStorageTypeMax()};
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(t.getElementType()))
+    return SimQuant{q.getScale(), q.getZeroPoint(), q.getStorageTypeMin(),
+                    q.getStorageTypeMax(), {}, {}};
+  auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(t.getElementType());
+  if (!pa || t.getRank() == 0 ||
+      pa.getQuantizedDimension() != t.getRank() - 1 ||
+      static_cast<int64_t>(pa.getScales().size()) != t.getShape().back())
+    return std::nullopt;
+  SimQuant q{pa.getScales().front(), pa.getZeroPoints().front(),
+             pa.getStorageTypeMin(), pa.getStorageTypeMax(), {}, {}};
+  q.scales.assign(pa.getScales().begin(), pa.getScales().end());
+  q.zeroPoints.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+  return q;
 }
 
 int64_t bitsOf(const SimQuant &q) {
   return llvm::Log2_64_Ceil(static_cast<uint64_t>(q.qmax - q.qmin + 1));
 }
 
+/// A constant, or a quant.scast of one (how quantized weights are written):
+/// cloned into every CPU segment that uses it rather than passed between
+/// segments.
 bool isConstant(Operation *op) {
+  if (auto cast = dyn_cast<quant::StorageCastOp>(op)) {
+    Operation *def = cast.getInput().getDefiningOp();
+    return def && isConstant(def);
+  }
   return op->getNumOperands() == 0 && op->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// Adds `op` to `constants` after the constants it is computed from.
+void addConstant(Operation *op, llvm::SetVector<Operation *> &constants) {
+  for (Value v : op->getOperands())
+    addConstant(v.getDefiningOp(), constants);
+  constants.insert(op);
 }
 
 /// A host op the simulator runs itself; everything else outside segments
@@ -107,9 +132,9 @@ llvm::Expected<int64_t> ProgramBuilder::tensor(Value v, const std::string &name)
   if (auto q = quantOf(type)) {
     t.quant = q;
     t.bits = bitsOf(*q);
-    elem = cast<quant::UniformQuantizedType>(elem).getStorageType();
-    bool isSigned = cast<quant::UniformQuantizedType>(type.getElementType())
-                        .isSigned();
+    elem = cast<quant::QuantizedType>(elem).getStorageType();
+    bool isSigned =
+        cast<quant::QuantizedType>(type.getElementType()).isSigned();
     unsigned w = elem.getIntOrFloatBitWidth();
     if (w == 8)
       t.type = isSigned ? ElementType::I8 : ElementType::U8;
@@ -133,10 +158,11 @@ llvm::Expected<int64_t> ProgramBuilder::tensor(Value v, const std::string &name)
     else
       return makeError("'" + name + "': unsupported element type");
   } else if (isa<quant::UniformQuantizedPerAxisType>(elem)) {
-    return makeError("'" + name + "': a tensor quantized per axis crosses a "
-                     "CPU/accelerator boundary (host tensors have one scale): "
-                     "quantize with per-tensor activations, e.g. legalized "
-                     "for the target (qnn-legalize-bitwidth)");
+    return makeError("'" + name + "': a tensor quantized per axis of another "
+                     "dimension than the last crosses a CPU/accelerator "
+                     "boundary (host tensors have one scale or one per "
+                     "channel): quantize with per-tensor activations, e.g. "
+                     "legalized for the target (qnn-legalize-bitwidth)");
   } else {
     return makeError("'" + name + "': unsupported element type");
   }
@@ -160,6 +186,12 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
   SimOp s;
   s.name = opName(o);
   Value in, out;
+  auto channelZps = [&](auto layer) {
+    if (auto v = layer.getInputZps())
+      s.inputZps.assign(v->begin(), v->end());
+    if (auto v = layer.getOutputZps())
+      s.outputZps.assign(v->begin(), v->end());
+  };
   auto weights = [&](Value w, Value b) {
     s.weightShape.assign(cast<ShapedType>(w.getType()).getShape().begin(),
                          cast<ShapedType>(w.getType()).getShape().end());
@@ -188,6 +220,7 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.shift.assign(c.getShift().begin(), c.getShift().end());
     s.tileChannels = c.getTileChannels().value_or(0);
     s.tileRows = c.getTileRows().value_or(0);
+    channelZps(c);
   } else if (auto d = dyn_cast<DenseOp>(o)) {
     s.kind = SimOpKind::Dense;
     in = d.getInput();
@@ -205,6 +238,7 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.shift.assign(d.getShift().begin(), d.getShift().end());
     s.tileChannels = d.getTileChannels().value_or(0);
     s.tileRows = d.getTileRows().value_or(0);
+    channelZps(d);
   } else if (auto r = dyn_cast<RescaleOp>(o)) {
     s.kind = SimOpKind::Rescale;
     in = r.getInput();
@@ -217,6 +251,7 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.outputBits = r.getOutputBits();
     s.multiplier.assign(r.getMultiplier().begin(), r.getMultiplier().end());
     s.shift.assign(r.getShift().begin(), r.getShift().end());
+    channelZps(r);
   } else if (auto c = dyn_cast<ClampOp>(o)) {
     s.kind = SimOpKind::Clamp;
     in = c.getInput();
@@ -224,6 +259,10 @@ llvm::Expected<SimOp> ProgramBuilder::op(Operation *o) {
     s.min = c.getMin();
     s.max = c.getMax();
     s.bits = c.getBits();
+    if (auto v = c.getMins())
+      s.mins.assign(v->begin(), v->end());
+    if (auto v = c.getMaxs())
+      s.maxs.assign(v->begin(), v->end());
   } else if (auto p = dyn_cast<MaxPool2dOp>(o)) {
     s.kind = SimOpKind::MaxPool2d;
     in = p.getInput();
@@ -359,7 +398,7 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
         if (def && (inRun.count(def) || !isa<func::FuncOp>(def->getParentOp())))
           continue; // defined in the run (or inside one of its regions)
         if (def && isConstant(def))
-          constants.insert(def);
+          addConstant(def, constants);
         else
           args.insert(v);
       }
@@ -399,8 +438,20 @@ llvm::Error ProgramBuilder::cpuRun(ArrayRef<Operation *> run) {
   SimStep step;
   step.kind = SimStepKind::CpuSegment;
   step.index = index;
-  for (Operation *o : run)
+  for (Operation *o : run) {
     step.cpuMacs += layerMacs(o);
+    // Its layers, for summaries (quant.scast only retypes a value).
+    if (isa<quant::StorageCastOp>(o))
+      continue;
+    CpuLayerInfo layer;
+    layer.name = opName(o);
+    layer.op = o->getName().getStringRef().str();
+    if (o->getNumResults())
+      if (auto t = dyn_cast<RankedTensorType>(o->getResult(0).getType()))
+        if (t.hasStaticShape())
+          layer.shape.assign(t.getShape().begin(), t.getShape().end());
+    step.cpuLayers.push_back(std::move(layer));
+  }
   for (Value v : args) {
     auto id = use(v);
     if (!id)

@@ -54,6 +54,15 @@ std::vector<ProgramRow> npu::describeProgram(const SimProgram &p) {
                 " out";
       r.op = "compiled code";
       rows.push_back(r);
+      // Its layers (format 1.3; older files do not record them).
+      for (const CpuLayerInfo &l : step.cpuLayers) {
+        ProgramRow c;
+        c.device = r.device;
+        c.layer = l.name;
+        c.op = l.op;
+        c.outputShape = l.shape;
+        rows.push_back(c);
+      }
       break;
     case SimStepKind::Segment:
       for (const SimOp &op : step.ops) {

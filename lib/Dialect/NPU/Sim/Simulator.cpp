@@ -100,7 +100,8 @@ llvm::Error SegmentRunner::requant(const SimOp &op, int64_t acc,
   size_t c = op.multiplier.size() == 1 ? 0 : static_cast<size_t>(channel);
   out = qmath::requantize(acc, 0,
                           qmath::Rescale{op.multiplier[c], op.shift[c]},
-                          op.outputZp, op.qmin, op.qmax);
+                          op.outputZpOf(static_cast<size_t>(channel)),
+                          op.qmin, op.qmax);
   return llvm::Error::success();
 }
 
@@ -117,6 +118,11 @@ llvm::Error SegmentRunner::layer(const SimOp &op) {
   int64_t H = g.H, W = g.W, C = g.C, O = g.O, KH = g.KH, KW = g.KW,
           CG = g.CG, OH = g.OH, OW = g.OW;
   int64_t perGroup = O / std::max<int64_t>(op.groups, 1);
+  // The input zero point of every input channel (per-axis activations: one
+  // each; padding holds it, so padded positions contribute 0).
+  std::vector<int64_t> zp(static_cast<size_t>(C));
+  for (int64_t c = 0; c < C; ++c)
+    zp[c] = op.inputZpOf(static_cast<size_t>(c));
   for (int64_t n = 0; n < g.N; ++n)
     for (int64_t r0 = 0; r0 < OH; r0 += tr)
       for (int64_t c0 = 0; c0 < O; c0 += tc) {
@@ -129,7 +135,7 @@ llvm::Error SegmentRunner::layer(const SimOp &op) {
                 const int64_t *xin = &x.v[oh * C];
                 const int64_t *wk = &op.weight[o * C];
                 for (int64_t k = 0; k < C; ++k)
-                  acc += (xin[k] - op.inputZp) * wk[k];
+                  acc += (xin[k] - zp[k]) * wk[k];
               } else {
                 ArrayRef<int64_t> st = op.strides, pad = op.padding,
                                   dil = op.dilations;
@@ -146,8 +152,9 @@ llvm::Error SegmentRunner::layer(const SimOp &op) {
                         &x.v[((n * H + ih) * W + iw) * C + grp * CG];
                     const int64_t *wk =
                         &op.weight[((o * KH + kh) * KW + kw) * CG];
+                    const int64_t *zin = &zp[grp * CG];
                     for (int64_t c = 0; c < CG; ++c)
-                      acc += (xin[c] - op.inputZp) * wk[c];
+                      acc += (xin[c] - zin[c]) * wk[c];
                   }
                 }
               }
@@ -227,8 +234,15 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
     }
     case SimOpKind::Clamp: {
       IntTensor y = get(op.input);
-      for (int64_t &v : y.v)
-        v = std::min(std::max(v, op.min), op.max);
+      if (op.mins.empty()) {
+        for (int64_t &v : y.v)
+          v = std::min(std::max(v, op.min), op.max);
+      } else {
+        size_t channels = op.mins.size();
+        for (size_t i = 0; i < y.v.size(); ++i)
+          y.v[i] = std::min(std::max(y.v[i], op.mins[i % channels]),
+                            op.maxs[i % channels]);
+      }
       values.ints[op.output] = std::move(y);
       break;
     }
@@ -240,12 +254,12 @@ llvm::Error SegmentRunner::run(const SimStep &seg) {
                              ? 1
                              : program.tensors[op.input].shape.back();
       for (int64_t i = 0; i < y.size(); ++i) {
-        size_t c = op.multiplier.size() == 1
-                       ? 0
-                       : static_cast<size_t>(i % channels);
+        size_t ch = static_cast<size_t>(i % channels);
+        size_t c = op.multiplier.size() == 1 ? 0 : ch;
         y.v[i] = qmath::requantize(
-            y.v[i], op.inputZp, qmath::Rescale{op.multiplier[c], op.shift[c]},
-            op.outputZp, op.qmin, op.qmax);
+            y.v[i], op.inputZpOf(ch),
+            qmath::Rescale{op.multiplier[c], op.shift[c]}, op.outputZpOf(ch),
+            op.qmin, op.qmax);
       }
       values.ints[op.output] = std::move(y);
       break;
@@ -481,17 +495,23 @@ npu::simulate(const SimProgram &program, ArrayRef<HostTensor> inputs,
         const SimQuant &q = *out.quant;
         IntTensor t;
         t.shape.assign(out.shape.begin(), out.shape.end());
-        for (float x : values.floats[step.inputs[0]])
-          t.v.push_back(qmath::quantize(x, q.scale, q.zeroPoint, q.qmin,
-                                        q.qmax));
+        size_t channels = q.perChannel() ? q.scales.size() : 1, i = 0;
+        for (float x : values.floats[step.inputs[0]]) {
+          size_t c = i++ % channels;
+          t.v.push_back(qmath::quantize(x, q.scaleOf(c), q.zeroPointOf(c),
+                                        q.qmin, q.qmax));
+        }
         values.ints[step.outputs[0]] = std::move(t);
         break;
       }
       case SimStepKind::Dequantize: {
         const SimQuant &q = *program.tensors[step.inputs[0]].quant;
         std::vector<float> out;
-        for (int64_t v : values.ints[step.inputs[0]].v)
-          out.push_back(qmath::dequantize(v, q.scale, q.zeroPoint));
+        size_t channels = q.perChannel() ? q.scales.size() : 1, i = 0;
+        for (int64_t v : values.ints[step.inputs[0]].v) {
+          size_t c = i++ % channels;
+          out.push_back(qmath::dequantize(v, q.scaleOf(c), q.zeroPointOf(c)));
+        }
         values.floats[step.outputs[0]] = std::move(out);
         break;
       }
@@ -567,6 +587,11 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
   os << llvm::formatv("npu simulator: target '{0}', {1}x{2} MACs at {3} MHz "
                       "(per run of the compiled batch)\n",
                       hw.name, hw.macRows, hw.macCols, hw.clockMHz);
+  if (stats.images > 1)
+    os << llvm::formatv("  the batch of {0} images runs as {0} runs of one "
+                        "image: MACs, cycles and off-chip traffic are totals "
+                        "over the batch, on-chip bytes per image\n",
+                        stats.images);
   os << llvm::formatv("  {0,-4} {1,-28} {2,-16} {3,12} {4,10} {5,6} {6,10}\n",
                       "seg", "layer", "op", "MACs", "cycles", "util",
                       "on-chip B");
@@ -582,19 +607,22 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
       stats.cycles ? double(stats.macs) / double(stats.cycles * lanes) : 0.0;
   os << llvm::formatv(
       "  total: {0} MACs, {1} cycles ({2:F1} us), MAC "
-      "utilization {3:P1}, peak on-chip {4} bytes{5}, "
+      "utilization {3:P1}, peak on-chip {4} bytes{7}{5}, "
       "off-chip traffic {6} bytes\n",
       stats.macs, stats.cycles, double(stats.cycles) / hw.clockMHz, util,
       stats.peakOnChipBytes,
       hw.memoryBytes ? llvm::formatv(" of {0}", hw.memoryBytes).str()
                      : std::string(),
-      stats.offChipBytes);
+      stats.offChipBytes, stats.images > 1 ? " per image" : "");
   for (const LayerStats &l : stats.layers)
     if (l.tiles)
       os << llvm::formatv("  tiled: '{0}' runs as {1} tiles (on-chip {2} "
                           "bytes per tile, off-chip traffic {3} bytes: "
-                          "weights, input rows with their halo, outputs)\n",
-                          l.name, l.tiles, l.onChipBytes, l.offChipBytes);
+                          "{4}input rows with their halo, outputs)\n",
+                          l.name, l.tiles, l.onChipBytes, l.offChipBytes,
+                          l.op == "npu.conv2d" || l.op == "npu.dense"
+                              ? "weights, "
+                              : "");
   if (hw.memoryBytes && stats.peakOnChipBytes > hw.memoryBytes) {
     std::string names;
     int64_t count = 0;
@@ -604,8 +632,9 @@ void npu::printStats(llvm::raw_ostream &os, const SimStats &stats,
           names += (names.empty() ? "" : ", ") + l.name;
       }
     os << llvm::formatv("  over memory: {0} layer(s) need more than the {1} "
-                        "bytes on chip at once (only conv2d and dense are "
-                        "tiled): {2}{3}\n",
+                        "bytes on chip at once and cannot be tiled (not even "
+                        "one output row fits, or no NHWC rows to tile): "
+                        "{2}{3}\n",
                         count, hw.memoryBytes, names, count > 4 ? ", ..." : "");
   }
   if (stats.cpuSegmentRuns)

@@ -147,6 +147,52 @@ llvm::Error Verifier::op(const SimOp &o, const std::string &where) {
                   " weight values for a weight shape of " + llvm::Twine(n));
     return llvm::Error::success();
   };
+  // Per-axis activations (format 1.3): per-channel zero points of
+  // conv2d/dense/rescale, per-channel bounds of clamp.
+  if (!o.inputZps.empty() || !o.outputZps.empty() || !o.mins.empty() ||
+      !o.maxs.empty()) {
+    int64_t inC = x.empty() ? 1 : x.back(), outC = y.empty() ? 1 : y.back();
+    bool layerKind = o.kind == SimOpKind::Conv2d ||
+                     o.kind == SimOpKind::Dense ||
+                     o.kind == SimOpKind::Rescale;
+    if ((!layerKind && (!o.inputZps.empty() || !o.outputZps.empty())) ||
+        (o.kind != SimOpKind::Clamp && (!o.mins.empty() || !o.maxs.empty())))
+      return fail(at + ": per-channel parameters on an op that has none");
+    if (o.kind == SimOpKind::Dense && !o.inputZps.empty() &&
+        (o.weightShape.size() != 2 || o.weightShape[1] != inC))
+      return fail(at + ": per-channel input zero points need a dense input "
+                       "whose last dimension is the reduction");
+    if (o.kind == SimOpKind::Dense && !o.outputZps.empty() &&
+        (o.weightShape.size() != 2 || o.weightShape[0] != outC))
+      return fail(at + ": per-channel output zero points need a dense output "
+                       "whose last dimension is the outputs");
+    // A rescale's channels are its input's last dimension (the simulator
+    // indexes every per-channel array with it).
+    if (o.kind == SimOpKind::Rescale && !o.outputZps.empty() && outC != inC)
+      return fail(at + ": per-channel rescale with different input and "
+                       "output channels");
+    if (!o.inputZps.empty() &&
+        (static_cast<int64_t>(o.inputZps.size()) != inC ||
+         llvm::any_of(o.inputZps, [](int64_t z) { return !inInt32(z); })))
+      return fail(at + ": " + llvm::Twine(o.inputZps.size()) +
+                  " input zero points for " + llvm::Twine(inC) +
+                  " channels, or one out of range");
+    if (!o.outputZps.empty() &&
+        (static_cast<int64_t>(o.outputZps.size()) != outC ||
+         llvm::any_of(o.outputZps, [](int64_t z) { return !inInt32(z); })))
+      return fail(at + ": " + llvm::Twine(o.outputZps.size()) +
+                  " output zero points for " + llvm::Twine(outC) +
+                  " channels, or one out of range");
+    if (o.kind == SimOpKind::Clamp &&
+        (o.mins.size() != o.maxs.size() ||
+         static_cast<int64_t>(o.mins.size()) != inC ||
+         llvm::any_of(llvm::zip_equal(o.mins, o.maxs), [](auto p) {
+           return std::get<0>(p) > std::get<1>(p);
+         })))
+      return fail(at + ": " + llvm::Twine(o.mins.size()) + " / " +
+                  llvm::Twine(o.maxs.size()) + " clamp bounds for " +
+                  llvm::Twine(inC) + " channels, or a min above its max");
+  }
   switch (o.kind) {
   case SimOpKind::Conv2d: {
     if (x.size() != 4 || y.size() != 4 || o.weightShape.size() != 4)
@@ -347,6 +393,18 @@ llvm::Error Verifier::run() {
                     !inInt32(t.quant->qmax) || !inInt32(t.quant->zeroPoint) ||
                     t.type == ElementType::F32))
       return fail("tensor '" + t.name + "' has bad quantization parameters");
+    if (t.quant && (t.quant->perChannel() || !t.quant->zeroPoints.empty())) {
+      int64_t channels = t.shape.empty() ? 1 : t.shape.back();
+      if (static_cast<int64_t>(t.quant->scales.size()) != channels ||
+          t.quant->zeroPoints.size() != t.quant->scales.size() ||
+          llvm::any_of(t.quant->scales,
+                       [](double s) { return !(s > 0) || !std::isfinite(s); }) ||
+          llvm::any_of(t.quant->zeroPoints,
+                       [](int64_t z) { return !inInt32(z); }))
+        return fail("tensor '" + t.name + "' has bad per-channel quantization "
+                    "parameters (one positive scale and one int32 zero point "
+                    "per channel of the last dimension)");
+    }
     elements.push_back(n);
   }
   // Quantized values must fit their storage type: later steps rely on it

@@ -28,7 +28,7 @@ namespace qmlir::npu {
 /// The format version this code writes; it reads every file of this major
 /// version (any minor) and of older majors it knows (none yet).
 constexpr uint16_t kArtifactFormatMajor = 1;
-constexpr uint16_t kArtifactFormatMinor = 2;
+constexpr uint16_t kArtifactFormatMinor = 3;
 
 /// One CPU segment's compiled code: a shared object with the C ABI of
 /// docs/AOT.md whose symbols start with `symbolPrefix`.

@@ -29,6 +29,13 @@ defvar NPU_RequantArgs = (ins I64Attr:$output_zp,
 defvar NPU_TileArgs = (ins OptionalAttr<I64Attr>:$tile_channels,
     OptionalAttr<I64Attr>:$tile_rows);
 
+// Per-axis activations (docs/Quantization.md, "Per-axis activations"): one
+// zero point per channel (the last dimension) of the input and of the
+// output; when present they replace `input_zp` / `output_zp` (which then
+// hold the first channel's).
+defvar NPU_ChannelZpArgs = (ins OptionalAttr<DenseI64ArrayAttr>:$input_zps,
+    OptionalAttr<DenseI64ArrayAttr>:$output_zps);
+
 //===----------------------------------------------------------------------===//
 // Structure
 //===----------------------------------------------------------------------===//
@@ -113,7 +120,7 @@ def NPU_Conv2dOp : NPU_Op<"conv2d", [Pure]> {
                             DenseI64ArrayAttr:$dilations, I64Attr:$groups,
                             I64Attr:$input_zp, I64Attr:$input_bits,
                             I64Attr:$weight_bits, I64Attr:$acc_bits),
-                       NPU_RequantArgs, NPU_TileArgs);
+                       NPU_RequantArgs, NPU_TileArgs, NPU_ChannelZpArgs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -133,7 +140,7 @@ def NPU_DenseOp : NPU_Op<"dense", [Pure]> {
                             Optional<NPU_IntTensor>:$bias,
                             I64Attr:$input_zp, I64Attr:$input_bits,
                             I64Attr:$weight_bits, I64Attr:$acc_bits),
-                       NPU_RequantArgs, NPU_TileArgs);
+                       NPU_RequantArgs, NPU_TileArgs, NPU_ChannelZpArgs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -149,7 +156,7 @@ def NPU_RescaleOp : NPU_Op<"rescale", [Pure]> {
   }];
   let arguments = !con((ins NPU_IntTensor:$input, I64Attr:$input_zp,
                             I64Attr:$input_bits),
-                       NPU_RequantArgs);
+                       NPU_RequantArgs, NPU_ChannelZpArgs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
@@ -207,8 +214,14 @@ def NPU_ConcatOp : NPU_Op<"concat", [Pure]> {
 
 def NPU_ClampOp : NPU_Op<"clamp", [Pure, SameOperandsAndResultType]> {
   let summary = "Clamp of storage values (relu, clip)";
+  let description = [{
+    `out = clamp(x, min, max)`; with `mins` / `maxs` (per-axis activations:
+    one bound per channel, the last dimension) channel `c` is clamped to
+    `[mins[c], maxs[c]]` (`min` / `max` then hold the first channel's).
+  }];
   let arguments = (ins NPU_IntTensor:$input, I64Attr:$min, I64Attr:$max,
-                       I64Attr:$bits);
+                       I64Attr:$bits, OptionalAttr<DenseI64ArrayAttr>:$mins,
+                       OptionalAttr<DenseI64ArrayAttr>:$maxs);
   let results = (outs NPU_IntTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($output)";
   let hasVerifier = 1;

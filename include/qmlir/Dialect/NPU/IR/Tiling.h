@@ -32,6 +32,11 @@ struct LayerGeometry {
   int64_t strideH = 1, dilationH = 1, padTop = 0, groups = 1;
   int64_t inputBits = 8, weightBits = 8, outputBits = 8;
   bool bias = false;
+  /// Per-axis activations: one input zero point per input channel (every
+  /// tile needs all of them) and one output zero point per output channel
+  /// (a tile needs its channels'), stored at the input and output widths
+  /// and counted with the weights.
+  bool inputZps = false, outputZps = false;
 };
 
 /// A tiling: `channels` output channels and `rows` output rows (per image)

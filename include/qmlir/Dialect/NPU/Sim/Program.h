@@ -36,11 +36,21 @@ struct SimHardware {
   int64_t memoryBytes = 0;
 };
 
-/// Per-tensor quantization parameters of a host tensor.
+/// Quantization parameters of a host tensor: per tensor, or (per-axis
+/// activations, artifact format 1.3) one scale and zero point per channel
+/// of the last dimension, `scale`/`zeroPoint` then holding the first
+/// channel's.
 struct SimQuant {
   double scale = 1.0;
   int64_t zeroPoint = 0;
   int64_t qmin = 0, qmax = 0;
+  std::vector<double> scales;
+  std::vector<int64_t> zeroPoints;
+  bool perChannel() const { return !scales.empty(); }
+  double scaleOf(size_t c) const { return scales.empty() ? scale : scales[c]; }
+  int64_t zeroPointOf(size_t c) const {
+    return zeroPoints.empty() ? zeroPoint : zeroPoints[c];
+  }
 };
 
 /// One tensor of the program: a graph input/output, a host tensor, a
@@ -105,9 +115,30 @@ struct SimOp {
   /// pad: the storage value of padded positions (`padding` holds
   /// [low_0, high_0, ...]).
   int64_t padValue = 0;
+  /// Per-axis activations (artifact format 1.3): conv2d, dense and rescale
+  /// may have one input zero point per input channel and one output zero
+  /// point per output channel (the last dimension); clamp one bound pair per
+  /// channel. Empty: the scalar (`inputZp`, `outputZp`, `min`, `max`)
+  /// applies to every channel.
+  std::vector<int64_t> inputZps, outputZps, mins, maxs;
+  int64_t inputZpOf(size_t c) const {
+    return inputZps.empty() ? inputZp : inputZps[c];
+  }
+  int64_t outputZpOf(size_t c) const {
+    return outputZps.empty() ? outputZp : outputZps[c];
+  }
 };
 
 enum class SimStepKind { Quantize, Dequantize, Transfer, Segment, CpuSegment };
+
+/// One layer of a CPU segment (for summaries; artifact format 1.3).
+struct CpuLayerInfo {
+  std::string name;
+  /// The op's name, e.g. "qnn.conv2d".
+  std::string op;
+  /// Its first result's shape (empty when it has none or it is unranked).
+  std::vector<int64_t> shape;
+};
 
 /// One step of the host program.
 struct SimStep {
@@ -125,6 +156,9 @@ struct SimStep {
   /// CpuSegment: the multiply-accumulates of its conv2d and dense layers
   /// per run (for the report; 0 when unknown, as in format 1.0/1.1 files).
   int64_t cpuMacs = 0;
+  /// CpuSegment: its layers in program order (empty in files older than
+  /// format 1.3).
+  std::vector<CpuLayerInfo> cpuLayers;
 };
 
 /// A partitioned model. CPU segments are outlined functions: `cpuModule`

@@ -22,15 +22,17 @@
 
 namespace qmlir::npu {
 
-/// The cost of one layer for one run of its segment.
+/// The cost of one layer for one run of its segment (a batch of N images:
+/// N runs of one image, SimStats::images; MACs, cycles, tiles and traffic
+/// summed over them, on-chip bytes per image).
 struct LayerStats {
   std::string name, op;
   int64_t segment = 0;
   int64_t macs = 0;
   int64_t cycles = 0;
   /// Weights (packed at their width) and bias, input and output
-  /// activations (packed at their width): what must be on chip at once
-  /// (for a tiled layer: its largest tile).
+  /// activations (packed at their width) of one image: what must be on
+  /// chip at once (for a tiled layer: its largest tile).
   int64_t onChipBytes = 0;
   /// A tiled layer (docs/Targets.md, "Tiling"): its tiles per run (0:
   /// untiled), and its off-chip traffic (weights reloaded per row tile,
@@ -48,6 +50,12 @@ struct SimStats {
   int64_t offChipBytes = 0;
   int64_t tiledLayers = 0;
   int64_t runs = 0;
+  /// The images of the compiled batch, which the accelerator processes as
+  /// that many runs of one image (docs/Targets.md, "Batches"): on-chip
+  /// bytes are per image, the rest totals over the batch. 1 when the
+  /// program's accelerator tensors do not all keep the batch as their first
+  /// dimension (the batch is then charged in memory at once).
+  int64_t images = 1;
   /// CPU segments executed per run, the MACs of their conv2d/dense layers
   /// per run (SimStep::cpuMacs), and the host wall time of all their calls
   /// (every run).
