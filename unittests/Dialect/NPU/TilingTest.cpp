@@ -387,6 +387,17 @@ TEST(AddConcat, InconsistentOpsAreRefused) {
             std::string::npos);
 }
 
+TEST(AddConcat, SegmentsWithoutOutputsAreRefused) {
+  qmath::AddRescale r;
+  SimProgram bad = addConcatProgram(r);
+  bad.steps[4].outputs.clear();
+  llvm::Error e = verifyProgram(bad, "bad");
+  ASSERT_TRUE(static_cast<bool>(e));
+  EXPECT_NE(llvm::toString(std::move(e))
+                .find("step 4: a segment needs at least one output"),
+            std::string::npos);
+}
+
 TEST(AddRescale, LowersTheShiftWhenTheSumCouldOverflow) {
   // 16-bit storage: shift 15 by default; equal scales keep it.
   auto wide = qmath::computeAddRescale({1.0, 0, -32768, 32767},

@@ -444,6 +444,12 @@ llvm::Error Verifier::run() {
       }
       return llvm::Error::success();
     };
+    // A segment that produces nothing has no purpose, and the program's
+    // readers (describeProgram, the cost model) name a step by its output.
+    if ((step.kind == SimStepKind::Segment ||
+         step.kind == SimStepKind::CpuSegment) &&
+        step.outputs.empty())
+      return fail(where + ": a segment needs at least one output");
     switch (step.kind) {
     case SimStepKind::Quantize:
     case SimStepKind::Dequantize:
