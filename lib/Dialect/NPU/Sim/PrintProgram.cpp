@@ -79,6 +79,10 @@ std::vector<ProgramRow> npu::describeProgram(const SimProgram &p) {
           o.accBits = str(op.accBits);
           o.tileChannels = op.tileChannels;
           o.tileRows = op.tileRows;
+        } else if (op.kind == SimOpKind::Rescale) {
+          // Its bit widths are those of the tensors it converts between.
+          o.inputBits = str(p.tensors[op.input].bits);
+          o.outputBits = str(p.tensors[op.output].bits);
         } else if (op.kind == SimOpKind::Add) {
           o.inputBits = str(op.inputBits);
           o.outputBits = str(op.outputBits);
