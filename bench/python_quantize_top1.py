@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """Top-1 of qmlir.quantize with default QuantizationParams against float.
 
-    PYTHONPATH=build/python /usr/bin/python3 bench/python_quantize_top1.py [--samples 1024]
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_quantize_top1.py [--samples 1024] [--target int8]
 
 The bundled model (batch 100), calibrated on the first N Fashion-MNIST
 training images (min-max, the default), scored on the 10,000 test images.
-Prints float and quantized top-1 and the difference in points.
+Prints float and quantized top-1 and the difference in points. With
+--target (a preset name or a target file), the model is quantized for that
+target and also compiled to an artifact, whose top-1 (accelerator segments in
+the simulator, the rest on the CPU) is printed beside it.
 """
 import argparse
 import os
@@ -25,6 +28,7 @@ import fashion_mnist_data  # noqa: E402
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=1024)
+    ap.add_argument("--target", help="quantize and compile for this target")
     args = ap.parse_args()
     x, y = fashion_mnist_data.load("test")
     calib, _ = fashion_mnist_data.load("train")
@@ -34,8 +38,10 @@ def main():
     start = time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", qmlir.CompilerRemark)
+        extra = {"target": args.target} if args.target else {}
         qmodel = qmlir.quantize(model, qmlir.QuantizationParams(),
-                                samples=calib, num_samples=args.samples)
+                                samples=calib, num_samples=args.samples,
+                                **extra)
     quantize_cpu = time.process_time() - start
     top1 = (model.predict(x).argmax(1) == y).mean()
     qtop1 = (qmodel.predict(x).argmax(1) == y).mean()
@@ -43,6 +49,18 @@ def main():
           f"quantize {quantize_cpu:.1f} s CPU")
     print(f"float top-1 {top1:.4f}, int8 (default QuantizationParams) top-1 "
           f"{qtop1:.4f}: {100 * (qtop1 - top1):+.2f} points")
+    if args.target:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", qmlir.CompilerRemark)
+            art = qmodel.compile(target=args.target)
+        out = art.predict(x)
+        same = np.array_equal(out, qmodel.predict(x))
+        atop1 = (out.argmax(1) == y).mean()
+        with open(os.devnull, "w") as devnull:
+            totals = art.summary(file=devnull)["totals"]
+        print(f"artifact for target {args.target}: top-1 {atop1:.4f}, "
+              f"{'identical to' if same else 'DIFFERENT from'} the CPU "
+              f"integer outputs; totals {totals}")
 
 
 if __name__ == "__main__":
