@@ -82,7 +82,21 @@ bool perSample(Operation *op, ArrayRef<bool> batched, int64_t batch) {
       .Case<qnn::Conv2dOp, qnn::ConvTranspose2dOp, qnn::DenseOp,
             qnn::MaxPool2dOp, qnn::AvgPool2dOp, qnn::GlobalAvgPoolOp,
             qnn::BatchNormOp>([&](auto) { return onlyFirstBatched(); })
-      .Case<qnn::MatMulOp>([&](auto) { return onlyFirstBatched(); })
+      // A batched matrix product ([B, M, K] x [B, K, N]) or one against a
+      // constant that does not vary along the batch; a batched right-hand
+      // side of rank 2 would contract over the batch.
+      .Case<qnn::MatMulOp>([&](qnn::MatMulOp op) {
+        auto rhs = cast<RankedTensorType>(op.getRhs().getType());
+        if (!batched[0])
+          return false;
+        if (batched[1])
+          return rhs.getRank() >= 3 && rank >= 3;
+        auto lhs = cast<RankedTensorType>(op.getLhs().getType());
+        if (rank == 2) // rows of [B, K] x [K, N]
+          return lhs.getRank() == 2;
+        return lhs.getRank() == rank &&
+               (rhs.getRank() < rank || rhs.getDimSize(0) == 1);
+      })
       // Elementwise on one tensor.
       .Case<qnn::ReluOp, qnn::ClipOp, qnn::UnaryOp, qnn::CastOp,
             qnn::QuantizeOp, qnn::DequantizeOp, qnn::RequantizeOp,

@@ -79,3 +79,24 @@ func.func @constant_result(%x: tensor<8x100xf32>) -> (tensor<8x100xf32>, tensor<
   %0 = qnn.relu %x : tensor<8x100xf32>
   return %0, %c : tensor<8x100xf32>, tensor<8x100xf32>
 }
+
+// -----
+
+// Matrix products: rows of a batched left operand against a constant are
+// chunked (440 bytes per sample: chunks of 4); a constant right operand
+// that varies along the batch is not.
+// CHECK-LABEL: func.func @matmul_rows
+// CHECK: scf.for
+// CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<4x100xf32>, tensor<100x10xf32>) -> tensor<4x10xf32>
+func.func @matmul_rows(%x: tensor<8x100xf32>) -> tensor<8x10xf32> {
+  %w = arith.constant dense<1.0> : tensor<100x10xf32>
+  %0 = qnn.matmul %x, %w : (tensor<8x100xf32>, tensor<100x10xf32>) -> tensor<8x10xf32>
+  return %0 : tensor<8x10xf32>
+}
+// CHECK-LABEL: func.func @matmul_per_sample_constant
+// CHECK-NOT: scf.for
+func.func @matmul_per_sample_constant(%x: tensor<8x2x100xf32>) -> tensor<8x2x10xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x100x10xf32>
+  %0 = qnn.matmul %x, %w : (tensor<8x2x100xf32>, tensor<8x100x10xf32>) -> tensor<8x2x10xf32>
+  return %0 : tensor<8x2x10xf32>
+}
