@@ -36,12 +36,19 @@ struct CodegenOptions {
             cl::desc("With threads: loops with a smaller static operation "
                      "count stay sequential (0: every parallel loop runs on "
                      "threads)"),
+            cl::cat(category)),
+        batchChunkBytes(
+            "batch-chunk-bytes", cl::init(1 << 20),
+            cl::desc("Fast codegen: a batch whose largest per-op working set "
+                     "exceeds this many bytes runs as a loop over chunks of "
+                     "the batch inside one call (0: never)"),
             cl::cat(category)) {}
 
   cl::opt<CPUCodegen> codegen;
   cl::opt<std::string> cpuFeatures;
   cl::opt<unsigned> threads;
   cl::opt<int64_t> parallelMinWork;
+  cl::opt<int64_t> batchChunkBytes;
 };
 
 std::unique_ptr<CodegenOptions> &registered() {
@@ -66,6 +73,7 @@ JITOptions qmlir::codegenOptionsFromCommandLine() {
     options.cpuFeatures = o->cpuFeatures;
     options.threads = o->threads;
     options.parallelMinWork = o->parallelMinWork;
+    options.batchChunkBytes = o->batchChunkBytes;
   }
   return options;
 }

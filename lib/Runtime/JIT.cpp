@@ -288,6 +288,7 @@ qmlir::detail::lowerToLLVMDialect(ModuleOp module, llvm::StringRef entry,
   QNNToLLVMOptions lowering = kernelOptionsFor(*features, options.codegen);
   lowering.threads = options.threads;
   lowering.parallelMinWork = options.parallelMinWork;
+  lowering.batchChunkBytes = options.batchChunkBytes;
   buildQNNToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*lowered)))
     return makeError(

@@ -102,6 +102,68 @@ def CPUBufferizePass : Pass<"qnn-cpu-bufferize", "mlir::ModuleOp"> {
   ];
 }
 
+def CPUBatchChunksPass : Pass<"qnn-cpu-batch-chunks", "mlir::ModuleOp"> {
+  let summary = "Run a large batch as a loop over chunks that fit the caches";
+  let description = [{
+    For each public function whose arguments and results are float or
+    integer tensors with the same batch `B` in dimension 0, and whose ops all
+    compute each sample from the same sample of their inputs (a whitelist:
+    convolutions, dense, poolings, elementwise ops with broadcasts that do
+    not vary along the batch, quantize/dequantize/requantize, softmax and
+    reductions not over dimension 0, reshapes and transposes that keep
+    dimension 0, concatenations along other axes), the body becomes a loop
+    over chunks of `C` samples, `C` the largest divisor of `B` for which `C`
+    times the largest per-sample working set of one op (its batched
+    operands and results, in bytes) is at most `max-bytes`: the ops that
+    depend on the arguments are cloned into the loop at batch `C` (checked
+    by their verifiers), read slices of the arguments and write slices of
+    the results; constants stay before the loop. The function keeps its
+    signature. Functions with other ops, or where `C == B`, are left
+    unchanged; `max-bytes=0` turns the pass off. (The body is inlined in
+    the loop rather than called: a call would copy the slices at the
+    identity-layout function boundary.)
+
+    At batch 100 every layer of an image network otherwise streams the
+    whole batch's activations (hundreds of MB) through memory before the
+    next layer starts; a chunk's stay in the caches.
+
+    Before (`max-bytes=2000`, 800 bytes per sample: the relu's operand and
+    result):
+
+    ```mlir
+    func.func @main(%x: tensor<8x100xf32>) -> tensor<8x100xf32> {
+      %0 = qnn.relu %x : tensor<8x100xf32>
+      return %0 : tensor<8x100xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main(%x: tensor<8x100xf32>) -> tensor<8x100xf32> {
+      %e = tensor.empty() : tensor<8x100xf32>
+      %r = scf.for %i = %c0 to %c8 step %c2 iter_args(%acc = %e) ... {
+        %s = tensor.extract_slice %x[%i, 0] [2, 100] [1, 1]
+        %y = qnn.relu %s : tensor<2x100xf32>
+        %n = tensor.insert_slice %y into %acc[%i, 0] [2, 100] [1, 1]
+        scf.yield %n : tensor<8x100xf32>
+      }
+      return %r : tensor<8x100xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"1048576",
+           "Largest per-chunk working set of one op, in bytes (0: off)">,
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::func::FuncDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect",
+  ];
+}
+
 def QNNCustomToCallPass : Pass<"qnn-custom-to-call", "mlir::ModuleOp"> {
   let summary = "Lower qnn.custom to calls of the plugin implementation";
   let description = [{

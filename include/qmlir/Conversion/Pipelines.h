@@ -42,6 +42,10 @@ struct QNNToLLVMOptions {
   /// With threads: loops with a smaller static operation count stay
   /// sequential (qnn-cpu-parallelize's min-work; tests use 0).
   int64_t parallelMinWork = 300000;
+  /// Fast codegen: a batch whose largest per-sample working set of one op
+  /// times the batch exceeds this many bytes runs as a loop over chunks of
+  /// it inside the call (qnn-cpu-batch-chunks; 0: never).
+  int64_t batchChunkBytes = 1 << 20;
 };
 
 /// The host's CPU features (llvm::sys::getHostCPUFeatures) with

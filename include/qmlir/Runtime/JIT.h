@@ -55,6 +55,8 @@ struct JITOptions {
   unsigned threads = 0;
   /// QNNToLLVMOptions::parallelMinWork.
   int64_t parallelMinWork = 300000;
+  /// QNNToLLVMOptions::batchChunkBytes.
+  int64_t batchChunkBytes = 1 << 20;
 };
 
 /// The thread count `threads` (JITOptions::threads) resolves to: itself, or

@@ -88,6 +88,10 @@ std::optional<qmlir::CPUCodegen> qmlir::parseCPUCodegen(llvm::StringRef name) {
 void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
                                    const QNNToLLVMOptions &options) {
   bool fast = options.codegen == CPUCodegen::Fast;
+  // A large batch becomes a loop over chunks whose activations stay in the
+  // caches (before anything else: it clones the qnn function).
+  if (fast && options.batchChunkBytes > 0)
+    pm.addPass(createCPUBatchChunksPass({options.batchChunkBytes}));
   // User-defined ops become calls of their plugin implementation first (a
   // module pass: it adds declarations and constants).
   pm.addPass(createQNNCustomToCallPass());
@@ -202,6 +206,12 @@ struct QNNToLLVMPipelineOptions
       llvm::cl::desc("With threads: loops with a smaller static operation "
                      "count stay sequential"),
       llvm::cl::init(300000)};
+  Option<int64_t> batchChunkBytes{
+      *this, "batch-chunk-bytes",
+      llvm::cl::desc("Fast codegen: run a batch whose per-op working set "
+                     "exceeds this many bytes as a loop over chunks "
+                     "(qnn-cpu-batch-chunks; 0: never)"),
+      llvm::cl::init(1 << 20)};
 };
 } // namespace
 
@@ -234,6 +244,7 @@ void qmlir::registerQNNPipelines() {
         QNNToLLVMOptions options = kernelOptionsFor(*features, *codegen);
         options.threads = opts.threads;
         options.parallelMinWork = opts.parallelMinWork;
+        options.batchChunkBytes = opts.batchChunkBytes;
         buildQNNToLLVMPipeline(pm, options);
         return success();
       },
