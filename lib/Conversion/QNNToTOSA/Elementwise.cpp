@@ -272,7 +272,7 @@ struct PReluLowering : OpConversionPattern<qnn::PReluOp> {
     // |x - zx| * |a - za| < 2^16 * 2^16 for storage of up to 16 bits.
     Value xc = center(x, qx);
     Value prod = mul(rewriter, loc, xc, center(slope, qa));
-    auto spec = [&](qmath::Rescale rescale, int64_t bound) {
+    auto spec = [&, &qo = qo](qmath::Rescale rescale, int64_t bound) {
       RescaleSpec s;
       s.rescales = {rescale};
       s.outZps = {qo.zeroPoint()};

@@ -263,7 +263,7 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     auto window = kWindowOps.find(node.op_type());
     if (window != kWindowOps.end() && node.domain().empty()) {
-      auto rankOf = [&](int idx) {
+      auto rankOf = [&, &node = node](int idx) {
         if (idx < 0 || idx >= node.input_size())
           return -1;
         auto it = ranks.find(node.input(idx));
