@@ -232,7 +232,8 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
 /// Window and grouping attributes that must be positive in every ONNX op
 /// that has them. libonnx's shape inference divides by them without a check
 /// (strides = [0, 1] on a Conv is a SIGFPE inside libonnx, found by
-/// fuzz-import-onnxtxt), so they are checked before it runs.
+/// fuzz-import-onnxtxt), so they are checked before it runs; window
+/// attributes of any op are bounded in magnitude by 2^31.
 ///
 /// Its convolution and pooling inference also dereferences missing dims when
 /// the data input has rank < 3 or the weight's rank differs (a SIGSEGV, found
@@ -242,6 +243,10 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                                              Reporter &report) {
   static const char *const kPositive[] = {"strides", "dilations", "group",
                                           "blocksize", "kernel_shape"};
+  static const char *const kWindow[] = {"kernel_shape", "strides",
+                                        "dilations",    "pads",
+                                        "output_padding", "output_shape"};
+  constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
   const onnx::GraphProto &graph = model.graph();
   llvm::StringMap<int> ranks;
   for (const onnx::TensorProto &t : graph.initializer())
@@ -308,12 +313,26 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                  << "' of rank " << r;
       }
     for (const onnx::AttributeProto &a : node.attribute()) {
-      if (!llvm::is_contained(kPositive, a.name()))
-        continue;
-      bool bad = a.type() == onnx::AttributeProto::INT
-                     ? a.i() < 1
-                     : llvm::any_of(a.ints(), [](int64_t v) { return v < 1; });
-      if (bad)
+      auto any = [&](auto pred) {
+        return a.type() == onnx::AttributeProto::INT
+                   ? pred(a.i())
+                   : llvm::any_of(a.ints(), pred);
+      };
+      // Window attributes are multiplied with each other and with sizes
+      // (dilation * (kernel - 1), stride * (size - 1)) in int64_t, by
+      // libonnx's inference and the importer: values of 2^31 or more would
+      // overflow (dilations = INT64_MAX on a MaxPool, found by
+      // fuzz-import-onnx). No real model comes near; pads may be negative
+      // (Pad-2 crops).
+      if (llvm::is_contained(kWindow, a.name()) && any([](int64_t v) {
+            return v >= kMaxWindowValue || v <= -kMaxWindowValue;
+          }))
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): attribute '" << a.name() << "' has a value of 2^31 or "
+               << "more in magnitude";
+      if (llvm::is_contained(kPositive, a.name()) &&
+          any([](int64_t v) { return v < 1; }))
         return report.error()
                << "node '" << nodeName(node, i) << "' (" << node.op_type()
                << "): attribute '" << a.name() << "' must be positive";
