@@ -352,9 +352,9 @@ static constexpr int64_t kMaxShapeLength = 1024;
 /// dims [INT64_MAX] with one value, negated and fed to ConstantOfShape, made
 /// it allocate one TensorShapeProto dimension per element (17.7 million
 /// before running out of memory, found by fuzz-import-onnx). Lengths of 1-D
-/// values are followed through the ops that keep or combine them; a shape
-/// input (ConstantOfShape, Expand, Reshape) longer than kMaxShapeLength is
-/// refused, naming the node.
+/// values are followed through the ops that keep, combine or gather them; a
+/// shape input (ConstantOfShape, Expand, Reshape; Unsqueeze's axes) longer
+/// than kMaxShapeLength is refused, naming the node.
 static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
                                           Reporter &report) {
   const onnx::GraphProto &graph = model.graph();
@@ -383,9 +383,12 @@ static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
   static const llvm::StringSet<> kBroadcast = {
       "Add", "Sub", "Mul", "Div", "Max", "Min", "Pow", "Mod", "And", "Or",
       "Xor", "Where", "Sum", "Mean"};
-  // (op, the input that is a shape)
-  static const llvm::StringMap<int> kShapeInput = {
-      {"ConstantOfShape", 0}, {"Expand", 1}, {"Reshape", 1}};
+  // (op, the input whose length is a rank: a shape, or Unsqueeze's axes,
+  // each adding a dimension)
+  static const llvm::StringMap<int> kShapeInput = {{"ConstantOfShape", 0},
+                                                   {"Expand", 1},
+                                                   {"Reshape", 1},
+                                                   {"Unsqueeze", 1}};
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
     if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -422,6 +425,9 @@ static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
     } else if (kBroadcast.contains(node.op_type())) {
       for (int k = 0; k < node.input_size(); ++k)
         out = std::max(out, lengthOf(k));
+    } else if (node.op_type() == "Gather" && lengthOf(0) >= 0) {
+      // A 1-D value gathered by 1-D indices has their length.
+      out = lengthOf(1);
     } else if (node.op_type() == "Concat") {
       out = 0;
       for (int k = 0; k < node.input_size() && out >= 0; ++k)
