@@ -31,6 +31,8 @@ for t in $targets; do
     > "$log" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  # With -fork=N (QMLIR_FUZZ_FLAGS) only the status lines count them.
+  [ -z "$execs" ] && execs=$(grep -o '^#[0-9]*' "$log" | tr -d '#' | tail -1)
   execs=${execs:-0}
   total=$((total + execs))
   result=ok

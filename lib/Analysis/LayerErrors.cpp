@@ -99,22 +99,26 @@ qmlir::compareLayers(ModuleOp reference, ModuleOp candidate, StringRef entry,
 
 void qmlir::printLayerErrors(llvm::raw_ostream &os,
                              ArrayRef<LayerError> errors) {
-  std::vector<LayerError> sorted(errors.begin(), errors.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const LayerError &a, const LayerError &b) {
-                     return a.sqnrDb < b.sqnrDb;
-                   });
+  // Worst first, ties in the order given (by position in `errors`, not with
+  // std::stable_sort: its temporary buffer is a deprecation warning of
+  // libstdc++ 12 under clang).
+  std::vector<const LayerError *> sorted;
+  for (const LayerError &e : errors)
+    sorted.push_back(&e);
+  llvm::sort(sorted, [&](const LayerError *a, const LayerError *b) {
+    return std::tie(a->sqnrDb, a) < std::tie(b->sqnrDb, b);
+  });
   size_t width = 6, opWidth = 18;
-  for (const LayerError &e : sorted) {
-    width = std::max(width, e.name.size());
-    opWidth = std::max(opWidth, e.op.size());
+  for (const LayerError *e : sorted) {
+    width = std::max(width, e->name.size());
+    opWidth = std::max(opWidth, e->op.size());
   }
   os << llvm::left_justify("tensor", width) << "  "
      << llvm::left_justify("op", opWidth) << "  "
      << "SQNR (dB)  cosine    max |err|\n";
-  for (const LayerError &e : sorted)
-    os << llvm::left_justify(e.name, width) << "  "
-       << llvm::left_justify(e.op, opWidth) << "  "
-       << llvm::format("%9.2f  %.6f  %g", e.sqnrDb, e.cosine, e.maxAbsError)
+  for (const LayerError *e : sorted)
+    os << llvm::left_justify(e->name, width) << "  "
+       << llvm::left_justify(e->op, opWidth) << "  "
+       << llvm::format("%9.2f  %.6f  %g", e->sqnrDb, e->cosine, e->maxAbsError)
        << "\n";
 }

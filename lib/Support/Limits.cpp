@@ -35,13 +35,16 @@ void qmlir::setMaxTensorBytes(int64_t bytes) {
 std::optional<int64_t>
 qmlir::checkedElementCount(llvm::ArrayRef<int64_t> shape) {
   int64_t n = 1;
+  bool empty = false;
   for (int64_t d : shape) {
     if (d < 0)
       return std::nullopt;
-    if (llvm::MulOverflow(n, d, n))
+    if (d == 0)
+      empty = true;
+    else if (llvm::MulOverflow(n, d, n))
       return std::nullopt;
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 llvm::Error qmlir::checkTensorSize(llvm::ArrayRef<int64_t> shape,

@@ -600,7 +600,7 @@ def _random_samples(model, num_samples):
 
 def quantize(model, qparams=None, q_config=None, samples=None,
              num_samples=1024, batch_size=100, epochs=1, method="minmax",
-             fold_batchnorm=True, target=None):
+             fold_batchnorm=True, target=None, calibrate_float_ops=False):
     """Returns a quantized copy of `model` (the float model is unchanged).
 
     qparams: QuantizationParams (default QuantizationParams()); q_config: a
@@ -611,7 +611,10 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     random samples (see _random_samples) and a warning. An
     already-quantized model (ONNX QDQ, TF FakeQuant) is not calibrated: it
     keeps its own scales and zero points (qnn-adopt-qdq) and samples are
-    not used. num_samples,
+    not used; the ops such a model leaves float stay float, as in ONNX
+    Runtime, unless calibrate_float_ops=True (qnn-adopt-qdq's
+    calibrate-float-ops, qrun --calibrate-float-ops): then they are
+    calibrated on samples (random ones without) and quantized. num_samples,
     batch_size, epochs, method: as qnn-calibrate's options
     (CALIBRATION_METHODS). target: a target preset name or file
     (docs/Targets.md): the scheme is constrained to what it runs
@@ -642,8 +645,10 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     target_path = _target_path(target) if target is not None else None
     text = model._impl.str(False)
     adopt = "qnn.quantize" in text or "qnn.dequantize" in text
+    # Samples calibrate a float model, or the float ops of an adopted one.
+    calibrated = not adopt or calibrate_float_ops
     with tempfile.TemporaryDirectory() as tmp:
-        if adopt:
+        if adopt and not calibrate_float_ops:
             warnings.warn("qmlir.quantize: the model is already quantized "
                           "(QDQ / FakeQuant): it keeps its own scales and "
                           "zero points, without calibration (samples are not "
@@ -654,7 +659,7 @@ def quantize(model, qparams=None, q_config=None, samples=None,
                           f"{num_samples} random samples. Real samples give "
                           "better results.", stacklevel=2)
             samples = _random_samples(model, num_samples)
-        if not adopt:
+        if calibrated:
             path = _samples_file(model, samples, tmp)
         config_path = os.path.join(tmp, "config.json")
         with open(config_path, "w") as f:
@@ -664,8 +669,9 @@ def quantize(model, qparams=None, q_config=None, samples=None,
             if any(c in p for c in " {}"):
                 raise Error(f"{p}: paths must not contain spaces or braces")
         func_passes = (["qnn-fold-batchnorm"] if fold_batchnorm else []) + [
-            "qnn-insert-calibration"]
-        calibrate = "" if adopt else (
+            "qnn-insert-calibration{calibrate-float-ops=true}"
+            if calibrate_float_ops else "qnn-insert-calibration"]
+        calibrate = "" if not calibrated else (
             f"qnn-calibrate{{samples={path} num-samples={int(num_samples)} "
             f"batch-size={int(batch_size)} epochs={int(epochs)} "
             f"method={method.replace('_', '-')} config={config_path}}},")

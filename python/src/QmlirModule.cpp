@@ -52,6 +52,8 @@
 namespace py = pybind11;
 using namespace qmlir;
 using namespace qmlir::python;
+using mlir::dyn_cast;
+using mlir::isa;
 
 /// The Python exception type `qmlir.Error` (a ValueError).
 static py::object *errorType = nullptr;

@@ -179,3 +179,30 @@ def test_already_quantized_model_is_adopted_not_calibrated():
     y = qmodel.predict(x)
     y = y[0] if isinstance(y, (list, tuple)) else y
     assert y.shape == (4, 10)
+
+
+def test_already_quantized_model_with_calibrated_float_ops():
+    # qdq-float-tail.onnx leaves a Softmax and an AveragePool float (as ONNX
+    # Runtime runs them); calibrate_float_ops=True calibrates them on the
+    # samples and quantizes them (qrun --calibrate-float-ops).
+    path = os.path.join(SRC, "test", "Execution", "Inputs",
+                        "qdq-float-tail.onnx")
+    model = qmlir.load(path, batch=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kept = qmlir.quantize(model)
+    assert "qnn.softmax" in str(kept)
+    assert not any("softmax" in line and "quant.uniform" in line
+                   for line in str(kept).splitlines())
+    calib = np.random.default_rng(23).uniform(-1, 1, (32, 3, 6, 6))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        qmodel = qmlir.quantize(model, samples=calib.astype("f4"),
+                                calibrate_float_ops=True)
+    messages = [str(w.message) for w in caught]
+    assert not any("samples are not used" in m for m in messages), messages
+    assert any("qnn.softmax" in line and "quant.uniform" in line
+               for line in str(qmodel).splitlines())
+    x = np.random.default_rng(17).uniform(-1, 1, (4, 3, 6, 6)).astype("f4")
+    y, yq = kept.predict(x), qmodel.predict(x)
+    assert 0 < np.abs(yq[0] - y[0]).max() < 0.02

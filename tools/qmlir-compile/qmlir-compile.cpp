@@ -186,7 +186,9 @@ int main(int argc, char **argv) {
   npu::registerNPUPasses();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
-  auto module = loadModel(modelPath, ctx, {onnxBatch});
+  LoadOptions loadOptions;
+  loadOptions.batchSize = onnxBatch;
+  auto module = loadModel(modelPath, ctx, loadOptions);
   if (!module)
     return fail(llvm::toString(module.takeError()));
   auto loaded = std::chrono::steady_clock::now();

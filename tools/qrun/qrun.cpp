@@ -119,6 +119,18 @@ static cl::opt<bool> adoptQDQ(
              "qnn-quantize); =false runs the imported float ops between the "
              "quantize/dequantize pairs"),
     cl::init(true), cl::cat(qrunCategory));
+static cl::opt<bool> calibrateFloatOps(
+    "calibrate-float-ops",
+    cl::desc("With --adopt-qdq: quantize the ops the model leaves float too "
+             "(qnn-adopt-qdq's calibrate-float-ops), with ranges measured on "
+             "--samples (qnn-calibrate); default: they run in float, as in "
+             "ONNX Runtime"),
+    cl::cat(qrunCategory));
+static cl::opt<std::string> samplesPath(
+    "samples",
+    cl::desc("Calibration samples for --calibrate-float-ops (.npy/.npz, as "
+             "qnn-calibrate's samples=)"),
+    cl::value_desc("calib.npy"), cl::cat(qrunCategory));
 
 static cl::opt<bool> printSummary(
     "summary",
@@ -267,7 +279,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "qmlir model runner\n");
   {
     // Never overwrite a file the user gave as an input.
-    std::vector<std::string> inputs = {modelPath, labelsPath, compareTo};
+    std::vector<std::string> inputs = {modelPath, labelsPath, compareTo,
+                                       samplesPath};
     llvm::append_range(inputs, inputFiles);
     llvm::append_range(inputs, expectFiles);
     llvm::append_range(inputs, plugins);
@@ -311,9 +324,18 @@ int main(int argc, char **argv) {
   loadOptions.tfOutputs.insert(loadOptions.tfOutputs.end(), tfOutputsOld.begin(),
                               tfOutputsOld.end());
   JITOptions jitOptions = codegenOptionsFromCommandLine();
+  if (calibrateFloatOps && !adoptQDQ)
+    return fail("--calibrate-float-ops needs --adopt-qdq");
+  if (calibrateFloatOps != !samplesPath.empty())
+    return fail(calibrateFloatOps
+                    ? "--calibrate-float-ops needs calibration --samples"
+                    : "--samples is only used with --calibrate-float-ops");
   if (isLibrary && (!compareTo.empty() || printSummary))
     return fail(std::string(printSummary ? "--summary" : "--compare-to") +
                 " needs the model's IR, not a compiled library");
+  if ((isLibrary || isArtifact) && calibrateFloatOps)
+    return fail("--calibrate-float-ops needs the imported model, not a "
+                "compiled one");
   if (isArtifact && !compareTo.empty())
     return fail("--compare-to needs the model's IR, not a compiled artifact");
   if (isLibrary) {
@@ -357,9 +379,20 @@ int main(int argc, char **argv) {
     (**module)->walk([&](Operation *op) {
       hasQDQ |= isa<qnn::QuantizeOp, qnn::DequantizeOp>(op);
     });
+    if (calibrateFloatOps && !(imported && hasQDQ))
+      return fail("--calibrate-float-ops applies to an imported model that "
+                  "is already quantized (ONNX QDQ, TF FakeQuant); " +
+                  modelPath + " is not one");
     if (adoptQDQ && imported && hasQDQ) {
       PassManager pm(&ctx);
-      pm.addPass(qnn::createQNNAdoptQDQPass());
+      qnn::QNNAdoptQDQPassOptions adopt;
+      adopt.calibrateFloatOps = calibrateFloatOps;
+      pm.addPass(qnn::createQNNAdoptQDQPass(adopt));
+      if (calibrateFloatOps) {
+        qnn::QNNCalibratePassOptions calibrate;
+        calibrate.samples = samplesPath;
+        pm.addPass(qnn::createQNNCalibratePass(calibrate));
+      }
       pm.addPass(qnn::createQNNQuantizePass());
       if (failed(pm.run(**module)))
         return fail(modelPath + ": cannot run its quantize/dequantize pairs "

@@ -25,7 +25,10 @@ int64_t maxTensorBytes();
 void setMaxTensorBytes(int64_t bytes);
 
 /// The element count of `shape`, or nullopt when a dimension is negative or
-/// the product overflows int64_t.
+/// the product of its non-zero dimensions overflows int64_t: an empty
+/// tensor's other dimensions are bounded too, since strides and partial
+/// products over them would overflow (a [2^63-1, 0, 4, 4] graph input was
+/// signed overflow transposing it, found by fuzz-import-onnx).
 std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);
 
 /// Fails when a tensor of `shape` with `elementBytes`-byte elements is above

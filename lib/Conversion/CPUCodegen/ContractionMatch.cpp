@@ -446,8 +446,11 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
       return failure(); // batch or broadcast dimensions of extent > 1
     }
   }
-  llvm::stable_sort(s.rowDims, [&](unsigned a, unsigned b) {
-    return s.outCoef[a] > s.outCoef[b];
+  // Ties in dimension order (rowDims is ascending); llvm::sort rather than
+  // stable_sort, whose temporary buffer is a deprecation warning of
+  // libstdc++ 12 under clang.
+  llvm::sort(s.rowDims, [&](unsigned a, unsigned b) {
+    return s.outCoef[a] != s.outCoef[b] ? s.outCoef[a] > s.outCoef[b] : a < b;
   });
 
   // Matrix kind: the contiguous run of A, the reduction dimension with
@@ -457,8 +460,8 @@ FailureOr<ContractionSpec> qmlir::cpu::matchContraction(linalg::LinalgOp op) {
     return failure(); // elementwise, not a reduction
   if (!s.channelwise) {
     SmallVector<unsigned> byCoef(reductionDims);
-    llvm::stable_sort(byCoef, [&](unsigned a, unsigned b) {
-      return s.lhsCoef[a] < s.lhsCoef[b];
+    llvm::sort(byCoef, [&](unsigned a, unsigned b) {
+      return s.lhsCoef[a] != s.lhsCoef[b] ? s.lhsCoef[a] < s.lhsCoef[b] : a < b;
     });
     int64_t runLength = 1;
     for (unsigned d : byCoef) {

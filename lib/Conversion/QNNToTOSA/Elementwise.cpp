@@ -161,15 +161,9 @@ struct AddSubLowering : OpConversionPattern<OpTy> {
     Value b32 = emitRescale(rewriter, loc, b, addInputSpec(qb, rb));
     Value sum = isSub ? sub(rewriter, loc, a32, b32)
                       : add(rewriter, loc, a32, b32);
-    RescaleSpec spec;
-    spec.rescales = {rs->output};
-    spec.outZps = {qo.zeroPoint()};
-    spec.outType = qo.storageType;
-    spec.qmin = qo.qmin;
-    spec.qmax = qo.qmax;
-    spec.inLo = lo;
-    spec.inHi = hi;
-    rewriter.replaceOp(op, emitRescale(rewriter, loc, sum, spec));
+    rewriter.replaceOp(
+        op, emitRescale(rewriter, loc, sum,
+                        outputRescaleSpec({rs->output}, qo, lo, hi)));
     return success();
   }
 };
@@ -213,15 +207,10 @@ struct MulLowering : OpConversionPattern<qnn::MulOp> {
       prod = clampInt(rewriter, loc, prod, kI32Min, kI32Max);
       prod = castTo(rewriter, loc, prod, rewriter.getI32Type());
     }
-    RescaleSpec spec;
-    spec.rescales = *r;
-    spec.outZps = {qo.zeroPoint()};
-    spec.outType = qo.storageType;
-    spec.qmin = qo.qmin;
-    spec.qmax = qo.qmax;
-    spec.inLo = -std::min(bound, -kI32Min);
-    spec.inHi = std::min(bound, kI32Max);
-    rewriter.replaceOp(op, emitRescale(rewriter, loc, prod, spec));
+    rewriter.replaceOp(
+        op, emitRescale(rewriter, loc, prod,
+                        outputRescaleSpec(*r, qo, -std::min(bound, -kI32Min),
+                                          std::min(bound, kI32Max))));
     return success();
   }
 };
@@ -272,16 +261,8 @@ struct PReluLowering : OpConversionPattern<qnn::PReluOp> {
     // |x - zx| * |a - za| < 2^16 * 2^16 for storage of up to 16 bits.
     Value xc = center(x, qx);
     Value prod = mul(rewriter, loc, xc, center(slope, qa));
-    auto spec = [&](qmath::Rescale rescale, int64_t bound) {
-      RescaleSpec s;
-      s.rescales = {rescale};
-      s.outZps = {qo.zeroPoint()};
-      s.outType = qo.storageType;
-      s.qmin = qo.qmin;
-      s.qmax = qo.qmax;
-      s.inLo = -bound;
-      s.inHi = bound;
-      return s;
+    auto spec = [&, &qo = qo](qmath::Rescale rescale, int64_t bound) {
+      return outputRescaleSpec({rescale}, qo, -bound, bound);
     };
     int64_t xBound = maxAbsCentered(qx);
     int64_t prodBound =
@@ -296,6 +277,24 @@ struct PReluLowering : OpConversionPattern<qnn::PReluOp> {
     return success();
   }
 };
+
+/// Storage values `v` (i32, rank `rank`) as positions in a range starting
+/// at `qmin`: v - qmin, clamped to [0, last].
+Value rangePosition(OpBuilder &b, Location loc, Value v, int64_t qmin,
+                    int64_t last, int64_t rank) {
+  Type i32 = b.getI32Type();
+  if (qmin != 0)
+    v = sub(b, loc, v, channelConstInt(b, loc, {qmin}, i32, rank, 0));
+  return clampInt(b, loc, v, 0, last);
+}
+
+/// table[idx] (i32 positions, one tosa.gather) as `out`'s storage.
+Value lookUp(OpBuilder &b, Location loc, Value idx, ArrayRef<int32_t> table,
+             const QuantInfo &out) {
+  SmallVector<int64_t> values(table.begin(), table.end());
+  Value g = gatherTable(b, loc, idx, values, b.getI32Type());
+  return castTo(b, loc, g, out.storageType);
+}
 
 /// out = table[q - qmin_in]: tosa.table when input and output are i8 (the
 /// table extended to all 256 storage values), a gather otherwise.
@@ -326,16 +325,11 @@ struct TableLowering : OpConversionPattern<qnn::TableOp> {
           op, cast<RankedTensorType>(x.getType()), x, t);
       return success();
     }
-    Type i32 = rewriter.getI32Type();
     int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-    Value idx = castTo(rewriter, loc, x, i32);
-    if (in->qmin != 0)
-      idx = sub(rewriter, loc, idx,
-                channelConstInt(rewriter, loc, {in->qmin}, i32, rank, 0));
-    idx = clampInt(rewriter, loc, idx, 0, last);
-    SmallVector<int64_t> values(table.begin(), table.end());
-    Value g = gatherTable(rewriter, loc, idx, values, i32);
-    rewriter.replaceOp(op, castTo(rewriter, loc, g, out->storageType));
+    Value idx = rangePosition(rewriter, loc,
+                              castTo(rewriter, loc, x, rewriter.getI32Type()),
+                              in->qmin, last, rank);
+    rewriter.replaceOp(op, lookUp(rewriter, loc, idx, table, *out));
     return success();
   }
 };
@@ -359,20 +353,14 @@ struct Table2dLowering : OpConversionPattern<qnn::Table2dOp> {
     // Storage value -> its position in the type's range.
     auto position = [&](Value v, const QuantInfo &q) {
       v = expandToRank(rewriter, loc, castTo(rewriter, loc, v, i32), rank);
-      if (q.qmin != 0)
-        v = sub(rewriter, loc, v,
-                channelConstInt(rewriter, loc, {q.qmin}, i32, rank, 0));
-      return clampInt(rewriter, loc, v, 0, q.qmax - q.qmin);
+      return rangePosition(rewriter, loc, v, q.qmin, q.qmax - q.qmin, rank);
     };
     int64_t nb = b->qmax - b->qmin + 1;
     Value idx = add(rewriter, loc,
                     mul(rewriter, loc, position(adaptor.getLhs(), *a),
                         channelConstInt(rewriter, loc, {nb}, i32, rank, 0)),
                     position(adaptor.getRhs(), *b));
-    ArrayRef<int32_t> table = op.getTable();
-    SmallVector<int64_t> values(table.begin(), table.end());
-    Value g = gatherTable(rewriter, loc, idx, values, i32);
-    rewriter.replaceOp(op, castTo(rewriter, loc, g, out->storageType));
+    rewriter.replaceOp(op, lookUp(rewriter, loc, idx, op.getTable(), *out));
     return success();
   }
 };

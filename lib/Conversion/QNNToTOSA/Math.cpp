@@ -422,15 +422,8 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
     auto rescales = computeRescales(op, {ratio}, "reduction");
     if (failed(rescales))
       return failure();
-    RescaleSpec spec;
-    spec.rescales = *rescales;
-    spec.outZps = {out->zeroPoint()};
-    spec.outType = out->storageType;
-    spec.qmin = out->qmin;
-    spec.qmax = out->qmax;
-    spec.inLo = -bound;
-    spec.inHi = bound;
-    r = emitRescale(rewriter, loc, r, spec);
+    r = emitRescale(rewriter, loc, r,
+                    outputRescaleSpec(*rescales, *out, -bound, bound));
     rewriter.replaceOp(op, reshape(rewriter, loc, r,
                                    op.getOutput().getType().getShape()));
     return success();

@@ -219,14 +219,8 @@ LogicalResult lowerRescaledAvgPool(qnn::AvgPool2dOp op, Value x,
   auto rescales = computeRescales(op, ratios, "average pooling");
   if (failed(rescales))
     return failure();
-  RescaleSpec spec;
-  spec.rescales = *rescales;
-  spec.outZps = {out.zeroPoint()};
-  spec.outType = out.storageType;
-  spec.qmin = out.qmin;
-  spec.qmax = out.qmax;
-  spec.inLo = -bound * window;
-  spec.inHi = bound * window;
+  RescaleSpec spec =
+      outputRescaleSpec(*rescales, out, -bound * window, bound * window);
   if (!uniform) {
     // Per position: the positions as the rescale's channel axis.
     spec.axis = 1;

@@ -542,6 +542,20 @@ static Value emitRescaleWide(OpBuilder &b, Location loc, Value v,
   return castTo(b, loc, x, spec.outType);
 }
 
+RescaleSpec qnn_to_tosa::outputRescaleSpec(ArrayRef<qmath::Rescale> rescales,
+                                           const QuantInfo &out, int64_t inLo,
+                                           int64_t inHi) {
+  RescaleSpec spec;
+  spec.rescales.assign(rescales.begin(), rescales.end());
+  spec.outZps = {out.zeroPoint()};
+  spec.outType = out.storageType;
+  spec.qmin = out.qmin;
+  spec.qmax = out.qmax;
+  spec.inLo = inLo;
+  spec.inHi = inHi;
+  return spec;
+}
+
 Value qnn_to_tosa::emitRescale(OpBuilder &b, Location loc, Value v,
                                const RescaleSpec &spec) {
   auto type = cast<RankedTensorType>(v.getType());

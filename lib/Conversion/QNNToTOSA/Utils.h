@@ -224,6 +224,13 @@ struct RescaleSpec {
   int64_t inHi = INT32_MAX;
 };
 
+/// The spec that rescales 32-bit values known to lie in [inLo, inHi] (zero
+/// point 0) by `rescales` into the per-tensor quantized type `out`: its
+/// zero point, storage type and storage range.
+RescaleSpec outputRescaleSpec(llvm::ArrayRef<qmath::Rescale> rescales,
+                              const QuantInfo &out, int64_t inLo,
+                              int64_t inHi);
+
 /// Builds the integer rescale described by `spec` on the integer tensor `v`.
 mlir::Value emitRescale(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                         const RescaleSpec &spec);

@@ -277,7 +277,8 @@ static LogicalResult importConvTranspose(NodeImporter &n) {
                              "SAME_LOWER");
   // The output size below is computed in int64_t: values past 2^31 would
   // overflow it (output_padding = INT64_MAX was signed overflow, found by
-  // fuzz-import-onnx). No real model comes near.
+  // fuzz-import-onnx; the check before libonnx's inference refuses them
+  // first). Negative values have no meaning here.
   constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
   for (auto [attrName, values] :
        {std::pair<StringRef, ArrayRef<int64_t>>{"strides", *strides},

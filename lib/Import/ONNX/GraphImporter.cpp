@@ -171,37 +171,9 @@ Value GraphImporter::materialize(const HostTensor &t, Location loc,
                 << elementTypeName(t.dataType) << ", which has no constant form";
     return {};
   }
-  auto type = RankedTensorType::get(t.shape, elementType);
-  DenseElementsAttr attr;
-  if (t.isFloat()) {
-    attr = DenseElementsAttr::get(type, ArrayRef<float>(t.floats));
-  } else {
-    unsigned width = elementType.getIntOrFloatBitWidth();
-    SmallVector<APInt> ints;
-    for (int64_t v : t.ints)
-      ints.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
-    attr = DenseElementsAttr::get(type, ints);
-  }
-  // Attributes are uniqued: one arith.constant per distinct tensor, however
-  // many initializers or host transposes produce it.
-  Value &cached = constants[attr];
-  if (!cached)
-    cached = arith::ConstantOp::create(builder, loc, attr);
-  return cached;
-}
-
-RankedTensorType qmlir::onnx_import::permutedType(RankedTensorType type,
-                                     ArrayRef<int64_t> perm) {
-  Type elementType = type.getElementType();
-  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType)) {
-    int64_t axis = llvm::find(perm, pa.getQuantizedDimension()) - perm.begin();
-    elementType = quant::UniformQuantizedPerAxisType::get(
-        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(),
-        pa.getScales(), pa.getZeroPoints(), axis, pa.getStorageTypeMin(),
-        pa.getStorageTypeMax());
-  }
-  return RankedTensorType::get(permuteShape(type.getShape(), perm),
-                               elementType);
+  return import::materializeHostConstant(
+      builder, loc, RankedTensorType::get(t.shape, elementType), t.floats,
+      t.ints, constants);
 }
 
 Value GraphImporter::getValue(StringRef name, Layout layout,
@@ -212,25 +184,14 @@ Value GraphImporter::getValue(StringRef name, Layout layout,
     return {};
   }
   Entry &e = *it->second;
-  Value &slot = layout == Layout::ONNX ? e.onnx : e.nhwc;
-  if (slot)
-    return slot;
-  if (layout == Layout::NHWC && e.onnxType.getRank() != 4) {
-    emitError() << "value '" << name << "' of rank " << e.onnxType.getRank()
-                << " has no NHWC form";
-    return {};
-  }
-  if (e.constant) {
-    slot = materialize(layout == Layout::ONNX ? *e.constant
-                                              : e.constant->transposed(kToNHWC),
+  auto constant = [&](bool nhwc) {
+    return materialize(nhwc ? e.constant->transposed(kToNHWC) : *e.constant,
                        nameLoc(name), emitError, name);
-    return slot;
-  }
-  Value from = layout == Layout::ONNX ? e.nhwc : e.onnx;
-  ArrayRef<int64_t> perm = layout == Layout::ONNX ? kToNCHW : kToNHWC;
-  auto type = permutedType(cast<RankedTensorType>(from.getType()), perm);
-  slot = qnn::TransposeOp::create(builder, currentLoc, type, from, perm);
-  return slot;
+  };
+  return import::valueInLayout(
+      builder, currentLoc, e.onnx, e.nhwc, layout == Layout::NHWC,
+      e.onnxType.getRank(), name,
+      e.constant ? function_ref<Value(bool)>(constant) : nullptr, emitError);
 }
 
 LogicalResult GraphImporter::importInitializers() {

@@ -10,6 +10,7 @@
 #ifndef QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
 #define QMLIR_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
 
+#include "qmlir/Import/LayoutValues.h"
 #include "qmlir/Import/ONNX/ONNXImporter.h"
 #include "qmlir/Support/Shapes.h"
 
@@ -102,10 +103,7 @@ mlir::LogicalResult checkTensorData(const onnx::TensorProto &tensor,
 mlir::FailureOr<HostTensor> readTensor(const onnx::TensorProto &tensor,
                                        std::string &error);
 
-/// `type` with its dimensions permuted (result dim i = dim perm[i]); a
-/// per-axis quantized element type follows its axis.
-mlir::RankedTensorType permutedType(mlir::RankedTensorType type,
-                                    llvm::ArrayRef<int64_t> perm);
+using import::permutedType;
 
 /// The name of an ONNX element type (e.g. "INT64").
 std::string elementTypeName(int32_t dataType);

@@ -190,11 +190,21 @@ static LogicalResult importReduce(NodeImporter &n) {
 // Normalizations
 //===----------------------------------------------------------------------===//
 
-/// A per-channel parameter (shape [C]) shaped to broadcast against a value of
-/// rank `rank` in `layout` with channels at dim 1 (ONNX) or last (NHWC).
+/// A per-channel parameter (shape [C], C the dim 1 of input 0) shaped to
+/// broadcast against a value of rank `rank` in `layout` with channels at dim
+/// 1 (ONNX) or last (NHWC). Null after an error for another shape, which
+/// libonnx's InstanceNormalization inference does not check (a [3] bias for
+/// 2 channels broadcast to a result of the wrong rank, found by
+/// fuzz-import-onnx).
 static Value channelParam(NodeImporter &n, unsigned i, int64_t rank,
                           Layout layout) {
-  int64_t c = n.inputType(i).getNumElements();
+  int64_t c = n.inputShape(0)[1];
+  if (n.inputShape(i) != ArrayRef<int64_t>{c}) {
+    n.emitError() << "input '" << n.inputName(i) << "' must have shape ["
+                  << c << "] (one value per channel), got "
+                  << formatShape(n.inputShape(i));
+    return {};
+  }
   SmallVector<int64_t> shape(rank - 1, 1);
   if (layout == Layout::NHWC) {
     shape = {c};

@@ -232,7 +232,8 @@ static LogicalResult checkConsistency(const onnx::ModelProto &model,
 /// Window and grouping attributes that must be positive in every ONNX op
 /// that has them. libonnx's shape inference divides by them without a check
 /// (strides = [0, 1] on a Conv is a SIGFPE inside libonnx, found by
-/// fuzz-import-onnxtxt), so they are checked before it runs.
+/// fuzz-import-onnxtxt), so they are checked before it runs; window
+/// attributes of any op are bounded in magnitude by 2^31.
 ///
 /// Its convolution and pooling inference also dereferences missing dims when
 /// the data input has rank < 3 or the weight's rank differs (a SIGSEGV, found
@@ -242,6 +243,10 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                                              Reporter &report) {
   static const char *const kPositive[] = {"strides", "dilations", "group",
                                           "blocksize", "kernel_shape"};
+  static const char *const kWindow[] = {"kernel_shape", "strides",
+                                        "dilations",    "pads",
+                                        "output_padding", "output_shape"};
+  constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
   const onnx::GraphProto &graph = model.graph();
   llvm::StringMap<int> ranks;
   for (const onnx::TensorProto &t : graph.initializer())
@@ -263,7 +268,7 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     auto window = kWindowOps.find(node.op_type());
     if (window != kWindowOps.end() && node.domain().empty()) {
-      auto rankOf = [&](int idx) {
+      auto rankOf = [&, &node = node](int idx) {
         if (idx < 0 || idx >= node.input_size())
           return -1;
         auto it = ranks.find(node.input(idx));
@@ -308,12 +313,26 @@ static LogicalResult checkPositiveAttributes(const onnx::ModelProto &model,
                  << "' of rank " << r;
       }
     for (const onnx::AttributeProto &a : node.attribute()) {
-      if (!llvm::is_contained(kPositive, a.name()))
-        continue;
-      bool bad = a.type() == onnx::AttributeProto::INT
-                     ? a.i() < 1
-                     : llvm::any_of(a.ints(), [](int64_t v) { return v < 1; });
-      if (bad)
+      auto any = [&](auto pred) {
+        return a.type() == onnx::AttributeProto::INT
+                   ? pred(a.i())
+                   : llvm::any_of(a.ints(), pred);
+      };
+      // Window attributes are multiplied with each other and with sizes
+      // (dilation * (kernel - 1), stride * (size - 1)) in int64_t, by
+      // libonnx's inference and the importer: values of 2^31 or more would
+      // overflow (dilations = INT64_MAX on a MaxPool, found by
+      // fuzz-import-onnx). No real model comes near; pads may be negative
+      // (Pad-2 crops).
+      if (llvm::is_contained(kWindow, a.name()) && any([](int64_t v) {
+            return v >= kMaxWindowValue || v <= -kMaxWindowValue;
+          }))
+        return report.error()
+               << "node '" << nodeName(node, i) << "' (" << node.op_type()
+               << "): attribute '" << a.name() << "' has a value of 2^31 or "
+               << "more in magnitude";
+      if (llvm::is_contained(kPositive, a.name()) &&
+          any([](int64_t v) { return v < 1; }))
         return report.error()
                << "node '" << nodeName(node, i) << "' (" << node.op_type()
                << "): attribute '" << a.name() << "' must be positive";
@@ -333,9 +352,9 @@ static constexpr int64_t kMaxShapeLength = 1024;
 /// dims [INT64_MAX] with one value, negated and fed to ConstantOfShape, made
 /// it allocate one TensorShapeProto dimension per element (17.7 million
 /// before running out of memory, found by fuzz-import-onnx). Lengths of 1-D
-/// values are followed through the ops that keep or combine them; a shape
-/// input (ConstantOfShape, Expand, Reshape) longer than kMaxShapeLength is
-/// refused, naming the node.
+/// values are followed through the ops that keep, combine or gather them; a
+/// shape input (ConstantOfShape, Expand, Reshape; Unsqueeze's axes) longer
+/// than kMaxShapeLength is refused, naming the node.
 static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
                                           Reporter &report) {
   const onnx::GraphProto &graph = model.graph();
@@ -364,9 +383,12 @@ static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
   static const llvm::StringSet<> kBroadcast = {
       "Add", "Sub", "Mul", "Div", "Max", "Min", "Pow", "Mod", "And", "Or",
       "Xor", "Where", "Sum", "Mean"};
-  // (op, the input that is a shape)
-  static const llvm::StringMap<int> kShapeInput = {
-      {"ConstantOfShape", 0}, {"Expand", 1}, {"Reshape", 1}};
+  // (op, the input whose length is a rank: a shape, or Unsqueeze's axes,
+  // each adding a dimension)
+  static const llvm::StringMap<int> kShapeInput = {{"ConstantOfShape", 0},
+                                                   {"Expand", 1},
+                                                   {"Reshape", 1},
+                                                   {"Unsqueeze", 1}};
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
     if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -403,6 +425,9 @@ static LogicalResult checkDeclaredTensors(const onnx::ModelProto &model,
     } else if (kBroadcast.contains(node.op_type())) {
       for (int k = 0; k < node.input_size(); ++k)
         out = std::max(out, lengthOf(k));
+    } else if (node.op_type() == "Gather" && lengthOf(0) >= 0) {
+      // A 1-D value gathered by 1-D indices has their length.
+      out = lengthOf(1);
     } else if (node.op_type() == "Concat") {
       out = 0;
       for (int k = 0; k < node.input_size() && out >= 0; ++k)

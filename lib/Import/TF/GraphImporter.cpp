@@ -317,25 +317,9 @@ Value GraphImporter::materialize(const HostTensor &t, Location loc,
                 << " cannot be a tensor value";
     return {};
   }
-  auto type = RankedTensorType::get(t.shape, elementType);
-  DenseElementsAttr attr;
-  if (t.isFloat()) {
-    attr = DenseElementsAttr::get(type, ArrayRef<float>(t.floats));
-  } else {
-    unsigned width = elementType.getIntOrFloatBitWidth();
-    SmallVector<APInt> values;
-    for (int64_t v : t.ints)
-      values.push_back(APInt(width, static_cast<uint64_t>(v),
-                             /*isSigned=*/width > 1, /*implicitTrunc=*/true));
-    attr = DenseElementsAttr::get(type, values);
-  }
-  // Attributes are uniqued: one arith.constant per distinct tensor.
-  Value &cached = constants[attr];
-  if (!cached) {
-    OpBuilder::InsertionGuard guard(builder);
-    cached = arith::ConstantOp::create(builder, loc, attr);
-  }
-  return cached;
+  return import::materializeHostConstant(
+      builder, loc, RankedTensorType::get(t.shape, elementType), t.floats,
+      t.ints, constants);
 }
 
 Value GraphImporter::getValue(StringRef key, Layout layout, ErrorFn emitError) {
@@ -345,27 +329,14 @@ Value GraphImporter::getValue(StringRef key, Layout layout, ErrorFn emitError) {
     return {};
   }
   Entry &e = *it->second;
-  Value &slot = layout == Layout::TF ? e.tf : e.nhwc;
-  if (slot)
-    return slot;
-  if (layout == Layout::NHWC && e.tfType.getRank() != 4) {
-    emitError() << "value '" << key << "' of rank " << e.tfType.getRank()
-                << " has no NHWC form";
-    return {};
-  }
-  if (e.constant) {
-    slot = materialize(layout == Layout::TF ? *e.constant
-                                            : e.constant->transposed(kToNHWC),
+  auto constant = [&](bool nhwc) {
+    return materialize(nhwc ? e.constant->transposed(kToNHWC) : *e.constant,
                        nameLoc(e.origin), emitError, key);
-    return slot;
-  }
-  Value from = layout == Layout::TF ? e.nhwc : e.tf;
-  ArrayRef<int64_t> perm = layout == Layout::TF ? kToNCHW : kToNHWC;
-  auto fromType = cast<RankedTensorType>(from.getType());
-  auto type = RankedTensorType::get(permuteShape(fromType.getShape(), perm),
-                                    fromType.getElementType());
-  slot = qnn::TransposeOp::create(builder, currentLoc, type, from, perm);
-  return slot;
+  };
+  return import::valueInLayout(
+      builder, currentLoc, e.tf, e.nhwc, layout == Layout::NHWC,
+      e.tfType.getRank(), key,
+      e.constant ? function_ref<Value(bool)>(constant) : nullptr, emitError);
 }
 
 LogicalResult GraphImporter::importNode(const tfproto::NodeDef &node) {

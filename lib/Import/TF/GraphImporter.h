@@ -11,6 +11,7 @@
 #ifndef QMLIR_LIB_IMPORT_TF_GRAPHIMPORTER_H
 #define QMLIR_LIB_IMPORT_TF_GRAPHIMPORTER_H
 
+#include "qmlir/Import/LayoutValues.h"
 #include "qmlir/Import/TF/TFImporter.h"
 #include "qmlir/Support/Shapes.h"
 

@@ -45,22 +45,6 @@ bool hasOutputBits(Operation *op) {
   return isa<Conv2dOp, DenseOp, AddOp, MulOp, ConcatOp>(op);
 }
 
-Value throughProbes(Value v) {
-  while (auto probe = v.getDefiningOp<ObserveOp>())
-    v = probe.getInput();
-  return v;
-}
-
-/// The only user of `v` (looking through probes), or null.
-Operation *onlyUser(Value v) {
-  if (!v.hasOneUse())
-    return nullptr;
-  Operation *user = *v.getUsers().begin();
-  if (auto probe = dyn_cast<ObserveOp>(user))
-    return onlyUser(probe.getResult());
-  return user;
-}
-
 /// Who sets the type of a tensor: a layer and the key that holds its width,
 /// or a model input (op == null).
 struct TypeOwner {
@@ -80,7 +64,7 @@ TypeOwner ownerOf(Value v) {
     return ownerOf(def->getOperand(0));
   if (isActivationOp(def))
     return {def, "activation_bits"};
-  if (Operation *user = onlyUser(v))
+  if (Operation *user = onlyUserThroughProbes(v))
     if (isa<ReluOp, ClipOp>(user))
       return {user, "activation_bits"};
   return {def, "output_bits"};

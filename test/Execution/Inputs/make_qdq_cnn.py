@@ -8,6 +8,7 @@ qnn-adopt-qdq end-to-end test (test/Execution/adopt-qdq-onnx.test):
     /usr/bin/python3 make_qdq_cnn.py --avgpool [qdq-avgpool.onnx]
     /usr/bin/python3 make_qdq_cnn.py --constants [qdq-constants.onnx]
     /usr/bin/python3 make_qdq_cnn.py --float-tail [qdq-float-tail.onnx]
+    /usr/bin/python3 make_qdq_cnn.py --float-constant [qdq-float-constant.onnx]
 
 The layout ONNX Runtime's static quantizer writes (QuantFormat.QDQ): uint8
 activations, int8 weights (per channel for the first conv and the Gemm, per
@@ -376,8 +377,45 @@ def float_tail(out):
                                           ["N", 5, 3, 3])], out)
 
 
+def float_constant(out):
+    """qdq-float-constant.onnx: an Add and a Mul whose second operand is a
+    plain float initializer (no DequantizeLinear), between quantized
+    activations: X -> Q/DQ -> Add(b[1, C, 1, 1]) -> Q/DQ -> Mul(m[1, C, 1, 1])
+    -> Q/DQ -> Y. ONNX Runtime fuses only node units whose inputs are all
+    DequantizeLinear outputs, so it runs both in float (dequantized input op
+    float constant) and quantizes their results with the model's
+    parameters."""
+    x = rng.uniform(-1.0, 1.0, (16, 3, 5, 5)).astype(np.float32)
+    g = QDQGraph()
+    xs, xz = act_params(x, np.uint8)
+    t = fake(x, xs, xz)
+    b = rng.uniform(-0.7, 0.7, (1, 3, 1, 1)).astype(np.float32)
+    m = rng.uniform(0.3, 1.9, (1, 3, 1, 1)).astype(np.float32)
+    cur = g.qdq("X", "x", xs, xz)
+    g.nodes.append(helper.make_node("Add", [cur, g.const("b", b)], ["add"],
+                                    name="add"))
+    t = t + b
+    s_, z_ = act_params(t, np.uint8)
+    cur, t = g.qdq("add", "add", s_, z_), fake(t, s_, z_)
+    g.nodes.append(helper.make_node("Mul", [cur, g.const("m", m)], ["mul"],
+                                    name="mul"))
+    t = t * m
+    s_, z_ = act_params(t, np.uint8)
+    cur = g.qdq("mul", "mul", s_, z_)
+    g.nodes.append(helper.make_node("Identity", [cur], ["Y"], name="out"))
+    g.save("qdq_float_constant",
+           [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                          ["N", 3, 5, 5])],
+           [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                          ["N", 3, 5, 5])], out)
+    print(f"{out}: output scale {float(s_)!r}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--float-tail":
+    if len(sys.argv) > 1 and sys.argv[1] == "--float-constant":
+        float_constant(sys.argv[2] if len(sys.argv) > 2
+                       else "qdq-float-constant.onnx")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--float-tail":
         float_tail(sys.argv[2] if len(sys.argv) > 2 else "qdq-float-tail.onnx")
     elif len(sys.argv) > 1 and sys.argv[1] == "--constants":
         constants(sys.argv[2] if len(sys.argv) > 2 else "qdq-constants.onnx")

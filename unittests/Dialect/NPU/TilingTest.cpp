@@ -14,6 +14,8 @@
 #include "qmlir/Dialect/NPU/Sim/Simulator.h"
 #include "qmlir/Quant/QuantMath.h"
 
+#include "SimProgramBuilder.h"
+
 #include "llvm/Support/MemoryBufferRef.h"
 
 #include <gtest/gtest.h>
@@ -22,76 +24,9 @@
 
 using namespace qmlir;
 using namespace qmlir::npu;
+using namespace qmlir::npu::testing;
 
 namespace {
-
-SimTensor tensor(ElementType type, std::vector<int64_t> shape, int64_t bits,
-                 std::optional<SimQuant> quant = std::nullopt) {
-  SimTensor t;
-  t.name = "t";
-  t.type = type;
-  t.shape = std::move(shape);
-  t.bits = bits;
-  t.quant = quant;
-  return t;
-}
-
-/// A program of one segment: quantize each input, the ops, dequantize the
-/// last tensor. `shapes` are the segment's tensors (inputs first).
-struct ProgramBuilder {
-  ProgramBuilder() { p.hardware = {"test", 4, 4, 100.0, 0}; }
-  SimProgram p;
-  SimQuant q{0.05, -3, -128, 127};
-  std::vector<int64_t> segIn;
-  int64_t addInput(std::vector<int64_t> shape) {
-    int64_t f = static_cast<int64_t>(p.tensors.size());
-    p.tensors.push_back(tensor(ElementType::F32, shape, 0));
-    p.tensors.push_back(tensor(ElementType::I8, shape, 8, q));
-    p.tensors.push_back(tensor(ElementType::I8, shape, 8));
-    p.inputs.push_back(f);
-    SimStep s;
-    s.kind = SimStepKind::Quantize;
-    s.inputs = {f};
-    s.outputs = {f + 1};
-    p.steps.push_back(s);
-    SimStep t;
-    t.kind = SimStepKind::Transfer;
-    t.toAccelerator = true;
-    t.inputs = {f + 1};
-    t.outputs = {f + 2};
-    p.steps.push_back(t);
-    segIn.push_back(f + 2);
-    return f + 2;
-  }
-  int64_t addTensor(std::vector<int64_t> shape) {
-    p.tensors.push_back(tensor(ElementType::I8, shape, 8));
-    return static_cast<int64_t>(p.tensors.size()) - 1;
-  }
-  SimProgram finish(std::vector<SimOp> ops, int64_t result) {
-    SimStep seg;
-    seg.kind = SimStepKind::Segment;
-    seg.inputs = segIn;
-    seg.outputs = {result};
-    seg.ops = std::move(ops);
-    p.steps.push_back(seg);
-    std::vector<int64_t> shape = p.tensors[result].shape;
-    p.tensors.push_back(tensor(ElementType::I8, shape, 8, q));
-    p.tensors.push_back(tensor(ElementType::F32, shape, 0));
-    int64_t back = static_cast<int64_t>(p.tensors.size()) - 2;
-    SimStep t;
-    t.kind = SimStepKind::Transfer;
-    t.inputs = {result};
-    t.outputs = {back};
-    p.steps.push_back(t);
-    SimStep d;
-    d.kind = SimStepKind::Dequantize;
-    d.inputs = {back};
-    d.outputs = {back + 1};
-    p.steps.push_back(d);
-    p.outputs = {back + 1};
-    return p;
-  }
-};
 
 std::vector<HostTensor> inputsFor(const SimProgram &p, unsigned seed) {
   std::mt19937 rng(seed);
@@ -426,40 +361,16 @@ TEST(AddRescale, LowersTheShiftWhenTheSumCouldOverflow) {
 }
 
 TEST(AddConcat, DamagedFilesNeverCrash) {
-  // The fields of format 1.2 (inputs, axis, rhs_zp, input rescales): every
-  // flip of a byte and every truncation is refused with one line or read
-  // into a program that runs or fails cleanly.
+  // The fields of format 1.2 (inputs, axis, rhs_zp, input rescales).
   qmath::AddRescale r;
   Artifact a;
   a.program = addConcatProgram(r);
-  std::string good = writeArtifact(a);
-  int refused = 0, read = 0;
-  auto check = [&](const std::string &bytes) {
-    auto loaded = loadArtifact(llvm::MemoryBufferRef(bytes, "bad.qart"));
-    if (!loaded) {
-      std::string message = llvm::toString(loaded.takeError());
-      EXPECT_EQ(message.rfind("bad.qart: ", 0), 0u) << message;
-      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-      ++refused;
-      return;
-    }
-    ++read;
+  expectDamagedFilesNeverCrash(writeArtifact(a), [](const SimProgram &p) {
     SimStats stats;
-    auto out = simulate(loaded->program, inputsFor(loaded->program, 5), {},
-                        stats);
+    auto out = simulate(p, inputsFor(p, 5), {}, stats);
     if (!out)
       llvm::consumeError(out.takeError());
-  };
-  for (size_t i = 0; i < good.size(); ++i)
-    for (uint8_t mask : {0xFF, 0x01, 0x80}) {
-      std::string bad = good;
-      bad[i] = static_cast<char>(bad[i] ^ mask);
-      check(bad);
-    }
-  for (size_t n = 0; n < good.size(); ++n)
-    check(good.substr(0, n));
-  EXPECT_GT(refused, 0);
-  EXPECT_GT(read, 0);
+  });
 }
 
 TEST(Tiling, DamagedTiledFilesNeverCrash) {

@@ -11,6 +11,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "../ErrorCollector.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -31,13 +33,7 @@ constexpr const char *kGraph = R"pb(
 )pb";
 
 /// Imports with diagnostics collected instead of printed.
-struct Importer {
-  MLIRContext ctx;
-  std::vector<std::string> errors;
-  ScopedDiagnosticHandler handler{&ctx, [this](Diagnostic &diag) {
-                                    errors.push_back(diag.str());
-                                    return success();
-                                  }};
+struct Importer : qmlir::testing::ErrorCollector {
 
   OwningOpRef<ModuleOp> fromString(StringRef text, StringRef name,
                                    const qmlir::TFImportOptions &options = {}) {

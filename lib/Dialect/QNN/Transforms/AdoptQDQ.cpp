@@ -192,6 +192,7 @@ private:
   void foldConstantDequantizes();
   void adoptActivations();
   void insertProbes();
+  void findFloatConstantOperands();
   void findFloatLayers();
   bool fix(Value v, Type t, Operation *at);
 
@@ -202,6 +203,9 @@ private:
   bool calibrateFloatOps;
   /// Those results (calibrateFloatOps), probed without a fixed type.
   SmallVector<Value> calibrated;
+  /// Ops with a plain float constant operand (not a dequantized one) -> that
+  /// constant (findFloatConstantOperands).
+  llvm::MapVector<Operation *, Value> floatConstantUsers;
   /// Float tensor -> the model's quantized element type for it, in the
   /// order they were found (probes are inserted in that order).
   llvm::MapVector<Value, Type> fixed;
@@ -430,10 +434,46 @@ void Adopter::insertProbes() {
   }
 }
 
+/// Ops that read a plain float constant (behind the importer's transpose /
+/// reshape), not a DequantizeLinear output: ONNX Runtime fuses a node unit
+/// into an integer kernel (QLinearAdd, ...) only when all its inputs are
+/// dequantized, so it runs such an op in float on the dequantized other
+/// operands and quantizes its result with the model's parameters.
+/// Recorded before foldConstantDequantizes makes dequantized constants
+/// float too.
+void Adopter::findFloatConstantOperands() {
+  func.walk([&](Operation *op) {
+    if (!takesQuantizedOperands(op))
+      return;
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value v = operand.get();
+      while (isa_and_nonnull<TransposeOp, ReshapeOp>(v.getDefiningOp()))
+        v = v.getDefiningOp()->getOperand(0);
+      DenseFPElementsAttr values;
+      if (matchPattern(v, m_Constant(&values))) {
+        floatConstantUsers.insert({op, v});
+        return;
+      }
+    }
+  });
+}
+
 /// Layers the model leaves float: their output has no quantization. A
 /// remark names each, or (calibrateFloatOps) their results get plain probes.
+/// Ops with a plain float constant operand stay float too (kKeepFloatAttr),
+/// as ONNX Runtime runs them, unless calibrateFloatOps (qnn-quantize then
+/// quantizes the constant with its own parameters).
 void Adopter::findFloatLayers() {
   func.walk([&](Operation *op) {
+    auto floatConstant = floatConstantUsers.find(op);
+    if (floatConstant != floatConstantUsers.end() && !calibrateFloatOps) {
+      op->setAttr(kKeepFloatAttr, UnitAttr::get(op->getContext()));
+      op->emitRemark() << "qnn-adopt-qdq: '" << layerName(op)
+                       << "' stays float: its operand '"
+                       << resultName(cast<OpResult>(floatConstant->second))
+                       << "' is a float constant, not a dequantized one";
+      return;
+    }
     bool computes =
         isa<Conv2dOp, DenseOp, MatMulOp, AddOp, SubOp, MulOp, ConcatOp,
             SoftmaxOp, AvgPool2dOp, GlobalAvgPoolOp>(op) ||
@@ -466,6 +506,7 @@ LogicalResult Adopter::run() {
            << "qnn-adopt-qdq: the function already has qnn.observe probes: "
               "run qnn-adopt-qdq instead of qnn-insert-calibration, not after "
               "it";
+  findFloatConstantOperands();
   adoptWeights();
   adoptConstantOperands();
   foldConstantDequantizes();

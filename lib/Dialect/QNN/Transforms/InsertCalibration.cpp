@@ -54,7 +54,7 @@ struct QNNInsertCalibrationPass
           << "' is already quantized (quantize/dequantize pairs): adopting "
              "its scales and zero points (qnn-adopt-qdq) instead of "
              "calibrating; adopt-qdq=false calibrates it";
-      if (failed(adoptQDQ(func)))
+      if (failed(adoptQDQ(func, calibrateFloatOps)))
         signalPassFailure();
       return;
     }

@@ -90,24 +90,22 @@ bool keyApplies(Kind kind, StringRef key) {
   return false;
 }
 
-/// Skips calibration probes: the value a probe observes.
-Value throughProbes(Value v) {
+} // namespace
+
+Value qmlir::qnn::throughProbes(Value v) {
   while (auto probe = v.getDefiningOp<ObserveOp>())
     v = probe.getInput();
   return v;
 }
 
-/// The only user of `v`, looking through probes; null if there are several.
-Operation *onlyUser(Value v) {
+Operation *qmlir::qnn::onlyUserThroughProbes(Value v) {
   if (!v.hasOneUse())
     return nullptr;
   Operation *user = *v.getUsers().begin();
   if (auto probe = dyn_cast<ObserveOp>(user))
-    return onlyUser(probe.getResult());
+    return onlyUserThroughProbes(probe.getResult());
   return user;
 }
-
-} // namespace
 
 bool qnn::isWeightedOp(Operation *op) {
   return kindOf(op->getName()) == Kind::Weighted;
@@ -282,7 +280,7 @@ PlanBuilder::computeTensor(Value v,
   Kind kind = kindOf(def->getName());
   if (kind != Kind::Activation) {
     // A layer whose only user is an activation takes the activation's type.
-    if (Operation *user = onlyUser(v))
+    if (Operation *user = onlyUserThroughProbes(v))
       if (isa<ReluOp, ClipOp>(user) && layers.count(user) &&
           layers.lookup(user).scheme.quantize)
         return computeTensor(user->getResult(0), layers);
@@ -301,7 +299,7 @@ PlanBuilder::computeTensor(Value v,
     Operation *producer = in.getDefiningOp();
     canBePerAxis = isa<ReluOp, ClipOp>(def) && producer &&
                    kindOf(producer->getName()) == Kind::Weighted &&
-                   onlyUser(in) == def && rankOf(v) >= 2;
+                   onlyUserThroughProbes(in) == def && rankOf(v) >= 2;
   }
   if (!s.perTensorActivations && canBePerAxis) {
     t.perAxis = true;

@@ -397,6 +397,9 @@ FailureOr<Operation *> Quantizer::quantizeOp(Operation *op) {
   const LayerPlan *layer = layerOf(op);
   if (layer && !layer->scheme.quantize)
     return static_cast<Operation *>(nullptr);
+  // qnn-adopt-qdq keeps an op with a plain float constant operand float.
+  if (op->removeAttr(kKeepFloatAttr))
+    return static_cast<Operation *>(nullptr);
   // In an adopted model, an op whose output the model leaves float (no
   // fixed type, no calibrated range) and whose integer rule would round its
   // result into a type of qnn-quantize's own choosing (softmax, average

@@ -28,6 +28,12 @@ inline constexpr llvm::StringLiteral kWeightEncodingAttr =
 /// qnn-quantize uses as it is (its `min`/`max` are only for reports).
 inline constexpr llvm::StringLiteral kFixedTypeAttr = "qnn.fixed_type";
 
+/// The discardable unit attribute qnn-adopt-qdq puts on an op that reads a
+/// plain float constant (not a dequantized one): qnn-quantize leaves it
+/// float (and drops the attribute), as ONNX Runtime runs it; its result
+/// still gets the model's type where the model quantizes it.
+inline constexpr llvm::StringLiteral kKeepFloatAttr = "qnn.keep_float";
+
 /// The encodings of a quantized function: every tensor a layer op computes
 /// or a qnn.quantize creates from a float tensor (per-axis types give one
 /// encoding per channel), and the weights of conv2d/dense (quantized, or

@@ -75,12 +75,17 @@ def QNNInsertCalibrationPass
     model's own types and `qnn-calibrate` has nothing to measure. With
     `adopt-qdq=false` the float ops between the pairs are probed and
     calibrated like any float model (the pairs stay float fake
-    quantization).
+    quantization). `calibrate-float-ops=true` adopts it as
+    `qnn-adopt-qdq{calibrate-float-ops=true}` does: the ops the model leaves
+    float get plain probes, which `qnn-calibrate` measures.
   }];
   let options = [
     Option<"adoptQdq", "adopt-qdq", "bool", "true",
            "Adopt the parameters of an already-quantized function instead of "
            "probing it for calibration">,
+    Option<"calibrateFloatOps", "calibrate-float-ops", "bool", "false",
+           "When adopting: probe the results of the ops the model leaves "
+           "float for qnn-calibrate (as qnn-adopt-qdq's option)">,
   ];
   // It creates qnn.observe in functions that may have no qnn op.
   let dependentDialects = ["::qmlir::qnn::QNNDialect"];

@@ -64,6 +64,12 @@ bool keepsInputType(mlir::Operation *op);
 /// layout ops.
 bool isConfigurableLayer(mlir::Operation *op);
 
+/// Skips calibration probes: the value a qnn.observe chain observes.
+mlir::Value throughProbes(mlir::Value v);
+
+/// The only user of `v`, looking through probes; null if there are several.
+mlir::Operation *onlyUserThroughProbes(mlir::Value v);
+
 class QuantPlan {
 public:
   /// Resolves `config` (may be null) over `base` for every layer of
