@@ -396,7 +396,8 @@ def softmax_q(q, in_scale, in_range, out_bits, axis=-1, dtype=np.int8):
 
 
 def table_q(q, table, in_qmin, dtype=np.int8):
-    """qnn.table: table[q - qmin]."""
+    """qnn.table: table[q - qmin], for inputs of up to 16 bits (a table of
+    up to 65,536 entries); `dtype` is the output storage type."""
     return np.asarray(table, dtype=np.int64)[q.astype(np.int64) - in_qmin].astype(dtype)
 
 
@@ -565,12 +566,28 @@ def params_for_range(lo, hi, bits=8, symmetric=False):
 
 def build_table(f, a, out):
     """qmath::buildLookupTable: quantize_out(f(dequantize_a(q))) for every
-    storage value q of `a`; a and out are (scale, zp, qmin, qmax)."""
+    storage value q of `a`; a and out are (scale, zp, qmin, qmax). Up to
+    65,536 entries (a 16-bit input); int64 entries."""
     q = np.arange(a[2], a[3] + 1)
     x = dequantize(q, a[0], a[1]).astype(np.float64)
     with np.errstate(all="ignore"):
         y = f(x).astype(np.float32)
     return quantize(y, out[0], out[1], out[2], out[3], dtype=np.int64)
+
+
+def table_of_float(f, x, a, out):
+    """A float tensor `x` through qnn-quantize's table of `f` (any input
+    width up to 16 bits, e.g. a = params_for_range(lo, hi, bits=16)):
+    quantize to `a`, build_table, index by q - qmin_a, dequantize from
+    `out`. Returns float32."""
+    q = quantize(x, a[0], a[1], a[2], a[3], dtype=np.int64)
+    t = build_table(f, a, out)
+    return dequantize(t[q - a[2]], out[0], out[1])
+
+
+def sigmoid(x):
+    """qnn.unary sigmoid's evaluate: 1 / (1 + exp(-x)) in double."""
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def build_table2d(f, a, b, out):

@@ -106,6 +106,10 @@ QuantParams paramsForRange(double min, double max, unsigned bits,
 /// weight scale) and zero point 0, saturating.
 int32_t quantizeBias(float b, double scale);
 
+/// The most entries a lookup table holds: one per storage value of a 16-bit
+/// input (qnn.table), or per pair of 8-bit inputs (qnn.table2d).
+inline constexpr int64_t kMaxLookupTableEntries = int64_t(1) << 16;
+
 /// The lookup table of an elementwise function `f` of one quantized input
 /// (qnn.table): entry i is quantize(float(f(dequantize(in.qmin + i))), out)
 /// for every storage value of the input type, f evaluated in double.

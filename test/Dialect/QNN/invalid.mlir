@@ -496,10 +496,19 @@ func.func @table_entry(%x: tensor<4x!quant.uniform<i8<-1:0>:f32, 0.5>>) -> tenso
 }
 
 // -----
-// A table takes at most 8-bit inputs.
-func.func @table_wide(%x: tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{input has 512 storage values: a table takes inputs of at most 8 bits (256 entries)}}
-  %0 = qnn.table %x {table = array<i32: 0>} : (tensor<4x!quant.uniform<i16<-256:255>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+// A table takes at most 16-bit inputs (65,536 entries).
+func.func @table_wide(%x: tensor<4x!quant.uniform<i32<-65536:65535>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{input has 131072 storage values: a table takes inputs of at most 16 bits (65536 entries)}}
+  %0 = qnn.table %x {table = array<i32: 0>} : (tensor<4x!quant.uniform<i32<-65536:65535>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+// A table of a wider input still has one entry per input storage value:
+// 2^12 for a 12-bit input, not 256.
+func.func @table_size_wide(%x: tensor<4x!quant.uniform<i16<-2048:2047>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{table has 4 entries but the input types hold 4096 values}}
+  %0 = qnn.table %x {table = array<i32: 0, 1, 2, 3>} : (tensor<4x!quant.uniform<i16<-2048:2047>:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
 

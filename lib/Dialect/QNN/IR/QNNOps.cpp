@@ -8,6 +8,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 
 #include "VerifyUtils.h"
+#include "qmlir/Quant/QuantMath.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
@@ -607,10 +608,11 @@ LogicalResult TableOp::verify() {
   if (!inQ || !outQ)
     return emitOpError("input and output must be quantized per tensor");
   int64_t entries = inQ.getStorageTypeMax() - inQ.getStorageTypeMin() + 1;
-  if (entries > 256)
+  if (entries > qmath::kMaxLookupTableEntries)
     return emitOpError() << "input has " << entries
                          << " storage values: a table takes inputs of at "
-                            "most 8 bits (256 entries)";
+                            "most 16 bits ("
+                         << qmath::kMaxLookupTableEntries << " entries)";
   return verifyTableEntries(*this, getTable(), entries, outQ);
 }
 

@@ -63,9 +63,11 @@ static quant::UniformQuantizedType tableInputType(Value quantized) {
 }
 
 /// An elementwise function of one input as a lookup table, when the input is
-/// per tensor with at most 256 storage values. Relu and clip use it only when
-/// they cannot share their input's type (the input has other users) and
-/// their own range gives another type; otherwise they clamp storage values.
+/// per tensor with at most 16 bits (a table of up to 65,536 entries, one per
+/// input storage value). Relu and clip use it only when they cannot share
+/// their input's type (the input has other users), their own range gives
+/// another type and the input has at most 8 bits; otherwise they clamp
+/// storage values (exact at any width, no table needed).
 /// Returns nullptr when the table does not apply.
 FailureOr<Operation *> Quantizer::quantizeTable(Operation *op) {
   auto none = static_cast<Operation *>(nullptr);
@@ -78,7 +80,10 @@ FailureOr<Operation *> Quantizer::quantizeTable(Operation *op) {
   if (!*q)
     return none;
   auto in = dyn_cast<quant::UniformQuantizedType>(elementTypeOf(*q));
-  if (!in || in.getStorageTypeMax() - in.getStorageTypeMin() + 1 > 256)
+  if (!in)
+    return none;
+  int64_t entries = in.getStorageTypeMax() - in.getStorageTypeMin() + 1;
+  if (entries > (isa<ReluOp, ClipOp>(op) ? 256 : qmath::kMaxLookupTableEntries))
     return none;
   FailureOr<Type> outType = activationElementType(op->getResult(0));
   if (failed(outType))

@@ -15,8 +15,10 @@ def QNN_ElementwiseFunctionOpInterface
   let description = [{
     An op whose result is a function of its one operand, element by element
     (relu, clip, sigmoid, tanh, ...). `qnn-quantize` quantizes such an op
-    with an 8-bit input as a `qnn.table`: the function is evaluated at
-    compile time on every value the input type can hold. Implementing
+    with an input of at most 16 bits as a `qnn.table`: the function is
+    evaluated at compile time on every value the input type can hold (at
+    most 65,536; relu and clip use a table only up to 8 bits and clamp
+    storage values otherwise). Implementing
     `evaluate` is all a new elementwise op needs to be quantizable
     (docs/Quantization.md, "Adding an elementwise op").
   }];

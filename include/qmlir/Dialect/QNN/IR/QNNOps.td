@@ -379,9 +379,9 @@ def QNN_UnaryOp : QNN_Op<"unary", [Pure, SameOperandsAndResultType,
     One op for the activations and math functions of one input, selected by
     `kind`. The op itself is float; `qnn-quantize` turns it into a
     `qnn.table` (its `evaluate` at every input storage value) when its input
-    is quantized per tensor with at most 8 bits. Parameters, where the function
-    has them, are `alpha` and `beta` (ONNX's names and defaults are the
-    importer's business; here they are required):
+    is quantized per tensor with at most 16 bits. Parameters, where the
+    function has them, are `alpha` and `beta` (ONNX's names and defaults are
+    the importer's business; here they are required):
 
     | kind | function |
     |---|---|
@@ -802,10 +802,13 @@ def QNN_TableOp : QNN_Op<"table", [Pure]> {
   let description = [{
     `output = table[q - qmin]` for each input storage value `q`, where
     `qmin` is the input type's storage minimum: the table holds one output
-    storage value per value the (per-tensor, at most 8-bit) input type can
-    hold. `qnn-quantize` builds it at compile time from the float function of
-    an op implementing `ElementwiseFunctionOpInterface`:
-    `table[i] = quantize_out(f(dequantize_in(qmin + i)))`.
+    storage value per value the (per-tensor, at most 16-bit) input type can
+    hold, so at most 65,536 entries. `qnn-quantize` builds it at compile time
+    from the float function of an op implementing
+    `ElementwiseFunctionOpInterface`:
+    `table[i] = quantize_out(f(dequantize_in(qmin + i)))`. It lowers to
+    `tosa.table` when input and output are i8, to one `tosa.gather` of
+    `q - qmin` otherwise (as `qnn.table2d`).
 
     ```mlir
     %y = qnn.table %x {table = array<i32: -128, -127, ...>}
