@@ -31,7 +31,7 @@ namespace {
 /// dequantize.
 Artifact smallArtifact() {
   ProgramBuilder b;
-  int64_t x = b.addInput({1, 4, 4, 1}, SimQuant{1.0 / 255, -128, -128, 127});
+  int64_t x = b.addInput({1, 4, 4, 1}, SimQuant{1.0 / 255, -128, -128, 127, {}, {}});
   int64_t c = b.addTensor({1, 4, 4, 2});
   int64_t flat = b.addTensor({1, 32});
   int64_t y = b.addTensor({1, 3});
@@ -76,7 +76,7 @@ Artifact smallArtifact() {
   dense.multiplier = {1 << 30};
   dense.shift = {40};
   Artifact a;
-  a.program = b.finish({conv, reshape, dense}, y, SimQuant{0.05, 0, -128, 127});
+  a.program = b.finish({conv, reshape, dense}, y, SimQuant{0.05, 0, -128, 127, {}, {}});
   return a;
 }
 

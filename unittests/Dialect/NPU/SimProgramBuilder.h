@@ -45,7 +45,7 @@ struct ProgramBuilder {
   ProgramBuilder() { p.hardware = {"test", 4, 4, 100.0, 0}; }
   SimProgram p;
   /// The quantization of inputs and the result unless given.
-  SimQuant q{0.05, -3, -128, 127};
+  SimQuant q{0.05, -3, -128, 127, {}, {}};
   std::vector<int64_t> segIn;
 
   /// Adds a float input quantized with `quant` (default `q`); returns its
