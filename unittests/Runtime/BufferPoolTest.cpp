@@ -32,8 +32,7 @@ TEST(BufferPool, ReusesBlocksOfTheSameSize) {
   EXPECT_EQ(afterFirst.reused, 0u);
   EXPECT_EQ(afterFirst.liveBytes, 0u);
   // 1000 twice, 64, 0, 1 MiB, 7 (rounded to 64 each).
-  EXPECT_EQ(afterFirst.peakLiveBytes,
-            2 * 1024u + 64u + 0u + (1u << 20) + 64u);
+  EXPECT_EQ(afterFirst.peakLiveBytes, 2 * 1024u + 64u + 0u + (1u << 20) + 64u);
 
   for (int call = 0; call < 3; ++call) {
     std::vector<void *> again;

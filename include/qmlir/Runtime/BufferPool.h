@@ -1,14 +1,14 @@
-//===- BufferPool.h - reuse of a compiled model's temporary buffers -*- C++ -*-===//
+//===- BufferPool.h - a compiled model's temporary buffers -----*- C++ -*-===//
 //
 // A JIT-compiled model allocates its intermediate buffers (memref.alloc,
 // lowered to a malloc call) and frees them within every call. In a process
 // that has just run LLVM, glibc's heap is fragmented by the compiler's own
-// allocations, and malloc took 6.3 % of resnet18's run time (0.4 % for the
-// same model as an AOT library; docs/performance.md). Each call allocates the
-// same sizes in the same order, so a free list per block size serves every
-// call after the first without searching: JITModule binds the compiled
-// code's malloc/free to one BufferPool per model (JIT.cpp), and the pool
-// returns its memory to the system when the model is destroyed.
+// allocations, and malloc took 1.7-6.3 % of resnet18's run time (0.4 % for
+// the same model as an AOT library; docs/performance.md). Each call
+// allocates the same sizes in the same order, so a free list per block size
+// serves every call after the first without searching: JITModule binds the
+// compiled code's malloc/free to one BufferPool per model (JIT.cpp), and the
+// pool returns its memory to the system when the model is destroyed.
 //
 //===----------------------------------------------------------------------===//
 
