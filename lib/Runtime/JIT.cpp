@@ -36,6 +36,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -196,6 +197,72 @@ unsigned qmlir::resolveThreads(unsigned threads) {
 JITModule::JITModule() = default;
 JITModule::~JITModule() = default;
 
+std::optional<BufferPoolStats> JITModule::bufferPoolStats() const {
+  if (!pool)
+    return std::nullopt;
+  return pool->stats();
+}
+
+/// Whether compiled models get a BufferPool (QMLIR_BUFFER_POOL=0 opts out,
+/// to compare with plain malloc).
+static bool useBufferPool() {
+  const char *env = std::getenv("QMLIR_BUFFER_POOL");
+  return !(env && std::strcmp(env, "0") == 0);
+}
+
+/// Redirects the lowered module's `malloc` and `free` (what
+/// finalize-memref-to-llvm calls for memref.alloc/dealloc) to `pool`:
+/// internal functions `qmlir_pool_malloc`/`qmlir_pool_free` pass the pool's
+/// address, a constant, to qmlirBufferPoolAlloc/Free. The renamed calls are
+/// no longer library calls to LLVM, so its optimizer cannot turn one into a
+/// calloc that the pool would then be asked to free. Any allocation LLVM
+/// itself inserts later still pairs libc's malloc with libc's free.
+static void bindBuffersToPool(ModuleOp module, BufferPool *pool) {
+  MLIRContext *ctx = module.getContext();
+  auto ptrTy = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto voidTy = LLVM::LLVMVoidType::get(ctx);
+  Location loc = module.getLoc();
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto poolAddress = [&](OpBuilder &fb) -> Value {
+    Value address = LLVM::ConstantOp::create(
+        fb, loc, i64, static_cast<int64_t>(reinterpret_cast<intptr_t>(pool)));
+    return LLVM::IntToPtrOp::create(fb, loc, ptrTy, address);
+  };
+  // fn(args...) { return runtimeFn(pool, args...); }
+  auto redirect = [&](llvm::StringRef libcName, llvm::StringRef newName,
+                      llvm::StringRef runtimeName, Type result,
+                      llvm::ArrayRef<Type> args) {
+    auto libcFn = module.lookupSymbol<LLVM::LLVMFuncOp>(libcName);
+    if (!libcFn)
+      return;
+    b.setInsertionPointToEnd(module.getBody());
+    SmallVector<Type> runtimeArgs = {ptrTy};
+    llvm::append_range(runtimeArgs, args);
+    auto runtimeFn = LLVM::LLVMFuncOp::create(
+        b, loc, runtimeName, LLVM::LLVMFunctionType::get(result, runtimeArgs));
+    auto fn = LLVM::LLVMFuncOp::create(
+        b, loc, newName, LLVM::LLVMFunctionType::get(result, args),
+        LLVM::Linkage::Internal);
+    Block *entry = fn.addEntryBlock(b);
+    OpBuilder fb = OpBuilder::atBlockEnd(entry);
+    SmallVector<Value> operands = {poolAddress(fb)};
+    llvm::append_range(operands, entry->getArguments());
+    auto call = LLVM::CallOp::create(fb, loc, runtimeFn, operands);
+    if (isa<LLVM::LLVMVoidType>(result))
+      LLVM::ReturnOp::create(fb, loc, ValueRange{});
+    else
+      LLVM::ReturnOp::create(fb, loc, call.getResult());
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            libcFn, StringAttr::get(ctx, newName), module)))
+      return;
+    if (SymbolTable::symbolKnownUseEmpty(libcFn, module))
+      libcFn.erase();
+  };
+  redirect("malloc", "qmlir_pool_malloc", "qmlirBufferPoolAlloc", ptrTy, {i64});
+  redirect("free", "qmlir_pool_free", "qmlirBufferPoolFree", voidTy, {ptrTy});
+}
+
 /// Collects diagnostics into one line.
 namespace {
 class DiagnosticCollector {
@@ -348,6 +415,14 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
   if (!lowered)
     return lowered.takeError();
 
+  // The model's temporary buffers come from its own pool (BufferPool.h).
+  // aligned_alloc is left to libc: finalize-memref-to-llvm only calls it
+  // with use-aligned-alloc, which the pipeline does not set.
+  if (useBufferPool()) {
+    jit->pool = std::make_unique<BufferPool>();
+    bindBuffersToPool(**lowered, jit->pool.get());
+  }
+
   auto tmBuilder =
       detail::hostTargetMachineBuilder(options.cpuFeatures, options.optLevel);
   if (!tmBuilder)
@@ -403,6 +478,12 @@ JITModule::compile(ModuleOp module, llvm::StringRef entry,
     llvm::orc::SymbolMap symbols;
     symbols[interner("memrefCopy")] = {
         llvm::orc::ExecutorAddr::fromPtr(&qmlirMemrefCopy),
+        llvm::JITSymbolFlags::Exported};
+    symbols[interner("qmlirBufferPoolAlloc")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&qmlirBufferPoolAlloc),
+        llvm::JITSymbolFlags::Exported};
+    symbols[interner("qmlirBufferPoolFree")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&qmlirBufferPoolFree),
         llvm::JITSymbolFlags::Exported};
     for (auto &[name, trampoline] : customCalls)
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(trampoline),

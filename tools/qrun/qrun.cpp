@@ -567,6 +567,14 @@ int main(int argc, char **argv) {
                  << llvm::format("%.6f", wallMedian) << " s wall, "
                  << llvm::format("%.6f", cpuMedian) << " s cpu, min "
                  << llvm::format("%.6f", cpu.front()) << " s cpu per run\n";
+    // The JIT's buffer pool (BufferPool.h): after the warm-up run, every
+    // buffer of a run should be a reused one.
+    if (auto *jitModule = dynamic_cast<JITModule *>(jit.get()))
+      if (auto stats = jitModule->bufferPoolStats())
+        llvm::outs() << "buffer pool: " << stats->allocations
+                     << " allocations, " << stats->reused << " reused, peak "
+                     << stats->peakLiveBytes << " bytes live, "
+                     << stats->heldBytes << " bytes held\n";
   }
   for (auto [i, t] : llvm::enumerate(*outputs))
     llvm::outs() << "output " << i << " '" << outSpecs[i].name

@@ -4,7 +4,10 @@
 // batch 100, hundreds of megabytes for image networks at batch 100) on every
 // call. glibc's default serves such sizes with mmap and returns them to the
 // OS when freed, so every call page-faults and zeroes them again, which took
-// longer than the kernels themselves (docs/performance.md). Programs that run
+// longer than the kernels themselves (docs/performance.md). (JIT-compiled
+// code now takes its buffers from a pool of its own, BufferPool.h; this
+// setting still serves AOT libraries and the runtime's own tensors.)
+// Programs that run
 // models call keepFreedMemoryForModels() once, at start-up: qrun, and the
 // Python module when it is imported. Libraries (the C API, the AOT
 // libraries) do not call it on their own: it changes the allocator of the

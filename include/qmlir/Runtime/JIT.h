@@ -11,6 +11,7 @@
 #define QMLIR_RUNTIME_JIT_H
 
 #include "qmlir/Conversion/Pipelines.h"
+#include "qmlir/Runtime/BufferPool.h"
 #include "qmlir/Runtime/HostTensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -18,6 +19,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,12 +136,19 @@ public:
 
   ~JITModule() override;
 
+  /// The counters of the model's buffer pool (BufferPool.h), or nullopt
+  /// when the compiled code uses malloc directly (QMLIR_BUFFER_POOL=0).
+  std::optional<BufferPoolStats> bufferPoolStats() const;
+
 protected:
   llvm::Error call(llvm::ArrayRef<const void *> inputs,
                    llvm::ArrayRef<void *> outputs) override;
 
 private:
   JITModule();
+  /// The compiled code's malloc/free; declared before the engine, so that
+  /// it outlives the code.
+  std::unique_ptr<BufferPool> pool;
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entryFn)(void **) = nullptr;
