@@ -14,7 +14,8 @@ the logits; weights per-channel symmetric ([-(2^(b-1)-1), 2^(b-1)-1]),
 activations per-tensor affine [0, 2^b - 1]. Calibrated on the first N
 Fashion-MNIST training images (as bench/python_quantize_top1.py), scored
 on the test images. --pow2 rounds every scale up to a power of two (what
-qmlir does for a target with power_of_two_scales). Prints one top-1 line
+qmlir does for a target with power_of_two_scales; --pow2-rounding nearest:
+to the nearest power in log2 instead). Prints one top-1 line
 per scheme and observer.
 """
 import argparse
@@ -44,8 +45,14 @@ SCHEMES = {"W8A8": (8, 8, 8, 8), "W8A4O8": (8, 4, 8, 8),
            "W4A8": (8, 8, 8, 4), "W4A4O4 in4": (4, 4, 4, 4)}
 
 
+ROUND = {"up": math.ceil, "nearest": round}
+POW2 = "up"
+
+
 def pow2_up(scale):
-    return 2.0 ** math.ceil(math.log2(scale))
+    """The power-of-two scale: rounded up (qmlir's rule) or to the nearest
+    power in log2 (--pow2-rounding nearest, which may clip)."""
+    return 2.0 ** ROUND[POW2](math.log2(scale))
 
 
 def fake_quant_weight(w, bits, pow2):
@@ -119,7 +126,10 @@ def main():
     ap.add_argument("--schemes", default=",".join(SCHEMES))
     ap.add_argument("--observers", default=",".join(OBSERVERS))
     ap.add_argument("--pow2", action="store_true")
+    ap.add_argument("--pow2-rounding", choices=sorted(ROUND), default="up")
     args = ap.parse_args()
+    global POW2
+    POW2 = args.pow2_rounding
     torch.manual_seed(0)
     torch.set_num_threads(2)
     x, y = fashion_mnist_data.load("test")
@@ -129,7 +139,8 @@ def main():
         for observer in args.observers.split(","):
             net = build(observer, *SCHEMES[scheme], args.pow2)
             acc = top1(net, calib, x, y, args.pow2)
-            print(f"torch fake-quant {scheme}{' pow2' if args.pow2 else ''} "
+            pow2 = f" pow2 {POW2}" if args.pow2 else ""
+            print(f"torch fake-quant {scheme}{pow2} "
                   f"{observer}: top-1 {acc:.4f} on {len(x)} test images",
                   flush=True)
 
