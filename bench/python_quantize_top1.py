@@ -3,16 +3,22 @@
 
     PYTHONPATH=build/python /usr/bin/python3 bench/python_quantize_top1.py [--samples 1024] [--target int8]
         [--method minmax,mse,...|all] [--cle] [--config layers.json]
-        [--per-tensor-activations]
+        [--per-tensor-activations] [--no-artifact]
 
 The bundled model (batch 100), calibrated on the first N Fashion-MNIST
 training images (min-max, the default), scored on the 10,000 test images.
 Prints float and quantized top-1 and the difference in points. With
 --target (a preset name or a target file), the model is quantized for that
 target and also compiled to an artifact, whose top-1 (accelerator segments in
-the simulator, the rest on the CPU) is printed beside it.
+the simulator, the rest on the CPU) is printed beside it (--no-artifact:
+not). --method takes a comma-separated list of calibration methods (or
+"all"), one line each; --cle runs qnn-fold-batchnorm and
+qnn-cross-layer-equalize first; --config starts from a per-layer
+quantization config (docs/Quantization.md, e.g. bench/configs/*.json with
+8-bit overrides for the first layer), which a target still constrains.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -36,6 +42,8 @@ def main():
     ap.add_argument("--cle", action="store_true",
                     help="cross-layer equalization before quantizing")
     ap.add_argument("--config", help="per-layer quantization config (JSON)")
+    ap.add_argument("--no-artifact", action="store_true",
+                    help="with --target: score the CPU integer model only")
     ap.add_argument("--per-tensor-activations", action="store_true",
                     help="QuantizationParams(per_tensor_activations=True) "
                     "(the histogram methods need it where the target allows "
@@ -77,7 +85,7 @@ def main():
         print(f"{method:15s} {scheme}{' +CLE' if args.cle else ''}: top-1 "
               f"{qtop1:.4f} ({100 * (qtop1 - top1):+.2f} points; quantize "
               f"{quantize_cpu:.1f} s CPU)", flush=True)
-        if args.target:
+        if args.target and not args.no_artifact:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", qmlir.CompilerRemark)
                 art = qmodel.compile(target=args.target)
