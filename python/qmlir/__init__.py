@@ -617,8 +617,8 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     (docs/Targets.md): the scheme is constrained to what it runs
     (qnn-legalize-bitwidth before calibration, so the ranges are picked for
     the target's bit widths, and again after it to fit the accumulators;
-    each change a qmlir.CompilerRemark), so qmodel.compile(target=...) puts the layers it
-    supports on the accelerator. A progress bar is drawn during calibration
+    each change a qmlir.CompilerRemark), so qmodel.compile(target=...) puts
+    the layers it supports on the accelerator. A progress bar is drawn during calibration
     (tqdm when installed, else the compiler's own on stderr).
     """
     if method not in CALIBRATION_METHODS:
