@@ -46,10 +46,11 @@ void target::buildCalibrateQuantizePipeline(
     pm.addPass(qnn::createQNNCalibratePass(calibrate));
   }
   if (hasTarget) {
-    // Again, with ranges: the scheme is already legal (no new remarks);
-    // accumulators that could overflow get narrower inputs.
+    // Again, with ranges: accumulators that could overflow get narrower
+    // inputs (the scheme is already legal).
     QNNLegalizeBitwidthPassOptions legalize;
     legalize.target = options.target;
+    legalize.accumulatorsOnly = true;
     pm.addPass(createQNNLegalizeBitwidthPass(legalize));
   }
   qnn::QNNQuantizePassOptions quantize;

@@ -64,7 +64,8 @@ struct CalibrateQuantizeOptions
 ///    per-tensor choices and power-of-two scales the target forces become
 ///    the module's qnn.quant_config, so qnn-calibrate picks ranges for the
 ///    types the model will have), qnn-calibrate, qnn-legalize-bitwidth
-///    again (now with ranges: fits the accumulators), qnn-quantize.
+///    again with accumulators-only (now with ranges: fits the
+///    accumulators), qnn-quantize.
 void buildCalibrateQuantizePipeline(mlir::OpPassManager &pm,
                                     const CalibrateQuantizeOptions &options);
 
