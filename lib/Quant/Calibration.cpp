@@ -431,6 +431,8 @@ calib::computeChannelRanges(const TensorStats &stats, const Options &options,
   default:
     return makeError("per-channel ranges need method minmax, moving-max or "
                      "moving-average, not " +
-                     stringifyMethod(options.method));
+                     stringifyMethod(options.method) +
+                     " (or quantize activations per tensor: "
+                     "per_tensor_activations true)");
   }
 }

@@ -618,9 +618,10 @@ def quantize(model, qparams=None, q_config=None, samples=None,
     batch_size, epochs, method: as qnn-calibrate's options
     (CALIBRATION_METHODS). target: a target preset name or file
     (docs/Targets.md): the scheme is constrained to what it runs
-    (qnn-legalize-bitwidth after calibration, each change a
-    qmlir.CompilerRemark), so qmodel.compile(target=...) puts the layers it
-    supports on the accelerator. A progress bar is drawn during calibration
+    (qnn-legalize-bitwidth before calibration, so the ranges are picked for
+    the target's bit widths, and again after it to fit the accumulators;
+    each change a qmlir.CompilerRemark), so qmodel.compile(target=...) puts
+    the layers it supports on the accelerator. A progress bar is drawn during calibration
     (tqdm when installed, else the compiler's own on stderr).
     """
     if method not in CALIBRATION_METHODS:
@@ -668,22 +669,23 @@ def quantize(model, qparams=None, q_config=None, samples=None,
         for p in (path or "", config_path, target_path or ""):
             if any(c in p for c in " {}"):
                 raise Error(f"{p}: paths must not contain spaces or braces")
-        func_passes = (["qnn-fold-batchnorm"] if fold_batchnorm else []) + [
-            "qnn-insert-calibration{calibrate-float-ops=true}"
-            if calibrate_float_ops else "qnn-insert-calibration"]
-        calibrate = "" if not calibrated else (
-            f"qnn-calibrate{{samples={path} num-samples={int(num_samples)} "
-            f"batch-size={int(batch_size)} epochs={int(epochs)} "
-            f"method={method.replace('_', '-')} config={config_path}}},")
-        # With a target, the legalized config is the module's
-        # qnn.quant_config, which qnn-quantize reads without config=.
-        quantize_pass = (
-            f"qnn-legalize-bitwidth{{target={target_path} "
-            f"config={config_path}}},qnn-quantize{{config-out={config_out}}}"
-            if target_path else
-            f"qnn-quantize{{config={config_path} config-out={config_out}}}")
-        pipeline = (f"func.func({','.join(func_passes)}),{calibrate}"
-                    f"{quantize_pass}")
+        # The pass sequence qmlir-compile runs too
+        # (target::buildCalibrateQuantizePipeline): with a target, the
+        # scheme is legalized before qnn-calibrate picks the ranges.
+        options = [f"fold-batchnorm={'true' if fold_batchnorm else 'false'}",
+                   f"config={config_path}", f"config-out={config_out}"]
+        if target_path:
+            options.append(f"target={target_path}")
+        if calibrate_float_ops:
+            options.append("calibrate-float-ops=true")
+        if not calibrated:
+            options.append("calibrate=false")
+        else:
+            options += [f"samples={path}", f"num-samples={int(num_samples)}",
+                        f"batch-size={int(batch_size)}",
+                        f"epochs={int(epochs)}",
+                        f"method={method.replace('_', '-')}"]
+        pipeline = f"qnn-calibrate-quantize{{{' '.join(options)}}}"
         with _progress():
             impl, messages = model._impl.transform(pipeline)
         _warn(messages)

@@ -26,6 +26,7 @@
 #include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ProgressBar.h"
 #include "qmlir/Target/Transforms/Passes.h"
+#include "qmlir/Target/Transforms/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -489,6 +490,7 @@ PYBIND11_MODULE(_qmlir, m) {
   qmlir::qnn::registerQNNPasses();
   registerQMLIRConversionPasses();
   target::registerTargetPasses();
+  target::registerTargetPipelines();
   npu::registerNPUPasses();
   qmlir::keepFreedMemoryForModels(); // the malloc settings qrun uses
   static py::object error = py::reinterpret_borrow<py::object>(

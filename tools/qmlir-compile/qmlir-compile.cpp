@@ -99,6 +99,12 @@ static cl::opt<std::string> samplesPath(
     cl::desc("Artifact from a float model: calibration samples (.npy/.npz, "
              "as qnn-calibrate's samples=)"),
     cl::value_desc("calib.npy"), cl::cat(category));
+static cl::opt<std::string> calibrationMethod(
+    "method",
+    cl::desc("Artifact from a float model: the calibration method "
+             "(qnn-calibrate's method=: minmax, moving-max, moving-average, "
+             "percentile, entropy, mse)"),
+    cl::init("minmax"), cl::cat(category));
 static cl::opt<bool> printTime("time",
                                cl::desc("Print the load and compile times"),
                                cl::cat(category));
@@ -121,6 +127,7 @@ static int writeArtifactFile(ModuleOp module, const AOTOptions &aot) {
   npu::ArtifactCompileOptions options;
   options.targetPath = targetPath;
   options.samplesPath = samplesPath;
+  options.method = calibrationMethod;
   options.summaryOut = "-";
   options.entry = entryName;
   options.source = modelPath;

@@ -21,6 +21,7 @@
 #include "qmlir/Support/OutputFile.h"
 #include "qmlir/Support/ToolArgs.h"
 #include "qmlir/Target/Transforms/Passes.h"
+#include "qmlir/Target/Transforms/Pipelines.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,6 +41,7 @@ int main(int argc, char **argv) {
   qmlir::registerQMLIRConversionPasses();
   qmlir::registerQNNPipelines();
   qmlir::target::registerTargetPasses();
+  qmlir::target::registerTargetPipelines();
   qmlir::npu::registerNPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -115,7 +115,8 @@ TEST(Calibration, ChannelRanges) {
   ASSERT_FALSE(bool(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()),
             "per-channel ranges need method minmax, moving-max or "
-            "moving-average, not entropy");
+            "moving-average, not entropy (or quantize activations per "
+            "tensor: per_tensor_activations true)");
 }
 
 // Values land in |x| bins; zeros apart; the top of the range and beyond go

@@ -109,7 +109,7 @@ public:
       : module(module), target(target), config(std::move(config)),
         funcs(definedFunctions(module)) {}
 
-  LogicalResult run();
+  LogicalResult run(bool accumulatorsOnly);
   const qconfig::Config &result() const { return config; }
 
 private:
@@ -369,11 +369,11 @@ LogicalResult Legalizer::fitAccumulators() {
   return success();
 }
 
-LogicalResult Legalizer::run() {
+LogicalResult Legalizer::run(bool accumulatorsOnly) {
   FailureOr<QuantPlan> p = plan();
   if (failed(p))
     return failure();
-  if (failed(legalizeScheme(*p)))
+  if (!accumulatorsOnly && failed(legalizeScheme(*p)))
     return failure();
   if (failed(fitAccumulators()))
     return failure();
@@ -415,11 +415,11 @@ struct QNNLegalizeBitwidthPass
       }
       start = std::move(*c);
     }
-    if (desc->ops.empty())
+    if (desc->ops.empty() && !accumulatorsOnly)
       module.emitWarning() << "target '" << desc->name
                            << "' runs no ops: everything stays on the CPU";
     Legalizer legalizer(module, *desc, std::move(start));
-    if (failed(legalizer.run()))
+    if (failed(legalizer.run(accumulatorsOnly)))
       return signalPassFailure();
     std::string json;
     llvm::raw_string_ostream os(json);

@@ -25,6 +25,10 @@ def QNNLegalizeBitwidthPass : Pass<"qnn-legalize-bitwidth", "mlir::ModuleOp"> {
       requantized to the widest allowed width that fits (QuantizeML's
       OutputQuantizer).
 
+    The accumulator check needs calibrated ranges and skips layers without
+    them, so `qnn-calibrate-quantize` runs the pass before `qnn-calibrate`
+    (the scheme) and again after it with `accumulators-only=true`.
+
     Every change is reported as a remark on the layer. The result is a
     quantization config (docs/Quantization.md, the user's `config` with the
     changes applied) stored as the module attribute `qnn.quant_config`,
@@ -44,6 +48,9 @@ def QNNLegalizeBitwidthPass : Pass<"qnn-legalize-bitwidth", "mlir::ModuleOp"> {
            "Target description file (JSON, docs/Targets.md)">,
     Option<"config", "config", "std::string", "\"\"",
            "Quantization config to start from (JSON, docs/Quantization.md)">,
+    Option<"accumulatorsOnly", "accumulators-only", "bool", "false",
+           "Only the accumulator check: the scheme was legalized by an "
+           "earlier run before calibration (qnn-calibrate-quantize)">,
   ];
 }
 

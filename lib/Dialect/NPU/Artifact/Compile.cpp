@@ -12,8 +12,7 @@
 #include "qmlir/Dialect/NPU/IR/NPUOps.h"
 #include "qmlir/Dialect/NPU/Transforms/Passes.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
-#include "qmlir/Target/Transforms/Passes.h"
+#include "qmlir/Target/Transforms/Pipelines.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -43,16 +42,11 @@ npu::compileArtifact(ModuleOp module, const ArtifactCompileOptions &options) {
       return makeError(source + " is a float model: give calibration samples "
                                 "with --samples calib.npy");
     if (!quantized) {
-      OpPassManager &func = pm.nest<func::FuncOp>();
-      func.addPass(qnn::createQNNFoldBatchNormPass());
-      func.addPass(qnn::createQNNInsertCalibrationPass());
-      qnn::QNNCalibratePassOptions calibrate;
-      calibrate.samples = options.samplesPath;
-      pm.addPass(qnn::createQNNCalibratePass(calibrate));
-      target::QNNLegalizeBitwidthPassOptions legalize;
-      legalize.target = options.targetPath;
-      pm.addPass(target::createQNNLegalizeBitwidthPass(legalize));
-      pm.addPass(qnn::createQNNQuantizePass());
+      target::CalibrateQuantizeOptions quantize;
+      quantize.target = options.targetPath;
+      quantize.samples = options.samplesPath;
+      quantize.method = options.method;
+      target::buildCalibrateQuantizePipeline(pm, quantize);
     } else if (!options.samplesPath.empty()) {
       return makeError(source + " is already quantized: calibration samples "
                                 "are not used");

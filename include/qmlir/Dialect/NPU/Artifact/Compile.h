@@ -27,6 +27,8 @@ struct ArtifactCompileOptions {
   /// Calibration samples (.npy/.npz, as qnn-calibrate's samples=) for a
   /// float module; must be empty otherwise.
   std::string samplesPath;
+  /// The calibration method (qnn-calibrate's method=) for a float module.
+  std::string method = "minmax";
   /// Where npu-summary writes the model summary: "-" stdout, a file, or
   /// empty for no summary.
   std::string summaryOut;
@@ -42,8 +44,9 @@ struct ArtifactCompileOptions {
 
 /// Brings `module` (in place) to its partitioned form for the target and
 /// returns the artifact. A float module (no qnn.quantize) with a target and
-/// samples runs qnn-fold-batchnorm, qnn-insert-calibration, qnn-calibrate,
-/// qnn-legalize-bitwidth, qnn-quantize, convert-qnn-to-npu, npu-partition;
+/// samples runs target::buildCalibrateQuantizePipeline (the passes of
+/// qmlir.quantize(target=...): the target constrains the scheme before
+/// qnn-calibrate), convert-qnn-to-npu, npu-partition;
 /// a quantized one from convert-qnn-to-npu on; a partitioned one (no
 /// target) is taken as it is. Passes report their errors, warnings and
 /// remarks as diagnostics on the module's context (the caller's handler
