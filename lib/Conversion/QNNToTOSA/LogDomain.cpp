@@ -131,9 +131,7 @@ struct ReduceProdLowering : OpConversionPattern<qnn::ReduceOp> {
       return failure();
     auto inType = op.getInput().getType();
     ArrayRef<int64_t> axes = op.getAxes();
-    int64_t count = 1;
-    for (int64_t a : axes)
-      count *= inType.getDimSize(a);
+    int64_t count = reducedCount(inType, axes);
     std::optional<qmath::ProductTables> tables =
         qmath::productTables(paramsOf(*in), count, paramsOf(*out));
     if (!tables)
@@ -142,26 +140,15 @@ struct ReduceProdLowering : OpConversionPattern<qnn::ReduceOp> {
              << " elements could overflow its 32-bit sum of logarithms";
     IntBuilder ib{rewriter, loc, inType.getRank()};
     Type i32 = rewriter.getI32Type();
-    auto reduce = [&](Value x, bool max) {
-      for (int64_t axis : axes) {
-        auto type = cast<RankedTensorType>(x.getType());
-        SmallVector<int64_t> shape(type.getShape());
-        shape[axis] = 1;
-        if (max)
-          x = tosa::ReduceMaxOp::create(rewriter, loc, type.clone(shape), x,
-                                        static_cast<uint32_t>(axis));
-        else
-          x = tosa::ReduceSumOp::create(rewriter, loc, type.clone(shape), x,
-                                        static_cast<uint32_t>(axis));
-      }
-      return x;
+    auto sumOf = [&](Value x) {
+      return reduceAxes<tosa::ReduceSumOp>(rewriter, loc, x, axes);
     };
     Value q = castTo(rewriter, loc, adaptor.getInput(), i32);
     Value zp = ib.cst(in->zeroPoint());
-    Value sum = reduce(ib.lookup(q, tables->log, in->qmin), false);
-    Value negatives =
-        reduce(castTo(rewriter, loc, ib.greater(zp, q), i32), false);
-    Value zeros = reduce(castTo(rewriter, loc, ib.equal(q, zp), i32), true);
+    Value sum = sumOf(ib.lookup(q, tables->log, in->qmin));
+    Value negatives = sumOf(castTo(rewriter, loc, ib.greater(zp, q), i32));
+    Value zeros = reduceAxes<tosa::ReduceMaxOp>(
+        rewriter, loc, castTo(rewriter, loc, ib.equal(q, zp), i32), axes);
     Value negative = ib.equal(ib.bitAnd(negatives, ib.cst(1)), ib.cst(1));
     Value u = sub(rewriter, loc, sum, ib.cst(tables->output.outLog));
     Value r = emitLogDomainOutput(ib, u, negative, tables->output, *out);

@@ -206,20 +206,6 @@ struct FloatBinaryLowering : OpConversionPattern<OpTy> {
   }
 };
 
-/// Applies the TOSA reduction `ReduceOpTy` along every axis in `axes`,
-/// keeping the reduced dimensions as size 1.
-template <typename ReduceOpTy>
-Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
-  for (int64_t axis : axes) {
-    auto type = cast<RankedTensorType>(x.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape[axis] = 1;
-    x = ReduceOpTy::create(b, loc, type.clone(shape), x,
-                           static_cast<uint32_t>(axis));
-  }
-  return x;
-}
-
 /// qmath::sumTableIndex of an i32 tensor of non-negative sums:
 /// sh = max((31 - F) - clz(S), 0), index = (S >> sh) + sh * 2^F.
 Value sumTableIndex(OpBuilder &b, Location loc, Value sum) {
@@ -307,9 +293,7 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
 
     switch (kind) {
     case ReduceKind::Mean: {
-      int64_t count = 1;
-      for (int64_t a : axes)
-        count *= inType.getDimSize(a);
+      int64_t count = reducedCount(inType, axes);
       Value n = constFloat(rewriter, loc, {double(count)}, et,
                            SmallVector<int64_t>(inType.getRank(), 1));
       r = apply(
@@ -357,9 +341,7 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
       return failure();
     auto inType = op.getInput().getType();
     ArrayRef<int64_t> axes = op.getAxes();
-    int64_t count = 1;
-    for (int64_t a : axes)
-      count *= inType.getDimSize(a);
+    int64_t count = reducedCount(inType, axes);
     Type i32 = rewriter.getI32Type();
     x = castTo(rewriter, loc, x, i32);
     if (in->zeroPoint() != 0)

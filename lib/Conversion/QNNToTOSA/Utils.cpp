@@ -766,6 +766,13 @@ Value qnn_to_tosa::emitDequantize(OpBuilder &b, Location loc, Value q,
 
 /// `table[indices]` for an i32 index tensor of any shape, through
 /// tosa.gather on a [1, K, 1] constant.
+int64_t qnn_to_tosa::reducedCount(ShapedType type, ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  for (int64_t a : axes)
+    count *= type.getDimSize(a);
+  return count;
+}
+
 Value qnn_to_tosa::gatherTable(OpBuilder &b, Location loc, Value indices,
                                ArrayRef<int64_t> table, Type elementType) {
   auto type = cast<RankedTensorType>(indices.getType());

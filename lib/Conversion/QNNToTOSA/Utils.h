@@ -170,6 +170,24 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::ValueRange inputs, mlir::Type elementType,
                         ScalarFn fn);
 
+/// Applies the TOSA reduction `ReduceOpTy` along every axis in `axes`,
+/// keeping the reduced dimensions as size 1.
+template <typename ReduceOpTy>
+mlir::Value reduceAxes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       llvm::ArrayRef<int64_t> axes) {
+  for (int64_t axis : axes) {
+    auto type = mlir::cast<mlir::RankedTensorType>(x.getType());
+    llvm::SmallVector<int64_t> shape(type.getShape());
+    shape[axis] = 1;
+    x = ReduceOpTy::create(b, loc, type.clone(shape), x,
+                           static_cast<uint32_t>(axis));
+  }
+  return x;
+}
+
+/// The number of elements a reduction of `type` along `axes` combines.
+int64_t reducedCount(mlir::ShapedType type, llvm::ArrayRef<int64_t> axes);
+
 /// `table[indices]` for an i32 index tensor of any shape, through
 /// tosa.gather on a [1, K, 1] constant of `elementType`.
 mlir::Value gatherTable(mlir::OpBuilder &b, mlir::Location loc,
