@@ -224,6 +224,52 @@ Value sumTableIndex(OpBuilder &b, Location loc, Value sum) {
                  channelConstInt(b, loc, {int64_t(1) << f}, i32, rank, 0)));
 }
 
+/// The shared start of log_softmax and log_sum_exp (qmath::logSoftmax) on
+/// centered i32 values `x`: the maximum along `axes`, the distances
+/// d = max - x, and L = log[sumTableIndex(sum of exp[min(d, size - 1)])].
+struct LogSumExpParts {
+  Value max, distance, log;
+};
+LogSumExpParts emitLogSumExpParts(OpBuilder &b, Location loc, Value x,
+                                  ArrayRef<int64_t> axes,
+                                  const qmath::LogSoftmaxTables &tables) {
+  Type i32 = b.getI32Type();
+  Value m = reduceAxes<tosa::ReduceMaxOp>(b, loc, x, axes);
+  Value d = sub(b, loc, m, x);
+  SmallVector<int64_t> exps(tables.exp.exp.begin(), tables.exp.exp.end());
+  Value e = gatherTable(
+      b, loc, clampInt(b, loc, d, 0, static_cast<int64_t>(exps.size()) - 1),
+      exps, i32);
+  Value sum = reduceAxes<tosa::ReduceSumOp>(b, loc, e, axes);
+  SmallVector<int64_t> logs(tables.log.begin(), tables.log.end());
+  Value l = gatherTable(b, loc, sumTableIndex(b, loc, sum), logs, i32);
+  return {m, d, l};
+}
+
+/// (clamp(rescale(v, distance), lo, 2^30) + L + 2^(R-1)) >> R for v in
+/// [lo, range]: the fixed-point sum of a rescaled value and the log table
+/// entry, back to output steps (R = LogSoftmaxTables::kFractionBits).
+Value emitLogDomainSum(OpBuilder &b, Location loc, Value v, int64_t lo,
+                       int64_t range, Value l,
+                       const qmath::LogSoftmaxTables &tables) {
+  RescaleSpec spec;
+  spec.rescales = {tables.distance};
+  spec.outType = b.getIntegerType(32);
+  spec.qmin = lo < 0 ? -(int64_t(1) << 30) : 0;
+  spec.qmax = int64_t(1) << 30;
+  spec.inLo = lo;
+  spec.inHi = range;
+  Value t = emitRescale(b, loc, v, spec);
+  const unsigned r = qmath::LogSoftmaxTables::kFractionBits;
+  int64_t rank = cast<RankedTensorType>(t.getType()).getRank();
+  auto cst = [&](int64_t c) {
+    return channelConstInt(b, loc, {c}, b.getI32Type(), rank, 0);
+  };
+  Value s = add(b, loc, add(b, loc, t, l), cst(int64_t(1) << (r - 1)));
+  return tosa::ArithmeticRightShiftOp::create(b, loc, s.getType(), s, cst(r),
+                                              /*round=*/false);
+}
+
 struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -437,30 +483,9 @@ struct ReduceLowering : OpConversionPattern<qnn::ReduceOp> {
     auto cst = [&](int64_t v) {
       return channelConstInt(rewriter, loc, {v}, i32, rank, 0);
     };
-    Value m = reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, c, axes);
-    Value d = sub(rewriter, loc, m, c);
-    SmallVector<int64_t> exps(tables->exp.exp.begin(), tables->exp.exp.end());
-    Value e = gatherTable(
-        rewriter, loc,
-        clampInt(rewriter, loc, d, 0, static_cast<int64_t>(exps.size()) - 1),
-        exps, i32);
-    Value sum = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, e, axes);
-    SmallVector<int64_t> logs(tables->log.begin(), tables->log.end());
-    Value l = gatherTable(rewriter, loc, sumTableIndex(rewriter, loc, sum),
-                          logs, i32);
-    RescaleSpec spec;
-    spec.rescales = {tables->distance};
-    spec.outType = rewriter.getIntegerType(32);
-    spec.qmin = -(int64_t(1) << 30);
-    spec.qmax = int64_t(1) << 30;
-    spec.inLo = -range;
-    spec.inHi = range;
-    Value a = emitRescale(rewriter, loc, m, spec);
-    const unsigned r = qmath::LogSoftmaxTables::kFractionBits;
-    Value v = add(rewriter, loc, add(rewriter, loc, a, l),
-                  cst(int64_t(1) << (r - 1)));
-    v = tosa::ArithmeticRightShiftOp::create(rewriter, loc, v.getType(), v,
-                                             cst(r), /*round=*/false);
+    LogSumExpParts parts = emitLogSumExpParts(rewriter, loc, c, axes, *tables);
+    Value v = emitLogDomainSum(rewriter, loc, parts.max, -range, range,
+                               parts.log, *tables);
     v = add(rewriter, loc, v, cst(out.zeroPoint()));
     v = clampInt(rewriter, loc, v, out.qmin, out.qmax);
     v = castTo(rewriter, loc, v, out.storageType);
@@ -530,30 +555,10 @@ private:
       return channelConstInt(rewriter, loc, {v}, i32, rank, 0);
     };
     Value xi = castTo(rewriter, loc, x, i32);
-    Value m = reduceAxes<tosa::ReduceMaxOp>(rewriter, loc, xi, {axis});
-    Value d = sub(rewriter, loc, m, xi);
-    SmallVector<int64_t> exps(tables->exp.exp.begin(), tables->exp.exp.end());
-    Value e = gatherTable(
-        rewriter, loc,
-        clampInt(rewriter, loc, d, 0, static_cast<int64_t>(exps.size()) - 1),
-        exps, i32);
-    Value sum = reduceAxes<tosa::ReduceSumOp>(rewriter, loc, e, {axis});
-    SmallVector<int64_t> logs(tables->log.begin(), tables->log.end());
-    Value l = gatherTable(rewriter, loc, sumTableIndex(rewriter, loc, sum),
-                          logs, i32);
-    RescaleSpec spec;
-    spec.rescales = {tables->distance};
-    spec.outType = rewriter.getIntegerType(32);
-    spec.qmin = 0;
-    spec.qmax = int64_t(1) << 30;
-    spec.inLo = 0;
-    spec.inHi = range;
-    Value t = emitRescale(rewriter, loc, d, spec);
-    const unsigned r = qmath::LogSoftmaxTables::kFractionBits;
-    Value v = add(rewriter, loc, add(rewriter, loc, t, l),
-                  cst(int64_t(1) << (r - 1)));
-    v = tosa::ArithmeticRightShiftOp::create(rewriter, loc, v.getType(), v,
-                                             cst(r), /*round=*/false);
+    LogSumExpParts parts = emitLogSumExpParts(rewriter, loc, xi, {axis},
+                                              *tables);
+    Value v = emitLogDomainSum(rewriter, loc, parts.distance, 0, range,
+                               parts.log, *tables);
     Value q = sub(rewriter, loc, cst(out->zeroPoint()), v);
     q = clampInt(rewriter, loc, q, out->qmin, out->qmax);
     rewriter.replaceOp(op, castTo(rewriter, loc, q, out->storageType));
