@@ -275,13 +275,57 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"300000",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"100000",
            "Loops with a smaller static operation count stay sequential">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect",
     "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect",
+  ];
+}
+
+def CPUOpenMPSchedulePass
+    : Pass<"qnn-cpu-omp-schedule", "mlir::func::FuncOp"> {
+  let summary = "Hand out the iterations of OpenMP loops round-robin";
+  let description = [{
+    Runs after `convert-scf-to-openmp`, which leaves the schedule of each
+    `omp.wsloop` to the runtime's default: `static`, one contiguous range of
+    iterations per thread. A CPU kernel's parallel loop runs over its work
+    items panel by panel (qnn-cpu-vectorize-contractions), and the last
+    panel is often narrower (144 channels: 64 + 64 + 16) and so cheaper: in
+    contiguous halves, the thread that gets it has a fraction of the other's
+    work. This pass sets `schedule(static, chunk)` on every `omp.wsloop`
+    without a schedule: iterations are dealt round-robin, `chunk` at a time,
+    so each thread gets about the same share of every panel, with no
+    per-iteration cost (unlike `dynamic`). Which thread computes an
+    iteration does not change what it computes: results stay the same for
+    any thread count.
+
+    Before:
+
+    ```mlir
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c42) step (%c1) { ... }
+    }
+    ```
+
+    After:
+
+    ```mlir
+    omp.wsloop schedule(static = %c1_i64 : i64) {
+      omp.loop_nest (%i) : index = (%c0) to (%c42) step (%c1) { ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"1",
+           "Iterations handed to a thread at a time (0: one contiguous "
+           "range per thread, the runtime's default)">,
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::omp::OpenMPDialect",
   ];
 }
 

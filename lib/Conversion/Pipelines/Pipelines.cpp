@@ -146,6 +146,7 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addNestedPass<func::FuncOp>(createCPUOpenMPSchedulePass());
     // convert-scf-to-openmp wraps each loop body in memref.alloca_scope,
     // which must stay one block, so the loops inside could not become
     // branches; the canonicalizer inlines the scopes that allocate nothing
@@ -205,7 +206,7 @@ struct QNNToLLVMPipelineOptions
       *this, "parallel-min-work",
       llvm::cl::desc("With threads: loops with a smaller static operation "
                      "count stay sequential"),
-      llvm::cl::init(300000)};
+      llvm::cl::init(100000)};
   Option<int64_t> batchChunkBytes{
       *this, "batch-chunk-bytes",
       llvm::cl::desc("Fast codegen: run a batch whose per-op working set "
