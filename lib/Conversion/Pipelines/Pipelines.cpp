@@ -91,7 +91,8 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   // A large batch becomes a loop over chunks whose activations stay in the
   // caches (before anything else: it clones the qnn function).
   if (fast && options.batchChunkBytes > 0)
-    pm.addPass(createCPUBatchChunksPass({options.batchChunkBytes}));
+    pm.addPass(
+        createCPUBatchChunksPass({options.batchChunkBytes, options.threads}));
   // User-defined ops become calls of their plugin implementation first (a
   // module pass: it adds declarations and constants).
   pm.addPass(createQNNCustomToCallPass());
