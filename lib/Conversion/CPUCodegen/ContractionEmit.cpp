@@ -51,6 +51,10 @@ using namespace qmlir::cpu;
 
 namespace {
 
+/// The largest packed-B panel a kernel streams through per tile: about
+/// three quarters of a 1 MiB L2 cache (the rest for A and the results).
+constexpr int64_t kPanelBudgetBytes = 768 * 1024;
+
 /// Accumulator rows per tile for NV vectors per row: about 24 accumulators
 /// of 32 (AVX-512) or 12 of 16 (AVX2) vector registers, leaving registers
 /// for NV loads of B and a broadcast of A.
@@ -76,6 +80,16 @@ public:
     numOuter = s.numOuter();
     numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
                                    llvm::divideCeil(numCols, kLanes));
+    // Every tile of a panel streams the panel's packed B (numOuter x run x
+    // NR elements): narrower panels when a full-width one would not stay in
+    // the L2 cache (resnet18's 3x3, 512-channel fp32 convolutions: 1.2 MB
+    // per 64-column panel, streamed again by each of its 14 tiles; 32
+    // columns took 7 % less time on that layer, docs/performance.md).
+    int64_t elemBytes = s.isFloat ? 4 : 1;
+    while (s.rhs && numVectors > 1 &&
+           numOuter * paddedRun * kLanes * numVectors * elemBytes >
+               kPanelBudgetBytes)
+      --numVectors;
     panelWidth = kLanes * numVectors;
     tileRows = std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
     accType = VectorType::get(
