@@ -209,8 +209,6 @@ std::optional<BufferPoolStats> JITModule::bufferPoolStats() const {
   return pool->stats();
 }
 
-/// Whether compiled models get a BufferPool (QMLIR_BUFFER_POOL=0 opts out,
-/// to compare with plain malloc).
 /// The JIT's section memory (code and the model's constants: resnet18's
 /// 47 MB of fp32 weights), allocated by LLVM's default mapper and, on Linux,
 /// advised to be backed by transparent huge pages (with THP in "madvise"
@@ -257,6 +255,8 @@ static llvm::SectionMemoryManager::MemoryMapper *sectionMemoryMapper() {
   return &mapper;
 }
 
+/// Whether compiled models get a BufferPool (QMLIR_BUFFER_POOL=0 opts out,
+/// to compare with plain malloc).
 static bool useBufferPool() {
   const char *env = std::getenv("QMLIR_BUFFER_POOL");
   return !(env && std::strcmp(env, "0") == 0);
