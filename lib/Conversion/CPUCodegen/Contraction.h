@@ -26,6 +26,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <optional>
+#include <vector>
 
 namespace qmlir::cpu {
 
@@ -166,6 +167,27 @@ mlir::tensor::PadOp fusablePad(mlir::Operation *anchor);
 /// filled with the padding value (PaddedResult.cpp).
 mlir::Value paddedBorders(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::tensor::PadOp pad);
+
+/// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded,
+/// as raw f32 or i8 bytes; `colSums` receives sum_k B[k, n] for integer
+/// kernels (PackRhs.cpp).
+std::vector<char> packRhs(const ContractionSpec &s, int64_t panelWidth,
+                          int64_t step, std::vector<int64_t> &colSums);
+
+/// The taps of a channelwise kernel's innermost window dimension over a tile
+/// of `rows` outputs at constant distances: output i, tap t reads A at
+/// offset i * rowStride + t * tapStride (relative to the tile). Each distinct
+/// offset is loaded once (`loadA(offset, j)` for vector j of the columns) and
+/// combined into every accumulator (`acc[i * numVectors + j]`) that reads
+/// it, taps in ascending order; `loadB(t, j)` is tap t's B vector or null
+/// (WindowStep.cpp).
+llvm::SmallVector<mlir::Value> emitWindowStep(
+    mlir::ValueRange acc, int64_t rows, int64_t numVectors, int64_t rowStride,
+    int64_t tapStride, int64_t taps,
+    llvm::function_ref<mlir::Value(int64_t, int64_t)> loadA,
+    llvm::function_ref<mlir::Value(int64_t, int64_t)> loadB,
+    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value, mlir::Value)>
+        combine);
 
 /// 64-bit rescales of 32-bit vectors (the int8 epilogues) computed on the
 /// even and odd lanes in place instead of on widened halves

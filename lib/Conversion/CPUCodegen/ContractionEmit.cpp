@@ -43,8 +43,6 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <cstring>
-
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::cpu;
@@ -116,7 +114,6 @@ private:
   void prepare();
   Value flat(Value tensor);
   Value broadcast(Value scalar);
-  std::vector<char> packRhs(std::vector<int64_t> &colSums) const;
   Value mask(int64_t lanes, int64_t width);
   /// `in_bounds` of a masked transfer: every lane the mask enables is inside
   /// the tensor (the masked-off ones may not be: a run's last group of 4
@@ -149,6 +146,8 @@ private:
   SmallVector<Value> multiplyStep(ValueRange acc, ArrayRef<Value> rowOffsets,
                                   const PanelValues &pv, Value kA, Value bOff,
                                   int64_t validBytes);
+  Value loadRhs(Value off);
+  Value loadLhsVector(Value at, int64_t lanes);
   Value dot4(Value a, Value bv, Value acc);
   Value combine(Value acc, Value a, Value bv);
   Value applyStage(const EpilogueStage &stage, Value acc,
@@ -166,6 +165,8 @@ private:
   VectorType accType, lhsType;
 
   Value lhsFlat, packed, compensation;
+  /// Whether the tile being emitted has consecutive rows (segmentRows).
+  bool tileConsecutive = false;
   /// The loop dimension of each dimension the kernel writes (-1: unit).
   SmallVector<int64_t> resultDims;
   /// 1-D views of tensors, broadcasts of scalars (and of rank-0 tensors'
@@ -215,62 +216,10 @@ Value KernelEmitter::mask(int64_t lanes, int64_t width) {
                                         b.getDenseI64ArrayAttr({lanes}));
 }
 
-/// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded;
-/// `colSums` receives sum_k B[k, n] for integer kernels.
-std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
-  int64_t numPanels = llvm::divideCeil(numCols, panelWidth);
-  int64_t elemBytes = s.isFloat ? 4 : 1;
-  std::vector<char> out(
-      numPanels * numOuter * paddedRun * panelWidth * elemBytes, 0);
-  colSums.assign(numPanels * panelWidth, 0);
-  SmallVector<float> fvals;
-  SmallVector<int8_t> ivals;
-  if (s.isFloat)
-    for (const APFloat &v : s.rhs.getValues<APFloat>())
-      fvals.push_back(v.convertToFloat());
-  else
-    for (const APInt &v : s.rhs.getValues<APInt>())
-      ivals.push_back(static_cast<int8_t>(v.getSExtValue()));
-
-  // Offsets of B along the outer and run dimensions, in packing order.
-  auto offsets = [&](ArrayRef<unsigned> dims) {
-    SmallVector<int64_t> offs = {0};
-    for (unsigned d : dims) {
-      SmallVector<int64_t> next;
-      for (int64_t o : offs)
-        for (int64_t i = 0; i < s.extents[d]; ++i)
-          next.push_back(o + i * s.rhsCoef[d]);
-      offs = std::move(next);
-    }
-    return offs;
-  };
-  SmallVector<int64_t> outerOffs = offsets(s.outerDims);
-  SmallVector<int64_t> runOffs = offsets(s.runDims);
-  int64_t colCoef = s.rhsCoef[s.colDim];
-  for (int64_t o = 0; o < numOuter; ++o)
-    for (int64_t l = 0; l < runLength; ++l)
-      for (int64_t n = 0; n < numCols; ++n) {
-        int64_t src = s.rhsConstant + outerOffs[o] + runOffs[l] + colCoef * n;
-        int64_t p = n / panelWidth, c = n % panelWidth;
-        int64_t dst =
-            (((p * numOuter + o) * (paddedRun / step) + l / step) * panelWidth +
-             c) *
-                step +
-            l % step;
-        if (s.isFloat) {
-          std::memcpy(&out[dst * 4], &fvals[src], 4);
-        } else {
-          out[dst] = ivals[src];
-          colSums[n] += ivals[src];
-        }
-      }
-  return out;
-}
-
 void KernelEmitter::prepare() {
   std::vector<int64_t> colSums;
   if (s.rhs) {
-    std::vector<char> data = packRhs(colSums);
+    std::vector<char> data = packRhs(s, panelWidth, step, colSums);
     int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
     auto packedType = RankedTensorType::get(
         {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
@@ -558,6 +507,7 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
   lhsSrc.constant = s.lhsConstant;
   for (int64_t i = 0; i < rows; ++i)
     lhsOffsets.push_back(tileRowPart(lhsSrc, rowIdx, consecutive, i));
+  tileConsecutive = consecutive;
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
@@ -695,6 +645,24 @@ SmallVector<Value> KernelEmitter::emitOuterLoops(ValueRange acc,
   if (depth == s.outerDims.size())
     return emitRun(acc, rowOffsets, pv, kA, kB);
   unsigned d = s.outerDims[depth];
+  // The innermost window dimension of a channelwise kernel over consecutive
+  // outputs: its taps unrolled, each input vector loaded once.
+  if (s.channelwise && tileConsecutive && runLength == 1 &&
+      depth + 1 == s.outerDims.size() && s.extents[d] <= 8 &&
+      s.lhsCoef[d] > 0 && s.lhsCoef[s.rowDims.back()] > 0) {
+    Value base = add(rowOffsets[0], kA);
+    auto loadA = [&](int64_t offset, int64_t j) {
+      return loadLhsVector(add(base, add(pv.colBase, offset + kLanes * j)),
+                           lanesOf(pv.validCols, j));
+    };
+    auto loadB = [&](int64_t t, int64_t j) {
+      return packed ? loadRhs(add(kB, t * panelWidth + kLanes * j)) : Value();
+    };
+    return emitWindowStep(
+        acc, static_cast<int64_t>(rowOffsets.size()), pv.numVectors,
+        s.lhsCoef[s.rowDims.back()], s.lhsCoef[d], s.extents[d], loadA, loadB,
+        [&](Value c, Value a, Value bv) { return combine(c, a, bv); });
+  }
   int64_t inner = 1;
   for (unsigned e : llvm::drop_begin(s.outerDims, depth + 1))
     inner *= s.extents[e];
@@ -732,22 +700,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
   int64_t nv = pv.numVectors;
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   SmallVector<Value> bVecs;
-  for (int64_t j = 0; packed && j < nv; ++j) {
-    Value off = add(bOff, kLanes * step * j);
-    if (s.isFloat) {
-      bVecs.push_back(vector::TransferReadOp::create(
-          b, loc, accType, packed, ValueRange{off},
-          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
-          ArrayRef<bool>{true}));
-      continue;
-    }
-    auto type = VectorType::get({kLanes * step}, i8);
-    Value v = vector::TransferReadOp::create(
-        b, loc, type, packed, ValueRange{off},
-        arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)),
-        ArrayRef<bool>{true});
-    bVecs.push_back(vnni ? v : arith::ExtSIOp::create(b, loc, accType, v));
-  }
+  for (int64_t j = 0; packed && j < nv; ++j)
+    bVecs.push_back(loadRhs(add(bOff, kLanes * step * j)));
 
   SmallVector<Value> result(acc.begin(), acc.end());
   for (auto [i, rowOff] : llvm::enumerate(rowOffsets)) {
@@ -755,21 +709,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     if (s.channelwise) {
       // One vector of A per vector of columns.
       for (int64_t j = 0; j < nv; ++j) {
-        int64_t lanes = lanesOf(pv.validCols, j);
-        Value at = add(off, add(pv.colBase, kLanes * j));
-        Value zero = arith::ConstantOp::create(
-            b, loc, b.getZeroAttr(lhsType.getElementType()));
-        Value a =
-            lanes == kLanes
-                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
-                                                 ValueRange{at}, zero,
-                                                 ArrayRef<bool>{true})
-                : vector::TransferReadOp::create(
-                      b, loc, lhsType, lhsFlat, ValueRange{at},
-                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
-                      zero, mask(lanes, kLanes), maskedInBounds());
-        if (s.extendLhs)
-          a = arith::ExtSIOp::create(b, loc, accType, a);
+        Value a = loadLhsVector(add(off, add(pv.colBase, kLanes * j)),
+                                lanesOf(pv.validCols, j));
         Value &c = result[i * nv + j];
         c = combine(c, a, packed ? bVecs[j] : Value());
       }
@@ -816,6 +757,38 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     }
   }
   return result;
+}
+
+/// One vector (`step` groups of lanes) of packed B at `off`, extended to
+/// the accumulator type unless VNNI multiplies bytes.
+Value KernelEmitter::loadRhs(Value off) {
+  if (s.isFloat)
+    return vector::TransferReadOp::create(
+        b, loc, accType, packed, ValueRange{off},
+        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
+        ArrayRef<bool>{true});
+  auto type = VectorType::get({kLanes * step}, b.getI8Type());
+  Value v = vector::TransferReadOp::create(
+      b, loc, type, packed, ValueRange{off},
+      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)),
+      ArrayRef<bool>{true});
+  return vnni ? v : arith::ExtSIOp::create(b, loc, accType, v);
+}
+
+/// A vector of A at `at` (channelwise kind), `lanes` of them valid,
+/// extended to the accumulator type if needed.
+Value KernelEmitter::loadLhsVector(Value at, int64_t lanes) {
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(lhsType.getElementType()));
+  Value a = lanes == kLanes
+                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
+                                                 ValueRange{at}, zero,
+                                                 ArrayRef<bool>{true})
+                : vector::TransferReadOp::create(
+                      b, loc, lhsType, lhsFlat, ValueRange{at},
+                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
+                      zero, mask(lanes, kLanes), maskedInBounds());
+  return s.extendLhs ? arith::ExtSIOp::create(b, loc, accType, a) : a;
 }
 
 /// acc (+) a (* bv): the reduction's combining step on vectors.
