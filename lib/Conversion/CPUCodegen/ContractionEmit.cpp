@@ -130,7 +130,25 @@ private:
   Value readSource(const ElementSource &src, Value rowOffset, Value col,
                    int64_t lanes);
 
-  Value emitPanel(Value panel, int64_t nv, int64_t validCols, Value out);
+  /// How the rows are split into blocks, the unit of work of the kernel's
+  /// parallel loop together with a panel (set by planRowBlocks).
+  struct RowBlocks {
+    /// Blocks are output rows of `width` pixels (segments), each computed
+    /// as `fullTiles` tiles of `perTile` rows and one of `rest` rows;
+    /// otherwise a block is one tile of the flat rows (`fullTiles` of
+    /// tileRows rows and, last, one of `rest` rows).
+    bool segments = false;
+    int64_t width = 0, perTile = 0, fullTiles = 0, rest = 0;
+    int64_t count = 0;
+  };
+  void planRowBlocks();
+  /// Computes block `block` of the rows for the panel of columns `panel`
+  /// (`nv` vectors, `validCols` columns).
+  Value emitBlock(Value panel, int64_t nv, int64_t validCols, Value block,
+                  Value out);
+  /// `then` if `cond`, else `otherwise`: an scf.if yielding the output.
+  Value ifElse(Value cond, Value out, llvm::function_ref<Value(Value)> then,
+               llvm::function_ref<Value(Value)> otherwise);
   /// The row-dependent part of `src`'s offset for row `i` of a tile;
   /// `consecutive` tiles (segmentRows) use row 0's plus a constant, which
   /// LLVM folds into the addressing (one register for all rows' operands).
@@ -162,6 +180,7 @@ private:
   int64_t kLanes;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
+  RowBlocks blocks;
   VectorType accType, lhsType;
 
   Value lhsFlat, packed, compensation;
@@ -360,15 +379,55 @@ void KernelEmitter::emit() {
         b, loc, resultType.getShape().take_front(writeRank),
         resultType.getElementType());
   }
-  int64_t fullPanels = numCols / panelWidth, rest = numCols % panelWidth;
-  if (fullPanels > 0)
-    out = forLoop(0, fullPanels, 1, {out},
-                  [&](Value p, ValueRange args) -> SmallVector<Value> {
-                    return {emitPanel(p, numVectors, panelWidth, args[0])};
+  // One loop over work items, (panel, row block) pairs panel by panel: the
+  // order a single thread computes them in (a panel of packed B stays in
+  // the caches while its rows stream by), and, as one parallel loop, one
+  // fork per kernel in which every thread gets a near-equal share of all
+  // the kernel's tiles. (Forking per panel over its row blocks left threads
+  // idle at every panel of a 7x7 layer, 7 segments on 2 threads, and forked
+  // up to 15 times per layer.) The last panel may be narrower: the item
+  // then branches to its own code.
+  planRowBlocks();
+  int64_t fullPanels = numCols / panelWidth, restCols = numCols % panelWidth;
+  int64_t numPanels = fullPanels + (restCols > 0 ? 1 : 0);
+  auto item = [&](Value panel, Value block, Value o) -> Value {
+    auto full = [&](Value o) {
+      return emitBlock(panel, numVectors, panelWidth, block, o);
+    };
+    auto narrow = [&](Value o) {
+      return emitBlock(index(fullPanels), llvm::divideCeil(restCols, kLanes),
+                       restCols, block, o);
+    };
+    if (restCols == 0)
+      return full(o);
+    if (fullPanels == 0)
+      return narrow(o);
+    Value isFull = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         panel, index(fullPanels));
+    return ifElse(isFull, o, full, narrow);
+  };
+  int64_t numItems = numPanels * blocks.count;
+  if (numItems == 1) {
+    out = item(index(0), index(0), out);
+  } else {
+    out = forLoop(0, numItems, 1, {out},
+                  [&](Value w, ValueRange args) -> SmallVector<Value> {
+                    Value panel = w, block = w;
+                    if (blocks.count == 1)
+                      block = index(0);
+                    else if (numPanels == 1)
+                      panel = index(0);
+                    else {
+                      Value count = index(blocks.count);
+                      panel = arith::DivUIOp::create(b, loc, w, count);
+                      block = arith::RemUIOp::create(b, loc, w, count);
+                    }
+                    return {item(panel, block, args[0])};
                   })[0];
-  if (rest > 0)
-    out =
-        emitPanel(index(fullPanels), llvm::divideCeil(rest, kLanes), rest, out);
+    // Each item writes its own rows and columns: qnn-cpu-parallelize may
+    // run the items on several threads.
+    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
+  }
   if (writeRank < resultType.getRank()) {
     SmallVector<ReassociationIndices> groups;
     for (int64_t i = 0; i < writeRank; ++i)
@@ -395,8 +454,8 @@ void KernelEmitter::emit() {
   }
 }
 
-Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
-                               Value out) {
+Value KernelEmitter::emitBlock(Value panel, int64_t nv, int64_t validCols,
+                               Value block, Value out) {
   PanelValues pv;
   pv.numVectors = nv;
   pv.validCols = validCols;
@@ -425,6 +484,45 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
       }
     }
 
+  if (blocks.segments) {
+    auto tile = [&](Value first, int64_t rows, Value o) {
+      return emitTile(segmentRows(b, loc, s, block, first, rows), true, pv, o);
+    };
+    if (blocks.fullTiles == 1)
+      out = tile(index(0), blocks.perTile, out);
+    else if (blocks.fullTiles > 1)
+      out = forLoop(0, blocks.fullTiles, 1, {out},
+                    [&](Value t, ValueRange a) -> SmallVector<Value> {
+                      return {tile(mul(t, blocks.perTile), blocks.perTile,
+                                   a[0])};
+                    })[0];
+    if (blocks.rest > 0)
+      out = tile(index(blocks.fullTiles * blocks.perTile), blocks.rest, out);
+    return out;
+  }
+  // A block is one flat tile; the last one may be shorter.
+  auto tile = [&](Value first, int64_t rows, Value o) {
+    return emitTile(flatRows(b, loc, s, first, rows), false, pv, o);
+  };
+  auto full = [&](Value o) {
+    return tile(mul(block, tileRows), tileRows, o);
+  };
+  auto last = [&](Value o) {
+    return tile(index(blocks.fullTiles * tileRows), blocks.rest, o);
+  };
+  if (blocks.rest == 0)
+    return full(out);
+  if (blocks.fullTiles == 0)
+    return last(out);
+  Value isFull = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       block, index(blocks.fullTiles));
+  // (A loop over one-row tiles for the last rows instead would be less
+  // code, 1/MR of a tile, but LLVM's IndVarSimplify then took 3x as long on
+  // float models: mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
+  return ifElse(isFull, out, full, last);
+}
+
+void KernelEmitter::planRowBlocks() {
   // Tiles within the innermost row dimension (an output row of a
   // convolution): the rows of a tile are then at constant distances in A,
   // C and every row-dependent operand, so the code keeps one address per
@@ -434,57 +532,35 @@ Value KernelEmitter::emitPanel(Value panel, int64_t nv, int64_t validCols,
   // per tile. The segment is split into ceil(width / MR) tiles of nearly
   // equal size. Narrow rows (fewer than 6 pixels, or fewer than half a
   // tile) keep the flat tiles, which span several output rows.
+  blocks = RowBlocks();
   int64_t width = s.rowDims.empty() ? 0 : s.extents[s.rowDims.back()];
   if (s.rowDims.size() >= 2 &&
       width >= std::min<int64_t>(6, tileRows) && 2 * width >= tileRows) {
-    int64_t perTile = llvm::divideCeil(
-        width, llvm::divideCeil(width, tileRows));
-    int64_t fullTiles = width / perTile, rest = width % perTile;
-    out = forLoop(
-        0, numRows / width, 1, {out},
-        [&](Value seg, ValueRange args) -> SmallVector<Value> {
-          Value o = args[0];
-          auto tile = [&](Value first, int64_t rows, Value o) {
-            return emitTile(segmentRows(b, loc, s, seg, first, rows), true, pv,
-                            o);
-          };
-          if (fullTiles == 1)
-            o = tile(index(0), perTile, o);
-          else
-            o = forLoop(0, fullTiles, 1, {o},
-                        [&](Value t, ValueRange a) -> SmallVector<Value> {
-                          return {tile(mul(t, perTile), perTile, a[0])};
-                        })[0];
-          if (rest > 0)
-            o = tile(index(fullTiles * perTile), rest, o);
-          return {o};
-        })[0];
-    // Each segment writes its own rows: qnn-cpu-parallelize may run them on
-    // several threads.
-    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
-    return out;
+    blocks.segments = true;
+    blocks.width = width;
+    blocks.perTile =
+        llvm::divideCeil(width, llvm::divideCeil(width, tileRows));
+    blocks.fullTiles = width / blocks.perTile;
+    blocks.rest = width % blocks.perTile;
+    blocks.count = numRows / width;
+    return;
   }
+  blocks.fullTiles = numRows / tileRows;
+  blocks.rest = numRows % tileRows;
+  blocks.count = blocks.fullTiles + (blocks.rest > 0 ? 1 : 0);
+}
 
-  int64_t fullTiles = numRows / tileRows, rest = numRows % tileRows;
-  if (fullTiles > 0) {
-    out = forLoop(0, fullTiles, 1, {out},
-                  [&](Value t, ValueRange args) -> SmallVector<Value> {
-                    return {emitTile(
-                        flatRows(b, loc, s, mul(t, tileRows), tileRows), false,
-                        pv, args[0])};
-                  })[0];
-    // Each tile writes its own rows: qnn-cpu-parallelize may run the tiles
-    // on several threads.
-    out.getDefiningOp()->setAttr(kParallelLoopAttrName, b.getUnitAttr());
-  }
-  // (A loop over one-row tiles instead would be less code, 1/MR of a tile,
-  // but LLVM's IndVarSimplify then took 3x as long on float models:
-  // mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
-  if (rest > 0)
-    out = emitTile(flatRows(b, loc, s, index(fullTiles * tileRows), rest),
-                   false, pv,
-                   out);
-  return out;
+Value KernelEmitter::ifElse(Value cond, Value out,
+                            llvm::function_ref<Value(Value)> then,
+                            llvm::function_ref<Value(Value)> otherwise) {
+  auto op = scf::IfOp::create(b, loc, TypeRange{out.getType()}, cond,
+                              /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&op.getThenRegion().front());
+  scf::YieldOp::create(b, loc, then(out));
+  b.setInsertionPointToStart(&op.getElseRegion().front());
+  scf::YieldOp::create(b, loc, otherwise(out));
+  return op.getResult(0);
 }
 
 Value KernelEmitter::tileRowPart(const ElementSource &src,

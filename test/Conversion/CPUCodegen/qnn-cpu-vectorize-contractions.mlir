@@ -200,7 +200,8 @@ func.func @pools(%x: tensor<2x6x6x20xi8>) -> (tensor<2x3x3x20xi8>, tensor<2x3x3x
 // CHECK: %[[E:.*]] = bufferization.alloc_tensor() : tensor<1x6x7x16xf32>
 // CHECK-COUNT-4: linalg.fill
 // CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x6x7x16xf32> to tensor<1x4x5x16xf32>
-// CHECK: vector.transfer_write %{{.*}}, %[[IN]][%{{.*}}]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[IN]])
+// CHECK: vector.transfer_write
 // CHECK: %[[P:.*]] = tensor.insert_slice %[[Y:.*]] into %{{.*}}[0, 1, 1, 0] [1, 4, 5, 16] [1, 1, 1, 1] : tensor<1x4x5x16xf32> into tensor<1x6x7x16xf32>
 // CHECK: tensor.collapse_shape %[[P]] {{\[}}[0, 1, 2, 3]] : tensor<1x6x7x16xf32> into tensor<672xf32>
 // CHECK-NOT: tensor.pad
@@ -281,4 +282,48 @@ func.func @slice_of_padded_result(%x: tensor<1x4x5x16xf32>) -> (tensor<1x4x5x16x
   %init3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
   %y3 = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%s, %w : tensor<1x3x3x16xf32>, tensor<16x1x1x16xf32>) outs(%init3 : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
   return %y2, %y3 : tensor<1x4x5x16xf32>, tensor<1x2x2x16xf32>
+}
+
+// -----
+
+// One loop over the kernel's work items, (panel, row block) pairs panel by
+// panel, marked for qnn-cpu-parallelize: 100 columns are one panel of 64
+// and one of 36 (3 vectors, the last masked), 3 rows of 7-pixel segments
+// (tiles of 4 + 3 rows): 2 x 3 = 6 items; an item of the narrow panel
+// branches to its own code.
+// CHECK-LABEL: func.func @work_items
+// CHECK: scf.for %[[W:.*]] = %{{.*}} to %c6 step %c1 iter_args
+// CHECK: %[[P:.*]] = arith.divui %[[W]], %c3 : index
+// CHECK: %[[R:.*]] = arith.remui %[[W]], %c3 : index
+// CHECK: %[[FULL:.*]] = arith.cmpi ult, %[[P]], %c1 : index
+// CHECK: scf.if %[[FULL]]
+// CHECK: } else {
+// CHECK: vector.constant_mask [4] : vector<16xi1>
+// CHECK: } {qnn.parallel}
+func.func @work_items(%x: tensor<1x3x7x8xf32>) -> tensor<1x3x7x100xf32> {
+  %w = arith.constant dense<0.5> : tensor<100x1x1x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x7x100xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x7x100xf32>) -> tensor<1x3x7x100xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x7x8xf32>, tensor<100x1x1x8xf32>) outs(%init : tensor<1x3x7x100xf32>) -> tensor<1x3x7x100xf32>
+  return %y : tensor<1x3x7x100xf32>
+}
+
+// -----
+
+// Flat tiles (rows of 3 pixels, narrower than 6): each row block is one
+// tile of the 2x4x3 = 24 flat rows, a full one of 16 rows and a last one of
+// 8 rows, chosen by the block index.
+// CHECK-LABEL: func.func @flat_blocks
+// CHECK: scf.for %[[W:.*]] = %{{.*}} to %c2 step %c1 iter_args
+// CHECK: %[[FULL:.*]] = arith.cmpi ult, %[[W]], %c1 : index
+// CHECK: scf.if %[[FULL]]
+// CHECK: } {qnn.parallel}
+func.func @flat_blocks(%x: tensor<2x4x3x8xf32>) -> tensor<2x4x3x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x1x1x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x3x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x3x16xf32>) -> tensor<2x4x3x16xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<2x4x3x8xf32>, tensor<16x1x1x8xf32>) outs(%init : tensor<2x4x3x16xf32>) -> tensor<2x4x3x16xf32>
+  return %y : tensor<2x4x3x16xf32>
 }
