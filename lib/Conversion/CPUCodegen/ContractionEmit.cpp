@@ -43,6 +43,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::cpu;
@@ -66,6 +68,11 @@ public:
     // Elements per vector: 32-bit lanes of one register.
     kLanes = options.vectorBits >= 512 ? 16 : 8;
     vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
+    // Channelwise int8 products as `vpdpwssd` on 16-bit halves (dot2).
+    dot2 = options.vnni && kLanes == 16 && s.channelwise && s.rhs &&
+           s.combine == Combine::MulAdd && s.extendLhs &&
+           getElementTypeOrSelf(s.lhs.getType()).isInteger(8) &&
+           s.rhs.getElementType().isInteger(8);
     step = vnni ? 4 : 1;
     numRows = s.numRows();
     numCols = s.numCols();
@@ -167,6 +174,7 @@ private:
   Value loadRhs(Value off);
   Value loadLhsVector(Value at, int64_t lanes);
   Value dot4(Value a, Value bv, Value acc);
+  Value dotPairs(Value a, Value bv, Value acc);
   Value combine(Value acc, Value a, Value bv);
   Value applyStage(const EpilogueStage &stage, Value acc,
                    ArrayRef<Value> operands);
@@ -176,7 +184,7 @@ private:
   const EpilogueSpec *epi;
   Location loc;
 
-  bool vnni;
+  bool vnni, dot2;
   int64_t kLanes;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
@@ -239,9 +247,21 @@ void KernelEmitter::prepare() {
   std::vector<int64_t> colSums;
   if (s.rhs) {
     std::vector<char> data = packRhs(s, panelWidth, step, colSums);
-    int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
+    if (dot2) {
+      // Each weight as the 16-bit pair (b, 0): vpdpwssd of it and an A
+      // lane sign-extended to 32 bits is A * b (dot2()).
+      std::vector<char> words(data.size() * 4, 0);
+      for (size_t i = 0; i < data.size(); ++i) {
+        uint16_t w = static_cast<uint16_t>(static_cast<int16_t>(data[i]));
+        std::memcpy(&words[4 * i], &w, 2);
+      }
+      data = std::move(words);
+    }
+    int64_t size =
+        static_cast<int64_t>(data.size()) / (s.isFloat || dot2 ? 4 : 1);
     auto packedType = RankedTensorType::get(
-        {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
+        {size}, s.isFloat ? Type(b.getF32Type())
+                          : Type(dot2 ? b.getI32Type() : b.getI8Type()));
     packed = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
@@ -843,6 +863,11 @@ Value KernelEmitter::loadRhs(Value off) {
         b, loc, accType, packed, ValueRange{off},
         arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
         ArrayRef<bool>{true});
+  if (dot2)
+    return vector::TransferReadOp::create(
+        b, loc, accType, packed, ValueRange{off},
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
+        ArrayRef<bool>{true});
   auto type = VectorType::get({kLanes * step}, b.getI8Type());
   Value v = vector::TransferReadOp::create(
       b, loc, type, packed, ValueRange{off},
@@ -873,6 +898,8 @@ Value KernelEmitter::combine(Value acc, Value a, Value bv) {
   case Combine::MulAdd:
     if (s.isFloat)
       return vector::FMAOp::create(b, loc, a, bv, acc);
+    if (dot2)
+      return dotPairs(a, bv, acc);
     return arith::AddIOp::create(b, loc, acc,
                                  arith::MulIOp::create(b, loc, a, bv));
   case Combine::Add:
@@ -903,6 +930,25 @@ Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
   Value groups = vector::ShapeCastOp::create(
       b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
   return vector::MultiDimReductionOp::create(b, loc, groups, acc,
+                                             ArrayRef<bool>{false, true},
+                                             vector::CombiningKind::ADD);
+}
+
+/// acc + a * b for `a` sign-extended from 8 bits and `bv` the packed pairs
+/// (b, 0) (prepare()), as the 2-way dot product of 16-bit halves that
+/// `vpdpwssd` computes: a_lo * b + a_hi * 0; qnn-cpu-lower-vnni makes it the
+/// intrinsic (one instruction instead of vpmulld + vpaddd).
+Value KernelEmitter::dotPairs(Value a, Value bv, Value acc) {
+  auto halves = VectorType::get({2 * kLanes}, b.getI16Type());
+  auto wide = VectorType::get({2 * kLanes}, b.getI32Type());
+  auto ext = [&](Value v) {
+    return arith::ExtSIOp::create(
+        b, loc, wide, vector::BitCastOp::create(b, loc, halves, v));
+  };
+  Value prod = arith::MulIOp::create(b, loc, ext(a), ext(bv));
+  Value pairs = vector::ShapeCastOp::create(
+      b, loc, VectorType::get({kLanes, 2}, b.getI32Type()), prod);
+  return vector::MultiDimReductionOp::create(b, loc, pairs, acc,
                                              ArrayRef<bool>{false, true},
                                              vector::CombiningKind::ADD);
 }
