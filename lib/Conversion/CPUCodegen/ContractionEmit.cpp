@@ -43,8 +43,6 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <cstring>
-
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::cpu;
@@ -173,11 +171,13 @@ private:
                                   int64_t validBytes);
   Value loadRhs(Value off);
   Value loadLhsVector(Value at, int64_t lanes);
-  Value dot4(Value a, Value bv, Value acc);
-  Value dotPairs(Value a, Value bv, Value acc);
-  Value combine(Value acc, Value a, Value bv);
+  Value combine(Value acc, Value a, Value bv) {
+    return combineStep(b, loc, s.combine, s.isFloat, dot2, acc, a, bv);
+  }
   Value applyStage(const EpilogueStage &stage, Value acc,
-                   ArrayRef<Value> operands);
+                   ArrayRef<Value> operands) {
+    return applyEpilogueStage(b, stage, acc, operands, broadcasts, kLanes);
+  }
 
   RewriterBase &b;
   const ContractionSpec &s;
@@ -247,16 +247,8 @@ void KernelEmitter::prepare() {
   std::vector<int64_t> colSums;
   if (s.rhs) {
     std::vector<char> data = packRhs(s, panelWidth, step, colSums);
-    if (dot2) {
-      // Each weight as the 16-bit pair (b, 0): vpdpwssd of it and an A
-      // lane sign-extended to 32 bits is A * b (dot2()).
-      std::vector<char> words(data.size() * 4, 0);
-      for (size_t i = 0; i < data.size(); ++i) {
-        uint16_t w = static_cast<uint16_t>(static_cast<int16_t>(data[i]));
-        std::memcpy(&words[4 * i], &w, 2);
-      }
-      data = std::move(words);
-    }
+    if (dot2)
+      data = bytesAsPairs(data);
     int64_t size =
         static_cast<int64_t>(data.size()) / (s.isFloat || dot2 ? 4 : 1);
     auto packedType = RankedTensorType::get(
@@ -849,7 +841,7 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     }
     for (int64_t j = 0; j < nv; ++j) {
       Value &c = result[i * nv + j];
-      c = vnni ? dot4(a, bVecs[j], c) : combine(c, a, bVecs[j]);
+      c = vnni ? dot4Step(b, loc, a, bVecs[j], c) : combine(c, a, bVecs[j]);
     }
   }
   return result;
@@ -890,85 +882,6 @@ Value KernelEmitter::loadLhsVector(Value at, int64_t lanes) {
                       AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
                       zero, mask(lanes, kLanes), maskedInBounds());
   return s.extendLhs ? arith::ExtSIOp::create(b, loc, accType, a) : a;
-}
-
-/// acc (+) a (* bv): the reduction's combining step on vectors.
-Value KernelEmitter::combine(Value acc, Value a, Value bv) {
-  switch (s.combine) {
-  case Combine::MulAdd:
-    if (s.isFloat)
-      return vector::FMAOp::create(b, loc, a, bv, acc);
-    if (dot2)
-      return dotPairs(a, bv, acc);
-    return arith::AddIOp::create(b, loc, acc,
-                                 arith::MulIOp::create(b, loc, a, bv));
-  case Combine::Add:
-    if (s.isFloat)
-      return arith::AddFOp::create(b, loc, acc, a);
-    return arith::AddIOp::create(b, loc, acc, a);
-  case Combine::Max:
-    if (s.isFloat)
-      return arith::MaximumFOp::create(b, loc, acc, a);
-    return arith::MaxSIOp::create(b, loc, acc, a);
-  case Combine::Min:
-    if (s.isFloat)
-      return arith::MinimumFOp::create(b, loc, acc, a);
-    return arith::MinSIOp::create(b, loc, acc, a);
-  }
-  llvm_unreachable("unknown combine");
-}
-
-/// acc[i] + sum_t zext(a[4i + t]) * sext(b[4i + t]), t < 4: what one
-/// `vpdpbusd` computes, as plain vector ops (the intrinsic has unknown
-/// memory effects, which bufferization refuses; qnn-cpu-lower-vnni makes it
-/// the intrinsic after bufferization).
-Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
-  auto wide = VectorType::get({4 * kLanes}, b.getI32Type());
-  Value prod =
-      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, a),
-                            arith::ExtSIOp::create(b, loc, wide, bv));
-  Value groups = vector::ShapeCastOp::create(
-      b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
-  return vector::MultiDimReductionOp::create(b, loc, groups, acc,
-                                             ArrayRef<bool>{false, true},
-                                             vector::CombiningKind::ADD);
-}
-
-/// acc + a * b for `a` sign-extended from 8 bits and `bv` the packed pairs
-/// (b, 0) (prepare()), as the 2-way dot product of 16-bit halves that
-/// `vpdpwssd` computes: a_lo * b + a_hi * 0; qnn-cpu-lower-vnni makes it the
-/// intrinsic (one instruction instead of vpmulld + vpaddd).
-Value KernelEmitter::dotPairs(Value a, Value bv, Value acc) {
-  auto halves = VectorType::get({2 * kLanes}, b.getI16Type());
-  auto wide = VectorType::get({2 * kLanes}, b.getI32Type());
-  auto ext = [&](Value v) {
-    return arith::ExtSIOp::create(
-        b, loc, wide, vector::BitCastOp::create(b, loc, halves, v));
-  };
-  Value prod = arith::MulIOp::create(b, loc, ext(a), ext(bv));
-  Value pairs = vector::ShapeCastOp::create(
-      b, loc, VectorType::get({kLanes, 2}, b.getI32Type()), prod);
-  return vector::MultiDimReductionOp::create(b, loc, pairs, acc,
-                                             ArrayRef<bool>{false, true},
-                                             vector::CombiningKind::ADD);
-}
-
-Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,
-                                ArrayRef<Value> operands) {
-  Block *body = &stage.op->getRegion(0).front();
-  IRMapping map;
-  // Values from above (constants of the rescale, ...): their broadcasts.
-  for (auto &[v, bc] : broadcasts)
-    map.map(v, bc);
-  map.map(body->getArgument(stage.accArg), acc);
-  for (auto [k, entry] : llvm::enumerate(stage.operands))
-    map.map(body->getArgument(entry.first), operands[k]);
-  for (Operation &op : body->without_terminator()) {
-    Operation *copy = b.clone(op, map);
-    for (Value r : copy->getResults())
-      r.setType(VectorType::get({kLanes}, r.getType()));
-  }
-  return map.lookup(body->getTerminator()->getOperand(0));
 }
 
 } // namespace

@@ -71,3 +71,12 @@ std::vector<char> qmlir::cpu::packRhs(const ContractionSpec &s,
       }
   return out;
 }
+
+std::vector<char> qmlir::cpu::bytesAsPairs(const std::vector<char> &bytes) {
+  std::vector<char> words(bytes.size() * 4, 0);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto w = static_cast<uint16_t>(static_cast<int16_t>(bytes[i]));
+    std::memcpy(&words[4 * i], &w, 2);
+  }
+  return words;
+}
