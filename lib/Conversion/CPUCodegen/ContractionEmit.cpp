@@ -65,6 +65,13 @@ public:
       : b(rewriter), s(s), epi(epi), loc(s.op->getLoc()) {
     // Elements per vector: 32-bit lanes of one register.
     kLanes = options.vectorBits >= 512 ? 16 : 8;
+    // Float products with 8 or 24 columns on 256-bit vectors (tiles for 32
+    // registers): no masked-off half vector; Zen 4 runs two 256-bit FMAs
+    // per cycle, the rate of one 512-bit FMA (Lowering.md §6).
+    int64_t regBits = options.vectorBits;
+    if (regBits >= 512 && s.isFloat && !s.channelwise &&
+        s.numCols() % 16 == 8 && s.numCols() <= 24)
+      kLanes = 8;
     vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
     // Channelwise int8 products as `vpdpwssd` on 16-bit halves (dot2).
     dot2 = options.vnni && kLanes == 16 && s.channelwise && s.rhs &&
@@ -77,10 +84,10 @@ public:
     runLength = s.runLength();
     paddedRun = llvm::alignTo(runLength, step);
     numOuter = s.numOuter();
-    numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
+    numVectors = std::min<int64_t>(regBits >= 512 ? 4 : 3,
                                    llvm::divideCeil(numCols, kLanes));
     panelWidth = kLanes * numVectors;
-    tileRows = std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
+    tileRows = std::min(rowsPerTile(numVectors, regBits), numRows);
     accType = VectorType::get(
         {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
     lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
