@@ -2,7 +2,7 @@
 """qmlir beside ONNX Runtime and PyTorch: the same models, the same inputs,
 the same thread count, one run of this script.
 
-  bench/compare.py [--threads 2] [--runs 7] [--models fashion,resnet18,mobilenet_v2]
+  bench/compare.py [--threads 2] [--runs 7] [--rounds 1] [--models fashion,resnet18,mobilenet_v2]
                    [--batches 1,100] [--metric wall|cpu] [--work build/bench/compare]
                    [--write-docs]
 
@@ -11,7 +11,8 @@ the same thread count, one run of this script.
 
 For each model and batch size it times, as median wall time per call of
 `--runs` calls after a warm-up call (inputs prepared outside the timed
-region):
+region; with --rounds R, every runtime R times, interleaved, and the
+median over the rounds):
 
 - qmlir fp32 and int8 through qrun's JIT (`qrun --repeat --threads`), and
   the int8 model compiled ahead of time (`qmlir-compile`, run by `qrun
@@ -303,6 +304,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--rounds", type=int, default=1,
+                   help="time every runtime this many times, interleaved; "
+                   "the table shows the median over rounds")
     p.add_argument("--models", default="fashion,resnet18,mobilenet_v2")
     p.add_argument("--batches", default="1,100")
     p.add_argument("--work", default=os.path.join(ROOT, "build", "bench",
@@ -355,46 +359,72 @@ def main():
                 notes.append("%s b%d: qmlir import/quantize/compile failed: %s"
                              % (name, batch, e))
             qout = os.path.join(args.work, tag + ".qmlir.npy")
-            for key, model, out in (("qmlir_f32", fl, qout),
-                                    ("qmlir_i8", q8, None),
-                                    ("qmlir_i8_aot", so, None)):
-                if model is None:
-                    continue
-                try:
-                    r[key], r[key + "_cpu"] = qrun_time(
-                        args, model, x_path, args.runs, args.threads, out=out)
-                except Failed as e:
-                    notes.append("%s b%d %s: %s" % (name, batch, key, e))
-            # ONNX Runtime.
             ort_out = os.path.join(args.work, tag + ".ort.f32")
-            try:
-                text = try_run(["node", node_js, onnx_path, x_raw,
-                                ",".join(map(str, x.shape)), str(args.runs),
-                                str(args.threads), ort_out,
-                                "1" if SPIN else "0"], env=env)
-                ort = json.loads(text.strip().splitlines()[-1])
-                r["ort_f32"], r["ort_f32_cpu"] = ort["median"], ort["cpu"]
-                if os.path.exists(qout) and "qmlir_f32" in r:
-                    a = np.load(qout).reshape(-1)
-                    b = np.fromfile(ort_out, np.float32)
-                    r["max_diff"] = float(np.max(np.abs(a - b)) /
-                                          max(1e-30, np.max(np.abs(b))))
-            except Failed as e:
-                notes.append("%s b%d ONNX Runtime: %s" % (name, batch, e))
-            # PyTorch.
             xt = torch.from_numpy(x).contiguous(
                 memory_format=torch.channels_last)
-            with torch.no_grad():
-                r["torch_f32"], r["torch_f32_cpu"] = median_time(
-                    lambda: net_cl(xt), args.runs)
-                try:
-                    if "q" not in int8_net:
-                        int8_net["q"] = torch_int8(
-                            net, calib, torch.from_numpy(x[:1]))
-                    r["torch_i8"], r["torch_i8_cpu"] = median_time(
-                        lambda: int8_net["q"](xt), args.runs)
-                except Exception as e:  # noqa: BLE001 (report and go on)
-                    notes.append("%s b%d PyTorch int8: %s" % (name, batch, e))
+            # Every runtime once per round, the rounds one after the other:
+            # on a machine whose speed drifts (other jobs, other virtual
+            # machines on the same host), each round sees all runtimes in
+            # the same few seconds; the table takes the median over rounds
+            # of each round's median.
+            samples = {}
+
+            def record(key, wall_cpu):
+                samples.setdefault(key, []).append(wall_cpu)
+
+            failed = set()
+            for rnd in range(args.rounds):
+                for key, model, out in (("qmlir_f32", fl, qout),
+                                        ("qmlir_i8", q8, None),
+                                        ("qmlir_i8_aot", so, None)):
+                    if model is None or key in failed:
+                        continue
+                    try:
+                        record(key, qrun_time(args, model, x_path, args.runs,
+                                              args.threads,
+                                              out=out if rnd == 0 else None))
+                    except Failed as e:
+                        failed.add(key)
+                        notes.append("%s b%d %s: %s" % (name, batch, key, e))
+                # ONNX Runtime.
+                if "ort_f32" not in failed:
+                    try:
+                        text = try_run(["node", node_js, onnx_path, x_raw,
+                                        ",".join(map(str, x.shape)),
+                                        str(args.runs), str(args.threads),
+                                        ort_out, "1" if SPIN else "0"],
+                                       env=env)
+                        ort = json.loads(text.strip().splitlines()[-1])
+                        record("ort_f32", (ort["median"], ort["cpu"]))
+                    except Failed as e:
+                        failed.add("ort_f32")
+                        notes.append("%s b%d ONNX Runtime: %s"
+                                     % (name, batch, e))
+                # PyTorch.
+                with torch.no_grad():
+                    record("torch_f32", median_time(lambda: net_cl(xt),
+                                                    args.runs))
+                    if "torch_i8" not in failed:
+                        try:
+                            if "q" not in int8_net:
+                                int8_net["q"] = torch_int8(
+                                    net, calib, torch.from_numpy(x[:1]))
+                            record("torch_i8", median_time(
+                                lambda: int8_net["q"](xt), args.runs))
+                        except Exception as e:  # noqa: BLE001 (report, go on)
+                            failed.add("torch_i8")
+                            notes.append("%s b%d PyTorch int8: %s"
+                                         % (name, batch, e))
+            for key, values in samples.items():
+                r[key] = statistics.median(v[0] for v in values)
+                r[key + "_cpu"] = statistics.median(v[1] for v in values)
+                r[key + "_rounds"] = [v[0] for v in values]
+            if (os.path.exists(qout) and os.path.exists(ort_out)
+                    and "qmlir_f32" in r and "ort_f32" in r):
+                a = np.load(qout).reshape(-1)
+                b = np.fromfile(ort_out, np.float32)
+                r["max_diff"] = float(np.max(np.abs(a - b)) /
+                                      max(1e-30, np.max(np.abs(b))))
             rows.append(r)
             log(json.dumps(r))
             with open(os.path.join(args.work, "compare.json"), "w") as f:
@@ -405,14 +435,18 @@ def main():
     lines = []
     cpu = args.metric == "cpu"
     suffix = "_cpu" if cpu else ""
-    lines.append("`bench/compare.py --threads %d --runs %d --models %s%s%s` "
-                 "(median %s per call; waiting threads %s; load average %.1f "
+    lines.append("`bench/compare.py --threads %d --runs %d%s --models %s%s%s` "
+                 "(median %s per call%s; waiting threads %s; load average %.1f "
                  "before, %.1f after; PyTorch %s, quantized engine %s; ONNX "
                  "Runtime 1.30 via onnxruntime-node)"
-                 % (args.threads, args.runs, args.models,
+                 % (args.threads, args.runs,
+                    " --rounds %d" % args.rounds if args.rounds > 1 else "",
+                    args.models,
                     " --metric cpu" if cpu else "",
                     " --spin" if SPIN else "",
                     "CPU time of the process" if cpu else "wall time",
+                    ", median of %d interleaved rounds" % args.rounds
+                    if args.rounds > 1 else "",
                     "spin" if SPIN else "sleep", load_before[0],
                     load_after[0],
                     torch.__version__.split("+")[0],

@@ -32,7 +32,7 @@ struct CodegenOptions {
                          "core). Outputs do not depend on it"),
                 cl::value_desc("N"), cl::cat(category)),
         parallelMinWork(
-            "parallel-min-work", cl::init(300000),
+            "parallel-min-work", cl::init(100000),
             cl::desc("With threads: loops with a smaller static operation "
                      "count stay sequential (0: every parallel loop runs on "
                      "threads)"),

@@ -17,6 +17,10 @@ namespace qmlir {
 /// their buffers (the CPU kernels' row-tile loops): qnn-cpu-parallelize may
 /// run them in parallel.
 inline constexpr llvm::StringLiteral kParallelLoopAttrName = "qnn.parallel";
+/// Marks a loop over chunks of a batch whose iterations are independent
+/// (qnn-cpu-batch-chunks), for qnn-cpu-parallelize.
+inline constexpr llvm::StringLiteral kParallelBatchAttrName =
+    "qnn.parallel_batch";
 
 #define GEN_PASS_DECL
 #include "qmlir/Conversion/Passes.h.inc"

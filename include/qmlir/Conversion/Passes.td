@@ -127,6 +127,17 @@ def CPUBatchChunksPass : Pass<"qnn-cpu-batch-chunks", "mlir::ModuleOp"> {
     whole batch's activations (hundreds of MB) through memory before the
     next layer starts; a chunk's stay in the caches.
 
+    With `threads` ≠ 1 the chunks are also the unit of work of the threads:
+    with a team of `threads` > 1, `C` is the largest such divisor for which
+    the number of chunks `B / C` is a multiple of `threads` (so also when
+    the whole batch would fit), if there is one, and the loop is marked
+    `qnn.parallel_batch` when the chunks divide evenly among the threads or
+    number at least four per thread (for `threads=0`, a team unknown at
+    compile time: at least 8 chunks); `qnn-cpu-parallelize` then runs the
+    chunks on the threads, each with its own buffers, and the layers inside
+    sequentially: no synchronisation between layers, and each core keeps
+    its chunk's activations in its own caches.
+
     Before (`max-bytes=2000`, 800 bytes per sample: the relu's operand and
     result):
 
@@ -155,6 +166,9 @@ def CPUBatchChunksPass : Pass<"qnn-cpu-batch-chunks", "mlir::ModuleOp"> {
   let options = [
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"1048576",
            "Largest per-chunk working set of one op, in bytes (0: off)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads of the compiled code (1: sequential; 0: the runtime's "
+           "choice); with threads the chunks run in parallel">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
@@ -219,6 +233,11 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
     `scf.parallel` loops made here into OpenMP work-sharing loops when
     `qnn-lower-to-llvm` is asked for more than one thread):
 
+    - loops over the chunks of a batch (`scf.for` marked
+      `qnn.parallel_batch` by `qnn-cpu-batch-chunks`; each iteration computes
+      its own samples in buffers it allocates itself) become `scf.parallel`
+      when they carry no value, and everything inside them runs
+      sequentially;
     - the row-tile loops of the CPU kernels (`scf.for` marked `qnn.parallel`
       by `qnn-cpu-vectorize-contractions`; each iteration writes its own rows
       of the output) become `scf.parallel`, unless bufferization left an
@@ -275,13 +294,57 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"300000",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"100000",
            "Loops with a smaller static operation count stay sequential">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect",
     "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect",
+  ];
+}
+
+def CPUOpenMPSchedulePass
+    : Pass<"qnn-cpu-omp-schedule", "mlir::func::FuncOp"> {
+  let summary = "Hand out the iterations of OpenMP loops round-robin";
+  let description = [{
+    Runs after `convert-scf-to-openmp`, which leaves the schedule of each
+    `omp.wsloop` to the runtime's default: `static`, one contiguous range of
+    iterations per thread. A CPU kernel's parallel loop runs over its work
+    items panel by panel (qnn-cpu-vectorize-contractions), and the last
+    panel is often narrower (144 channels: 64 + 64 + 16) and so cheaper: in
+    contiguous halves, the thread that gets it has a fraction of the other's
+    work. This pass sets `schedule(static, chunk)` on every `omp.wsloop`
+    without a schedule: iterations are dealt round-robin, `chunk` at a time,
+    so each thread gets about the same share of every panel, with no
+    per-iteration cost (unlike `dynamic`). Which thread computes an
+    iteration does not change what it computes: results stay the same for
+    any thread count.
+
+    Before:
+
+    ```mlir
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c42) step (%c1) { ... }
+    }
+    ```
+
+    After:
+
+    ```mlir
+    omp.wsloop schedule(static = %c1_i64 : i64) {
+      omp.loop_nest (%i) : index = (%c0) to (%c42) step (%c1) { ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"1",
+           "Iterations handed to a thread at a time (0: one contiguous "
+           "range per thread, the runtime's default)">,
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::omp::OpenMPDialect",
   ];
 }
 

@@ -41,7 +41,7 @@ struct QNNToLLVMOptions {
   unsigned threads = 1;
   /// With threads: loops with a smaller static operation count stay
   /// sequential (qnn-cpu-parallelize's min-work; tests use 0).
-  int64_t parallelMinWork = 300000;
+  int64_t parallelMinWork = 100000;
   /// Fast codegen: a batch whose largest per-sample working set of one op
   /// times the batch exceeds this many bytes runs as a loop over chunks of
   /// it inside the call (qnn-cpu-batch-chunks; 0: never).

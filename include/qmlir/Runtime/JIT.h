@@ -56,7 +56,7 @@ struct JITOptions {
   /// Outputs are identical for every count.
   unsigned threads = 0;
   /// QNNToLLVMOptions::parallelMinWork.
-  int64_t parallelMinWork = 300000;
+  int64_t parallelMinWork = 100000;
   /// QNNToLLVMOptions::batchChunkBytes.
   int64_t batchChunkBytes = 1 << 20;
 };

@@ -178,6 +178,15 @@ std::vector<char> packRhs(const ContractionSpec &s, int64_t panelWidth,
 /// (b, 0), the B operand of dotPairsStep (PackRhs.cpp).
 std::vector<char> bytesAsPairs(const std::vector<char> &bytes);
 
+/// The constants of a kernel with weights: B packed (as bytesAsPairs for
+/// `pairs`) and, for integer kernels, the compensation -(zp (+ 128 for
+/// `vnni`)) * sum_k B[k, n] added to the initial value, or null
+/// (PackRhs.cpp).
+std::pair<mlir::Value, mlir::Value>
+packedConstants(mlir::OpBuilder &b, mlir::Location loc,
+                const ContractionSpec &s, int64_t panelWidth, int64_t step,
+                bool vnni, bool pairs);
+
 /// acc (+) a (* bv), the combining step of a reduction of `kind` on vectors;
 /// `pairs`: an integer product as dotPairsStep (KernelSteps.cpp).
 mlir::Value combineStep(mlir::OpBuilder &b, mlir::Location loc, Combine kind,

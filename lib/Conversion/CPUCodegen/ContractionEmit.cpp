@@ -43,11 +43,17 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <tuple>
+
 using namespace mlir;
 using namespace qmlir;
 using namespace qmlir::cpu;
 
 namespace {
+
+/// The largest packed-B panel a kernel streams through per tile: about
+/// three quarters of a 1 MiB L2 cache (the rest for A and the results).
+constexpr int64_t kPanelBudgetBytes = 768 * 1024;
 
 /// Accumulator rows per tile for NV vectors per row: about 24 accumulators
 /// of 32 (AVX-512) or 12 of 16 (AVX2) vector registers, leaving registers
@@ -86,6 +92,16 @@ public:
     numOuter = s.numOuter();
     numVectors = std::min<int64_t>(regBits >= 512 ? 4 : 3,
                                    llvm::divideCeil(numCols, kLanes));
+    // Every tile of a panel streams the panel's packed B (numOuter x run x
+    // NR elements): narrower panels when a full-width one would not stay in
+    // the L2 cache (resnet18's 3x3, 512-channel fp32 convolutions: 1.2 MB
+    // per 64-column panel, streamed again by each of its 14 tiles; 32
+    // columns took 7 % less time on that layer, docs/performance.md).
+    int64_t elemBytes = s.isFloat ? 4 : 1;
+    while (s.rhs && numVectors > 1 &&
+           numOuter * paddedRun * kLanes * numVectors * elemBytes >
+               kPanelBudgetBytes)
+      --numVectors;
     panelWidth = kLanes * numVectors;
     tileRows = std::min(rowsPerTile(numVectors, regBits), numRows);
     accType = VectorType::get(
@@ -251,35 +267,9 @@ Value KernelEmitter::mask(int64_t lanes, int64_t width) {
 }
 
 void KernelEmitter::prepare() {
-  std::vector<int64_t> colSums;
-  if (s.rhs) {
-    std::vector<char> data = packRhs(s, panelWidth, step, colSums);
-    if (dot2)
-      data = bytesAsPairs(data);
-    int64_t size =
-        static_cast<int64_t>(data.size()) / (s.isFloat || dot2 ? 4 : 1);
-    auto packedType = RankedTensorType::get(
-        {size}, s.isFloat ? Type(b.getF32Type())
-                          : Type(dot2 ? b.getI32Type() : b.getI8Type()));
-    packed = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
-  }
-
-  // sum_k (A - zp) * B = sum_k (A + 128) * B - (128 + zp) * sum_k B: the
-  // VNNI kernel multiplies A + 128 (unsigned), so the second term goes into
-  // the initial value. Modulo 2^32 like the reference's i32 arithmetic.
-  int64_t shift = (vnni ? 128 : 0) + s.lhsZeroPoint;
-  if (s.rhs && !s.isFloat && shift != 0) {
-    SmallVector<int32_t> comp;
-    for (int64_t sum : colSums)
-      comp.push_back(static_cast<int32_t>(static_cast<uint32_t>(-shift) *
-                                          static_cast<uint32_t>(sum)));
-    auto compType = RankedTensorType::get({static_cast<int64_t>(comp.size())},
-                                          b.getI32Type());
-    compensation = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
-  }
+  if (s.rhs)
+    std::tie(packed, compensation) =
+        packedConstants(b, loc, s, panelWidth, step, vnni, dot2);
 
   lhsFlat = flat(s.lhs);
   auto prepareSource = [&](const ElementSource &src) {

@@ -3,11 +3,13 @@
 // The weights of a matrix or channelwise kernel laid out in the order the
 // kernel's innermost loops read them (ContractionEmit.cpp): one panel of
 // columns after the other, `step` consecutive reduction elements of a column
-// together for VNNI.
+// together for VNNI; and the integer kernels' zero-point compensation.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Contraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -79,4 +81,38 @@ std::vector<char> qmlir::cpu::bytesAsPairs(const std::vector<char> &bytes) {
     std::memcpy(&words[4 * i], &w, 2);
   }
   return words;
+}
+
+std::pair<Value, Value>
+qmlir::cpu::packedConstants(OpBuilder &b, Location loc,
+                            const ContractionSpec &s, int64_t panelWidth,
+                            int64_t step, bool vnni, bool pairs) {
+  std::vector<int64_t> colSums;
+  std::vector<char> data = packRhs(s, panelWidth, step, colSums);
+  if (pairs)
+    data = bytesAsPairs(data);
+  int64_t size =
+      static_cast<int64_t>(data.size()) / (s.isFloat || pairs ? 4 : 1);
+  Type elem = s.isFloat ? Type(b.getF32Type())
+                        : Type(pairs ? b.getI32Type() : b.getI8Type());
+  Value packed = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::getFromRawBuffer(RankedTensorType::get({size}, elem),
+                                          ArrayRef<char>(data)));
+
+  // sum_k (A - zp) * B = sum_k (A + 128) * B - (128 + zp) * sum_k B: the
+  // VNNI kernel multiplies A + 128 (unsigned), so the second term goes into
+  // the initial value. Modulo 2^32 like the reference's i32 arithmetic.
+  int64_t shift = (vnni ? 128 : 0) + s.lhsZeroPoint;
+  if (s.isFloat || shift == 0)
+    return {packed, Value()};
+  SmallVector<int32_t> comp;
+  for (int64_t sum : colSums)
+    comp.push_back(static_cast<int32_t>(static_cast<uint32_t>(-shift) *
+                                        static_cast<uint32_t>(sum)));
+  auto compType = RankedTensorType::get({static_cast<int64_t>(comp.size())},
+                                        b.getI32Type());
+  Value compensation = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
+  return {packed, compensation};
 }

@@ -155,6 +155,12 @@ struct CPUBatchChunksPass
   void runOnOperation() override {
     if (maxBytes <= 0)
       return;
+    if (threads < 0) {
+      getOperation().emitError("qnn-cpu-batch-chunks: threads must be >= 0, "
+                               "got ")
+          << static_cast<int64_t>(threads);
+      return signalPassFailure();
+    }
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp f : funcs)
@@ -228,15 +234,24 @@ struct CPUBatchChunksPass
                       [&](Value v) { return batched.contains(v); }))
       return;
 
-    // The largest divisor of the batch whose working set fits.
-    int64_t chunkSize = 1;
-    for (int64_t c = batch; c >= 1; --c)
-      if (batch % c == 0 && c * sampleBytes <= maxBytes) {
-        chunkSize = c;
-        break;
-      }
+    // The largest divisor of the batch whose working set fits; with a team
+    // of threads, preferably one that gives each thread as many chunks.
+    auto largestChunk = [&](bool evenForThreads) -> int64_t {
+      for (int64_t c = batch; c >= 1; --c)
+        if (batch % c == 0 && c * sampleBytes <= maxBytes &&
+            (!evenForThreads || (batch / c) % threads == 0))
+          return c;
+      return 0;
+    };
+    int64_t chunkSize = threads > 1 ? largestChunk(true) : 0;
+    if (!chunkSize)
+      chunkSize = std::max<int64_t>(1, largestChunk(false));
     if (chunkSize == batch)
       return;
+    int64_t numChunks = batch / chunkSize;
+    bool parallelChunks =
+        threads > 1 ? numChunks % threads == 0 || numChunks >= 4 * threads
+                    : threads == 0 && numChunks >= 8;
 
     // The chunk's body: a clone of the function with dimension 0 of every
     // batched value set to the chunk size, verified before it is used.
@@ -335,6 +350,8 @@ struct CPUBatchChunksPass
           }
           scf::YieldOp::create(lb, loc, next);
         });
+    if (parallelChunks)
+      loop->setAttr(kParallelBatchAttrName, b.getUnitAttr());
     func::ReturnOp::create(b, loc, loop.getResults());
     inner->erase();
   }

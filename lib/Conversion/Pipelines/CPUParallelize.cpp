@@ -175,6 +175,19 @@ struct CPUParallelizePass
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
 
+    // Loops over the chunks of a batch: each iteration allocates its own
+    // buffers and writes its own samples of the results.
+    SmallVector<scf::ForOp> chunkLoops;
+    func.walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(qmlir::kParallelBatchAttrName))
+        chunkLoops.push_back(loop);
+    });
+    for (scf::ForOp loop : chunkLoops) {
+      loop->removeAttr(qmlir::kParallelBatchAttrName);
+      if (loop.getNumResults() == 0 && loop.getInitArgs().empty())
+        toParallel(rewriter, loop);
+    }
+
     SmallVector<scf::ForOp> marked;
     func.walk([&](scf::ForOp loop) {
       if (loop->hasAttr(qmlir::kParallelLoopAttrName))

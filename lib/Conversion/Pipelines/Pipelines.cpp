@@ -91,7 +91,8 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   // A large batch becomes a loop over chunks whose activations stay in the
   // caches (before anything else: it clones the qnn function).
   if (fast && options.batchChunkBytes > 0)
-    pm.addPass(createCPUBatchChunksPass({options.batchChunkBytes}));
+    pm.addPass(
+        createCPUBatchChunksPass({options.batchChunkBytes, options.threads}));
   // User-defined ops become calls of their plugin implementation first (a
   // module pass: it adds declarations and constants).
   pm.addPass(createQNNCustomToCallPass());
@@ -146,6 +147,7 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addNestedPass<func::FuncOp>(createCPUOpenMPSchedulePass());
     // convert-scf-to-openmp wraps each loop body in memref.alloca_scope,
     // which must stay one block, so the loops inside could not become
     // branches; the canonicalizer inlines the scopes that allocate nothing
@@ -205,7 +207,7 @@ struct QNNToLLVMPipelineOptions
       *this, "parallel-min-work",
       llvm::cl::desc("With threads: loops with a smaller static operation "
                      "count stay sequential"),
-      llvm::cl::init(300000)};
+      llvm::cl::init(100000)};
   Option<int64_t> batchChunkBytes{
       *this, "batch-chunk-bytes",
       llvm::cl::desc("Fast codegen: run a batch whose per-op working set "

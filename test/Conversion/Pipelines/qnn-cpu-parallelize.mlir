@@ -91,3 +91,32 @@ func.func @elementwise(%in: memref<1x3x5x7xf32>, %out: memref<1x3x5x7xf32>) {
   }
   return
 }
+
+// -----
+
+// A loop over the chunks of a batch becomes scf.parallel although its body
+// allocates (each iteration its own buffer); the kernel loop inside stays
+// sequential.
+// CHECK-LABEL: func.func @chunks
+// CHECK: scf.parallel (%[[I:.*]]) = (%c0) to (%c8) step (%c2)
+// CHECK:   memref.alloc
+// CHECK:   scf.for
+// CHECK-NOT: scf.parallel
+// CHECK-NOT: qnn.parallel
+func.func @chunks(%out: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %v = arith.constant dense<1.0> : vector<16xf32>
+  scf.for %i = %c0 to %c8 step %c2 {
+    %tmp = memref.alloc() : memref<2x16xf32>
+    scf.for %t = %c0 to %c2 step %c1 {
+      vector.store %v, %tmp[%t, %c0] : memref<2x16xf32>, vector<16xf32>
+    } {qnn.parallel}
+    %dst = memref.subview %out[%i, 0] [2, 16] [1, 1] : memref<8x16xf32> to memref<2x16xf32, strided<[16, 1], offset: ?>>
+    memref.copy %tmp, %dst : memref<2x16xf32> to memref<2x16xf32, strided<[16, 1], offset: ?>>
+    memref.dealloc %tmp : memref<2x16xf32>
+  } {qnn.parallel_batch}
+  return
+}
