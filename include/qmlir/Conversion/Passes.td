@@ -469,8 +469,8 @@ def CPUVectorizeContractionsPass
 }
 
 def CPULowerVNNIPass : Pass<"qnn-cpu-lower-vnni", "mlir::func::FuncOp"> {
-  let summary = "Turn 4-way u8 x s8 dot products on vectors into AVX-512 "
-                "VNNI vpdpbusd";
+  let summary = "Turn 4-way u8 x s8 (2-way s16 x s16) dot products on "
+                "vectors into AVX-512 VNNI vpdpbusd (vpdpwssd)";
   let description = [{
     Rewrites the plain-vector form of one `vpdpbusd` that
     `qnn-cpu-vectorize-contractions{vnni=true}` emits,
@@ -484,7 +484,10 @@ def CPULowerVNNIPass : Pass<"qnn-cpu-lower-vnni", "mlir::func::FuncOp"> {
     generic form by itself). Runs after bufferization: the intrinsic call
     has unknown memory effects, which the deallocation pipeline refuses.
     Only for CPUs with AVX-512 VNNI; without it the generic form is correct
-    as it is.
+    as it is. Likewise the 2-way form of the channelwise int8 kernels, the
+    reduction of `arith.muli (arith.extsi %a), (arith.extsi %b)` with `%a`,
+    `%b : vector<32xi16>` over the inner dimension of `vector<16x2xi32>`,
+    becomes `llvm.x86.avx512.vpdpwssd.512`.
 
     Before:
 

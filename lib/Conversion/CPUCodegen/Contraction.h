@@ -26,6 +26,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <optional>
+#include <vector>
 
 namespace qmlir::cpu {
 
@@ -166,6 +167,63 @@ mlir::tensor::PadOp fusablePad(mlir::Operation *anchor);
 /// filled with the padding value (PaddedResult.cpp).
 mlir::Value paddedBorders(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::tensor::PadOp pad);
+
+/// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded,
+/// as raw f32 or i8 bytes; `colSums` receives sum_k B[k, n] for integer
+/// kernels (PackRhs.cpp).
+std::vector<char> packRhs(const ContractionSpec &s, int64_t panelWidth,
+                          int64_t step, std::vector<int64_t> &colSums);
+
+/// Packed int8 weights (packRhs) as 32-bit words holding the 16-bit pairs
+/// (b, 0), the B operand of dotPairsStep (PackRhs.cpp).
+std::vector<char> bytesAsPairs(const std::vector<char> &bytes);
+
+/// The constants of a kernel with weights: B packed (as bytesAsPairs for
+/// `pairs`) and, for integer kernels, the compensation -(zp (+ 128 for
+/// `vnni`)) * sum_k B[k, n] added to the initial value, or null
+/// (PackRhs.cpp).
+std::pair<mlir::Value, mlir::Value>
+packedConstants(mlir::OpBuilder &b, mlir::Location loc,
+                const ContractionSpec &s, int64_t panelWidth, int64_t step,
+                bool vnni, bool pairs);
+
+/// acc (+) a (* bv), the combining step of a reduction of `kind` on vectors;
+/// `pairs`: an integer product as dotPairsStep (KernelSteps.cpp).
+mlir::Value combineStep(mlir::OpBuilder &b, mlir::Location loc, Combine kind,
+                        bool isFloat, bool pairs, mlir::Value acc,
+                        mlir::Value a, mlir::Value bv);
+/// acc[i] + sum_t zext(a[4i + t]) * sext(bv[4i + t]), t < 4 (64 bytes each):
+/// what one `vpdpbusd` computes (KernelSteps.cpp).
+mlir::Value dot4Step(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                     mlir::Value bv, mlir::Value acc);
+/// acc + a * b for 32-bit lanes `a` sign-extended from 8 bits and `bv` the
+/// 16-bit pairs (b, 0): the 2-way dot product of 16-bit halves that
+/// `vpdpwssd` computes, a_lo * b + a_hi * 0 (KernelSteps.cpp).
+mlir::Value dotPairsStep(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value a, mlir::Value bv, mlir::Value acc);
+
+/// The body of an epilogue stage applied to the accumulator `acc` (vectors
+/// of `lanes`), with `operands` for its other block arguments and the
+/// broadcasts of the values it uses from above (KernelSteps.cpp).
+mlir::Value applyEpilogueStage(
+    mlir::OpBuilder &b, const EpilogueStage &stage, mlir::Value acc,
+    llvm::ArrayRef<mlir::Value> operands,
+    const llvm::DenseMap<mlir::Value, mlir::Value> &broadcasts, int64_t lanes);
+
+/// The taps of a channelwise kernel's innermost window dimension over a tile
+/// of `rows` outputs at constant distances: output i, tap t reads A at
+/// offset i * rowStride + t * tapStride (relative to the tile). Each distinct
+/// offset is loaded once (`loadA(offset, j)` for vector j of the columns) and
+/// combined into every accumulator (`acc[i * numVectors + j]`) that reads
+/// it, taps in ascending order; `loadB(t, j)` is tap t's B vector or null
+/// (WindowStep.cpp).
+llvm::SmallVector<mlir::Value> emitWindowStep(
+    mlir::ValueRange acc, int64_t rows, int64_t numVectors, int64_t rowStride,
+    int64_t tapStride, int64_t taps,
+    llvm::function_ref<mlir::Value(int64_t, int64_t)> loadA,
+    llvm::function_ref<mlir::Value(int64_t, int64_t)> loadB,
+    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value, mlir::Value)>
+        combine);
 
 /// 64-bit rescales of 32-bit vectors (the int8 epilogues) computed on the
 /// even and odd lanes in place instead of on widened halves

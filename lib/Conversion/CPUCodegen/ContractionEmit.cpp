@@ -43,7 +43,7 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <cstring>
+#include <tuple>
 
 using namespace mlir;
 using namespace qmlir;
@@ -71,14 +71,26 @@ public:
       : b(rewriter), s(s), epi(epi), loc(s.op->getLoc()) {
     // Elements per vector: 32-bit lanes of one register.
     kLanes = options.vectorBits >= 512 ? 16 : 8;
+    // Float products with 8 or 24 columns on 256-bit vectors (tiles for 32
+    // registers): no masked-off half vector; Zen 4 runs two 256-bit FMAs
+    // per cycle, the rate of one 512-bit FMA (Lowering.md §6).
+    int64_t regBits = options.vectorBits;
+    if (regBits >= 512 && s.isFloat && !s.channelwise &&
+        s.numCols() % 16 == 8 && s.numCols() <= 24)
+      kLanes = 8;
     vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
+    // Channelwise int8 products as `vpdpwssd` on 16-bit halves (dot2).
+    dot2 = options.vnni && kLanes == 16 && s.channelwise && s.rhs &&
+           s.combine == Combine::MulAdd && s.extendLhs &&
+           getElementTypeOrSelf(s.lhs.getType()).isInteger(8) &&
+           s.rhs.getElementType().isInteger(8);
     step = vnni ? 4 : 1;
     numRows = s.numRows();
     numCols = s.numCols();
     runLength = s.runLength();
     paddedRun = llvm::alignTo(runLength, step);
     numOuter = s.numOuter();
-    numVectors = std::min<int64_t>(options.vectorBits >= 512 ? 4 : 3,
+    numVectors = std::min<int64_t>(regBits >= 512 ? 4 : 3,
                                    llvm::divideCeil(numCols, kLanes));
     // Every tile of a panel streams the panel's packed B (numOuter x run x
     // NR elements): narrower panels when a full-width one would not stay in
@@ -91,7 +103,7 @@ public:
                kPanelBudgetBytes)
       --numVectors;
     panelWidth = kLanes * numVectors;
-    tileRows = std::min(rowsPerTile(numVectors, options.vectorBits), numRows);
+    tileRows = std::min(rowsPerTile(numVectors, regBits), numRows);
     accType = VectorType::get(
         {kLanes}, getElementTypeOrSelf(s.op->getResult(0).getType()));
     lhsType = VectorType::get({kLanes}, getElementTypeOrSelf(s.lhs.getType()));
@@ -130,7 +142,6 @@ private:
   void prepare();
   Value flat(Value tensor);
   Value broadcast(Value scalar);
-  std::vector<char> packRhs(std::vector<int64_t> &colSums) const;
   Value mask(int64_t lanes, int64_t width);
   /// `in_bounds` of a masked transfer: every lane the mask enables is inside
   /// the tensor (the masked-off ones may not be: a run's last group of 4
@@ -181,17 +192,22 @@ private:
   SmallVector<Value> multiplyStep(ValueRange acc, ArrayRef<Value> rowOffsets,
                                   const PanelValues &pv, Value kA, Value bOff,
                                   int64_t validBytes);
-  Value dot4(Value a, Value bv, Value acc);
-  Value combine(Value acc, Value a, Value bv);
+  Value loadRhs(Value off);
+  Value loadLhsVector(Value at, int64_t lanes);
+  Value combine(Value acc, Value a, Value bv) {
+    return combineStep(b, loc, s.combine, s.isFloat, dot2, acc, a, bv);
+  }
   Value applyStage(const EpilogueStage &stage, Value acc,
-                   ArrayRef<Value> operands);
+                   ArrayRef<Value> operands) {
+    return applyEpilogueStage(b, stage, acc, operands, broadcasts, kLanes);
+  }
 
   RewriterBase &b;
   const ContractionSpec &s;
   const EpilogueSpec *epi;
   Location loc;
 
-  bool vnni;
+  bool vnni, dot2;
   int64_t kLanes;
   int64_t step, numRows, numCols, runLength, paddedRun, numOuter;
   int64_t numVectors, panelWidth, tileRows;
@@ -199,6 +215,8 @@ private:
   VectorType accType, lhsType;
 
   Value lhsFlat, packed, compensation;
+  /// Whether the tile being emitted has consecutive rows (segmentRows).
+  bool tileConsecutive = false;
   /// The loop dimension of each dimension the kernel writes (-1: unit).
   SmallVector<int64_t> resultDims;
   /// 1-D views of tensors, broadcasts of scalars (and of rank-0 tensors'
@@ -248,84 +266,10 @@ Value KernelEmitter::mask(int64_t lanes, int64_t width) {
                                         b.getDenseI64ArrayAttr({lanes}));
 }
 
-/// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded;
-/// `colSums` receives sum_k B[k, n] for integer kernels.
-std::vector<char> KernelEmitter::packRhs(std::vector<int64_t> &colSums) const {
-  int64_t numPanels = llvm::divideCeil(numCols, panelWidth);
-  int64_t elemBytes = s.isFloat ? 4 : 1;
-  std::vector<char> out(
-      numPanels * numOuter * paddedRun * panelWidth * elemBytes, 0);
-  colSums.assign(numPanels * panelWidth, 0);
-  SmallVector<float> fvals;
-  SmallVector<int8_t> ivals;
-  if (s.isFloat)
-    for (const APFloat &v : s.rhs.getValues<APFloat>())
-      fvals.push_back(v.convertToFloat());
-  else
-    for (const APInt &v : s.rhs.getValues<APInt>())
-      ivals.push_back(static_cast<int8_t>(v.getSExtValue()));
-
-  // Offsets of B along the outer and run dimensions, in packing order.
-  auto offsets = [&](ArrayRef<unsigned> dims) {
-    SmallVector<int64_t> offs = {0};
-    for (unsigned d : dims) {
-      SmallVector<int64_t> next;
-      for (int64_t o : offs)
-        for (int64_t i = 0; i < s.extents[d]; ++i)
-          next.push_back(o + i * s.rhsCoef[d]);
-      offs = std::move(next);
-    }
-    return offs;
-  };
-  SmallVector<int64_t> outerOffs = offsets(s.outerDims);
-  SmallVector<int64_t> runOffs = offsets(s.runDims);
-  int64_t colCoef = s.rhsCoef[s.colDim];
-  for (int64_t o = 0; o < numOuter; ++o)
-    for (int64_t l = 0; l < runLength; ++l)
-      for (int64_t n = 0; n < numCols; ++n) {
-        int64_t src = s.rhsConstant + outerOffs[o] + runOffs[l] + colCoef * n;
-        int64_t p = n / panelWidth, c = n % panelWidth;
-        int64_t dst =
-            (((p * numOuter + o) * (paddedRun / step) + l / step) * panelWidth +
-             c) *
-                step +
-            l % step;
-        if (s.isFloat) {
-          std::memcpy(&out[dst * 4], &fvals[src], 4);
-        } else {
-          out[dst] = ivals[src];
-          colSums[n] += ivals[src];
-        }
-      }
-  return out;
-}
-
 void KernelEmitter::prepare() {
-  std::vector<int64_t> colSums;
-  if (s.rhs) {
-    std::vector<char> data = packRhs(colSums);
-    int64_t size = static_cast<int64_t>(data.size()) / (s.isFloat ? 4 : 1);
-    auto packedType = RankedTensorType::get(
-        {size}, s.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type()));
-    packed = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::getFromRawBuffer(packedType, ArrayRef<char>(data)));
-  }
-
-  // sum_k (A - zp) * B = sum_k (A + 128) * B - (128 + zp) * sum_k B: the
-  // VNNI kernel multiplies A + 128 (unsigned), so the second term goes into
-  // the initial value. Modulo 2^32 like the reference's i32 arithmetic.
-  int64_t shift = (vnni ? 128 : 0) + s.lhsZeroPoint;
-  if (s.rhs && !s.isFloat && shift != 0) {
-    SmallVector<int32_t> comp;
-    for (int64_t sum : colSums)
-      comp.push_back(static_cast<int32_t>(static_cast<uint32_t>(-shift) *
-                                          static_cast<uint32_t>(sum)));
-    auto compType = RankedTensorType::get({static_cast<int64_t>(comp.size())},
-                                          b.getI32Type());
-    compensation = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(compType, ArrayRef<int32_t>(comp)));
-  }
+  if (s.rhs)
+    std::tie(packed, compensation) =
+        packedConstants(b, loc, s, panelWidth, step, vnni, dot2);
 
   lhsFlat = flat(s.lhs);
   auto prepareSource = [&](const ElementSource &src) {
@@ -648,6 +592,7 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
   lhsSrc.constant = s.lhsConstant;
   for (int64_t i = 0; i < rows; ++i)
     lhsOffsets.push_back(tileRowPart(lhsSrc, rowIdx, consecutive, i));
+  tileConsecutive = consecutive;
 
   SmallVector<Value> acc;
   for (int64_t i = 0; i < rows; ++i) {
@@ -785,6 +730,24 @@ SmallVector<Value> KernelEmitter::emitOuterLoops(ValueRange acc,
   if (depth == s.outerDims.size())
     return emitRun(acc, rowOffsets, pv, kA, kB);
   unsigned d = s.outerDims[depth];
+  // The innermost window dimension of a channelwise kernel over consecutive
+  // outputs: its taps unrolled, each input vector loaded once.
+  if (s.channelwise && tileConsecutive && runLength == 1 &&
+      depth + 1 == s.outerDims.size() && s.extents[d] <= 8 &&
+      s.lhsCoef[d] > 0 && s.lhsCoef[s.rowDims.back()] > 0) {
+    Value base = add(rowOffsets[0], kA);
+    auto loadA = [&](int64_t offset, int64_t j) {
+      return loadLhsVector(add(base, add(pv.colBase, offset + kLanes * j)),
+                           lanesOf(pv.validCols, j));
+    };
+    auto loadB = [&](int64_t t, int64_t j) {
+      return packed ? loadRhs(add(kB, t * panelWidth + kLanes * j)) : Value();
+    };
+    return emitWindowStep(
+        acc, static_cast<int64_t>(rowOffsets.size()), pv.numVectors,
+        s.lhsCoef[s.rowDims.back()], s.lhsCoef[d], s.extents[d], loadA, loadB,
+        [&](Value c, Value a, Value bv) { return combine(c, a, bv); });
+  }
   int64_t inner = 1;
   for (unsigned e : llvm::drop_begin(s.outerDims, depth + 1))
     inner *= s.extents[e];
@@ -822,22 +785,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
   int64_t nv = pv.numVectors;
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   SmallVector<Value> bVecs;
-  for (int64_t j = 0; packed && j < nv; ++j) {
-    Value off = add(bOff, kLanes * step * j);
-    if (s.isFloat) {
-      bVecs.push_back(vector::TransferReadOp::create(
-          b, loc, accType, packed, ValueRange{off},
-          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
-          ArrayRef<bool>{true}));
-      continue;
-    }
-    auto type = VectorType::get({kLanes * step}, i8);
-    Value v = vector::TransferReadOp::create(
-        b, loc, type, packed, ValueRange{off},
-        arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)),
-        ArrayRef<bool>{true});
-    bVecs.push_back(vnni ? v : arith::ExtSIOp::create(b, loc, accType, v));
-  }
+  for (int64_t j = 0; packed && j < nv; ++j)
+    bVecs.push_back(loadRhs(add(bOff, kLanes * step * j)));
 
   SmallVector<Value> result(acc.begin(), acc.end());
   for (auto [i, rowOff] : llvm::enumerate(rowOffsets)) {
@@ -845,21 +794,8 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     if (s.channelwise) {
       // One vector of A per vector of columns.
       for (int64_t j = 0; j < nv; ++j) {
-        int64_t lanes = lanesOf(pv.validCols, j);
-        Value at = add(off, add(pv.colBase, kLanes * j));
-        Value zero = arith::ConstantOp::create(
-            b, loc, b.getZeroAttr(lhsType.getElementType()));
-        Value a =
-            lanes == kLanes
-                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
-                                                 ValueRange{at}, zero,
-                                                 ArrayRef<bool>{true})
-                : vector::TransferReadOp::create(
-                      b, loc, lhsType, lhsFlat, ValueRange{at},
-                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
-                      zero, mask(lanes, kLanes), maskedInBounds());
-        if (s.extendLhs)
-          a = arith::ExtSIOp::create(b, loc, accType, a);
+        Value a = loadLhsVector(add(off, add(pv.colBase, kLanes * j)),
+                                lanesOf(pv.validCols, j));
         Value &c = result[i * nv + j];
         c = combine(c, a, packed ? bVecs[j] : Value());
       }
@@ -902,68 +838,47 @@ SmallVector<Value> KernelEmitter::multiplyStep(ValueRange acc,
     }
     for (int64_t j = 0; j < nv; ++j) {
       Value &c = result[i * nv + j];
-      c = vnni ? dot4(a, bVecs[j], c) : combine(c, a, bVecs[j]);
+      c = vnni ? dot4Step(b, loc, a, bVecs[j], c) : combine(c, a, bVecs[j]);
     }
   }
   return result;
 }
 
-/// acc (+) a (* bv): the reduction's combining step on vectors.
-Value KernelEmitter::combine(Value acc, Value a, Value bv) {
-  switch (s.combine) {
-  case Combine::MulAdd:
-    if (s.isFloat)
-      return vector::FMAOp::create(b, loc, a, bv, acc);
-    return arith::AddIOp::create(b, loc, acc,
-                                 arith::MulIOp::create(b, loc, a, bv));
-  case Combine::Add:
-    if (s.isFloat)
-      return arith::AddFOp::create(b, loc, acc, a);
-    return arith::AddIOp::create(b, loc, acc, a);
-  case Combine::Max:
-    if (s.isFloat)
-      return arith::MaximumFOp::create(b, loc, acc, a);
-    return arith::MaxSIOp::create(b, loc, acc, a);
-  case Combine::Min:
-    if (s.isFloat)
-      return arith::MinimumFOp::create(b, loc, acc, a);
-    return arith::MinSIOp::create(b, loc, acc, a);
-  }
-  llvm_unreachable("unknown combine");
+/// One vector (`step` groups of lanes) of packed B at `off`, extended to
+/// the accumulator type unless VNNI multiplies bytes.
+Value KernelEmitter::loadRhs(Value off) {
+  if (s.isFloat)
+    return vector::TransferReadOp::create(
+        b, loc, accType, packed, ValueRange{off},
+        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)),
+        ArrayRef<bool>{true});
+  if (dot2)
+    return vector::TransferReadOp::create(
+        b, loc, accType, packed, ValueRange{off},
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
+        ArrayRef<bool>{true});
+  auto type = VectorType::get({kLanes * step}, b.getI8Type());
+  Value v = vector::TransferReadOp::create(
+      b, loc, type, packed, ValueRange{off},
+      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)),
+      ArrayRef<bool>{true});
+  return vnni ? v : arith::ExtSIOp::create(b, loc, accType, v);
 }
 
-/// acc[i] + sum_t zext(a[4i + t]) * sext(b[4i + t]), t < 4: what one
-/// `vpdpbusd` computes, as plain vector ops (the intrinsic has unknown
-/// memory effects, which bufferization refuses; qnn-cpu-lower-vnni makes it
-/// the intrinsic after bufferization).
-Value KernelEmitter::dot4(Value a, Value bv, Value acc) {
-  auto wide = VectorType::get({4 * kLanes}, b.getI32Type());
-  Value prod =
-      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, a),
-                            arith::ExtSIOp::create(b, loc, wide, bv));
-  Value groups = vector::ShapeCastOp::create(
-      b, loc, VectorType::get({kLanes, 4}, b.getI32Type()), prod);
-  return vector::MultiDimReductionOp::create(b, loc, groups, acc,
-                                             ArrayRef<bool>{false, true},
-                                             vector::CombiningKind::ADD);
-}
-
-Value KernelEmitter::applyStage(const EpilogueStage &stage, Value acc,
-                                ArrayRef<Value> operands) {
-  Block *body = &stage.op->getRegion(0).front();
-  IRMapping map;
-  // Values from above (constants of the rescale, ...): their broadcasts.
-  for (auto &[v, bc] : broadcasts)
-    map.map(v, bc);
-  map.map(body->getArgument(stage.accArg), acc);
-  for (auto [k, entry] : llvm::enumerate(stage.operands))
-    map.map(body->getArgument(entry.first), operands[k]);
-  for (Operation &op : body->without_terminator()) {
-    Operation *copy = b.clone(op, map);
-    for (Value r : copy->getResults())
-      r.setType(VectorType::get({kLanes}, r.getType()));
-  }
-  return map.lookup(body->getTerminator()->getOperand(0));
+/// A vector of A at `at` (channelwise kind), `lanes` of them valid,
+/// extended to the accumulator type if needed.
+Value KernelEmitter::loadLhsVector(Value at, int64_t lanes) {
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(lhsType.getElementType()));
+  Value a = lanes == kLanes
+                ? vector::TransferReadOp::create(b, loc, lhsType, lhsFlat,
+                                                 ValueRange{at}, zero,
+                                                 ArrayRef<bool>{true})
+                : vector::TransferReadOp::create(
+                      b, loc, lhsType, lhsFlat, ValueRange{at},
+                      AffineMap::getMinorIdentityMap(1, 1, b.getContext()),
+                      zero, mask(lanes, kLanes), maskedInBounds());
+  return s.extendLhs ? arith::ExtSIOp::create(b, loc, accType, a) : a;
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 //===- LowerVNNI.cpp - qnn-cpu-lower-vnni ---------------------------------===//
 //
-// The one target-specific pattern of the CPU kernels: a 4-way u8 x s8 dot
-// product accumulated into 16 i32 lanes becomes `vpdpbusd`. Neither LLVM
+// The target-specific patterns of the CPU kernels: a 4-way u8 x s8 dot
+// product accumulated into 16 i32 lanes becomes `vpdpbusd`, a 2-way s16 x
+// s16 one (the channelwise int8 kernels) `vpdpwssd`. Neither LLVM
 // (which turns the generic form into vpmaddwd/vpdpwssd sequences) nor the
 // x86vector dialect (whose int8 dot is AVX-VNNI-INT8's signed vpdpbssd, on
 // at most 256 bits) produces it.
@@ -67,10 +68,47 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
+/// True for a vector<32xi16> value.
+bool isWords32(Value v) {
+  auto t = dyn_cast<VectorType>(v.getType());
+  return t && t.getRank() == 1 && t.getDimSize(0) == 32 &&
+         t.getElementType().isInteger(16) && !t.isScalable();
+}
+
+/// The channelwise int8 kernels' 2-way dot product of 16-bit halves,
+/// sext(a) * sext(b) reduced in pairs into 16 i32 lanes: `vpdpwssd`.
+struct Dot2ToVPDPWSSD : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType src = op.getSourceVectorType();
+    if (op.getKind() != vector::CombiningKind::ADD ||
+        src.getShape() != ArrayRef<int64_t>{16, 2} ||
+        !src.getElementType().isInteger(32) || src.isScalable() ||
+        op.getReductionDims() != ArrayRef<int64_t>{1})
+      return rewriter.notifyMatchFailure(op, "not a 16x2 i32 add reduction");
+    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                    : arith::MulIOp();
+    if (!mul)
+      return rewriter.notifyMatchFailure(op, "not a reduced product");
+    auto a = mul.getLhs().getDefiningOp<arith::ExtSIOp>();
+    auto b = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+    if (!a || !b || !isWords32(a.getIn()) || !isWords32(b.getIn()))
+      return rewriter.notifyMatchFailure(op, "not sext(s16) * sext(s16)");
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, op.getDestType(),
+        rewriter.getStringAttr("llvm.x86.avx512.vpdpwssd.512"),
+        ValueRange{op.getAcc(), a.getIn(), b.getIn()});
+    return success();
+  }
+};
+
 struct CPULowerVNNIPass : qmlir::impl::CPULowerVNNIPassBase<CPULowerVNNIPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<Dot4ToVPDPBUSD>(&getContext());
+    patterns.add<Dot4ToVPDPBUSD, Dot2ToVPDPWSSD>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

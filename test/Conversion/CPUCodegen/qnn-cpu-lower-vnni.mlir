@@ -35,3 +35,35 @@ func.func @not_dot4(%a: vector<64xi8>, %b: vector<64xi8>, %acc: vector<16xi32>, 
   %s = vector.multi_reduction <add>, %h, %acc8 [1] : vector<8x8xi32> to vector<8xi32>
   return %r, %s : vector<16xi32>, vector<8xi32>
 }
+
+// The 2-way s16 x s16 dot product of the channelwise int8 kernels (32
+// halves into 16 lanes) is one vpdpwssd.
+// CHECK-LABEL: func.func @dot2
+// CHECK-SAME: (%[[A:.*]]: vector<32xi16>, %[[B:.*]]: vector<32xi16>, %[[ACC:.*]]: vector<16xi32>)
+// CHECK: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"(%[[ACC]], %[[A]], %[[B]]) : (vector<16xi32>, vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// CHECK: return %[[R]]
+func.func @dot2(%a: vector<32xi16>, %b: vector<32xi16>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %ea = arith.extsi %a : vector<32xi16> to vector<32xi32>
+  %eb = arith.extsi %b : vector<32xi16> to vector<32xi32>
+  %p = arith.muli %ea, %eb : vector<32xi32>
+  %g = vector.shape_cast %p : vector<32xi32> to vector<16x2xi32>
+  %r = vector.multi_reduction <add>, %g, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  return %r : vector<16xi32>
+}
+
+// Not vpdpwssd: an unsigned operand, and pairs of bytes.
+// CHECK-LABEL: func.func @not_dot2
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK-COUNT-2: vector.multi_reduction
+func.func @not_dot2(%a: vector<32xi16>, %b: vector<32xi16>, %c: vector<32xi8>, %acc: vector<16xi32>) -> (vector<16xi32>, vector<16xi32>) {
+  %ua = arith.extui %a : vector<32xi16> to vector<32xi32>
+  %eb = arith.extsi %b : vector<32xi16> to vector<32xi32>
+  %p = arith.muli %ua, %eb : vector<32xi32>
+  %g = vector.shape_cast %p : vector<32xi32> to vector<16x2xi32>
+  %r = vector.multi_reduction <add>, %g, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  %ec = arith.extsi %c : vector<32xi8> to vector<32xi32>
+  %q = arith.muli %ec, %ec : vector<32xi32>
+  %h = vector.shape_cast %q : vector<32xi32> to vector<16x2xi32>
+  %s = vector.multi_reduction <add>, %h, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  return %r, %s : vector<16xi32>, vector<16xi32>
+}
