@@ -21,6 +21,10 @@ inline constexpr llvm::StringLiteral kParallelLoopAttrName = "qnn.parallel";
 /// (qnn-cpu-batch-chunks), for qnn-cpu-parallelize.
 inline constexpr llvm::StringLiteral kParallelBatchAttrName =
     "qnn.parallel_batch";
+/// Marks a parallel kernel loop (also marked kParallelLoopAttrName) whose
+/// iterations should be split into one contiguous range per thread.
+inline constexpr llvm::StringLiteral kParallelContiguousAttrName =
+    "qnn.parallel_contiguous";
 
 #define GEN_PASS_DECL
 #include "qmlir/Conversion/Passes.h.inc"

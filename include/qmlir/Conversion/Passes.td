@@ -238,6 +238,12 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
       its own samples in buffers it allocates itself) become `scf.parallel`
       when they carry no value, and everything inside them runs
       sequentially;
+    - a kernel loop also marked `qnn.parallel_contiguous` becomes, with a
+      team of `threads` > 1, an `scf.parallel` over the threads, each running
+      one contiguous range of the iterations as an `scf.for` (its items are
+      ordered row block by row block: each thread then computes whole rows
+      of the output, which the next layer's thread reads from its own
+      caches);
     - the row-tile loops of the CPU kernels (`scf.for` marked `qnn.parallel`
       by `qnn-cpu-vectorize-contractions`; each iteration writes its own rows
       of the output) become `scf.parallel`, unless bufferization left an
@@ -296,6 +302,10 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"100000",
            "Loops with a smaller static operation count stay sequential">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Team size of the compiled code (0: unknown); with a team, loops "
+           "marked qnn.parallel_contiguous get one contiguous range of "
+           "iterations per thread">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect",
@@ -308,7 +318,9 @@ def CPUOpenMPSchedulePass
     : Pass<"qnn-cpu-omp-schedule", "mlir::func::FuncOp"> {
   let summary = "Hand out the iterations of OpenMP loops round-robin";
   let description = [{
-    Runs after `convert-scf-to-openmp`, which leaves the schedule of each
+    Used when the team size is not known at compile time (with a known team,
+    `qnn-cpu-parallelize` makes each thread's share explicit). Runs after
+    `convert-scf-to-openmp`, which leaves the schedule of each
     `omp.wsloop` to the runtime's default: `static`, one contiguous range of
     iterations per thread. A CPU kernel's parallel loop runs over its work
     items panel by panel (qnn-cpu-vectorize-contractions), and the last
@@ -457,6 +469,11 @@ def CPUVectorizeContractionsPass
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
            "Vector register width: 512 (AVX-512: 16 lanes, 32 registers) or "
            "256 (AVX2: 8 lanes, 16 registers)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads of the compiled code (1: sequential, 0: unknown); with a "
+           "team of more than one, kernels whose packed weights are small "
+           "order their work items row block by row block and mark the loop "
+           "qnn.parallel_contiguous">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

@@ -134,6 +134,9 @@ struct KernelOptions {
   /// Vector register width: 512 (16 lanes of 32 bits, 32 registers) or 256
   /// (8 lanes, 16 registers); decides lanes and tile sizes.
   unsigned vectorBits = 512;
+  /// Threads of the compiled code (1: sequential, 0: unknown); decides the
+  /// order of a kernel's work items.
+  int64_t threads = 1;
 };
 
 /// Replaces the contraction (and the epilogue's generic, if any) with the

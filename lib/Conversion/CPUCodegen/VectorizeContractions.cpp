@@ -61,6 +61,7 @@ struct CPUVectorizeContractionsPass
     cpu::KernelOptions options;
     options.vnni = vnni;
     options.vectorBits = vectorBits;
+    options.threads = threads;
     if (vectorBits != 256 && vectorBits != 512) {
       getOperation().emitError("qnn-cpu-vectorize-contractions: vector-bits "
                                "must be 256 or 512, got ")

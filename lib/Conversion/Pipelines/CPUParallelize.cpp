@@ -46,6 +46,44 @@ bool canRunInParallel(scf::ForOp loop) {
   return !result.wasInterrupted();
 }
 
+/// Replaces `loop` (no results, from 0 step 1 to the constant `trips`) by
+/// an scf.parallel over `threads` slices, each running the original loop on
+/// its share of the iterations: one contiguous range (`contiguous`) or
+/// every `threads`-th iteration from its own index (round-robin).
+scf::ParallelOp toSlices(RewriterBase &rewriter, scf::ForOp loop,
+                         int64_t threads, int64_t trips, bool contiguous) {
+  Location loc = loop.getLoc();
+  int64_t slices = std::min(threads, trips);
+  rewriter.setInsertionPoint(loop);
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  auto parallel = scf::ParallelOp::create(
+      rewriter, loc, ValueRange{c(0)}, ValueRange{c(slices)},
+      ValueRange{c(1)});
+  rewriter.setInsertionPointToStart(parallel.getBody());
+  Value t = parallel.getInductionVars()[0];
+  // [t * trips / slices, (t + 1) * trips / slices): sizes differ by one at
+  // most.
+  auto bound = [&](Value i) {
+    return arith::DivUIOp::create(
+        rewriter, loc, arith::MulIOp::create(rewriter, loc, i, c(trips)),
+        c(slices));
+  };
+  // The new bounds first: they must dominate the loop moved in after them.
+  Value lb = contiguous ? bound(t) : t;
+  Value ub = contiguous ? bound(arith::AddIOp::create(rewriter, loc, t, c(1)))
+                        : loop.getUpperBound();
+  Value step = contiguous ? loop.getStep() : c(slices);
+  rewriter.moveOpBefore(loop, parallel.getBody()->getTerminator());
+  rewriter.modifyOpInPlace(loop, [&] {
+    loop.getLowerBoundMutable().assign(lb);
+    loop.getUpperBoundMutable().assign(ub);
+    loop.getStepMutable().assign(step);
+  });
+  return parallel;
+}
+
 /// Replaces `loop` (no results) by a one-dimensional scf.parallel with the
 /// same bounds and body.
 void toParallel(RewriterBase &rewriter, scf::ForOp loop) {
@@ -188,6 +226,9 @@ struct CPUParallelizePass
         toParallel(rewriter, loop);
     }
 
+    // Parallel loops over thread slices: decided here, their bounds are not
+    // constant (the work estimate below would not see what they run).
+    llvm::SmallPtrSet<Operation *, 8> sliced;
     SmallVector<scf::ForOp> marked;
     func.walk([&](scf::ForOp loop) {
       if (loop->hasAttr(qmlir::kParallelLoopAttrName))
@@ -195,7 +236,19 @@ struct CPUParallelizePass
     });
     for (scf::ForOp loop : marked) {
       loop->removeAttr(qmlir::kParallelLoopAttrName);
-      if (canRunInParallel(loop) && estimateWork(*loop) >= minWork)
+      bool contiguous = loop->hasAttr(qmlir::kParallelContiguousAttrName);
+      loop->removeAttr(qmlir::kParallelContiguousAttrName);
+      if (!canRunInParallel(loop) || estimateWork(*loop) < minWork)
+        continue;
+      auto lb = getConstantIntValue(loop.getLowerBound());
+      auto st = getConstantIntValue(loop.getStep());
+      auto ub = getConstantIntValue(loop.getUpperBound());
+      // With a known team, each thread's share is explicit: contiguous rows
+      // for kernels that asked for them, round-robin items otherwise (a
+      // layer's narrow last panel then falls to both threads).
+      if (threads > 1 && lb == 0 && st == 1 && ub && *ub > 1)
+        sliced.insert(toSlices(rewriter, loop, threads, *ub, contiguous));
+      else
         toParallel(rewriter, loop);
     }
 
@@ -235,6 +288,8 @@ struct CPUParallelizePass
         outer.push_back(loop);
     });
     for (scf::ParallelOp loop : outer) {
+      if (sliced.contains(loop))
+        continue;
       // Too little work to pay for waking the other threads: sequential.
       LogicalResult done =
           estimateWork(*loop) < minWork

@@ -119,6 +119,7 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
     CPUVectorizeContractionsPassOptions vectorize;
     vectorize.vnni = options.vnni;
     vectorize.vectorBits = options.vectorBits;
+    vectorize.threads = options.threads;
     kernels.addPass(createCPUVectorizeContractionsPass(vectorize));
     kernels.addPass(createCanonicalizerPass());
     kernels.addPass(createCSEPass());
@@ -140,14 +141,18 @@ void qmlir::buildQNNToLLVMPipeline(OpPassManager &pm,
   bool parallel = options.threads != 1;
   if (parallel)
     pm.addNestedPass<func::FuncOp>(
-        createCPUParallelizePass({options.parallelMinWork}));
+        createCPUParallelizePass({options.parallelMinWork, options.threads}));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   if (parallel) {
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
-    pm.addNestedPass<func::FuncOp>(createCPUOpenMPSchedulePass());
+    // A team unknown at compile time: the kernels' items round-robin (with
+    // a known team, qnn-cpu-parallelize made each thread's share explicit
+    // and every other loop keeps OpenMP's contiguous ranges).
+    if (options.threads == 0)
+      pm.addNestedPass<func::FuncOp>(createCPUOpenMPSchedulePass());
     // convert-scf-to-openmp wraps each loop body in memref.alloca_scope,
     // which must stay one block, so the loops inside could not become
     // branches; the canonicalizer inlines the scopes that allocate nothing

@@ -1,5 +1,6 @@
 // RUN: qopt %s --split-input-file --qnn-cpu-vectorize-contractions --canonicalize --cse | FileCheck %s
 // RUN: qopt %s --split-input-file --qnn-cpu-vectorize-contractions=vnni=true --canonicalize --cse | FileCheck %s --check-prefix=VNNI
+// RUN: qopt %s --split-input-file --qnn-cpu-vectorize-contractions=threads=2 --canonicalize --cse | FileCheck %s --check-prefix=TEAM
 
 // A float matrix product, 5 rows (one tile) by 20 columns (one panel of two
 // vectors, the second masked to 4 lanes), K = 8; the fill becomes the
@@ -300,6 +301,14 @@ func.func @slice_of_padded_result(%x: tensor<1x4x5x16xf32>) -> (tensor<1x4x5x16x
 // CHECK: } else {
 // CHECK: vector.constant_mask [4] : vector<16xi1>
 // CHECK: } {qnn.parallel}
+// With a team of threads and small weights the items go row block by row
+// block (block = item / 2 panels, panel = item % 2), for contiguous shares.
+// TEAM-LABEL: func.func @work_items
+// TEAM: scf.for %[[W:.*]] = %{{.*}} to %c6 step %c1 iter_args
+// TEAM: %[[R:.*]] = arith.divui %[[W]], %c2 : index
+// TEAM: %[[P:.*]] = arith.remui %[[W]], %c2 : index
+// TEAM: arith.cmpi ult, %[[P]], %c1 : index
+// TEAM: } {qnn.parallel, qnn.parallel_contiguous}
 func.func @work_items(%x: tensor<1x3x7x8xf32>) -> tensor<1x3x7x100xf32> {
   %w = arith.constant dense<0.5> : tensor<100x1x1x8xf32>
   %zero = arith.constant 0.0 : f32
