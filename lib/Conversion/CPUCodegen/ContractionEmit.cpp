@@ -638,10 +638,11 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
     return indices;
   };
 
-  // A panel of exactly half a vector of columns (8 output channels with
-  // 16 lanes): two rows share one vector for the epilogue (the rescale
-  // arithmetic runs once per pair instead of on half-empty vectors), then
-  // each half is stored to its row without a mask.
+  // A panel of exactly half a vector of columns (a last panel of 8
+  // columns with 16 lanes, 4 with 8): two rows share one vector for the
+  // epilogue (the rescale arithmetic runs once per pair instead of on
+  // half-empty vectors), then each half is stored to its row without a
+  // mask.
   int64_t half = kLanes / 2;
   int64_t first = 0;
   if (nv == 1 && pv.validCols == half && rows >= 2) {
