@@ -414,7 +414,8 @@ def CPUVectorizeContractionsPass
       the reference loops (init first, then the window positions and
       channels in order).
     - i8 x i8 -> i32 (including the `_q` forms with an input zero point and a
-      zero weight zero point): with `vnni=true` (matrix kind, 512-bit), the
+      zero weight zero point): with `vnni=true` (matrix kind; 256-bit
+      vectors for 8 or 24 columns, AVX512-VL), the
       4-way u8 x s8 dot product of `vpdpbusd` on groups of 4 channels (as
       plain vector ops that `qnn-cpu-lower-vnni` turns into the intrinsic
       after bufferization), the weights packed as [k/4][n][4]; the signed
@@ -497,8 +498,10 @@ def CPULowerVNNIPass : Pass<"qnn-cpu-lower-vnni", "mlir::func::FuncOp"> {
     written as `vector.multi_reduction <add>` over the inner dimension of
     `vector.shape_cast (arith.muli (arith.extui %a), (arith.extsi %b))` to
     `vector<16x4xi32>` with `%a`, `%b : vector<64xi8>`, into a call of
-    `llvm.x86.avx512.vpdpbusd.512` (LLVM does not form `vpdpbusd` from the
-    generic form by itself). Runs after bufferization: the intrinsic call
+    `llvm.x86.avx512.vpdpbusd.512` (`vector<8x4xi32>` of `vector<32xi8>`,
+    the kernels with 8 or 24 columns: `llvm.x86.avx512.vpdpbusd.256`, which
+    needs AVX512-VL) (LLVM does not form `vpdpbusd` from the generic form
+    by itself). Runs after bufferization: the intrinsic call
     has unknown memory effects, which the deallocation pipeline refuses.
     Only for CPUs with AVX-512 VNNI; without it the generic form is correct
     as it is. Likewise the 2-way form of the channelwise int8 kernels, the

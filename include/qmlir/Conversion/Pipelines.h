@@ -57,7 +57,8 @@ struct QNNToLLVMOptions {
 llvm::Expected<llvm::StringMap<bool>>
 resolveCPUFeatures(llvm::StringRef overrides);
 
-/// Whether `features` allow the VNNI kernels (AVX-512F and AVX-512 VNNI).
+/// Whether `features` allow the VNNI kernels (AVX-512F, AVX-512 VNNI and
+/// AVX-512 VL).
 bool hasVNNI(const llvm::StringMap<bool> &features);
 
 /// The kernel options for a CPU with `features`: VNNI (hasVNNI) and the

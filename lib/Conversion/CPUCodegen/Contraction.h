@@ -128,8 +128,8 @@ mlir::FailureOr<ContractionSpec> matchContraction(mlir::linalg::LinalgOp op);
 std::optional<EpilogueSpec> matchEpilogue(const ContractionSpec &spec);
 
 struct KernelOptions {
-  /// Use AVX-512 VNNI `vpdpbusd` for integer contractions (512-bit vectors
-  /// only).
+  /// Use AVX-512 VNNI `vpdpbusd` for integer matrix contractions (on zmm
+  /// registers, or on ymm ones with AVX512-VL for 8 lanes).
   bool vnni = false;
   /// Vector register width: 512 (16 lanes of 32 bits, 32 registers) or 256
   /// (8 lanes, 16 registers); decides lanes and tile sizes.

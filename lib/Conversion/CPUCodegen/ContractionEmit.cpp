@@ -76,14 +76,15 @@ public:
     // Elements per vector: 32-bit lanes of one register.
     threads = options.threads;
     kLanes = options.vectorBits >= 512 ? 16 : 8;
-    // Float products with 8 or 24 columns on 256-bit vectors (tiles for 32
-    // registers): no masked-off half vector; Zen 4 runs two 256-bit FMAs
-    // per cycle, the rate of one 512-bit FMA (Lowering.md §6).
+    // Matrix products (float and int8) with 8 or 24 columns on 256-bit
+    // vectors (tiles for 32 registers): no masked-off half vector; Zen 4
+    // runs two 256-bit FMAs (or vpdpbusd ymm, AVX512-VL) per cycle, the
+    // rate of one 512-bit one (Lowering.md §6).
     int64_t regBits = options.vectorBits;
-    if (regBits >= 512 && s.isFloat && !s.channelwise &&
-        s.numCols() % 16 == 8 && s.numCols() <= 24)
+    if (regBits >= 512 && !s.channelwise && s.numCols() % 16 == 8 &&
+        s.numCols() <= 24)
       kLanes = 8;
-    vnni = options.vnni && kLanes == 16 && !s.isFloat && !s.channelwise;
+    vnni = options.vnni && !s.isFloat && !s.channelwise;
     // Channelwise int8 products as `vpdpwssd` on 16-bit halves (dot2).
     dot2 = options.vnni && kLanes == 16 && s.channelwise && s.rhs &&
            s.combine == Combine::MulAdd && s.extendLhs &&
@@ -663,10 +664,11 @@ Value KernelEmitter::emitTile(ArrayRef<RowIndices> rowIdx, bool consecutive,
     return indices;
   };
 
-  // A panel of exactly half a vector of columns (8 output channels with
-  // 16 lanes): two rows share one vector for the epilogue (the rescale
-  // arithmetic runs once per pair instead of on half-empty vectors), then
-  // each half is stored to its row without a mask.
+  // A panel of exactly half a vector of columns (a last panel of 8
+  // columns with 16 lanes, 4 with 8): two rows share one vector for the
+  // epilogue (the rescale arithmetic runs once per pair instead of on
+  // half-empty vectors), then each half is stored to its row without a
+  // mask.
   int64_t half = kLanes / 2;
   int64_t first = 0;
   if (nv == 1 && pv.validCols == half && rows >= 2) {

@@ -1,7 +1,8 @@
 //===- LowerVNNI.cpp - qnn-cpu-lower-vnni ---------------------------------===//
 //
 // The target-specific patterns of the CPU kernels: a 4-way u8 x s8 dot
-// product accumulated into 16 i32 lanes becomes `vpdpbusd`, a 2-way s16 x
+// product accumulated into 16 (or 8: AVX512-VL) i32 lanes becomes
+// `vpdpbusd` on zmm (ymm) registers, a 2-way s16 x
 // s16 one (the channelwise int8 kernels) `vpdpwssd`. Neither LLVM
 // (which turns the generic form into vpmaddwd/vpdpwssd sequences) nor the
 // x86vector dialect (whose int8 dot is AVX-VNNI-INT8's signed vpdpbssd, on
@@ -25,10 +26,10 @@ using namespace mlir;
 
 namespace {
 
-/// True for a vector<64xi8> value.
-bool isBytes64(Value v) {
+/// True for a vector<`n`xi8> value.
+bool isBytes(Value v, int64_t n) {
   auto t = dyn_cast<VectorType>(v.getType());
-  return t && t.getRank() == 1 && t.getDimSize(0) == 64 &&
+  return t && t.getRank() == 1 && t.getDimSize(0) == n &&
          t.getElementType().isInteger(8) && !t.isScalable();
 }
 
@@ -38,11 +39,13 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
                                 PatternRewriter &rewriter) const override {
     VectorType src = op.getSourceVectorType();
-    if (op.getKind() != vector::CombiningKind::ADD ||
-        src.getShape() != ArrayRef<int64_t>{16, 4} ||
-        !src.getElementType().isInteger(32) || src.isScalable() ||
-        op.getReductionDims() != ArrayRef<int64_t>{1})
-      return rewriter.notifyMatchFailure(op, "not a 16x4 i32 add reduction");
+    if (op.getKind() != vector::CombiningKind::ADD || src.getRank() != 2 ||
+        (src.getDimSize(0) != 16 && src.getDimSize(0) != 8) ||
+        src.getDimSize(1) != 4 || !src.getElementType().isInteger(32) ||
+        src.isScalable() || op.getReductionDims() != ArrayRef<int64_t>{1})
+      return rewriter.notifyMatchFailure(op,
+                                         "not a 16x4 or 8x4 i32 add reduction");
+    int64_t bytes = 4 * src.getDimSize(0);
     auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
     auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
                     : arith::MulIOp();
@@ -52,7 +55,8 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
     for (int i = 0; i < 2; ++i) {
       auto zext = mul->getOperand(i).getDefiningOp<arith::ExtUIOp>();
       auto sext = mul->getOperand(1 - i).getDefiningOp<arith::ExtSIOp>();
-      if (zext && sext && isBytes64(zext.getIn()) && isBytes64(sext.getIn())) {
+      if (zext && sext && isBytes(zext.getIn(), bytes) &&
+          isBytes(sext.getIn(), bytes)) {
         a = zext.getIn();
         b = sext.getIn();
         break;
@@ -62,7 +66,8 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
       return rewriter.notifyMatchFailure(op, "not zext(u8) * sext(s8)");
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, op.getDestType(),
-        rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+        rewriter.getStringAttr(bytes == 64 ? "llvm.x86.avx512.vpdpbusd.512"
+                                           : "llvm.x86.avx512.vpdpbusd.256"),
         ValueRange{op.getAcc(), a, b});
     return success();
   }

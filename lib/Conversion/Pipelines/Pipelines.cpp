@@ -64,7 +64,11 @@ qmlir::resolveCPUFeatures(llvm::StringRef overrides) {
 }
 
 bool qmlir::hasVNNI(const llvm::StringMap<bool> &features) {
-  return features.lookup("avx512f") && features.lookup("avx512vnni");
+  // AVX512-VL too: the kernels with 8 or 24 columns use vpdpbusd on ymm
+  // registers (every CPU with AVX-512 VNNI has it; --cpu-features=-avx512vl
+  // then falls back to the 32-bit multiply-adds).
+  return features.lookup("avx512f") && features.lookup("avx512vnni") &&
+         features.lookup("avx512vl");
 }
 
 qmlir::QNNToLLVMOptions

@@ -67,3 +67,36 @@ func.func @not_dot2(%a: vector<32xi16>, %b: vector<32xi16>, %c: vector<32xi8>, %
   %s = vector.multi_reduction <add>, %h, %acc [1] : vector<16x2xi32> to vector<16xi32>
   return %r, %s : vector<16xi32>, vector<16xi32>
 }
+
+// The 8-lane form (32 bytes into 8 lanes, the kernels with 8 or 24
+// columns) is vpdpbusd on ymm registers (AVX512-VL).
+// CHECK-LABEL: func.func @dot4_ymm
+// CHECK-SAME: (%[[A:.*]]: vector<32xi8>, %[[B:.*]]: vector<32xi8>, %[[ACC:.*]]: vector<8xi32>)
+// CHECK: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%[[ACC]], %[[A]], %[[B]]) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// CHECK: return %[[R]]
+func.func @dot4_ymm(%a: vector<32xi8>, %b: vector<32xi8>, %acc: vector<8xi32>) -> vector<8xi32> {
+  %ea = arith.extui %a : vector<32xi8> to vector<32xi32>
+  %eb = arith.extsi %b : vector<32xi8> to vector<32xi32>
+  %p = arith.muli %ea, %eb : vector<32xi32>
+  %g = vector.shape_cast %p : vector<32xi32> to vector<8x4xi32>
+  %r = vector.multi_reduction <add>, %g, %acc [1] : vector<8x4xi32> to vector<8xi32>
+  return %r : vector<8xi32>
+}
+
+// Not vpdpbusd: 4 lanes (no such instruction), and 8 lanes of 64 bytes.
+// CHECK-LABEL: func.func @not_dot4_ymm
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK-COUNT-2: vector.multi_reduction
+func.func @not_dot4_ymm(%a: vector<16xi8>, %b: vector<64xi8>, %acc4: vector<4xi32>, %acc8: vector<8xi32>) -> (vector<4xi32>, vector<8xi32>) {
+  %ea = arith.extui %a : vector<16xi8> to vector<16xi32>
+  %eb = arith.extsi %a : vector<16xi8> to vector<16xi32>
+  %p = arith.muli %ea, %eb : vector<16xi32>
+  %g = vector.shape_cast %p : vector<16xi32> to vector<4x4xi32>
+  %r = vector.multi_reduction <add>, %g, %acc4 [1] : vector<4x4xi32> to vector<4xi32>
+  %fa = arith.extui %b : vector<64xi8> to vector<64xi32>
+  %fb = arith.extsi %b : vector<64xi8> to vector<64xi32>
+  %q = arith.muli %fa, %fb : vector<64xi32>
+  %h = vector.shape_cast %q : vector<64xi32> to vector<8x8xi32>
+  %s = vector.multi_reduction <add>, %h, %acc8 [1] : vector<8x8xi32> to vector<8xi32>
+  return %r, %s : vector<4xi32>, vector<8xi32>
+}

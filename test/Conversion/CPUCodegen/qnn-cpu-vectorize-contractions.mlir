@@ -91,6 +91,35 @@ func.func @conv_q(%x: tensor<2x5x5x3xi8>) -> tensor<2x4x4x5xi8> {
 
 // -----
 
+// An int8 product with 8 columns runs on 8-lane vectors with 512-bit
+// registers too (no masked-off half of a 16-lane vector): 32-bit lanes of
+// 8, and with VNNI the 4-way dot product of 32 bytes into 8 lanes
+// (vpdpbusd on ymm registers).
+// CHECK-LABEL: func.func @conv_q_8_columns
+// CHECK-NOT: vector<16xi32>
+// CHECK: arith.muli %{{.*}} : vector<8xi32>
+// CHECK-NOT: vector<16xi32>
+// CHECK: vector.transfer_write %{{.*}} : vector<8xi32>, tensor<1x3x3x8xi32>
+// VNNI-LABEL: func.func @conv_q_8_columns
+// VNNI-NOT: vector<16xi32>
+// VNNI: arith.xori %{{.*}} : vector<8xi32>
+// VNNI: vector.shape_cast %{{.*}} : vector<32xi32> to vector<8x4xi32>
+// VNNI: vector.multi_reduction <add>, %{{.*}} [1] : vector<8x4xi32> to vector<8xi32>
+// VNNI-NOT: vector<16xi32>
+// VNNI: vector.transfer_write %{{.*}} : vector<8xi32>, tensor<1x3x3x8xi32>
+func.func @conv_q_8_columns(%x: tensor<1x3x3x5xi8>) -> tensor<1x3x3x8xi32> {
+  %w = arith.constant dense<[[[[-127,-90,-53,-16,21]]],[[[58,95,-123,-86,-49]]],[[[-12,25,62,99,-119]]],[[[-82,-45,-8,29,66]]],[[[103,-115,-78,-41,-4]]],[[[33,70,107,-111,-74]]],[[[-37,0,37,74,111]]],[[[-107,-70,-33,4,41]]]]> : tensor<8x1x1x5xi8>
+  %izp = arith.constant 5 : i32
+  %wzp = arith.constant 0 : i32
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x3x3x8xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x3x3x8xi32>) -> tensor<1x3x3x8xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %wzp : tensor<1x3x3x5xi8>, tensor<8x1x1x5xi8>, i32, i32) outs(%init : tensor<1x3x3x8xi32>) -> tensor<1x3x3x8xi32>
+  return %acc : tensor<1x3x3x8xi32>
+}
+
+// -----
+
 // Left to the reference lowering: weights that are not constants, a
 // depthwise convolution with a channel multiplier of 2 (the channel is then
 // a parallel dimension in A, B and C besides the column), and a nonzero
