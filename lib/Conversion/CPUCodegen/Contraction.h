@@ -148,6 +148,23 @@ void emitContraction(mlir::RewriterBase &rewriter, const ContractionSpec &spec,
 /// The row indices of one row of a kernel's tile, by loop dimension.
 using RowIndices = llvm::SmallDenseMap<unsigned, mlir::Value, 4>;
 
+/// How a kernel's rows are split into blocks, the unit of work of its
+/// parallel loop together with a panel of columns.
+struct RowBlocks {
+  /// Blocks are output rows of `width` pixels (segments), each computed as
+  /// `fullTiles` tiles of `perTile` rows and one of `rest` rows; otherwise a
+  /// block is one tile of the flat rows (`fullTiles` of MR rows and, last,
+  /// one of `rest` rows).
+  bool segments = false;
+  int64_t width = 0, perTile = 0, fullTiles = 0, rest = 0;
+  int64_t count = 0;
+};
+
+/// The blocks of the `numRows` rows of `s` for tiles of up to `tileRows`
+/// (MR) rows (TileRows.cpp).
+RowBlocks planRowBlocks(const ContractionSpec &s, int64_t numRows,
+                        int64_t tileRows);
+
 /// Row indices of `rows` consecutive flat rows from `firstRow`
 /// (TileRows.cpp).
 llvm::SmallVector<RowIndices> flatRows(mlir::OpBuilder &b, mlir::Location loc,

@@ -164,18 +164,6 @@ private:
   Value readSource(const ElementSource &src, Value rowOffset, Value col,
                    int64_t lanes);
 
-  /// How the rows are split into blocks, the unit of work of the kernel's
-  /// parallel loop together with a panel (set by planRowBlocks).
-  struct RowBlocks {
-    /// Blocks are output rows of `width` pixels (segments), each computed
-    /// as `fullTiles` tiles of `perTile` rows and one of `rest` rows;
-    /// otherwise a block is one tile of the flat rows (`fullTiles` of
-    /// tileRows rows and, last, one of `rest` rows).
-    bool segments = false;
-    int64_t width = 0, perTile = 0, fullTiles = 0, rest = 0;
-    int64_t count = 0;
-  };
-  void planRowBlocks();
   /// Computes block `block` of the rows for the panel of columns `panel`
   /// (`nv` vectors, `validCols` columns).
   Value emitBlock(Value panel, int64_t nv, int64_t validCols, Value block,
@@ -403,7 +391,7 @@ void KernelEmitter::emit() {
   // idle at every panel of a 7x7 layer, 7 segments on 2 threads, and forked
   // up to 15 times per layer.) The last panel may be narrower: the item
   // then branches to its own code.
-  planRowBlocks();
+  blocks = planRowBlocks(s, numRows, tileRows);
   int64_t fullPanels = numCols / panelWidth, restCols = numCols % panelWidth;
   int64_t numPanels = fullPanels + (restCols > 0 ? 1 : 0);
   auto item = [&](Value panel, Value block, Value o) -> Value {
@@ -556,34 +544,6 @@ Value KernelEmitter::emitBlock(Value panel, int64_t nv, int64_t validCols,
   // code, 1/MR of a tile, but LLVM's IndVarSimplify then took 3x as long on
   // float models: mobilenet_v2's qmlir-compile 10.4 -> 14.8 s CPU.)
   return ifElse(isFull, out, full, last);
-}
-
-void KernelEmitter::planRowBlocks() {
-  // Tiles within the innermost row dimension (an output row of a
-  // convolution): the rows of a tile are then at constant distances in A,
-  // C and every row-dependent operand, so the code keeps one address per
-  // operand instead of one per row (with 12-16 rows per tile, the row
-  // addresses did not fit in the 16 general registers and were reloaded
-  // from the stack in the innermost loop) and computes the row indices once
-  // per tile. The segment is split into ceil(width / MR) tiles of nearly
-  // equal size. Narrow rows (fewer than 6 pixels, or fewer than half a
-  // tile) keep the flat tiles, which span several output rows.
-  blocks = RowBlocks();
-  int64_t width = s.rowDims.empty() ? 0 : s.extents[s.rowDims.back()];
-  if (s.rowDims.size() >= 2 &&
-      width >= std::min<int64_t>(6, tileRows) && 2 * width >= tileRows) {
-    blocks.segments = true;
-    blocks.width = width;
-    blocks.perTile =
-        llvm::divideCeil(width, llvm::divideCeil(width, tileRows));
-    blocks.fullTiles = width / blocks.perTile;
-    blocks.rest = width % blocks.perTile;
-    blocks.count = numRows / width;
-    return;
-  }
-  blocks.fullTiles = numRows / tileRows;
-  blocks.rest = numRows % tileRows;
-  blocks.count = blocks.fullTiles + (blocks.rest > 0 ? 1 : 0);
 }
 
 Value KernelEmitter::ifElse(Value cond, Value out,
