@@ -26,11 +26,19 @@ using namespace mlir;
 
 namespace {
 
-/// True for a vector<`n`xi8> value.
-bool isBytes(Value v, int64_t n) {
+/// True for a vector<`n` x i`bits`> value.
+bool isIntVector(Value v, int64_t n, unsigned bits) {
   auto t = dyn_cast<VectorType>(v.getType());
   return t && t.getRank() == 1 && t.getDimSize(0) == n &&
-         t.getElementType().isInteger(8) && !t.isScalable();
+         t.getElementType().isInteger(bits) && !t.isScalable();
+}
+
+/// The product an add reduction of the kernels' dot products reduces: the
+/// arith.muli behind the shape_cast of its source, or null.
+arith::MulIOp reducedProduct(vector::MultiDimReductionOp op) {
+  auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+  return cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+              : arith::MulIOp();
 }
 
 struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
@@ -46,17 +54,15 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
       return rewriter.notifyMatchFailure(op,
                                          "not a 16x4 or 8x4 i32 add reduction");
     int64_t bytes = 4 * src.getDimSize(0);
-    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
-    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
-                    : arith::MulIOp();
+    arith::MulIOp mul = reducedProduct(op);
     if (!mul)
       return rewriter.notifyMatchFailure(op, "not a reduced product");
     Value a, b;
     for (int i = 0; i < 2; ++i) {
       auto zext = mul->getOperand(i).getDefiningOp<arith::ExtUIOp>();
       auto sext = mul->getOperand(1 - i).getDefiningOp<arith::ExtSIOp>();
-      if (zext && sext && isBytes(zext.getIn(), bytes) &&
-          isBytes(sext.getIn(), bytes)) {
+      if (zext && sext && isIntVector(zext.getIn(), bytes, 8) &&
+          isIntVector(sext.getIn(), bytes, 8)) {
         a = zext.getIn();
         b = sext.getIn();
         break;
@@ -73,13 +79,6 @@ struct Dot4ToVPDPBUSD : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
-/// True for a vector<32xi16> value.
-bool isWords32(Value v) {
-  auto t = dyn_cast<VectorType>(v.getType());
-  return t && t.getRank() == 1 && t.getDimSize(0) == 32 &&
-         t.getElementType().isInteger(16) && !t.isScalable();
-}
-
 /// The channelwise int8 kernels' 2-way dot product of 16-bit halves,
 /// sext(a) * sext(b) reduced in pairs into 16 i32 lanes: `vpdpwssd`.
 struct Dot2ToVPDPWSSD : OpRewritePattern<vector::MultiDimReductionOp> {
@@ -93,14 +92,13 @@ struct Dot2ToVPDPWSSD : OpRewritePattern<vector::MultiDimReductionOp> {
         !src.getElementType().isInteger(32) || src.isScalable() ||
         op.getReductionDims() != ArrayRef<int64_t>{1})
       return rewriter.notifyMatchFailure(op, "not a 16x2 i32 add reduction");
-    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
-    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
-                    : arith::MulIOp();
+    arith::MulIOp mul = reducedProduct(op);
     if (!mul)
       return rewriter.notifyMatchFailure(op, "not a reduced product");
     auto a = mul.getLhs().getDefiningOp<arith::ExtSIOp>();
     auto b = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
-    if (!a || !b || !isWords32(a.getIn()) || !isWords32(b.getIn()))
+    if (!a || !b || !isIntVector(a.getIn(), 32, 16) ||
+        !isIntVector(b.getIn(), 32, 16))
       return rewriter.notifyMatchFailure(op, "not sext(s16) * sext(s16)");
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, op.getDestType(),
