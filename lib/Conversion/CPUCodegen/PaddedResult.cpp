@@ -46,12 +46,20 @@ Value qmlir::cpu::paddedBorders(OpBuilder &b, Location loc,
   ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  // The borders of dimension d span the interior of the dimensions before
+  // it (whose borders are filled already) and all of those after it: the
+  // fills are disjoint, so that qnn-cpu-parallelize may give them to
+  // different threads.
   for (int64_t d = 0; d < rank; ++d)
     for (bool isLow : {true, false}) {
       int64_t width = isLow ? low[d] : high[d];
       if (width == 0)
         continue;
       SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
+      for (int64_t e = 0; e < d; ++e) {
+        offsets[e] = low[e];
+        sizes[e] = type.getDimSize(e) - low[e] - high[e];
+      }
       sizes[d] = width;
       if (!isLow)
         offsets[d] = type.getDimSize(d) - width;

@@ -43,3 +43,86 @@ func.func @round_robin(%out: memref<7x16xf32>) {
   } {qnn.parallel}
   return
 }
+
+// -----
+
+// The fills of the borders of a buffer whose interior a sliced kernel loop
+// writes run in the slices, dealt round-robin: slice 0 fills the top row
+// and the left column, slice 1 the bottom row and the right column.
+// CHECK-LABEL: func.func @border_fills
+// CHECK: %[[TOP:.*]] = memref.subview %{{.*}}[0, 0, 0, 0] [1, 1, 6, 16]
+// CHECK: %[[BOTTOM:.*]] = memref.subview %{{.*}}[0, 3, 0, 0] [1, 1, 6, 16]
+// CHECK: %[[LEFT:.*]] = memref.subview %{{.*}}[0, 1, 0, 0] [1, 2, 1, 16]
+// CHECK: %[[RIGHT:.*]] = memref.subview %{{.*}}[0, 1, 5, 0] [1, 2, 1, 16]
+// CHECK-NOT: memref.store
+// CHECK: scf.parallel (%[[T:.*]]) = (%c0{{.*}}) to (%c2{{.*}}) step (%c1{{.*}})
+// CHECK:   %[[K0:.*]] = arith.cmpi eq, %[[T]], %c0{{.*}} : index
+// CHECK:   scf.if %[[K0]] {
+// CHECK:     memref.store %{{.*}}, %[[TOP]]
+// CHECK:   %[[K1:.*]] = arith.cmpi eq, %[[T]], %c1{{.*}} : index
+// CHECK:   scf.if %[[K1]] {
+// CHECK:     memref.store %{{.*}}, %[[BOTTOM]]
+// CHECK:   %[[K2:.*]] = arith.cmpi eq, %[[T]], %c0{{.*}} : index
+// CHECK:   scf.if %[[K2]] {
+// CHECK:     memref.store %{{.*}}, %[[LEFT]]
+// CHECK:   %[[K3:.*]] = arith.cmpi eq, %[[T]], %c1{{.*}} : index
+// CHECK:   scf.if %[[K3]] {
+// CHECK:     memref.store %{{.*}}, %[[RIGHT]]
+// CHECK:   scf.for
+// CHECK:     vector.store
+// Without a known team the fills stay before the kernel's parallel loop.
+// UNKNOWN-LABEL: func.func @border_fills
+// UNKNOWN-COUNT-4: memref.store
+// UNKNOWN: scf.parallel
+func.func @border_fills() -> memref<1x4x6x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %v = arith.constant dense<1.0> : vector<16xf32>
+  %buf = memref.alloc() : memref<1x4x6x16xf32>
+  %top = memref.subview %buf[0, 0, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x1x6x16xf32, strided<[384, 96, 16, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x1x6x16xf32, strided<[384, 96, 16, 1]>>)
+  %bottom = memref.subview %buf[0, 3, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x1x6x16xf32, strided<[384, 96, 16, 1], offset: 288>>
+  linalg.fill ins(%zero : f32) outs(%bottom : memref<1x1x6x16xf32, strided<[384, 96, 16, 1], offset: 288>>)
+  %left = memref.subview %buf[0, 1, 0, 0] [1, 2, 1, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x2x1x16xf32, strided<[384, 96, 16, 1], offset: 96>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<1x2x1x16xf32, strided<[384, 96, 16, 1], offset: 96>>)
+  %right = memref.subview %buf[0, 1, 5, 0] [1, 2, 1, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x2x1x16xf32, strided<[384, 96, 16, 1], offset: 176>>
+  linalg.fill ins(%zero : f32) outs(%right : memref<1x2x1x16xf32, strided<[384, 96, 16, 1], offset: 176>>)
+  %in = memref.subview %buf[0, 1, 1, 0] [1, 2, 4, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x2x4x16xf32, strided<[384, 96, 16, 1], offset: 112>>
+  scf.for %r = %c0 to %c2 step %c1 {
+    scf.for %x = %c0 to %c4 step %c1 {
+      vector.store %v, %in[%c0, %r, %x, %c0] : memref<1x2x4x16xf32, strided<[384, 96, 16, 1], offset: 112>>, vector<16xf32>
+    }
+  } {qnn.parallel, qnn.parallel_contiguous}
+  return %buf : memref<1x4x6x16xf32>
+}
+
+// -----
+
+// A fill that overlaps what the loop writes (here the whole buffer) must
+// run before it: it stays outside the slices.
+// CHECK-LABEL: func.func @overlapping_fill
+// CHECK: memref.store
+// CHECK: scf.parallel
+// CHECK-NOT: memref.store
+// CHECK: vector.store
+func.func @overlapping_fill() -> memref<1x4x6x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %v = arith.constant dense<1.0> : vector<16xf32>
+  %buf = memref.alloc() : memref<1x4x6x16xf32>
+  %all = memref.subview %buf[0, 0, 0, 0] [1, 4, 6, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x4x6x16xf32, strided<[384, 96, 16, 1]>>
+  linalg.fill ins(%zero : f32) outs(%all : memref<1x4x6x16xf32, strided<[384, 96, 16, 1]>>)
+  %in = memref.subview %buf[0, 1, 1, 0] [1, 2, 4, 16] [1, 1, 1, 1] : memref<1x4x6x16xf32> to memref<1x2x4x16xf32, strided<[384, 96, 16, 1], offset: 112>>
+  scf.for %r = %c0 to %c2 step %c1 {
+    scf.for %x = %c0 to %c4 step %c1 {
+      vector.store %v, %in[%c0, %r, %x, %c0] : memref<1x2x4x16xf32, strided<[384, 96, 16, 1], offset: 112>>, vector<16xf32>
+    }
+  } {qnn.parallel, qnn.parallel_contiguous}
+  return %buf : memref<1x4x6x16xf32>
+}
