@@ -260,8 +260,14 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
       does not linearize them and LLVM can still vectorize the innermost.
 
     Loops that execute fewer than `min-work` operations (a rough static
-    count: loop trip counts times the ops in their bodies) stay sequential:
-    waking the other threads costs more than they would save.
+    count: loop trip counts times the ops in their bodies, a vector op
+    counting a quarter of its lanes) stay sequential: waking the other
+    threads costs more than they would save.
+
+    With a team, the `linalg.fill` ops just before a sliced kernel loop
+    that fill the borders of the buffer whose interior the loop writes
+    (disjoint from everything the loop touches and from each other) run in
+    the slices, dealt round-robin, instead of on the calling thread alone.
 
     No iteration is split across threads in a way that changes the order of
     any floating-point or integer reduction, so the results are the same for

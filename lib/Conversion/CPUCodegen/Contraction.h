@@ -187,6 +187,11 @@ mlir::tensor::PadOp fusablePad(mlir::Operation *anchor);
 /// filled with the padding value (PaddedResult.cpp).
 mlir::Value paddedBorders(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::tensor::PadOp pad);
+/// Makes every other linalg op (a transpose, an elementwise op) whose only
+/// user pads its result write into the interior of the padded tensor, as
+/// the kernels do (PaddedResult.cpp).
+void writeProducersIntoPads(mlir::RewriterBase &rewriter,
+                            mlir::Operation *root);
 
 /// B as [panel][outer][paddedRun / step][panelWidth][step], zero-padded,
 /// as raw f32 or i8 bytes; `colSums` receives sum_k B[k, n] for integer

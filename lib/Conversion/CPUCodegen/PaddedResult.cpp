@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -73,4 +74,44 @@ Value qmlir::cpu::paddedBorders(OpBuilder &b, Location loc,
       t = tensor::InsertSliceOp::create(b, loc, filled, t, offs, szs, strides);
     }
   return t;
+}
+
+void qmlir::cpu::writeProducersIntoPads(RewriterBase &rewriter,
+                                        Operation *root) {
+  // The tensor.pad left to bufferization allocates the padded tensor, fills
+  // all of it and copies the producer's result into it (mobilenet_v2's
+  // transposed input, 225x225x3: 37 of the 81 us its first three loops
+  // took on 2 threads). Written in place, only the borders are filled.
+  SmallVector<linalg::LinalgOp> producers;
+  root->walk([&](linalg::LinalgOp op) {
+    if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse() ||
+        op.getNumDpsInits() != 1)
+      return;
+    OpOperand *init = op.getDpsInitOperand(0);
+    if (!init->get().getDefiningOp<tensor::EmptyOp>() ||
+        op.payloadUsesValueFromOperand(init))
+      return;
+    if (fusablePad(op))
+      producers.push_back(op);
+  });
+  for (linalg::LinalgOp op : producers) {
+    tensor::PadOp pad = fusablePad(op);
+    rewriter.setInsertionPoint(op);
+    Location loc = op.getLoc();
+    Value padded = paddedBorders(rewriter, loc, pad);
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    auto offsets = getAsIndexOpFoldResult(rewriter.getContext(),
+                                          pad.getStaticLow());
+    auto sizes = getAsIndexOpFoldResult(rewriter.getContext(),
+                                        type.getShape());
+    SmallVector<OpFoldResult> strides(type.getRank(),
+                                      rewriter.getIndexAttr(1));
+    Value interior = tensor::ExtractSliceOp::create(rewriter, loc, padded,
+                                                    offsets, sizes, strides);
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getDpsInitOperand(0)->set(interior); });
+    rewriter.setInsertionPoint(pad);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        pad, op->getResult(0), padded, offsets, sizes, strides);
+  }
 }

@@ -76,6 +76,7 @@ struct CPUVectorizeContractionsPass
       cpu::emitContraction(rewriter, *spec, epilogue ? &*epilogue : nullptr,
                            options);
     }
+    cpu::writeProducersIntoPads(rewriter, getOperation());
     // The kernels' 64-bit rescales on even and odd lanes.
     {
       RewritePatternSet patterns(&getContext());

@@ -373,3 +373,47 @@ func.func @flat_blocks(%x: tensor<2x4x3x8xf32>) -> tensor<2x4x3x16xf32> {
   %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<2x4x3x8xf32>, tensor<16x1x1x8xf32>) outs(%init : tensor<2x4x3x16xf32>) -> tensor<2x4x3x16xf32>
   return %y : tensor<2x4x3x16xf32>
 }
+
+// -----
+
+// Another linalg op whose only user pads its result (the transpose of an
+// NCHW input before the first convolution) writes into the interior of the
+// padded tensor too: only the borders are filled, and no tensor.pad is
+// left for bufferization to fill and copy in full.
+// CHECK-LABEL: func.func @transpose_into_pad
+// CHECK: %[[E:.*]] = bufferization.alloc_tensor() : tensor<1x5x6x3xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 6, 3] [1, 1, 1, 1]
+// CHECK: linalg.fill
+// CHECK: tensor.extract_slice %{{.*}}[0, 1, 0, 0] [1, 4, 1, 3] [1, 1, 1, 1]
+// CHECK: linalg.fill
+// CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 4, 5, 3] [1, 1, 1, 1] : tensor<1x5x6x3xf32> to tensor<1x4x5x3xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%{{.*}} : tensor<1x3x4x5xf32>) outs(%[[IN]] : tensor<1x4x5x3xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[T]] into %{{.*}}[0, 1, 1, 0] [1, 4, 5, 3] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[P]]
+func.func @transpose_into_pad(%x: tensor<1x3x4x5xf32>) -> tensor<1x5x6x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x3xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x4x5xf32>) outs(%e : tensor<1x4x5x3xf32>) permutation = [0, 2, 3, 1]
+  %p = tensor.pad %t low[0, 1, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x3xf32> to tensor<1x5x6x3xf32>
+  return %p : tensor<1x5x6x3xf32>
+}
+
+// -----
+
+// A producer with another user keeps its own result: the pad stays.
+// CHECK-LABEL: func.func @shared_producer_keeps_pad
+// CHECK: tensor.pad
+func.func @shared_producer_keeps_pad(%x: tensor<1x3x4x5xf32>) -> (tensor<1x5x6x3xf32>, tensor<1x4x5x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x3xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x4x5xf32>) outs(%e : tensor<1x4x5x3xf32>) permutation = [0, 2, 3, 1]
+  %p = tensor.pad %t low[0, 1, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x3xf32> to tensor<1x5x6x3xf32>
+  return %p, %t : tensor<1x5x6x3xf32>, tensor<1x4x5x3xf32>
+}
