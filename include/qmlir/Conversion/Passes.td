@@ -264,10 +264,11 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
     counting a quarter of its lanes) stay sequential: waking the other
     threads costs more than they would save.
 
-    With a team, the `linalg.fill` ops just before a sliced kernel loop
-    that fill the borders of the buffer whose interior the loop writes
-    (disjoint from everything the loop touches and from each other) run in
-    the slices, dealt round-robin, instead of on the calling thread alone.
+    The `linalg.fill` ops just before a parallel kernel loop that fill the
+    borders of the buffer whose interior the loop writes (disjoint from
+    everything the loop touches and from each other) run inside the loop,
+    dealt round-robin over its iterations (the slices, or with `threads=0`
+    the first items), instead of on the calling thread alone.
 
     No iteration is split across threads in a way that changes the order of
     any floating-point or integer reduction, so the results are the same for

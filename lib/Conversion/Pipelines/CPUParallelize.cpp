@@ -86,22 +86,30 @@ scf::ParallelOp toSlices(RewriterBase &rewriter, scf::ForOp loop,
   return parallel;
 }
 
-/// Moves `fills` (qmlir::cpu::borderFillsBefore of the loop `slices` came
-/// from) into the slices, dealt round-robin: slice t runs fills t, t + N,
-/// ... before its share of the loop. (The border fills of a padded tensor,
-/// top and bottom rows then the columns between them, so two slices get
-/// equal halves.)
-void runInSlices(RewriterBase &rewriter, scf::ParallelOp slices,
-                 ArrayRef<linalg::FillOp> fills) {
-  Location loc = slices.getLoc();
-  auto count = *getConstantIntValue(slices.getUpperBound()[0]);
-  Value t = slices.getInductionVars()[0];
-  rewriter.setInsertionPointToStart(slices.getBody());
+/// Moves `fills` (qmlir::cpu::borderFillsBefore of the loop `parallel`
+/// came from) into `parallel`'s body, dealt round-robin over its
+/// iterations: iteration i runs fills i, i + N, ... (N iterations) before
+/// its own work. Over slices, every thread gets its share; over a kernel's
+/// items (a team unknown at compile time, iterations dealt round-robin by
+/// qnn-cpu-omp-schedule), the first items carry them. The border fills of a
+/// padded tensor are the top and bottom rows, then the columns between
+/// them, so two threads get equal halves. Does nothing unless the loop runs
+/// from 0 in steps of 1 to a constant.
+void runInIterations(RewriterBase &rewriter, scf::ParallelOp parallel,
+                     ArrayRef<linalg::FillOp> fills) {
+  auto lb = getConstantIntValue(parallel.getLowerBound()[0]);
+  auto step = getConstantIntValue(parallel.getStep()[0]);
+  auto count = getConstantIntValue(parallel.getUpperBound()[0]);
+  if (fills.empty() || lb != 0 || step != 1 || !count || *count < 1)
+    return;
+  Location loc = parallel.getLoc();
+  Value i = parallel.getInductionVars()[0];
+  rewriter.setInsertionPointToStart(parallel.getBody());
   for (auto [k, fill] : llvm::enumerate(fills)) {
     Value mine = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::eq, t,
+        rewriter, loc, arith::CmpIPredicate::eq, i,
         arith::ConstantIndexOp::create(rewriter, loc,
-                                       static_cast<int64_t>(k) % count));
+                                       static_cast<int64_t>(k) % *count));
     auto branch = scf::IfOp::create(rewriter, loc, mine);
     rewriter.moveOpBefore(fill, branch.thenBlock()->getTerminator());
   }
@@ -109,7 +117,7 @@ void runInSlices(RewriterBase &rewriter, scf::ParallelOp slices,
 
 /// Replaces `loop` (no results) by a one-dimensional scf.parallel with the
 /// same bounds and body.
-void toParallel(RewriterBase &rewriter, scf::ForOp loop) {
+scf::ParallelOp toParallel(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.setInsertionPoint(loop);
   auto parallel = scf::ParallelOp::create(
       rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
@@ -121,6 +129,7 @@ void toParallel(RewriterBase &rewriter, scf::ForOp loop) {
                               parallel.getInductionVars()[0]);
   to->getOperations().splice(to->begin(), from->getOperations());
   rewriter.eraseOp(loop);
+  return parallel;
 }
 
 int64_t saturatingAdd(int64_t a, int64_t b) {
@@ -289,15 +298,15 @@ struct CPUParallelizePass
       // With a known team, each thread's share is explicit: contiguous rows
       // for kernels that asked for them, round-robin items otherwise (a
       // layer's narrow last panel then falls to both threads).
+      SmallVector<linalg::FillOp> fills = qmlir::cpu::borderFillsBefore(loop);
+      scf::ParallelOp parallel;
       if (threads > 1 && lb == 0 && st == 1 && ub && *ub > 1) {
-        SmallVector<linalg::FillOp> fills =
-            qmlir::cpu::borderFillsBefore(loop);
-        scf::ParallelOp parallel =
-            toSlices(rewriter, loop, threads, *ub, contiguous);
-        runInSlices(rewriter, parallel, fills);
+        parallel = toSlices(rewriter, loop, threads, *ub, contiguous);
         sliced.insert(parallel);
-      } else
-        toParallel(rewriter, loop);
+      } else {
+        parallel = toParallel(rewriter, loop);
+      }
+      runInIterations(rewriter, parallel, fills);
     }
 
     SmallVector<linalg::LinalgOp> linalgOps;

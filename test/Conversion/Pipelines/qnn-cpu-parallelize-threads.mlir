@@ -46,9 +46,10 @@ func.func @round_robin(%out: memref<7x16xf32>) {
 
 // -----
 
-// The fills of the borders of a buffer whose interior a sliced kernel loop
-// writes run in the slices, dealt round-robin: slice 0 fills the top row
-// and the left column, slice 1 the bottom row and the right column.
+// The fills of the borders of a buffer whose interior a kernel loop writes
+// run in its parallel loop, dealt round-robin: with a team of 2, slice 0
+// fills the top row and the left column, slice 1 the bottom row and the
+// right column.
 // CHECK-LABEL: func.func @border_fills
 // CHECK: %[[TOP:.*]] = memref.subview %{{.*}}[0, 0, 0, 0] [1, 1, 6, 16]
 // CHECK: %[[BOTTOM:.*]] = memref.subview %{{.*}}[0, 3, 0, 0] [1, 1, 6, 16]
@@ -70,10 +71,28 @@ func.func @round_robin(%out: memref<7x16xf32>) {
 // CHECK:     memref.store %{{.*}}, %[[RIGHT]]
 // CHECK:   scf.for
 // CHECK:     vector.store
-// Without a known team the fills stay before the kernel's parallel loop.
+// Without a known team the items are the parallel iterations, and item k
+// (of 2) also runs fills k and k + 2.
 // UNKNOWN-LABEL: func.func @border_fills
-// UNKNOWN-COUNT-4: memref.store
-// UNKNOWN: scf.parallel
+// UNKNOWN: %[[TOP:.*]] = memref.subview %{{.*}}[0, 0, 0, 0] [1, 1, 6, 16]
+// UNKNOWN: %[[BOTTOM:.*]] = memref.subview %{{.*}}[0, 3, 0, 0] [1, 1, 6, 16]
+// UNKNOWN: %[[LEFT:.*]] = memref.subview %{{.*}}[0, 1, 0, 0] [1, 2, 1, 16]
+// UNKNOWN: %[[RIGHT:.*]] = memref.subview %{{.*}}[0, 1, 5, 0] [1, 2, 1, 16]
+// UNKNOWN-NOT: memref.store
+// UNKNOWN: scf.parallel (%[[I:.*]]) = (%c0{{.*}}) to (%c2{{.*}}) step (%c1{{.*}})
+// UNKNOWN:   %[[K0:.*]] = arith.cmpi eq, %[[I]], %c0{{.*}} : index
+// UNKNOWN:   scf.if %[[K0]] {
+// UNKNOWN:     memref.store %{{.*}}, %[[TOP]]
+// UNKNOWN:   %[[K1:.*]] = arith.cmpi eq, %[[I]], %c1{{.*}} : index
+// UNKNOWN:   scf.if %[[K1]] {
+// UNKNOWN:     memref.store %{{.*}}, %[[BOTTOM]]
+// UNKNOWN:   %[[K2:.*]] = arith.cmpi eq, %[[I]], %c0{{.*}} : index
+// UNKNOWN:   scf.if %[[K2]] {
+// UNKNOWN:     memref.store %{{.*}}, %[[LEFT]]
+// UNKNOWN:   %[[K3:.*]] = arith.cmpi eq, %[[I]], %c1{{.*}} : index
+// UNKNOWN:   scf.if %[[K3]] {
+// UNKNOWN:     memref.store %{{.*}}, %[[RIGHT]]
+// UNKNOWN:   vector.store
 func.func @border_fills() -> memref<1x4x6x16xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
