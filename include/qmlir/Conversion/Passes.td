@@ -261,7 +261,7 @@ def CPUParallelizePass : Pass<"qnn-cpu-parallelize", "mlir::func::FuncOp"> {
 
     Loops that execute fewer than `min-work` operations (a rough static
     count: loop trip counts times the ops in their bodies, a vector op
-    counting a quarter of its lanes) stay sequential: waking the other
+    counting the 128-bit quarters of its widest vector) stay sequential: waking the other
     threads costs more than they would save.
 
     The `linalg.fill` ops just before a parallel kernel loop that fill the

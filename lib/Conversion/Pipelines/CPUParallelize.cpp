@@ -155,22 +155,28 @@ int64_t tripCount(scf::ForOp loop) {
 
 int64_t estimateWork(Block &block);
 
-/// What one execution of `op` counts for in estimateWork: 1, or a quarter
-/// of the lanes of its widest vector operand or result. Loops of scalar
-/// ops (linalg ops lowered to loops) run faster than their count says,
-/// since LLVM vectorizes them, and a kernel's vector ops slower: counted
-/// alike, a 7x7 depthwise layer of mobilenet_v2 (960 channels, 22-26 us,
-/// measured between the parallel regions of a 2-thread run) came to about
-/// 68,000 ops, under the threshold, and ran on one thread.
+/// What one execution of `op` counts for in estimateWork: 1, or the
+/// 128-bit quarters of its widest vector operand or result (4 for a
+/// 512-bit vector of any element type). Loops of scalar ops (linalg ops
+/// lowered to loops) run faster than their count says, since LLVM
+/// vectorizes them, and a kernel's vector ops slower: counted alike, a 7x7
+/// depthwise layer of mobilenet_v2 (960 channels, 22-26 us, measured
+/// between the parallel regions of a 2-thread run) came to about 68,000
+/// ops, under the threshold, and ran on one thread.
 int64_t opWeight(Operation &op) {
-  int64_t lanes = 1;
+  int64_t bits = 0;
   auto widen = [&](Type type) {
-    if (auto vector = dyn_cast<VectorType>(type))
-      lanes = std::max(lanes, vector.getNumElements());
+    auto vector = dyn_cast<VectorType>(type);
+    if (!vector)
+      return;
+    Type element = vector.getElementType();
+    int64_t elementBits =
+        element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+    bits = std::max(bits, vector.getNumElements() * elementBits);
   };
   llvm::for_each(op.getOperandTypes(), widen);
   llvm::for_each(op.getResultTypes(), widen);
-  return std::max<int64_t>(1, lanes / 4);
+  return std::max<int64_t>(1, bits / 128);
 }
 
 /// A rough count of the operations `op` executes: its weight plus what its
