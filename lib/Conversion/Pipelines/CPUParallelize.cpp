@@ -261,6 +261,17 @@ LogicalResult narrow(RewriterBase &rewriter, scf::ParallelOp loop) {
   return success();
 }
 
+/// The scf.for loops in `func` that carry the attribute `name`, collected
+/// before any is rewritten.
+SmallVector<scf::ForOp> loopsMarked(func::FuncOp func, StringRef name) {
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) {
+    if (loop->hasAttr(name))
+      loops.push_back(loop);
+  });
+  return loops;
+}
+
 struct CPUParallelizePass
     : public qmlir::impl::CPUParallelizePassBase<CPUParallelizePass> {
   using Base::Base;
@@ -271,12 +282,7 @@ struct CPUParallelizePass
 
     // Loops over the chunks of a batch: each iteration allocates its own
     // buffers and writes its own samples of the results.
-    SmallVector<scf::ForOp> chunkLoops;
-    func.walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(qmlir::kParallelBatchAttrName))
-        chunkLoops.push_back(loop);
-    });
-    for (scf::ForOp loop : chunkLoops) {
+    for (scf::ForOp loop : loopsMarked(func, qmlir::kParallelBatchAttrName)) {
       loop->removeAttr(qmlir::kParallelBatchAttrName);
       if (loop.getNumResults() == 0 && loop.getInitArgs().empty())
         toParallel(rewriter, loop);
@@ -285,12 +291,7 @@ struct CPUParallelizePass
     // Parallel loops over thread slices: decided here, their bounds are not
     // constant (the work estimate below would not see what they run).
     llvm::SmallPtrSet<Operation *, 8> sliced;
-    SmallVector<scf::ForOp> marked;
-    func.walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(qmlir::kParallelLoopAttrName))
-        marked.push_back(loop);
-    });
-    for (scf::ForOp loop : marked) {
+    for (scf::ForOp loop : loopsMarked(func, qmlir::kParallelLoopAttrName)) {
       loop->removeAttr(qmlir::kParallelLoopAttrName);
       bool contiguous = loop->hasAttr(qmlir::kParallelContiguousAttrName);
       loop->removeAttr(qmlir::kParallelContiguousAttrName);
