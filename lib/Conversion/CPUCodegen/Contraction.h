@@ -183,10 +183,22 @@ llvm::SmallVector<RowIndices> segmentRows(mlir::OpBuilder &b,
 /// non-negative widths and a constant value (the kernel can write into its
 /// interior), or null (PaddedResult.cpp).
 mlir::tensor::PadOp fusablePad(mlir::Operation *anchor);
-/// A tensor of `pad`'s result type whose borders (not its interior) are
-/// filled with the padding value (PaddedResult.cpp).
-mlir::Value paddedBorders(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::tensor::PadOp pad);
+/// The tensor a `pad` (of fusablePad's kind) produces, built by writing
+/// its source into the interior of a tensor whose borders alone are filled
+/// (PaddedResult.cpp).
+struct PaddedInterior {
+  /// The padded tensor, borders filled; its interior, to write the source
+  /// into.
+  mlir::Value padded, interior;
+  llvm::SmallVector<mlir::OpFoldResult> offsets, sizes, strides;
+
+  /// Replaces `pad` by `source` (written into `interior`) inserted into
+  /// `padded` at the insertion point; returns the inserted tensor.
+  mlir::Value replacePad(mlir::RewriterBase &rewriter, mlir::Location loc,
+                         mlir::tensor::PadOp pad, mlir::Value source) const;
+};
+PaddedInterior paddedInterior(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::tensor::PadOp pad);
 /// Makes every other linalg op (a transpose, an elementwise op) whose only
 /// user pads its result write into the interior of the padded tensor, as
 /// the kernels do (PaddedResult.cpp).

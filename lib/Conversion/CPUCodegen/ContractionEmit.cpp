@@ -366,18 +366,11 @@ void KernelEmitter::emit() {
   // borders are filled, instead of the pad copying the result.
   tensor::PadOp pad =
       writeRank == resultType.getRank() ? fusablePad(anchor) : nullptr;
-  Value padded;
-  SmallVector<OpFoldResult> interiorOffsets, interiorSizes, unitStrides;
+  std::optional<PaddedInterior> padded;
   Value out;
   if (pad) {
-    padded = paddedBorders(b, loc, pad);
-    interiorOffsets = getAsIndexOpFoldResult(b.getContext(),
-                                             pad.getStaticLow());
-    interiorSizes = getAsIndexOpFoldResult(b.getContext(),
-                                           resultType.getShape());
-    unitStrides.assign(resultType.getRank(), b.getIndexAttr(1));
-    out = tensor::ExtractSliceOp::create(b, loc, padded, interiorOffsets,
-                                         interiorSizes, unitStrides);
+    padded = paddedInterior(b, loc, pad);
+    out = padded->interior;
   } else {
     out = tensor::EmptyOp::create(
         b, loc, resultType.getShape().take_front(writeRank),
@@ -461,13 +454,11 @@ void KernelEmitter::emit() {
     out = tensor::ExpandShapeOp::create(b, loc, resultType, out, groups);
   }
   if (pad) {
-    Value full = tensor::InsertSliceOp::create(
-        b, loc, out, padded, interiorOffsets, interiorSizes, unitStrides);
-    b.replaceOp(pad, full);
+    Value full = padded->replacePad(b, loc, pad, out);
     // Other users read the interior (a view of the padded buffer; kernels
     // read through it, ContractionMatch.cpp).
-    out = tensor::ExtractSliceOp::create(b, loc, full, interiorOffsets,
-                                         interiorSizes, unitStrides);
+    out = tensor::ExtractSliceOp::create(b, loc, full, padded->offsets,
+                                         padded->sizes, padded->strides);
   }
   b.replaceOp(anchor, out);
   // The rest of the chain, last to first, now has no users.

@@ -32,8 +32,10 @@ tensor::PadOp qmlir::cpu::fusablePad(Operation *anchor) {
   return nullptr;
 }
 
-Value qmlir::cpu::paddedBorders(OpBuilder &b, Location loc,
-                                tensor::PadOp pad) {
+namespace {
+/// A tensor of `pad`'s result type whose borders (not its interior) are
+/// filled with the padding value.
+Value paddedBorders(OpBuilder &b, Location loc, tensor::PadOp pad) {
   RankedTensorType type = pad.getResultType();
   TypedAttr padAttr;
   matchPattern(pad.getConstantPaddingValue(), m_Constant(&padAttr));
@@ -75,6 +77,30 @@ Value qmlir::cpu::paddedBorders(OpBuilder &b, Location loc,
     }
   return t;
 }
+} // namespace
+
+using qmlir::cpu::PaddedInterior;
+
+PaddedInterior qmlir::cpu::paddedInterior(OpBuilder &b, Location loc,
+                                          tensor::PadOp pad) {
+  PaddedInterior p;
+  p.padded = paddedBorders(b, loc, pad);
+  p.offsets = getAsIndexOpFoldResult(b.getContext(), pad.getStaticLow());
+  p.sizes =
+      getAsIndexOpFoldResult(b.getContext(), pad.getSourceType().getShape());
+  p.strides.assign(pad.getSourceType().getRank(), b.getIndexAttr(1));
+  p.interior = tensor::ExtractSliceOp::create(b, loc, p.padded, p.offsets,
+                                              p.sizes, p.strides);
+  return p;
+}
+
+Value PaddedInterior::replacePad(RewriterBase &rewriter, Location loc,
+                                 tensor::PadOp pad, Value source) const {
+  Value full = tensor::InsertSliceOp::create(rewriter, loc, source, padded,
+                                             offsets, sizes, strides);
+  rewriter.replaceOp(pad, full);
+  return full;
+}
 
 void qmlir::cpu::writeProducersIntoPads(RewriterBase &rewriter,
                                         Operation *root) {
@@ -97,21 +123,10 @@ void qmlir::cpu::writeProducersIntoPads(RewriterBase &rewriter,
   for (linalg::LinalgOp op : producers) {
     tensor::PadOp pad = fusablePad(op);
     rewriter.setInsertionPoint(op);
-    Location loc = op.getLoc();
-    Value padded = paddedBorders(rewriter, loc, pad);
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    auto offsets = getAsIndexOpFoldResult(rewriter.getContext(),
-                                          pad.getStaticLow());
-    auto sizes = getAsIndexOpFoldResult(rewriter.getContext(),
-                                        type.getShape());
-    SmallVector<OpFoldResult> strides(type.getRank(),
-                                      rewriter.getIndexAttr(1));
-    Value interior = tensor::ExtractSliceOp::create(rewriter, loc, padded,
-                                                    offsets, sizes, strides);
+    PaddedInterior p = paddedInterior(rewriter, op.getLoc(), pad);
     rewriter.modifyOpInPlace(
-        op, [&] { op.getDpsInitOperand(0)->set(interior); });
+        op, [&] { op.getDpsInitOperand(0)->set(p.interior); });
     rewriter.setInsertionPoint(pad);
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        pad, op->getResult(0), padded, offsets, sizes, strides);
+    p.replacePad(rewriter, op.getLoc(), pad, op->getResult(0));
   }
 }
